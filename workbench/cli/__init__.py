@@ -1,0 +1,11 @@
+"""Subcommands of the ``workbench`` command, one module each.
+
+Each module has ``register(subparsers)``, which adds its parser and sets
+``func`` to a ``run(args) -> int`` callable.
+"""
+
+from workbench.cli import collector, gui, history, send, validate
+
+__all__ = ["COMMANDS"]
+
+COMMANDS = (collector, send, validate, history, gui)

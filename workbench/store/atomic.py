@@ -1,0 +1,83 @@
+"""Atomic file writes and moving corrupt files aside.
+
+A write goes to a temporary file in the same folder, is flushed and fsync'ed,
+then renamed over the target (and the folder fsync'ed), so a reader sees either
+the old file or the new one, never half of one. A file that cannot be read is
+never deleted: :func:`move_aside` renames it next to the original with a
+timestamp and returns a :class:`StoreNotice` for the caller to show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["StoreNotice", "atomic_write_bytes", "atomic_write_json", "fsync_dir", "move_aside"]
+
+
+@dataclass(frozen=True)
+class StoreNotice:
+    """Something the user should be told about a store (shown once by the UI)."""
+
+    message: str
+    path: Path | None = None
+    moved_to: Path | None = None
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside *folder* durable (no-op where directories can't be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace *path* with *data* atomically (temp file, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write_json(path: Path, value: Any, *, indent: int | None = 2) -> None:
+    """Serialise *value* as UTF-8 JSON and write it atomically."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=False)
+    atomic_write_bytes(Path(path), (text + "\n").encode("utf-8"))
+
+
+def move_aside(path: Path, reason: str) -> StoreNotice:
+    """Rename an unreadable file to ``<name>.corrupt-<UTC timestamp>`` and describe it."""
+    path = Path(path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    os.replace(path, target)
+    fsync_dir(path.parent)
+    return StoreNotice(
+        message=f"{path} could not be read ({reason}); it was moved aside to {target} "
+        "and a fresh store was started. Nothing was deleted.",
+        path=path,
+        moved_to=target,
+    )
