@@ -56,7 +56,14 @@ def test_non_ui_packages_import_without_pyside6() -> None:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "workbench", "tests", "bench"],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            *[d for d in ("workbench", "tests", "bench") if (ROOT / d).is_dir()],
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.settings import Settings, SettingsFile, TargetSettings
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    store = SettingsFile(tmp_path / "settings.json")
+    settings = store.load()
+    settings.targets.append(
+        TargetSettings(name="staging", base_url="https://t.example", token="s3")
+    )
+    settings.collector.port = 9000
+    store.save(settings)
+    again = SettingsFile(tmp_path / "settings.json").load()
+    assert again.target("staging") == settings.targets[0]
+    assert again.collector.port == 9000
+
+
+def test_corrupt_file_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("[1, 2")
+    store = SettingsFile(path)
+    assert store.load() == Settings()
+    assert store.notice is not None and store.notice.moved_to is not None
+    assert store.notice.moved_to.read_text() == "[1, 2"
+
+
+def test_newer_version_is_not_silently_downgraded(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="newer"):
+        Settings.from_dict({"version": 99})
