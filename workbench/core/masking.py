@@ -65,7 +65,7 @@ def mask_url(url: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(is_secret_name(k) for k, _ in pairs):
-            query = urlencode([(k, MASK if is_secret_name(k) else v) for k, v in pairs])
+            query = urlencode([(k, MASK if is_secret_name(k) else v) for k, v in pairs], safe="*")
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
