@@ -1,7 +1,7 @@
 """Access to the data files the app ships (schemas, templates, demo pack).
 
 In a built wheel the top-level ``resources/`` folder is packaged as
-``workbench/resources``; in a source checkout it sits next to the package. Every
+``workbench/_resources``; in a source checkout it sits next to the package. Every
 reader goes through :func:`resource_path`, never through the working directory.
 """
 
@@ -20,12 +20,12 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 @cache
 def resources_root() -> Path:
     """Return the folder that holds the shipped resources."""
-    for candidate in (_PACKAGE_DIR / "resources", _PACKAGE_DIR.parent / "resources"):
+    for candidate in (_PACKAGE_DIR / "_resources", _PACKAGE_DIR.parent / "resources"):
         if (candidate / "schemas").is_dir():
             return candidate
     raise FileNotFoundError(
         "Workbench's resources folder is missing: looked in "
-        f"{_PACKAGE_DIR / 'resources'} and {_PACKAGE_DIR.parent / 'resources'}"
+        f"{_PACKAGE_DIR / '_resources'} and {_PACKAGE_DIR.parent / 'resources'}"
     )
 
 
