@@ -1,0 +1,71 @@
+"""The debugger view: verdict, counts in titles, highlighted problems, ids."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+
+from workbench.ui.widgets.debugger_view import DebuggerView, section_count
+
+VIEW = {
+    "format": "documented",
+    "profile_id": "0d2d9dc5-0d60-471e-956f-8766dcb8aba2",
+    "session_id": "s-1",
+    "verdict": "new profile 0d2d… · session new · 2 events saved · 0 errors",
+    "sections": {
+        "session": {"saved": 1, "errors": [], "ids": ["s-1"], "types": []},
+        "events": {"saved": 2, "errors": [], "ids": ["e1", "e2"], "types": []},
+        "profile": {"saved": 1, "errors": [], "ids": ["0d2d9dc5"], "types": []},
+        "execution": {},
+        "segmentation": {"errors": ["bad rule"], "ids": []},
+        "logs": [],
+        "errors": [],
+        "warnings": ["slow"],
+    },
+    "missing": {"execution": "the server did not run any workflow"},
+}
+
+
+def test_section_counts() -> None:
+    assert section_count({"ids": ["a", "b"]}) == 2
+    assert section_count({"saved": 3}) == 3
+    assert section_count([1]) == 1
+    assert section_count({}) is None
+
+
+def test_shows_verdict_ids_and_counts(qtbot) -> None:
+    view = DebuggerView()
+    qtbot.addWidget(view)
+    view.set_view(VIEW)
+    assert view.verdict_label.text().startswith("new profile 0d2d")
+    assert view.id_labels["profile"].text() == VIEW["profile_id"]
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert titles[:3] == ["Session (1)", "Events (2)", "Profile (1)"]
+    assert "Warnings (1)" in titles
+    seg = titles.index("Segmentation (0)")
+    assert view.tabs.tabBar().tabTextColor(seg).red() == 200
+    assert view.missing_label.isVisibleTo(view)
+    assert view.trees["events"].model.document()["ids"] == ["e1", "e2"]
+
+
+def test_copy_and_open_ids(qtbot) -> None:
+    view = DebuggerView()
+    qtbot.addWidget(view)
+    view.set_view(VIEW)
+    assert view.copy_id("session") == "s-1"
+    assert QGuiApplication.clipboard().text() == "s-1"
+    assert not view.open_buttons["profile"].isEnabled()
+    view.set_can_open(True)
+    with qtbot.waitSignal(view.open_requested) as blocker:
+        view.open_buttons["profile"].click()
+    assert blocker.args == ["profile", VIEW["profile_id"]]
+    with qtbot.waitSignal(view.open_requested) as blocker:
+        view._on_tree_value_activated("events", ("ids", 1))
+    assert blocker.args == ["event", "e2"]
+
+
+def test_clear(qtbot) -> None:
+    view = DebuggerView()
+    qtbot.addWidget(view)
+    view.set_view(VIEW)
+    view.clear()
+    assert view.id_labels["profile"].text() == "—"

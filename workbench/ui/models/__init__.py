@@ -1,0 +1,1 @@
+"""Qt item models over our data (lazy JSON trees, issue lists)."""

@@ -1,0 +1,240 @@
+"""The Debugger view: a verdict line, the ids, and one tree per debugging section.
+
+It reads a normalised debug view (``DebugView`` from ``workbench.core.response_view``,
+or its ``to_dict()``), so old inline ``debugging`` bodies and newer servers look
+the same here. Tab titles carry counts; tabs for errors and warnings turn red or
+orange when they hold anything. Ids can be copied, and for the embedded
+collector opened (the window connects :attr:`DebuggerView.open_requested`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.models.json_tree import Path
+from workbench.ui.widgets.json_view import JsonView
+
+__all__ = ["SECTIONS", "DebuggerView", "section_count", "view_as_dict"]
+
+SECTIONS = (
+    "session",
+    "events",
+    "profile",
+    "execution",
+    "segmentation",
+    "logs",
+    "errors",
+    "warnings",
+)
+_ID_KINDS = {"session": "session", "events": "event", "profile": "profile"}
+_ERROR_COLOUR = QColor(200, 40, 40)
+_WARNING_COLOUR = QColor(200, 120, 0)
+
+
+def view_as_dict(view: Any) -> dict[str, Any]:
+    """Accept a ``DebugView`` or its ``to_dict()`` form."""
+    if view is None:
+        return {}
+    if isinstance(view, dict):
+        return view
+    to_dict = getattr(view, "to_dict", None)
+    return to_dict() if callable(to_dict) else {}
+
+
+def _sections(data: dict[str, Any]) -> dict[str, Any]:
+    nested = data.get("sections")
+    return nested if isinstance(nested, dict) else data
+
+
+def section_count(value: Any) -> int | None:
+    """The number shown in a section's title: ids for saved objects, items for lists."""
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict):
+        ids = value.get("ids")
+        if isinstance(ids, list):
+            return len(ids)
+        saved = value.get("saved")
+        if isinstance(saved, int) and not isinstance(saved, bool):
+            return saved
+        return len(value) if value else None
+    return None
+
+
+def _has_problems(value: Any) -> bool:
+    if isinstance(value, list):
+        return bool(value)
+    if isinstance(value, dict):
+        return bool(value.get("errors"))
+    return False
+
+
+class DebuggerView(QWidget):
+    """Verdict, ids and section trees for one response.
+
+    Signals:
+        open_requested(str, str): (kind, id) with kind "profile", "session" or "event",
+            when the user asks to open an id (only offered when ``can_open`` is True).
+    """
+
+    open_requested = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.can_open = False
+        self._data: dict[str, Any] = {}
+
+        self.verdict_label = QLabel(
+            "No response yet — compose a payload and press Ctrl+Enter.", self
+        )
+        self.verdict_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.verdict_label.font()
+        font.setBold(True)
+        self.verdict_label.setFont(font)
+        self.verdict_label.setWordWrap(True)
+
+        self.missing_label = QLabel(self)
+        self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing_label.setWordWrap(True)
+        self.missing_label.hide()
+
+        self.id_labels: dict[str, QLabel] = {}
+        self.open_buttons: dict[str, QToolButton] = {}
+        ids_row = QHBoxLayout()
+        ids_row.setContentsMargins(0, 0, 0, 0)
+        for kind in ("profile", "session"):
+            caption = QLabel(f"{kind.capitalize()}:", self)
+            value = QLabel("—", self)
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setObjectName(f"{kind}IdLabel")
+            copy = QToolButton(self)
+            copy.setText("Copy")
+            copy.setToolTip(f"Copy the {kind} id")
+            copy.clicked.connect(lambda _=False, k=kind: self.copy_id(k))
+            open_button = QToolButton(self)
+            open_button.setText("Open")
+            open_button.setToolTip(f"Open the {kind} in the embedded collector")
+            open_button.setEnabled(False)
+            open_button.clicked.connect(lambda _=False, k=kind: self._open(k, self.id_of(k)))
+            self.id_labels[kind] = value
+            self.open_buttons[kind] = open_button
+            for widget in (caption, value, copy, open_button):
+                ids_row.addWidget(widget)
+            ids_row.addSpacing(16)
+        ids_row.addStretch(1)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.trees: dict[str, JsonView] = {}
+        for name in SECTIONS:
+            tree = JsonView(self)
+            tree.menu_extender = lambda menu, path, value, n=name: self._extend_menu(
+                n, menu, path, value
+            )
+            tree.value_activated.connect(
+                lambda path, n=name: self._on_tree_value_activated(n, path)
+            )
+            self.trees[name] = tree
+            self.tabs.addTab(tree, name.capitalize())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.verdict_label)
+        layout.addLayout(ids_row)
+        layout.addWidget(self.missing_label)
+        layout.addWidget(self.tabs, 1)
+
+    # --- content ------------------------------------------------------------------------
+    def set_view(self, view: Any) -> None:
+        """Show a ``DebugView`` (or its dict); ``None`` clears the view."""
+        data = view_as_dict(view)
+        self._data = data
+        verdict = getattr(view, "verdict", None)
+        text = verdict() if callable(verdict) else data.get("verdict")
+        self.verdict_label.setText(
+            str(text) if text else "No debugging information in this response."
+        )
+        sections = _sections(data)
+        for i, name in enumerate(SECTIONS):
+            value = sections.get(name)
+            self.trees[name].set_document(value, dot_root=None)
+            self.trees[name].expand_to_depth(1)
+            count = section_count(value)
+            title = name.capitalize() + (f" ({count})" if count is not None else "")
+            self.tabs.setTabText(i, title)
+            colour = QColor()
+            if name in ("errors", "warnings", "logs") and _has_problems(value):
+                colour = _ERROR_COLOUR if name == "errors" else _WARNING_COLOUR
+            elif name not in ("errors", "warnings") and _has_problems(value):
+                colour = _ERROR_COLOUR
+            self.tabs.tabBar().setTabTextColor(i, colour)
+        for kind in ("profile", "session"):
+            ident = self.id_of(kind)
+            self.id_labels[kind].setText(ident or "—")
+            self.open_buttons[kind].setEnabled(bool(ident) and self.can_open)
+        missing = data.get("missing")
+        if isinstance(missing, dict) and missing:
+            lines = [f"{k}: {v}" for k, v in missing.items()]
+        elif isinstance(missing, list) and missing:
+            lines = [str(m) for m in missing]
+        else:
+            lines = []
+        self.missing_label.setText("\n".join(lines))
+        self.missing_label.setVisible(bool(lines))
+
+    def clear(self) -> None:
+        self.set_view(None)
+        self.verdict_label.setText("No response yet — compose a payload and press Ctrl+Enter.")
+
+    def view_dict(self) -> dict[str, Any]:
+        return self._data
+
+    def id_of(self, kind: str) -> str | None:
+        value = self._data.get(f"{kind}_id")
+        return str(value) if value else None
+
+    def set_can_open(self, on: bool) -> None:
+        self.can_open = on
+        for kind, button in self.open_buttons.items():
+            button.setEnabled(on and bool(self.id_of(kind)))
+
+    # --- ids ----------------------------------------------------------------------------
+    def copy_id(self, kind: str) -> str:
+        ident = self.id_of(kind) or ""
+        if ident:
+            QGuiApplication.clipboard().setText(ident)
+        return ident
+
+    def _open(self, kind: str, ident: str | None) -> None:
+        if ident and self.can_open:
+            self.open_requested.emit(kind, ident)
+
+    def _extend_menu(self, section: str, menu: QMenu, path: Path, value: Any) -> None:
+        kind = _ID_KINDS.get(section)
+        if kind and isinstance(value, str) and value and "ids" in path:
+            action = menu.addAction(f"Open {kind} {value[:12]}…", lambda: self._open(kind, value))
+            action.setEnabled(self.can_open)
+
+    def _on_tree_value_activated(self, section: str, path: Path) -> None:
+        kind = _ID_KINDS.get(section)
+        if not kind or "ids" not in path:
+            return
+        value: Any = _sections(self._data).get(section)
+        for key in path:
+            value = value[key]
+        if isinstance(value, str):
+            self._open(kind, value)

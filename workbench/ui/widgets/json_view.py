@@ -1,0 +1,293 @@
+"""A JSON tree with search, expand/collapse and copy (value, dot path, JSON Pointer).
+
+The tree shows a :class:`~workbench.ui.models.json_tree.JsonTreeModel` through a
+filter proxy. Searching walks the Python value (not the Qt rows), keeps only the
+rows on the way to a match (and everything under a match), and expands down to
+each match. All text is plain text: the default delegate never renders rich text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.models.json_tree import JsonTreeModel, Path, find_paths
+
+__all__ = ["EXPAND_ALL_LIMIT", "JsonFilterProxy", "JsonView"]
+
+EXPAND_ALL_LIMIT = 5_000
+SEARCH_LIMIT = 500
+
+
+class JsonFilterProxy(QSortFilterProxyModel):
+    """Keeps rows on the path to a match and every row under a match; all rows when no filter."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._matches: set[Path] | None = None
+        self._ancestors: set[Path] = set()
+
+    def set_matches(self, matches: list[Path] | None) -> None:
+        self.beginFilterChange()
+        if matches is None:
+            self._matches = None
+            self._ancestors = set()
+        else:
+            self._matches = set(matches)
+            self._ancestors = {m[:i] for m in matches for i in range(len(m))}
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    @property
+    def filtering(self) -> bool:
+        return self._matches is not None
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if self._matches is None:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, JsonTreeModel)
+        path = model.path_of(model.index(source_row, 0, source_parent))
+        if path in self._ancestors or path in self._matches:
+            return True
+        return any(path[:i] in self._matches for i in range(1, len(path)))
+
+
+class JsonView(QWidget):
+    """Search box + tree of a JSON document, with copy actions.
+
+    Signals:
+        value_activated(tuple): the path of a row that was double-clicked or Enter-ed.
+    """
+
+    value_activated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, dot_root: str | None = None) -> None:
+        super().__init__(parent)
+        self.model = JsonTreeModel(None, self, dot_root=dot_root)
+        # Optional hook: called with (menu, path, value) to add row-specific actions.
+        self.menu_extender: Callable[[QMenu, Path, Any], None] | None = None
+        self.proxy = JsonFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search keys and values…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("jsonSearch")
+        self.match_label = QLabel(self)
+        self.match_label.setTextFormat(Qt.TextFormat.PlainText)
+        expand = QToolButton(self)
+        expand.setText("Expand all")
+        expand.clicked.connect(self.expand_all)
+        collapse = QToolButton(self)
+        collapse.setText("Collapse all")
+        collapse.clicked.connect(self.collapse_all)
+
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._on_tree_context_menu)
+        self.tree.doubleClicked.connect(self._on_tree_double_clicked)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(0, 220)
+
+        self.copy_value_action = self._action(
+            "Copy value", self.copy_value, QKeySequence.StandardKey.Copy
+        )
+        self.copy_dot_action = self._action(
+            "Copy path (dot notation)", self.copy_dot_path, "Ctrl+Shift+C"
+        )
+        self.copy_pointer_action = self._action(
+            "Copy path (JSON Pointer)", self.copy_json_pointer, "Ctrl+Alt+C"
+        )
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.match_label)
+        bar.addWidget(expand)
+        bar.addWidget(collapse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.tree, 1)
+
+    def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.tree.addAction(action)
+        return action
+
+    # --- document -----------------------------------------------------------------------
+    def set_document(self, document: Any, *, dot_root: str | None = None) -> None:
+        """Show *document*; the top level is fetched at once, the rest on expand."""
+        self.proxy.set_matches(None)
+        self.model.set_document(document, dot_root=dot_root)
+        if self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+        if self.search.text():
+            self.apply_search()
+        else:
+            self.match_label.clear()
+
+    def document(self) -> Any:
+        return self.model.document()
+
+    # --- search -------------------------------------------------------------------------
+    def apply_search(self) -> None:
+        """Filter to the rows matching the search text and expand to each match."""
+        self._search_timer.stop()
+        text = self.search.text().strip()
+        if not text:
+            self.proxy.set_matches(None)
+            self.match_label.clear()
+            return
+        matches = find_paths(self.model.document(), text, limit=SEARCH_LIMIT)
+        self.proxy.set_matches(matches)
+        more = "+" if len(matches) >= SEARCH_LIMIT else ""
+        self.match_label.setText(f"{len(matches)}{more} match{'es' if len(matches) != 1 else ''}")
+        first: QModelIndex | None = None
+        for path in matches[:200]:
+            source = self.model.index_for_path(path)
+            proxy_index = self.proxy.mapFromSource(source)
+            if not proxy_index.isValid():
+                continue
+            first = first or proxy_index
+            parent = proxy_index.parent()
+            while parent.isValid():
+                self.tree.expand(parent)
+                parent = parent.parent()
+        if first is not None:
+            self.tree.setCurrentIndex(first)
+            self.tree.scrollTo(first)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # --- expand / collapse ---------------------------------------------------------------
+    def expand_all(self) -> None:
+        """Expand breadth first, at most EXPAND_ALL_LIMIT rows, so huge documents stay usable."""
+        queue = [QModelIndex()]
+        expanded = 0
+        while queue and expanded < EXPAND_ALL_LIMIT:
+            parent = queue.pop(0)
+            while (
+                self.proxy.canFetchMore(parent) and self.proxy.rowCount(parent) < EXPAND_ALL_LIMIT
+            ):
+                self.proxy.fetchMore(parent)
+            if parent.isValid():
+                self.tree.expand(parent)
+                expanded += 1
+            for row in range(self.proxy.rowCount(parent)):
+                child = self.proxy.index(row, 0, parent)
+                if self.proxy.hasChildren(child):
+                    queue.append(child)
+
+    def collapse_all(self) -> None:
+        self.tree.collapseAll()
+
+    def expand_to_depth(self, depth: int) -> None:
+        self.tree.expandToDepth(depth)
+
+    # --- copy ---------------------------------------------------------------------------
+    def current_source_index(self) -> QModelIndex:
+        return self.proxy.mapToSource(self.tree.currentIndex())
+
+    def select_path(self, path: Path) -> bool:
+        """Make the row at *path* current (expanding its parents); False if it does not exist."""
+        proxy_index = self.proxy.mapFromSource(self.model.index_for_path(path))
+        if not proxy_index.isValid():
+            return False
+        parent = proxy_index.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self.tree.selectionModel().setCurrentIndex(
+            proxy_index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.tree.scrollTo(proxy_index)
+        return True
+
+    def copy_value(self) -> str:
+        index = self.current_source_index()
+        if not index.isValid():
+            return ""
+        value = self.model.value_of(index)
+        text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def copy_dot_path(self) -> str:
+        index = self.current_source_index()
+        text = self.model.dot_path_of(index) if index.isValid() else ""
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return text
+
+    def copy_json_pointer(self) -> str:
+        index = self.current_source_index()
+        text = self.model.json_pointer_of(index) if index.isValid() else ""
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return text
+
+    def _on_tree_context_menu(self, pos: Any) -> None:
+        clicked = self.tree.indexAt(pos)
+        if clicked.isValid():
+            self.tree.setCurrentIndex(clicked)
+        menu = QMenu(self)
+        for action in (self.copy_value_action, self.copy_dot_action, self.copy_pointer_action):
+            menu.addAction(action)
+        index = self.current_source_index()
+        if self.menu_extender is not None and index.isValid():
+            self.menu_extender(menu, self.model.path_of(index), self.model.value_of(index))
+        menu.addSeparator()
+        menu.addAction("Expand all", self.expand_all)
+        menu.addAction("Collapse all", self.collapse_all)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def _on_tree_double_clicked(self, index: QModelIndex) -> None:
+        self.value_activated.emit(self.model.path_of(self.proxy.mapToSource(index)))
