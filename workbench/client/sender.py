@@ -1,0 +1,408 @@
+"""Send a :class:`RequestSpec` to a target and return one :class:`SendResult`.
+
+The path is kept lean because it is the inner loop of scripted sends (see
+``bench/send.py``): one pooled ``httpx.Client`` per target, no schema loading,
+variables expanded only when a ``{{`` is present, the body streamed with a size
+limit and a cancel check between chunks. Everything that can go wrong becomes
+a :class:`SendError` on the result; :meth:`Sender.send` does not raise for
+network or HTTP failures.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from workbench import __version__
+from workbench.client.admin import AdminReader, format_for_version, has_credentials
+from workbench.client.cancel import CancellableBackend, CancelToken, SendCancelled, activated
+from workbench.client.errors import (
+    SendError,
+    from_exception,
+    from_http_status,
+    not_json,
+    too_large,
+)
+from workbench.client.identity import IdentityMemory
+from workbench.client.result import SendResult, SentRequest
+from workbench.client.spec import RequestSpec
+from workbench.core.masking import mask_url
+from workbench.core.response_view import normalize_response
+from workbench.core.variables import VariableContext, VariableError, expand
+from workbench.settings import TargetSettings
+
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "USER_AGENT",
+    "Sender",
+    "ServerFormat",
+]
+
+USER_AGENT = f"TracardiWorkbench/{__version__}"
+DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerFormat:
+    """What a target answers with: the detected version (if any) and the response format."""
+
+    version: str | None
+    format: str
+    detail: str
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Sender:
+    """Sends requests; owns one pooled ``httpx.Client`` per target. Thread-safe.
+
+    ``identity`` remembers profile/session ids between sends (a fresh
+    :class:`IdentityMemory` when not given); ``max_response_bytes`` bounds how much
+    of an answer is read. Close it (or use it as a context manager) to release
+    connections.
+    """
+
+    def __init__(
+        self,
+        *,
+        identity: IdentityMemory | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        admin: AdminReader | None = None,
+    ) -> None:
+        self.identity = identity if identity is not None else IdentityMemory()
+        self.max_response_bytes = max_response_bytes
+        self.admin = admin if admin is not None else AdminReader()
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, bool, bool], httpx.Client] = {}
+        self._formats: dict[tuple[str, str], ServerFormat] = {}
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def client_for(self, target: TargetSettings) -> httpx.Client:
+        """The pooled client for *target* (created on first use)."""
+        key = (target.base_url.rstrip("/"), bool(target.verify_tls), target.kind == "embedded")
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                transport = httpx.HTTPTransport(verify=target.verify_tls)
+                pool = getattr(transport, "_pool", None)
+                if pool is not None and hasattr(pool, "_network_backend"):
+                    # Lets a CancelToken wake a blocked read (see workbench.client.cancel).
+                    pool._network_backend = CancellableBackend()
+                client = httpx.Client(
+                    transport=transport,
+                    # Loopback (the embedded collector) never goes through a proxy.
+                    trust_env=not _is_loopback(target),
+                    follow_redirects=False,
+                )
+                self._clients[key] = client
+            return client
+
+    # -- preparing -------------------------------------------------------------
+
+    def prepare(self, target: TargetSettings, spec: RequestSpec) -> SentRequest:
+        """The request as it will be sent; raises :class:`VariableError` or ``ValueError``."""
+        spec = self.identity.apply(target, spec)
+        identity = self.identity.get(target, spec.source_id)
+        user = {**target.variables, **spec.variables} if spec.variables else target.variables
+        ctx = VariableContext(
+            profile_id=identity.profile_id, session_id=identity.session_id, user=user
+        )
+        payload = expand(spec.payload, ctx, location="payload")
+        if spec.debugger and isinstance(payload, dict):
+            options = payload.get("options")
+            payload = {
+                **payload,
+                "options": {**(options if isinstance(options, dict) else {}), "debugger": True},
+            }
+        query = {
+            k: str(expand(v, ctx, location=f"query {k}")) for k, v in spec.query_params().items()
+        }
+        method = spec.method.upper()
+        body_text = ""
+        if method == "GET":
+            if isinstance(payload, dict):
+                query.update({str(k): _query_value(v) for k, v in payload.items()})
+        elif payload is not None or spec.route == "track":
+            body_text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if body_text:
+            headers["Content-Type"] = "application/json"
+        if target.x_context:
+            headers["x-context"] = target.x_context
+        for name, value in (*target.headers.items(), *spec.headers.items()):
+            headers[name] = str(expand(value, ctx, location=f"header {name}"))
+        url = target.base_url.rstrip("/") + spec.path()
+        if query:
+            url += "?" + urlencode(query)
+        return SentRequest(method, url, spec.route_label(), headers, payload, body_text)
+
+    # -- sending ---------------------------------------------------------------
+
+    def send(
+        self, target: TargetSettings, spec: RequestSpec, *, cancel: CancelToken | None = None
+    ) -> SendResult:
+        """Send and return the result; blocking (run it off the GUI thread)."""
+        started_at = _now_iso()
+        start = time.perf_counter()
+        target_info = {
+            "name": target.name,
+            "base_url": mask_url(target.base_url),
+            "kind": target.kind,
+        }
+        try:
+            sent = self.prepare(target, spec)
+        except VariableError as exc:
+            return self._failed(
+                started_at,
+                start,
+                target_info,
+                target,
+                spec,
+                SendError(
+                    "variable",
+                    str(exc),
+                    "define the variable on the target (or with --var name=value), or fix its name",
+                ),
+            )
+        except ValueError as exc:
+            return self._failed(
+                started_at,
+                start,
+                target_info,
+                target,
+                spec,
+                SendError("invalid_request", str(exc), "complete the request"),
+            )
+        result = self._exchange(target, sent, cancel, started_at, start, target_info, spec)
+        if result.ok:
+            self.identity.remember(target, spec, result)
+        return result
+
+    def _failed(
+        self,
+        started_at: str,
+        start: float,
+        target_info: dict[str, str],
+        target: TargetSettings,
+        spec: RequestSpec,
+        error: SendError,
+    ) -> SendResult:
+        try:
+            path = spec.route_label()
+        except ValueError:
+            path = "/collect"
+        body = spec.payload
+        request = SentRequest(
+            spec.method.upper(),
+            target.base_url.rstrip("/") + path,
+            path,
+            dict(spec.headers),
+            body,
+            "",
+        )
+        return SendResult(
+            id=str(uuid.uuid4()),
+            started_at=started_at,
+            target=target_info,
+            request=request,
+            timings={"total_ms": (time.perf_counter() - start) * 1000.0},
+            error=error,
+        )
+
+    def _exchange(
+        self,
+        target: TargetSettings,
+        sent: SentRequest,
+        cancel: CancelToken | None,
+        started_at: str,
+        start: float,
+        target_info: dict[str, str],
+        spec: RequestSpec,
+    ) -> SendResult:
+        client = self.client_for(target)
+        limit = self.max_response_bytes
+        status: int | None = None
+        headers: dict[str, str] = {}
+        raw = b""
+        size = 0
+        error: SendError | None = None
+        timings: dict[str, float] = {}
+        with activated(cancel):
+            try:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                request = client.build_request(
+                    sent.method,
+                    sent.url,
+                    content=sent.body_text.encode("utf-8") if sent.body_text else None,
+                    headers=sent.headers,
+                    timeout=target.timeout,
+                )
+                response = client.send(request, stream=True)
+                try:
+                    timings["headers_ms"] = (time.perf_counter() - start) * 1000.0
+                    status = response.status_code
+                    headers = dict(response.headers)
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > limit:
+                        error, size = too_large(limit), int(declared)
+                    else:
+                        chunks: list[bytes] = []
+                        for chunk in response.iter_bytes():
+                            size += len(chunk)
+                            if size > limit:
+                                error = too_large(limit)
+                                break
+                            chunks.append(chunk)
+                            if cancel is not None:
+                                cancel.raise_if_cancelled()
+                        raw = b"".join(chunks)
+                finally:
+                    response.close()
+            except SendCancelled:
+                error = _cancelled()
+            except (httpx.HTTPError, OSError, ValueError) as exc:
+                if cancel is not None and cancel.cancelled:
+                    error = _cancelled()
+                else:
+                    error = from_exception(exc, url=sent.url, timeout=target.timeout)
+        timings["total_ms"] = (time.perf_counter() - start) * 1000.0
+        body_text: str | None = None
+        parsed: Any = None
+        view = None
+        if error is None and status is not None:
+            body_text = raw.decode(_charset(headers), errors="replace")
+            parsed, is_json = _parse_json(raw)
+            content_type = headers.get("content-type", "")
+            if not 200 <= status < 300:
+                error = from_http_status(
+                    status, parsed, body_text, content_type, source_id=spec.source_id
+                )
+            elif not is_json:
+                error = not_json(status, content_type, body_text)
+            else:
+                view = normalize_response(
+                    parsed, status=status, request=sent.body if spec.route == "track" else None
+                )
+                if target.response_format not in ("auto", view.format) and view.format in (
+                    "documented",
+                    "0.8.1",
+                    "current",
+                ):
+                    view = view.with_details(
+                        notes=[
+                            f"the target is set to the {target.response_format!r} format but the "
+                            f"server answered in the {view.format!r} format"
+                        ]
+                    )
+                if (
+                    view.format == "current"
+                    and spec.route == "track"
+                    and has_credentials(target)
+                    and not (cancel is not None and cancel.cancelled)
+                ):
+                    admin_start = time.perf_counter()
+                    view = self.admin.fill_view(client, target, view)
+                    timings["admin_ms"] = (time.perf_counter() - admin_start) * 1000.0
+                    timings["total_ms"] = (time.perf_counter() - start) * 1000.0
+        return SendResult(
+            id=str(uuid.uuid4()),
+            started_at=started_at,
+            target=target_info,
+            request=sent,
+            status=status,
+            headers=headers,
+            body_text=body_text,
+            json=parsed,
+            size=size,
+            timings=timings,
+            view=view,
+            error=error,
+        )
+
+    # -- server format ---------------------------------------------------------
+
+    def server_format(self, target: TargetSettings, *, refresh: bool = False) -> ServerFormat:
+        """The response format of *target*: as configured, or detected from ``/info/version``."""
+        if target.response_format != "auto":
+            return ServerFormat(None, target.response_format, "set in the target")
+        key = (target.name, target.base_url.rstrip("/"))
+        with self._lock:
+            cached = None if refresh else self._formats.get(key)
+        if cached is not None:
+            return cached
+        version = self.admin.server_version(self.client_for(target), target)
+        if version is None:
+            found = ServerFormat(
+                None,
+                "auto",
+                "the server did not answer GET /info/version; the format is read from "
+                "each response instead",
+            )
+        else:
+            try:
+                found = ServerFormat(version, format_for_version(version), f"server {version}")
+            except ValueError:
+                found = ServerFormat(version, "auto", f"unrecognised version {version!r}")
+        with self._lock:
+            self._formats[key] = found
+        return found
+
+
+def _is_loopback(target: TargetSettings) -> bool:
+    if target.kind == "embedded":
+        return True
+    try:
+        host = httpx.URL(target.base_url).host
+    except httpx.InvalidURL:
+        return False
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def _cancelled() -> SendError:
+    return SendError("cancelled", "the send was cancelled", "")
+
+
+def _charset(headers: dict[str, str]) -> str:
+    content_type = headers.get("content-type", "")
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            return value.strip('"')
+    return "utf-8"
+
+
+def _parse_json(raw: bytes) -> tuple[Any, bool]:
+    if not raw.strip():
+        return None, False
+    try:
+        return json.loads(raw), True
+    except (ValueError, UnicodeDecodeError):
+        return None, False
+
+
+def _query_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))

@@ -1,0 +1,565 @@
+"""One view of every ``/track`` response generation.
+
+Tracardi changed its ``/track`` answer three times (spec §3.1, §3.2):
+
+* ``documented`` (≤ 0.7.3, the user's document): ``{profile, source, ux, response}``
+  plus an inline ``debugging`` block (session, events, profile save results,
+  execution, segmentation, logs) when the debugger is on;
+* ``0.8.1`` (0.7.4 – 0.8.1): ``{task, ux, response, profile: {id}}`` plus
+  ``saved`` counters in ``event``/``session``/``profile`` when debugging;
+* ``current`` (0.8.2 +): ``{task, ux, response, events, profile: {id},
+  session: {id}, errors, warnings}`` — ids only, details through the admin API.
+
+:func:`normalize_response` reads any of them (and ``null``/``[]`` bodies of an
+empty event list, and ``{"detail": …}`` error bodies) into a :class:`DebugView`
+with the same sections whatever the server. A section the response did not
+carry is ``None`` and ``missing[section]`` says why, so a reader never wonders
+whether the data was empty or simply not returned. This module is pure: the
+admin reads that fill details on current servers live in the client, which
+hands their results to :meth:`DebugView.with_details`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+__all__ = [
+    "FORMATS",
+    "SECTIONS",
+    "DebugView",
+    "detect_format",
+    "normalize_response",
+    "short_id",
+]
+
+SECTIONS = (
+    "session",
+    "events",
+    "profile",
+    "execution",
+    "segmentation",
+    "logs",
+    "errors",
+    "warnings",
+)
+
+FORMATS = ("documented", "0.8.1", "current", "error", "unknown")
+
+_WHY_NO_DEBUGGER = (
+    "the response has no debugging data: send options.debugger = true "
+    "(the server must also run with TRACK_DEBUG=yes)"
+)
+_WHY_CURRENT_IDS_ONLY = (
+    "a 0.8.2+ server returns only ids; give the target admin credentials "
+    "so Workbench can read the {what} (GET /{path}/{{id}})"
+)
+_WHY_CURRENT_NO_WORKFLOW = (
+    "0.8.2+ servers do not return workflow execution, segmentation or logs in "
+    "/track responses (look at the server's logs or its GUI)"
+)
+_WHY_OLD_NO_ERRORS = "servers before 0.8.2 do not report errors or warnings in /track responses"
+
+
+def short_id(value: str | None, length: int = 4) -> str:
+    """``0d2d9dc5-…`` → ``0d2d…``: enough to tell ids apart in a one-line verdict."""
+    if not value:
+        return "-"
+    return value if len(value) <= length + 1 else f"{value[:length]}…"
+
+
+@dataclass(frozen=True)
+class DebugView:
+    """The normalised answer of one ``/track`` call.
+
+    Sections (``None`` when the response did not carry them; see ``missing``):
+
+    * ``session`` / ``profile``: ``{"id", "saved", "new", "data"}`` — ``saved`` is the
+      server's counter when it reports one, ``data`` the full stored object when known;
+    * ``events``: ``{"saved", "ids", "types", "errors", "items"}``;
+    * ``execution``: the workflow debugger output as the server gave it;
+    * ``segmentation``: ``{"ids", "errors"}``;
+    * ``logs`` / ``errors`` / ``warnings``: lists of records (console records or
+      ``{"message": …}``).
+
+    ``format`` is one of :data:`FORMATS`; ``ux`` and ``response`` are the workflow
+    outputs; ``notes`` holds remarks worth showing (e.g. an admin read that failed).
+    """
+
+    format: str
+    status: int | None = None
+    profile_id: str | None = None
+    session_id: str | None = None
+    task: str | None = None
+    profile_less: bool = False
+    session: dict[str, Any] | None = None
+    events: dict[str, Any] | None = None
+    profile: dict[str, Any] | None = None
+    execution: Any = None
+    segmentation: dict[str, Any] | None = None
+    logs: list[Any] | None = None
+    errors: list[Any] | None = None
+    warnings: list[Any] | None = None
+    ux: list[Any] = field(default_factory=list)
+    response: Any = None
+    missing: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    # -- reading ---------------------------------------------------------------
+
+    def section(self, name: str) -> Any:
+        """The value of one of :data:`SECTIONS` (``None`` when missing)."""
+        if name not in SECTIONS:
+            raise KeyError(f"unknown section {name!r}; sections are {', '.join(SECTIONS)}")
+        return getattr(self, name)
+
+    @property
+    def events_saved(self) -> int | None:
+        """How many events the server says it saved, when it says."""
+        if self.events is None:
+            return None
+        saved = self.events.get("saved")
+        return saved if isinstance(saved, int) else None
+
+    def verdict(self) -> str:
+        """One line for lists and status bars, e.g.
+        ``new profile 0d2d… · session new · 2 events saved · 0 errors``."""
+        if self.format == "error":
+            first = _message_of(self.errors[0]) if self.errors else "no detail"
+            return f"HTTP {self.status} · {first}"
+        parts = [self._profile_part(), self._session_part(), self._events_part()]
+        if self.errors is not None:  # unknown is not zero: say nothing then
+            parts.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}")
+        return " · ".join(parts)
+
+    def _profile_part(self) -> str:
+        if self.profile_less:
+            return "profile-less"
+        if not self.profile_id:
+            return "no profile returned"
+        new = (self.profile or {}).get("new")
+        prefix = "new profile" if new else "profile"
+        suffix = " (known)" if new is False else ""
+        return f"{prefix} {short_id(self.profile_id)}{suffix}"
+
+    def _session_part(self) -> str:
+        if self.session is None and self.session_id is None:
+            return "session not reported"
+        if not self.session_id:
+            saved = (self.session or {}).get("saved")
+            return "session not saved" if saved in (None, 0) else "session saved"
+        new = (self.session or {}).get("new")
+        return "session new" if new else f"session {short_id(self.session_id)}"
+
+    def _events_part(self) -> str:
+        if self.events is None:
+            return "events not reported"
+        saved = self.events_saved
+        if saved is not None:
+            return f"{saved} event{'s' if saved != 1 else ''} saved"
+        ids = self.events.get("ids") or []
+        if ids:
+            return f"{len(ids)} event id{'s' if len(ids) != 1 else ''} returned"
+        return "no event ids returned"
+
+    # -- changing --------------------------------------------------------------
+
+    def with_details(
+        self,
+        *,
+        profile: dict[str, Any] | None = None,
+        session: dict[str, Any] | None = None,
+        events: list[dict[str, Any]] | None = None,
+        missing: dict[str, str] | None = None,
+        notes: list[str] | None = None,
+    ) -> DebugView:
+        """A copy with full stored objects (from admin reads) merged into the sections.
+
+        ``missing`` replaces explanations (e.g. "the server had not indexed it yet");
+        a section that got data loses its explanation.
+        """
+        new_missing = dict(self.missing)
+        changes: dict[str, Any] = {}
+        if profile is not None:
+            changes["profile"] = {
+                **_entity(self.profile_id),
+                **(self.profile or {}),
+                "data": profile,
+            }
+            new_missing.pop("profile", None)
+        if session is not None:
+            changes["session"] = {
+                **_entity(self.session_id),
+                **(self.session or {}),
+                "data": session,
+            }
+            new_missing.pop("session", None)
+        if events is not None:
+            base = self.events or {"saved": None, "ids": [], "types": [], "errors": []}
+            types = [e.get("type") for e in events if isinstance(e, dict) and e.get("type")]
+            changes["events"] = {**base, "items": events, "types": base.get("types") or types}
+            new_missing.pop("events", None)
+        new_missing.update(missing or {})
+        return replace(self, **changes, missing=new_missing, notes=[*self.notes, *(notes or [])])
+
+    # -- serialising -----------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (stored in history as ``exchange["view"]``)."""
+        data = asdict(self)
+        data["verdict"] = self.verdict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DebugView:
+        """Inverse of :meth:`to_dict`; unknown keys (``verdict``) are ignored."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _entity(entity_id: str | None) -> dict[str, Any]:
+    return {"id": entity_id, "saved": None, "new": None, "data": None}
+
+
+def _message_of(record: Any) -> str:
+    if isinstance(record, dict):
+        if "message" in record:
+            return str(record["message"])
+        if "msg" in record:
+            loc = ".".join(str(p) for p in record.get("loc") or [])
+            return f"{loc}: {record['msg']}" if loc else str(record["msg"])
+    return str(record)
+
+
+def detect_format(body: Any, status: int | None = None) -> str:
+    """Which response generation *body* is (one of :data:`FORMATS`)."""
+    if status is not None and status >= 400:
+        return "error"
+    if body is None:
+        return "current"  # 0.8.2+ answers an empty event list with ``null``
+    if isinstance(body, list):
+        return "0.8.1" if not body else "unknown"  # 0.8.0/0.8.1 answer it with ``[]``
+    if not isinstance(body, dict):
+        return "unknown"
+    if "detail" in body and not ({"task", "profile", "debugging"} & body.keys()):
+        return "error"
+    if "debugging" in body or "source" in body:
+        return "documented"
+    if "task" in body:
+        if "errors" in body or "warnings" in body or isinstance(body.get("events"), list):
+            return "current"
+        return "0.8.1"
+    if set(body) <= {"profile", "ux", "response"} and "profile" in body:
+        return "documented"
+    return "unknown"
+
+
+def normalize_response(
+    body: Any,
+    *,
+    status: int | None = None,
+    headers: dict[str, str] | None = None,
+    request: Any = None,
+) -> DebugView:
+    """Read any ``/track`` response into a :class:`DebugView`.
+
+    *request* (the payload as sent, optional) lets the view tell a new profile
+    from a known one and a new session from a continued one; *headers* are
+    accepted for symmetry with the client and currently unused.
+    """
+    fmt = detect_format(body, status)
+    sent = _sent_ids(request)
+    if fmt == "error":
+        view = _read_error(body, status)
+    elif fmt == "documented":
+        view = _read_documented(body, status)
+    elif fmt == "0.8.1":
+        view = _read_081(body, status)
+    elif fmt == "current":
+        view = _read_current(body, status)
+    else:
+        view = DebugView(
+            format="unknown",
+            status=status,
+            response=body,
+            missing={s: "the response is not a shape Workbench knows" for s in SECTIONS},
+            notes=["the body is not a known /track response; see the raw body"],
+        )
+    return _mark_new(view, sent)
+
+
+def _sent_ids(request: Any) -> tuple[str | None, str | None, bool]:
+    """(profile id, session id, was-the-request-known) from the payload as sent."""
+    if not isinstance(request, dict):
+        return None, None, False
+
+    def entity_id(key: str) -> str | None:
+        item = request.get(key)
+        value = item.get("id") if isinstance(item, dict) else None
+        return value.strip() or None if isinstance(value, str) else None
+
+    return entity_id("profile"), entity_id("session"), True
+
+
+def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> DebugView:
+    sent_profile, sent_session, known = sent
+    if not known or view.format in ("error", "unknown"):
+        return view
+    changes: dict[str, Any] = {}
+    if view.profile_id and not view.profile_less:
+        profile = {**_entity(view.profile_id), **(view.profile or {})}
+        profile["new"] = sent_profile != view.profile_id
+        changes["profile"] = profile
+    if view.session_id:
+        session = {**_entity(view.session_id), **(view.session or {})}
+        if sent_session is None:
+            session["new"] = True
+        changes["session"] = session
+    return replace(view, **changes) if changes else view
+
+
+def _read_error(body: Any, status: int | None) -> DebugView:
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        errors = [d if isinstance(d, dict) else {"message": str(d)} for d in detail]
+    elif detail is None:
+        errors = []
+    else:
+        errors = [{"message": detail if isinstance(detail, str) else str(detail)}]
+    why = f"the server answered HTTP {status} (an error), so there is nothing to show"
+    return DebugView(
+        format="error",
+        status=status,
+        errors=errors,
+        response=body,
+        missing={s: why for s in SECTIONS if s != "errors"},
+    )
+
+
+def _save_result(raw: Any) -> dict[str, Any]:
+    """A legacy SaveResult ``{saved, errors, ids, types}`` with defaults."""
+    raw = raw if isinstance(raw, dict) else {}
+    return {
+        "saved": raw.get("saved") if isinstance(raw.get("saved"), int) else None,
+        "ids": list(raw.get("ids") or []),
+        "types": list(raw.get("types") or []),
+        "errors": list(raw.get("errors") or []),
+    }
+
+
+def _read_documented(body: dict[str, Any], status: int | None) -> DebugView:
+    profile_raw = body.get("profile")
+    profile_id = profile_raw.get("id") if isinstance(profile_raw, dict) else None
+    full_profile = profile_raw if isinstance(profile_raw, dict) and len(profile_raw) > 1 else None
+    debugging = body.get("debugging")
+    missing: dict[str, str] = {}
+    if isinstance(debugging, dict):
+        session_res = _save_result(debugging.get("session")) if debugging.get("session") else None
+        events_res = _save_result(debugging.get("events"))
+        profile_res = _save_result(debugging.get("profile")) if debugging.get("profile") else None
+        if profile_id is None and profile_res and profile_res["ids"]:
+            profile_id = profile_res["ids"][0]
+        session_id = session_res["ids"][0] if session_res and session_res["ids"] else None
+        session = (
+            {
+                "id": session_id,
+                "saved": session_res["saved"],
+                "new": None,
+                "data": None,
+                "errors": session_res["errors"],
+            }
+            if session_res
+            else None
+        )
+        if session is None:
+            missing["session"] = "the server reported no session (saveSession was false?)"
+        profile: dict[str, Any] | None = {
+            "id": profile_id,
+            "saved": profile_res["saved"] if profile_res else None,
+            "new": None,
+            "data": full_profile,
+            "errors": profile_res["errors"] if profile_res else [],
+        }
+        events = {**events_res, "items": None}
+        segmentation_raw = debugging.get("segmentation")
+        segmentation = (
+            {
+                "ids": list(segmentation_raw.get("ids") or []),
+                "errors": list(segmentation_raw.get("errors") or []),
+            }
+            if isinstance(segmentation_raw, dict)
+            else None
+        )
+        if segmentation is None:
+            missing["segmentation"] = "the server reported no segmentation for this request"
+        execution = debugging.get("execution")
+        if execution is None:
+            missing["execution"] = "the server reported no workflow execution for this request"
+        logs = list(debugging.get("logs") or [])
+        save_errors = [
+            {"message": str(e), "origin": name}
+            for name, res in (
+                ("session", session_res),
+                ("events", events_res),
+                ("profile", profile_res),
+            )
+            if res
+            for e in res["errors"]
+        ]
+        errors = save_errors + [r for r in logs if isinstance(r, dict) and r.get("type") == "error"]
+        warnings = [r for r in logs if isinstance(r, dict) and r.get("type") == "warning"]
+    else:
+        session_id = None
+        session = events = segmentation = None
+        logs = errors = warnings = None
+        execution = None
+        profile = {"id": profile_id, "saved": None, "new": None, "data": full_profile}
+        for name in ("session", "events", "execution", "segmentation", "logs"):
+            missing[name] = _WHY_NO_DEBUGGER
+        missing["errors"] = missing["warnings"] = _WHY_NO_DEBUGGER
+    return DebugView(
+        format="documented",
+        status=status,
+        profile_id=profile_id,
+        session_id=session_id,
+        profile_less=profile_id is None,
+        session=session,
+        events=events,
+        profile=profile if "profile" in body or isinstance(debugging, dict) else None,
+        execution=execution,
+        segmentation=segmentation,
+        logs=logs,
+        errors=errors,
+        warnings=warnings,
+        ux=list(body.get("ux") or []),
+        response=body.get("response"),
+        missing=missing,
+    )
+
+
+def _read_081(body: Any, status: int | None) -> DebugView:
+    if isinstance(body, list):  # 0.8.0/0.8.1 answer an empty event list with []
+        why = "the payload had no events, so the server did nothing"
+        return DebugView(
+            format="0.8.1",
+            status=status,
+            events={"saved": 0, "ids": [], "types": [], "errors": [], "items": None},
+            missing={s: why for s in SECTIONS if s != "events"},
+        )
+    profile_raw = body.get("profile")
+    session_raw = body.get("session")
+    event_raw = body.get("event")
+    profile_id = profile_raw.get("id") if isinstance(profile_raw, dict) else None
+    session_id = session_raw.get("id") if isinstance(session_raw, dict) else None
+    missing: dict[str, str] = {}
+    debug = isinstance(event_raw, dict)
+
+    def counted(raw: Any, entity_id: str | None) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            return None
+        saved = raw.get("saved")
+        return {
+            "id": entity_id,
+            "saved": saved if isinstance(saved, int) else None,
+            "new": None,
+            "data": None,
+        }
+
+    profile = counted(profile_raw, profile_id)
+    session = counted(session_raw, session_id)
+    events = None
+    if debug:
+        saved = event_raw.get("saved")
+        events = {
+            "saved": saved if isinstance(saved, int) else None,
+            "ids": list(event_raw.get("ids") or []),
+            "types": [],
+            "errors": [],
+            "items": None,
+        }
+    else:
+        missing["events"] = _WHY_NO_DEBUGGER
+    if session is None:
+        missing["session"] = _WHY_NO_DEBUGGER if not debug else "the server reported no session"
+    if profile is None:
+        missing["profile"] = "the request was profile-less, so there is no profile"
+    for name in ("execution", "segmentation", "logs"):
+        missing[name] = "0.7.4–0.8.1 servers do not return workflow details in /track responses"
+    missing["errors"] = missing["warnings"] = _WHY_OLD_NO_ERRORS
+    return DebugView(
+        format="0.8.1",
+        status=status,
+        profile_id=profile_id,
+        session_id=session_id,
+        task=_task(body.get("task")),
+        profile_less=profile_raw is None,
+        session=session,
+        events=events,
+        profile=profile,
+        ux=list(body.get("ux") or []),
+        response=body.get("response"),
+        missing=missing,
+    )
+
+
+def _read_current(body: Any, status: int | None) -> DebugView:
+    if body is None:
+        why = "the payload had no events: the server answered null and did nothing"
+        return DebugView(
+            format="current",
+            status=status,
+            events={"saved": 0, "ids": [], "types": [], "errors": [], "items": None},
+            missing={s: why for s in SECTIONS if s != "events"},
+        )
+    profile_raw = body.get("profile")
+    session_raw = body.get("session")
+    profile_id = profile_raw.get("id") if isinstance(profile_raw, dict) else None
+    session_id = session_raw.get("id") if isinstance(session_raw, dict) else None
+    event_ids = [str(e) for e in body.get("events") or []]
+    missing: dict[str, str] = {}
+    profile = {"id": profile_id, "saved": None, "new": None, "data": None} if profile_id else None
+    session = {"id": session_id, "saved": None, "new": None, "data": None} if session_id else None
+    events = {"saved": None, "ids": event_ids, "types": [], "errors": [], "items": None}
+    if profile is None:
+        missing["profile"] = (
+            "the server returned no profile id (profile-less request or saveProfile=false)"
+        )
+    else:
+        missing["profile"] = _WHY_CURRENT_IDS_ONLY.format(what="stored profile", path="profile")
+    if session is None:
+        missing["session"] = "the server returned no session id (saveSession=false?)"
+    else:
+        missing["session"] = _WHY_CURRENT_IDS_ONLY.format(what="stored session", path="session")
+    if event_ids:
+        missing["events"] = _WHY_CURRENT_IDS_ONLY.format(what="stored events", path="event")
+    else:
+        missing["events"] = (
+            "the server returned no event ids: 0.8.2+ returns them only when "
+            "options.debugger is true and the server runs with TRACK_DEBUG=yes"
+        )
+    for name in ("execution", "segmentation", "logs"):
+        missing[name] = _WHY_CURRENT_NO_WORKFLOW
+    return DebugView(
+        format="current",
+        status=status,
+        profile_id=profile_id,
+        session_id=session_id,
+        task=_task(body.get("task")),
+        profile_less=profile_id is None,
+        session=session,
+        events=events,
+        profile=profile,
+        errors=list(body.get("errors") or []),
+        warnings=list(body.get("warnings") or []),
+        ux=list(body.get("ux") or []),
+        response=body.get("response"),
+        missing=missing,
+    )
+
+
+def _task(value: Any) -> str | None:
+    if isinstance(value, list):  # the commercial docs show a one-element list
+        value = value[0] if value else None
+    return str(value) if value is not None else None
