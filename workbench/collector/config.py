@@ -1,0 +1,107 @@
+"""How the embedded collector behaves: one dataclass, plus a thread-safe live view of it.
+
+:class:`CollectorConfig` is what callers build (the CLI from its options, the
+GUI from :class:`workbench.settings.CollectorSettings`). The running app reads
+the settings that may change at run time (format, debugger, source check,
+strict validation, body limit) through :class:`LiveConfig`, so the GUI can flip
+them from its own thread and the very next request sees the new value.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = [
+    "DEFAULT_PORT",
+    "RECONFIGURABLE_FIELDS",
+    "CollectorConfig",
+    "LiveConfig",
+    "ResponseFormat",
+]
+
+DEFAULT_PORT = 8686
+ResponseFormat = Literal["documented", "current"]
+_FORMATS = ("documented", "current")
+
+#: The fields :meth:`LiveConfig.update` (and ``CollectorServer.reconfigure``) may change.
+RECONFIGURABLE_FIELDS = frozenset(
+    {"response_format", "debugger", "accept_any_source", "strict_validation", "max_body_bytes"}
+)
+
+
+@dataclass(frozen=True)
+class CollectorConfig:
+    """Settings of one collector.
+
+    ``data_dir`` None keeps everything in memory. ``debugger`` False imitates a
+    production Tracardi (``TRACK_DEBUG=no``) that ignores ``options.debugger``.
+    ``accept_any_source`` imitates ``ENABLE_EVENT_SOURCE_CHECK=no``.
+    ``strict_validation`` rejects payloads that the schema rejects even where
+    Tracardi would quietly default (e.g. a non-boolean option) instead of only
+    the ones Tracardi itself rejects. ``port_fallback`` is how many following
+    ports to try when ``port`` is taken.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    data_dir: Path | None = None
+    response_format: ResponseFormat = "documented"
+    accept_any_source: bool = False
+    debugger: bool = True
+    max_body_bytes: int = 1024 * 1024
+    retention: int = 100_000
+    strict_validation: bool = False
+    port_fallback: int = 0
+
+    def __post_init__(self) -> None:
+        check_fields(
+            {f.name: getattr(self, f.name) for f in fields(self) if f.name in RECONFIGURABLE_FIELDS}
+        )
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, got {self.port}")
+        if self.retention < 1:
+            raise ValueError(f"retention must be at least 1 event, got {self.retention}")
+        if self.port_fallback < 0:
+            raise ValueError(f"port_fallback must be 0 or more, got {self.port_fallback}")
+
+
+def check_fields(values: dict[str, Any]) -> None:
+    """Reject unknown or ill-typed reconfigurable fields with a message naming the field."""
+    for name, value in values.items():
+        if name not in RECONFIGURABLE_FIELDS:
+            allowed = ", ".join(sorted(RECONFIGURABLE_FIELDS))
+            raise ValueError(f"{name!r} cannot be changed at run time (allowed: {allowed})")
+        if name == "response_format" and value not in _FORMATS:
+            raise ValueError(f"response_format must be 'documented' or 'current', got {value!r}")
+        if name in ("debugger", "accept_any_source", "strict_validation") and not isinstance(
+            value, bool
+        ):
+            raise ValueError(f"{name} must be True or False, got {value!r}")
+        if name == "max_body_bytes" and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise ValueError(f"max_body_bytes must be a positive number of bytes, got {value!r}")
+
+
+class LiveConfig:
+    """The current :class:`CollectorConfig`, replaced atomically as a whole.
+
+    Readers take ``live.current`` once per request (a plain attribute read, so no
+    lock on the hot path); writers swap in a new frozen config under a lock.
+    """
+
+    def __init__(self, config: CollectorConfig) -> None:
+        self.current = config
+        self._lock = threading.Lock()
+
+    def update(self, **changes: Any) -> CollectorConfig:
+        """Apply *changes* (names from :data:`RECONFIGURABLE_FIELDS`) and return the new config."""
+        if "format" in changes:  # accept the CLI's and the settings' short name
+            changes["response_format"] = changes.pop("format")
+        check_fields(changes)
+        with self._lock:
+            self.current = replace(self.current, **changes)
+            return self.current

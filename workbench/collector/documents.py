@@ -1,0 +1,253 @@
+"""The stored documents (§6.6): new profiles, sessions and events, built and updated.
+
+Stored documents are never mutated; every update here returns a new dict
+(shallow copies along the changed path), see :mod:`workbench.store.collector_store`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+__all__ = [
+    "INTERNAL_SOURCE_ID",
+    "build_event",
+    "new_profile",
+    "new_session",
+    "normalise_type",
+    "now_utc",
+    "system_event",
+    "touch_session",
+    "visit_profile",
+]
+
+INTERNAL_SOURCE_ID = "@internal-workbench"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def normalise_type(event_type: str) -> str:
+    """Tracardi's stored type: stripped, lower-case, spaces as dashes ("Page View" → page-view)."""
+    return "-".join(event_type.strip().lower().split())
+
+
+def _event_name(event_type: str) -> str:
+    return " ".join(part.capitalize() for part in event_type.replace("_", "-").split("-") if part)
+
+
+def new_profile(profile_id: str, now: str) -> dict[str, Any]:
+    return {
+        "id": profile_id,
+        "primary_id": None,
+        "ids": [profile_id],
+        "metadata": {
+            "time": {
+                "insert": now,
+                "create": now,
+                "update": now,
+                "segmentation": None,
+                "visit": {"last": None, "current": None, "count": 0, "tz": None},
+            },
+            "aux": {},
+            "status": None,
+        },
+        "stats": {"visits": 0, "views": 0, "counters": {}},
+        "traits": {},
+        "segments": [],
+        "interests": {},
+        "consents": {},
+        "active": True,
+        "aux": {},
+        "data": {},
+    }
+
+
+def visit_profile(profile: dict[str, Any], now: str, tz: Any) -> dict[str, Any]:
+    """A new session of this profile: visit count +1, last ← current, current ← now."""
+    metadata = profile.get("metadata") or {}
+    time = metadata.get("time") or {}
+    visit = time.get("visit") or {}
+    stats = profile.get("stats") or {}
+    new_visit = {
+        "last": visit.get("current"),
+        "current": now,
+        "count": int(visit.get("count") or 0) + 1,
+        "tz": tz if tz is not None else visit.get("tz"),
+    }
+    return {
+        **profile,
+        "metadata": {**metadata, "time": {**time, "update": now, "visit": new_visit}},
+        "stats": {**stats, "visits": int(stats.get("visits") or 0) + 1},
+    }
+
+
+def new_session(
+    session_id: str, profile_id: str | None, now: datetime, channel: str, ip: str | None
+) -> dict[str, Any]:
+    stamp = now.isoformat()
+    return {
+        "id": session_id,
+        "profile": {"id": profile_id, "primary_id": None} if profile_id else None,
+        "metadata": {
+            "time": {
+                "insert": stamp,
+                "create": stamp,
+                "update": stamp,
+                "timestamp": now.timestamp(),
+                "duration": 0,
+                "weekday": now.weekday(),
+            },
+            "channel": channel,
+            "aux": {},
+            "status": "started",
+        },
+        "device": {"ip": ip},
+        "os": {},
+        "app": {},
+        "utm": {},
+        "context": {"ip": ip},
+        "properties": {},
+        "traits": {},
+        "aux": {},
+    }
+
+
+def touch_session(
+    session: dict[str, Any],
+    *,
+    now: datetime,
+    context: dict[str, Any],
+    properties: dict[str, Any],
+    profile_id: str | None,
+    status: str,
+) -> dict[str, Any]:
+    """Merge the payload's context/properties (§6.1 "always") and update times and status."""
+    metadata = session.get("metadata") or {}
+    time = metadata.get("time") or {}
+    started = time.get("timestamp")
+    duration = now.timestamp() - started if isinstance(started, int | float) else 0
+    return {
+        **session,
+        "profile": {"id": profile_id, "primary_id": None} if profile_id else session.get("profile"),
+        "metadata": {
+            **metadata,
+            "time": {**time, "update": now.isoformat(), "duration": round(duration, 3)},
+            "status": status,
+        },
+        "context": {**(session.get("context") or {}), **context},
+        "properties": {**(session.get("properties") or {}), **properties},
+    }
+
+
+def _session_ref(session: dict[str, Any] | None) -> dict[str, Any] | None:
+    if session is None:
+        return None
+    time = (session.get("metadata") or {}).get("time") or {}
+    tz = ((session.get("context") or {}).get("time") or {}).get("tz")
+    return {
+        "id": session["id"],
+        "start": time.get("create"),
+        "duration": time.get("duration", 0),
+        "tz": tz,
+    }
+
+
+def build_event(
+    raw: dict[str, Any],
+    *,
+    now: str,
+    source_id: str,
+    channel: str,
+    session: dict[str, Any] | None,
+    profile_id: str | None,
+    profile_less: bool,
+    request: dict[str, Any],
+    debug: bool,
+) -> dict[str, Any]:
+    """One stored event from one ``events[i]`` of the payload (§1.3, §6.6)."""
+    event_type = normalise_type(raw["type"])
+    sent_id = raw.get("id")
+    event_id = sent_id.strip().lower() if isinstance(sent_id, str) and sent_id.strip() else new_id()
+    time = raw.get("time") or {}
+    options = {k: v for k, v in (raw.get("options") or {}).items() if k != "source_id"}
+    tags = raw.get("tags") or []
+    properties = raw.get("properties") or {}
+    context = raw.get("context") or {}
+    page = context.get("page") if isinstance(context.get("page"), dict) else {}
+    referer = page.get("referer") if isinstance(page.get("referer"), dict) else {}
+    return {
+        "id": event_id,
+        "name": _event_name(event_type),
+        "type": event_type,
+        "metadata": {
+            "time": {
+                "insert": time.get("insert") or now,
+                "create": time.get("create"),
+                "update": time.get("update"),
+                "process_time": None,
+                "total_time": None,
+            },
+            "ip": None,
+            "status": "collected",
+            "channel": channel,
+            "processed_by": {"rules": [], "flows": [], "third_party": []},
+            "profile_less": profile_less,
+            "debug": debug,
+            "valid": True,
+            "error": False,
+            "warning": False,
+            "merge": False,
+            "instance": {"id": "workbench"},
+            "aux": {},
+        },
+        "source": {"id": source_id},
+        "session": _session_ref(session),
+        "profile": {"id": profile_id, "primary_id": None} if profile_id else None,
+        "properties": properties,
+        "traits": {},
+        "context": context,
+        "request": request,
+        "config": options,
+        "tags": {"values": list(tags), "count": len(tags)},
+        "aux": {},
+        "hit": {
+            "name": page.get("title"),
+            "url": page.get("url"),
+            "referer": referer.get("host"),
+        },
+    }
+
+
+def system_event(
+    event_type: str,
+    *,
+    now: datetime,
+    seconds_before: int,
+    session: dict[str, Any] | None,
+    profile_id: str | None,
+    properties: dict[str, Any] | None = None,
+    request: dict[str, Any],
+    channel: str,
+) -> dict[str, Any]:
+    """A system event of §6.5 (profile-created, session-opened, visit-started)."""
+    stamp = (now - timedelta(seconds=seconds_before)).isoformat()
+    event = build_event(
+        {"type": event_type, "properties": properties or {}, "options": {"async": True}},
+        now=stamp,
+        source_id=INTERNAL_SOURCE_ID,
+        channel=channel,
+        session=session,
+        profile_id=profile_id,
+        profile_less=False,
+        request=request,
+        debug=False,
+    )
+    event["metadata"]["time"]["create"] = stamp
+    return event

@@ -1,0 +1,281 @@
+"""Reading what the collector holds: Tracardi-shaped admin reads (§10) and ``/_workbench/*``.
+
+The Tracardi-shaped routes answer as Tracardi does (a missing profile is
+``200 null``, the event is ``{"event", "_metadata"}``) so a client written for
+a real server's admin API works here too — without a token, since the
+collector is a local tool. The ``/_workbench/*`` routes are ours: filtered
+event lists, the request log, counts, reset and the blocking ``wait``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from workbench import __version__
+from workbench.collector.rejections import Rejected, parse_json_body
+from workbench.collector.sources import source_from_dict
+
+__all__ = ["TRACARDI_VERSIONS", "read_routes"]
+
+#: What ``GET /info/version`` reports per response format, so clients that pick a
+#: response reader by server version read ours right.
+TRACARDI_VERSIONS = {"documented": "0.7.3", "current": "0.9.0"}
+_MAX_WAIT_SECONDS = 300.0
+
+
+def _response(body: Any, status: int = 200) -> Response:
+    from workbench.collector.app import json_response
+
+    return json_response(body, status)
+
+
+def _int_query(request: Request, name: str, default: int, *, minimum: int = 0) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "int_parsing",
+                    "loc": ["query", name],
+                    "input": raw,
+                    "msg": f"{name} must be a whole number of at least {minimum}, got {raw!r}",
+                }
+            ],
+        )
+    return value
+
+
+def _float_query(request: Request, name: str, default: float) -> float:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= _MAX_WAIT_SECONDS:
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "float_parsing",
+                    "loc": ["query", name],
+                    "input": raw,
+                    "msg": f"{name} must be a number of seconds from 0 to {_MAX_WAIT_SECONDS:g}, "
+                    f"got {raw!r}",
+                }
+            ],
+        )
+    return value
+
+
+def _store(request: Request) -> Any:
+    return request.app.state.store
+
+
+# -- Tracardi-shaped reads --------------------------------------------------------------
+
+
+async def version(request: Request) -> Response:
+    return _response(TRACARDI_VERSIONS[request.app.state.live.current.response_format])
+
+
+async def version_details(request: Request) -> Response:
+    config = request.app.state.live.current
+    return _response(
+        {
+            "version": TRACARDI_VERSIONS[config.response_format],
+            "name": "Workbench embedded collector",
+            "workbench": __version__,
+            "response_format": config.response_format,
+            "debugger": config.debugger,
+            "accept_any_source": config.accept_any_source,
+            "production": False,
+        }
+    )
+
+
+async def list_sources(request: Request) -> Response:
+    sources = [s.to_dict() for s in _store(request).list_sources()]
+    return _response({"total": len(sources), "grouped": {"Event sources": sources}})
+
+
+async def source_entities(request: Request) -> Response:
+    wanted = request.query_params.get("type")
+    sources = [
+        {"id": s.id, "name": s.name}
+        for s in _store(request).list_sources()
+        if wanted is None or wanted in s.type
+    ]
+    return _response({"total": len(sources), "result": sources})
+
+
+async def get_source(request: Request) -> Response:
+    source = _store(request).get_source(request.path_params["source_id"])
+    return _response(source.to_dict() if source else None, 200 if source else 404)
+
+
+async def put_source(request: Request) -> Response:
+    data = parse_json_body(await request.body())
+    try:
+        source = source_from_dict(data)
+    except ValueError as exc:
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["body", *_field_of(exc)],
+                    "msg": str(exc),
+                    "input": data,
+                }
+            ],
+        ) from None
+    _store(request).put_source(source)
+    return _response(source.to_dict())
+
+
+def _field_of(exc: ValueError) -> list[str]:
+    text = str(exc)
+    name = text.split(":", 1)[0]
+    return [name] if ":" in text and " " not in name else []
+
+
+async def delete_source(request: Request) -> Response:
+    source_id = request.path_params["source_id"]
+    if not _store(request).delete_source(source_id):
+        raise Rejected(404, f"Event source `{source_id}` does not exist.")
+    return _response({"deleted": 1, "id": source_id})
+
+
+async def get_profile(request: Request) -> Response:
+    profile = _store(request).get_profile(request.path_params["profile_id"])
+    if profile is None:
+        return _response(None, 404)
+    return _response({**profile, "_meta": {"index": "workbench-profile"}})
+
+
+async def get_session(request: Request) -> Response:
+    session = _store(request).get_session(request.path_params["session_id"])
+    return _response(session, 200 if session else 404)
+
+
+async def get_event(request: Request) -> Response:
+    event = _store(request).get_event(request.path_params["event_id"])
+    if event is None:
+        return _response(None, 404)
+    return _response({"event": event, "_metadata": {"index": "workbench-event"}})
+
+
+async def events_of_profile(request: Request) -> Response:
+    limit = _int_query(request, "limit", 100)
+    events = _store(request).list_events(profile=request.path_params["profile_id"], limit=limit)
+    return _response({"total": len(events), "result": events})
+
+
+async def events_of_session_and_profile(request: Request) -> Response:
+    limit = _int_query(request, "limit", 100)
+    events = _store(request).list_events(
+        session=request.path_params["session_id"],
+        profile=request.path_params["profile_id"],
+        limit=limit,
+    )
+    return _response({"total": len(events), "result": events})
+
+
+# -- /_workbench/* ----------------------------------------------------------------------
+
+
+async def workbench_events(request: Request) -> Response:
+    query = request.query_params
+    limit = _int_query(request, "limit", 100)
+    offset = _int_query(request, "offset", 0)
+    store = _store(request)
+    events = store.list_events(
+        type=query.get("type"),
+        source=query.get("source"),
+        profile=query.get("profile"),
+        session=query.get("session"),
+        limit=limit,
+        offset=offset,
+    )
+    return _response({"total": store.count_events(), "offset": offset, "events": events})
+
+
+async def workbench_profiles(request: Request) -> Response:
+    limit = _int_query(request, "limit", 100)
+    offset = _int_query(request, "offset", 0)
+    return _response({"profiles": _store(request).list_profiles(limit=limit, offset=offset)})
+
+
+async def workbench_requests(request: Request) -> Response:
+    limit = _int_query(request, "limit", 100)
+    full = request.query_params.get("full", "").lower() in ("1", "true", "yes")
+    hub = request.app.state.hub
+    records = hub.recent(limit)
+    items = [r.to_dict() if full else r.summary() for r in records]
+    return _response({"total": hub.total, "requests": items})
+
+
+async def workbench_stats(request: Request) -> Response:
+    stats = _store(request).stats()
+    stats["requests"] = request.app.state.hub.total
+    notice = _store(request).notice
+    stats["notice"] = notice.message if notice else None
+    return _response(stats)
+
+
+async def workbench_reset(request: Request) -> Response:
+    _store(request).reset()
+    request.app.state.hub.clear()
+    return _response({"reset": True, **_store(request).stats()})
+
+
+async def workbench_wait(request: Request) -> Response:
+    count = _int_query(request, "count", 1, minimum=1)
+    timeout = _float_query(request, "timeout", 10.0)
+    event_type = request.query_params.get("type") or None
+    waiters = request.app.state.waiters
+    reached = await waiters.wait(count, event_type, timeout)
+    current = _store(request).count_events(type=event_type)
+    body = {"count": current, "wanted": count, "type": event_type, "timed_out": not reached}
+    if not reached:
+        body["detail"] = (
+            f"timed out after {timeout:g} s: {current} of {count} "
+            f"{'events' if event_type is None else f'`{event_type}` events'} stored"
+        )
+    return _response(body, 200 if reached else 408)
+
+
+def read_routes() -> list[BaseRoute]:
+    return [
+        Route("/info/version", version),
+        Route("/info/version/details", version_details),
+        Route("/event-sources", list_sources),
+        Route("/event-sources/entity", source_entities),
+        Route("/event-source", put_source, methods=["POST"]),
+        Route("/event-source/{source_id}", get_source),
+        Route("/event-source/{source_id}", delete_source, methods=["DELETE"]),
+        Route("/profile/{profile_id}", get_profile),
+        Route("/session/{session_id}", get_session),
+        Route("/event/{event_id}", get_event),
+        Route("/events/profile/{profile_id}", events_of_profile),
+        Route("/events/session/{session_id}/profile/{profile_id}", events_of_session_and_profile),
+        Route("/_workbench/events", workbench_events),
+        Route("/_workbench/profiles", workbench_profiles),
+        Route("/_workbench/requests", workbench_requests),
+        Route("/_workbench/stats", workbench_stats),
+        Route("/_workbench/reset", workbench_reset, methods=["POST"]),
+        Route("/_workbench/wait", workbench_wait),
+    ]

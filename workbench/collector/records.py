@@ -1,0 +1,289 @@
+"""Every request the collector receives, as a :class:`RequestRecord`, plus the headers it adds.
+
+:class:`ObserverMiddleware` is a pure ASGI middleware (no per-request objects
+beyond what it records) that wraps the whole app. It:
+
+- answers CORS preflights itself (§3.3/§8.5: echoed origin, credentials allowed,
+  the requested headers — e.g. ``x-timestamp`` — echoed, ``Max-Age: 600``) and
+  adds ``Access-Control-Allow-Origin: <origin>`` + ``Allow-Credentials: true`` +
+  ``Vary: Origin`` to every answer to a request with an ``Origin``. Echoing the
+  origin (rather than ``*``) works for the JS tracker's fetch (credentials
+  omitted) and for beacons (credentials included) alike;
+- adds ``X-Process-Time`` (seconds) and echoes ``X-Context``;
+- keeps the last requests in a ring (``/_workbench/requests``) and calls the
+  listeners of :class:`RequestHub` with a :class:`RequestRecord` after every
+  request, rejected ones too. Listeners run on the server thread: they must be
+  quick (the GUI's bridge only emits a queued signal); their exceptions are
+  logged and swallowed.
+
+Handlers annotate the record through ``scope["workbench"]`` (a dict with
+``source_id``, ``event_types``, ``profile_id``, ``session_id``, ``reason``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from workbench.core.masking import mask_headers
+
+__all__ = [
+    "BODY_LIMIT",
+    "ObserverMiddleware",
+    "RequestHub",
+    "RequestListener",
+    "RequestRecord",
+]
+
+log = logging.getLogger(__name__)
+
+BODY_LIMIT = 256 * 1024
+_PREFLIGHT_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request and its answer, as the GUI's live-traffic panel and the CLI show it."""
+
+    id: str
+    time: str
+    method: str
+    path: str
+    query: str
+    status: int
+    latency_ms: float
+    source_id: str | None = None
+    event_types: list[str] = field(default_factory=list)
+    profile_id: str | None = None
+    session_id: str | None = None
+    reason: str | None = None
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: str = ""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> dict[str, Any]:
+        """The record without headers and bodies (what ``/_workbench/requests`` lists)."""
+        return {
+            "id": self.id,
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "latency_ms": self.latency_ms,
+            "source_id": self.source_id,
+            "event_types": list(self.event_types),
+            "profile_id": self.profile_id,
+            "session_id": self.session_id,
+            "reason": self.reason,
+        }
+
+    def log_line(self) -> str:
+        """One line for the terminal: time, method, path, status, latency, what was tracked."""
+        parts = [
+            self.time[11:23],
+            self.method,
+            self.path + (f"?{self.query}" if self.query else ""),
+            str(self.status),
+            f"{self.latency_ms:.1f}ms",
+        ]
+        if self.source_id:
+            parts.append(f"source={self.source_id}")
+        if self.event_types:
+            parts.append("events=" + ",".join(self.event_types))
+        if self.profile_id:
+            parts.append(f"profile={self.profile_id}")
+        if self.reason:
+            parts.append(f"reason={self.reason[:200]}")
+        return " ".join(parts)
+
+
+RequestListener = Callable[[RequestRecord], None]
+
+
+class RequestHub:
+    """The recent requests (a ring of *keep*) and the listeners to tell about new ones."""
+
+    def __init__(self, keep: int = 1000) -> None:
+        self._recent: deque[RequestRecord] = deque(maxlen=keep)
+        self._listeners: tuple[RequestListener, ...] = ()
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self.total = 0
+
+    def next_id(self) -> str:
+        return f"r{next(self._ids)}"
+
+    def add_listener(self, callback: RequestListener) -> None:
+        with self._lock:
+            self._listeners = (*self._listeners, callback)
+
+    def remove_listener(self, callback: RequestListener) -> None:
+        with self._lock:
+            self._listeners = tuple(cb for cb in self._listeners if cb is not callback)
+
+    def publish(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._recent.append(record)
+            self.total += 1
+        for callback in self._listeners:
+            try:
+                callback(record)
+            except Exception:
+                log.exception("a collector request listener failed")
+
+    def recent(self, limit: int = 100) -> list[RequestRecord]:
+        """The newest *limit* records, newest first."""
+        with self._lock:
+            items = list(self._recent)
+        return items[::-1][: max(limit, 0)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._recent.clear()
+
+
+def _decode(chunks: list[bytes]) -> str:
+    data = b"".join(chunks)
+    text = data[:BODY_LIMIT].decode("utf-8", "replace")
+    if len(data) > BODY_LIMIT:
+        text += f"\n… (truncated: {len(data)} bytes in all)"
+    return text
+
+
+class ObserverMiddleware:
+    """See the module docstring."""
+
+    def __init__(self, app: ASGIApp, hub: RequestHub) -> None:
+        self.app = app
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        wall = datetime.now(UTC)
+        raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
+        origin = x_context = requested = None
+        for name, value in raw_headers:
+            if name == b"origin":
+                origin = value
+            elif name == b"x-context":
+                x_context = value
+            elif name == b"access-control-request-headers":
+                requested = value
+        info: dict[str, Any] = {}
+        scope["workbench"] = info
+        request_chunks: list[bytes] = []
+        response_chunks: list[bytes] = []
+        response: dict[str, Any] = {"status": 500, "headers": []}
+        captured = 0
+
+        async def receive_wrapper() -> Message:
+            nonlocal captured
+            message = await receive()
+            if message["type"] == "http.request" and captured <= BODY_LIMIT:
+                body = message.get("body", b"")
+                request_chunks.append(body)
+                captured += len(body)
+            return message
+
+        extra: list[tuple[bytes, bytes]] = []
+        if origin is not None:
+            extra += [
+                (b"access-control-allow-origin", origin),
+                (b"access-control-allow-credentials", b"true"),
+                (b"vary", b"Origin"),
+            ]
+        if x_context is not None:
+            extra.append((b"x-context", x_context))
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += extra
+                elapsed = time.perf_counter() - started
+                headers.append((b"x-process-time", f"{elapsed:.6f}".encode()))
+                message = {**message, "headers": headers}
+                response["status"] = message["status"]
+                response["headers"] = headers
+            elif message["type"] == "http.response.body":
+                response_chunks.append(message.get("body", b""))
+            await send(message)
+
+        is_preflight = (
+            scope["method"] == "OPTIONS"
+            and origin is not None
+            and any(name == b"access-control-request-method" for name, _ in raw_headers)
+        )
+        try:
+            if is_preflight:
+                await self._preflight(send_wrapper, requested)
+            else:
+                await self.app(scope, receive_wrapper, send_wrapper)
+        finally:
+            latency = (time.perf_counter() - started) * 1000.0
+            self._publish(scope, wall, latency, response, info, request_chunks, response_chunks)
+
+    @staticmethod
+    async def _preflight(send: Send, requested: bytes | None) -> None:
+        headers = [
+            (b"access-control-allow-methods", _PREFLIGHT_METHODS.encode()),
+            (b"access-control-max-age", b"600"),
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", b"2"),
+        ]
+        if requested:
+            headers.append((b"access-control-allow-headers", requested))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"OK"})
+
+    def _publish(
+        self,
+        scope: Scope,
+        wall: datetime,
+        latency: float,
+        response: dict[str, Any],
+        info: dict[str, Any],
+        request_chunks: list[bytes],
+        response_chunks: list[bytes],
+    ) -> None:
+        request_headers = mask_headers(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
+        )
+        response_headers = mask_headers(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in response["headers"]
+        )
+        record = RequestRecord(
+            id=self.hub.next_id(),
+            time=wall.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            status=response["status"],
+            latency_ms=round(latency, 3),
+            source_id=info.get("source_id"),
+            event_types=list(info.get("event_types") or ()),
+            profile_id=info.get("profile_id"),
+            session_id=info.get("session_id"),
+            reason=info.get("reason"),
+            request_headers=request_headers,
+            request_body=_decode(request_chunks),
+            response_headers=response_headers,
+            response_body=_decode(response_chunks),
+        )
+        self.hub.publish(record)

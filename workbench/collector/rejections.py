@@ -1,0 +1,179 @@
+"""Turning bad input into a precise 4xx: the exception, FastAPI-style 422 items, body parsing.
+
+Every rejection carries a ``detail`` that names the field and what was
+expected. 422 bodies keep FastAPI's shape (``{"detail": [{"type", "loc",
+"msg", "input"}]}``, §3.4) with the full ``loc`` (``["body", "events", 0,
+"type"]``; Tracardi loses the ``events, <i>`` part, we keep it). The items come
+from the one payload schema via :func:`workbench.core.validation.validate_payload`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from workbench.core.validation import Issue
+
+__all__ = [
+    "Rejected",
+    "issue_items",
+    "json_error_item",
+    "json_type_name",
+    "object_expected",
+    "parse_json_body",
+]
+
+_PYDANTIC_TYPES = {
+    "object": "dict_type",
+    "array": "list_type",
+    "string": "string_type",
+    "boolean": "bool_type",
+    "number": "float_type",
+    "integer": "int_type",
+}
+
+
+class Rejected(Exception):
+    """A request the collector refuses: answered with *status* and ``{"detail": detail}``."""
+
+    def __init__(self, status: int, detail: Any, *, headers: dict[str, str] | None = None):
+        super().__init__(detail if isinstance(detail, str) else json.dumps(detail)[:500])
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+    @property
+    def reason(self) -> str:
+        """One line for logs and the request record."""
+        if isinstance(self.detail, str):
+            return self.detail
+        if isinstance(self.detail, list):
+            return "; ".join(str(item.get("msg", item)) for item in self.detail[:5])
+        return str(self.detail)
+
+
+def _value_at(document: Any, path: Iterable[str | int]) -> Any:
+    value = document
+    for part in path:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def issue_items(issues: Iterable[Issue], document: Any, *, prefix: str = "body") -> list[dict]:
+    """422 ``detail`` items for schema issues, ``loc`` = ``[prefix, *path]``."""
+    items = []
+    for issue in issues:
+        if issue.keyword == "required":
+            kind = "missing"
+            value = _value_at(document, issue.path[:-1])
+        else:
+            value = _value_at(document, issue.path)
+            if issue.keyword == "type":
+                kind = _PYDANTIC_TYPES.get(_expected_type(issue.message), "type_error")
+            elif issue.keyword == "pattern":
+                kind = "value_error"
+            else:
+                kind = issue.keyword
+        items.append(
+            {"type": kind, "loc": [prefix, *issue.path], "msg": issue.message, "input": value}
+        )
+    return items
+
+
+def _expected_type(message: str) -> str:
+    for name, word in (
+        ("object", "an object"),
+        ("array", "a list"),
+        ("string", "a string"),
+        ("boolean", "a JSON boolean"),
+        ("integer", "an integer"),
+        ("number", "a number"),
+    ):
+        if f"expected {word}" in message:
+            return name
+    return ""
+
+
+def json_error_item(error: json.JSONDecodeError) -> dict[str, Any]:
+    """The FastAPI ``json_invalid`` item, with a message that says where and what."""
+    return {
+        "type": "json_invalid",
+        "loc": ["body", error.pos],
+        "msg": f"JSON decode error: {error.msg} at line {error.lineno} column {error.colno} "
+        f"(character {error.pos}); the body must be a JSON object",
+        "input": {},
+        "ctx": {"error": error.msg},
+    }
+
+
+def parse_json_body(body: bytes, *, required: bool = True) -> Any:
+    """Parse a request body as JSON or raise :class:`Rejected` (422) saying why."""
+    if not body.strip():
+        if not required:
+            return None
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "missing",
+                    "loc": ["body"],
+                    "input": None,
+                    "msg": "Field required: the body is empty; send a JSON object "
+                    "(the tracker payload)",
+                }
+            ],
+        )
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError as exc:
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "json_invalid",
+                    "loc": ["body", exc.start],
+                    "input": {},
+                    "msg": f"JSON decode error: the body is not UTF-8 text ({exc.reason})",
+                }
+            ],
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise Rejected(422, [json_error_item(exc)]) from None
+
+
+def object_expected(value: Any, what: str = "the tracker payload") -> Rejected:
+    """422 for a JSON body that is not an object."""
+    kind = json_type_name(value)
+    return Rejected(
+        422,
+        [
+            {
+                "type": "model_attributes_type",
+                "loc": ["body"],
+                "input": value,
+                "msg": f"Input should be a valid dictionary or object to extract fields from: "
+                f"the body must be a JSON object ({what}), got {kind}",
+            }
+        ],
+    )
+
+
+def json_type_name(value: Any) -> str:
+    """How a JSON value's type reads in a message ("a list", "a string", ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

@@ -1,0 +1,245 @@
+"""``CollectorServer``: the collector app under uvicorn, in a background thread.
+
+``start()`` binds the socket itself (so "port in use" is an immediate
+:class:`CollectorStartError`, port 0 is known at once and ``port_fallback``
+can try the following ports), then serves it from a thread with its own event
+loop and returns once uvicorn accepts connections. ``stop()`` asks uvicorn to
+finish, joins the thread, closes the socket and flushes and closes the store.
+The CLI and the GUI both use this class; the GUI calls ``reconfigure`` and
+listens through ``add_listener``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import socket
+import threading
+from typing import Any
+
+import uvicorn
+
+from workbench.collector.app import create_app
+from workbench.collector.config import CollectorConfig, LiveConfig
+from workbench.collector.processing import Processor
+from workbench.collector.records import RequestHub, RequestListener
+from workbench.store.collector_store import CollectorStore
+
+__all__ = ["CollectorServer", "CollectorStartError"]
+
+log = logging.getLogger(__name__)
+
+
+class CollectorStartError(RuntimeError):
+    """The collector could not start; the message says why (e.g. the port is in use)."""
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn's server that tells us when it is up (and never touches signal handlers)."""
+
+    def __init__(self, config: uvicorn.Config, started: threading.Event) -> None:
+        super().__init__(config)
+        self._started_event = started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self._started_event.set()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Any:
+        # The owner (CLI or GUI) handles Ctrl+C / SIGTERM and calls stop().
+        yield
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class CollectorServer:
+    """A running (or stoppable) collector. See the module docstring.
+
+    ``store`` may be given (e.g. shared with tests); otherwise one is created for
+    ``config.data_dir`` (None: in memory). A store this server created is closed by
+    :meth:`stop`; a given one is only flushed.
+    """
+
+    def __init__(
+        self,
+        config: CollectorConfig | None = None,
+        on_request: RequestListener | None = None,
+        *,
+        store: CollectorStore | None = None,
+        processor: Processor | None = None,
+    ) -> None:
+        self.config = config or CollectorConfig()
+        self._live = LiveConfig(self.config)
+        self._owns_store = store is None
+        self.store = store or CollectorStore(self.config.data_dir, retention=self.config.retention)
+        self.hub = RequestHub()
+        if on_request is not None:
+            self.hub.add_listener(on_request)
+        self.app = create_app(self.store, self._live, processor=processor, hub=self.hub)
+        self.port_note: str | None = None
+        self._port: int | None = None
+        self._socket: socket.socket | None = None
+        self._server: _Uvicorn | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    # -- properties ---------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the collector has not been started")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        host = self.config.host
+        if host in ("0.0.0.0", ""):
+            host = "127.0.0.1"
+        elif host == "::":
+            host = "::1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def current_config(self) -> CollectorConfig:
+        """The configuration in force now (after any :meth:`reconfigure`)."""
+        return self._live.current
+
+    # -- listeners and settings ---------------------------------------------------------
+
+    def add_listener(self, callback: RequestListener) -> None:
+        self.hub.add_listener(callback)
+
+    def remove_listener(self, callback: RequestListener) -> None:
+        self.hub.remove_listener(callback)
+
+    def reconfigure(self, **fields: Any) -> CollectorConfig:
+        """Change format/debugger/accept_any_source/strict_validation/max_body_bytes live."""
+        return self._live.update(**fields)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def _bind_with_fallback(self) -> socket.socket:
+        host, first = self.config.host, self.config.port
+        tries = 1 + (self.config.port_fallback if first else 0)
+        last_error: OSError | None = None
+        for offset in range(tries):
+            port = first + offset
+            if port > 65535:
+                break
+            try:
+                sock = _bind(host, port)
+            except OSError as exc:
+                last_error = exc
+                if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                    break
+                continue
+            if offset:
+                self.port_note = f"port {first} was taken; using {port}"
+            return sock
+        reason = last_error.strerror if last_error and last_error.strerror else str(last_error)
+        if last_error is not None and last_error.errno == errno.EADDRINUSE:
+            span = f"ports {first}-{first + tries - 1} are" if tries > 1 else f"port {first} is"
+            reason = f"{span} already in use (is another collector running?)"
+        raise CollectorStartError(f"cannot listen on {host}:{first}: {reason}")
+
+    def start(self, timeout: float = 15.0) -> None:
+        """Listen and serve; returns when connections are accepted, else raises."""
+        with self._lock:
+            if self.running:
+                return
+            if self._stopped:
+                raise CollectorStartError("this collector was stopped; create a new one")
+            sock = self._bind_with_fallback()
+            self._socket = sock
+            self._port = sock.getsockname()[1]
+            started = threading.Event()
+            config = uvicorn.Config(
+                self.app,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                timeout_graceful_shutdown=3,
+                ws="none",
+                loop="asyncio",
+                http="h11" if not _has_httptools() else "httptools",
+            )
+            self._server = _Uvicorn(config, started)
+            self._thread = threading.Thread(
+                target=self._serve, args=(sock, started), name="collector-server", daemon=True
+            )
+            self._thread.start()
+        finished = started.wait(timeout)
+        if self._error is not None or not finished:
+            reason = self._error or "it did not start in time"
+            self._shutdown()
+            raise CollectorStartError(f"the collector failed to start: {reason}")
+
+    def _serve(self, sock: socket.socket, started: threading.Event) -> None:
+        assert self._server is not None
+        try:
+            asyncio.run(self._server.serve(sockets=[sock]))
+        except BaseException as exc:  # SystemExit from uvicorn's startup failure, or a bug
+            self._error = exc
+            log.exception("the collector's server thread failed")
+        finally:
+            started.set()
+
+    def stop(self) -> None:
+        """Stop serving, join the thread, flush the store. Safe to call twice."""
+        with self._lock:
+            self._stopped = True
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        self.store.remove_observer(self.app.state.waiters.on_store_changed)
+        if self._owns_store:
+            self.store.close()
+        else:
+            self.store.flush()
+
+    def __enter__(self) -> CollectorServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _has_httptools() -> bool:
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return False
+    return True

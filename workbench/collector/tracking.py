@@ -1,0 +1,429 @@
+"""Tracardi's tracking semantics for one request: checks, identity, events, storage, answer.
+
+Order of checks as in Tracardi 0.9 (§3.4 "Ordering of checks"): internal (`@`)
+source → source check (401) → empty events (200 ``null``) → sessions and
+profiles (§6.1, profile-less §6.2) → system events (§6.5) → processing seam →
+storage as the options say (§2.1, JSON booleans only) → response in the
+configured format. The debugging block records what really happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.collector.config import CollectorConfig
+from workbench.collector.documents import (
+    INTERNAL_SOURCE_ID,
+    build_event,
+    new_id,
+    new_profile,
+    new_session,
+    normalise_type,
+    now_utc,
+    system_event,
+    touch_session,
+    visit_profile,
+)
+from workbench.collector.processing import (
+    ProcessingInput,
+    ProcessingResult,
+    Processor,
+    log_record,
+)
+from workbench.collector.rejections import Rejected
+from workbench.collector.responses import build_response, save_result
+from workbench.collector.sources import EventSource, check_source
+from workbench.store.collector_store import CollectorStore
+
+__all__ = ["TrackOutcome", "TrackRequest", "track"]
+
+_DROPPED_HEADERS = frozenset({"authorization", "cookie"})
+
+
+@dataclass
+class TrackRequest:
+    """One tracking call, whatever the route (``/track`` or ``/collect/...``)."""
+
+    payload: dict[str, Any]
+    bridge: str  # "rest" for /track, "webhook" for /collect
+    headers: list[tuple[str, str]]
+    client_ip: str | None
+    profile_less: bool = False
+    save_session: bool | None = None  # forced by /collect; None = from options
+    warnings: list[str] = field(default_factory=list)  # notes from parsing (e.g. ignored options)
+
+
+@dataclass
+class TrackOutcome:
+    status: int
+    body: Any
+    source_id: str | None = None
+    event_types: list[str] = field(default_factory=list)
+    profile_id: str | None = None
+    session_id: str | None = None
+
+
+def _is_on(options: dict[str, Any], key: str, default: bool) -> bool:
+    """Tracardi's ``is_on``: only a JSON boolean counts."""
+    value = options.get(key)
+    return value if isinstance(value, bool) else default
+
+
+def _ref_id(value: Any) -> str | None:
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        stripped = value["id"].strip()
+        return stripped or None
+    return None
+
+
+def _payload_repr(payload: dict[str, Any]) -> str:
+    """A short stand-in for the Python repr Tracardi puts in its 401 text."""
+    events = payload.get("events") or []
+    return (
+        f"TrackerPayload(source={payload.get('source')!r}, session={payload.get('session')!r}, "
+        f"profile={payload.get('profile')!r}, events=<{len(events)} event(s)>)"
+    )
+
+
+def find_source(store: CollectorStore, source_id: str) -> EventSource | None:
+    return store.get_source(source_id) or store.get_source(source_id.lower())
+
+
+def track(
+    store: CollectorStore, config: CollectorConfig, request: TrackRequest, processor: Processor
+) -> TrackOutcome:
+    """Run one tracking request; raise :class:`Rejected` for a 4xx."""
+    payload = request.payload
+    source_id = payload["source"]["id"].strip()
+    if source_id.startswith("@"):
+        raise Rejected(
+            403,
+            "Internal event sources are not allowed via API. (Tracardi answers this with "
+            f"HTTP 500; Workbench answers 403 because source id `{source_id}` is the "
+            "client's mistake: ids starting with '@' are reserved for internal sources.)",
+        )
+    source = find_source(store, source_id)
+    rejection = check_source(
+        source,
+        source_id,
+        bridge=request.bridge,
+        accept_any=config.accept_any_source,
+        payload_repr=_payload_repr(payload) if source is None else "",
+    )
+    if rejection is not None:
+        raise Rejected(rejection.status, rejection.detail)
+    raw_events = payload.get("events") or []
+    outcome = TrackOutcome(status=200, body=None, source_id=source_id)
+    if not raw_events:
+        return outcome
+    return _Tracking(store, config, request, source, source_id, processor).run(outcome)
+
+
+class _Tracking:
+    """The state of one request while it is being tracked (keeps :func:`track` readable)."""
+
+    def __init__(
+        self,
+        store: CollectorStore,
+        config: CollectorConfig,
+        request: TrackRequest,
+        source: EventSource | None,
+        source_id: str,
+        processor: Processor,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.request = request
+        self.payload = request.payload
+        self.source = source
+        self.source_id = source_id
+        self.processor = processor
+        self.options = self.payload.get("options") or {}
+        self.now = now_utc()
+        self.stamp = self.now.isoformat()
+        self.logs: list[dict[str, Any]] = []
+        self.debug = config.debugger and _is_on(self.options, "debugger", False)
+
+    def log(self, message: str, level: str = "info", **ids: Any) -> None:
+        if self.debug:
+            self.logs.append(log_record(message, level=level, time=self.stamp, **ids))
+
+    def run(self, outcome: TrackOutcome) -> TrackOutcome:
+        payload, options = self.payload, self.options
+        for note in self.request.warnings:
+            self.log(note, "warning")
+        save_events = _is_on(options, "saveEvents", True)
+        save_session = (
+            self.request.save_session
+            if self.request.save_session is not None
+            else _is_on(options, "saveSession", True)
+        )
+        save_profile = _is_on(options, "saveProfile", True)
+        profile_less = self.request.profile_less
+        session_id = _ref_id(payload.get("session"))
+        profile_id = _ref_id(payload.get("profile"))
+
+        session, session_new, profile, profile_new = self._resolve(
+            session_id, profile_id, profile_less, save_session
+        )
+        event_profile_id = profile["id"] if profile is not None and save_profile else None
+        if profile is not None and not save_profile:
+            self.log(f"options.saveProfile is false: profile `{profile['id']}` was not saved")
+        context = payload.get("context") or {}
+        if session is not None:
+            session = touch_session(
+                session,
+                now=self.now,
+                context=context if isinstance(context, dict) else {},
+                properties=payload.get("properties") or {},
+                profile_id=profile["id"] if profile is not None else None,
+                status="active",
+            )
+            if profile is not None and session_new:
+                tz = ((session.get("context") or {}).get("time") or {}).get("tz")
+                profile = visit_profile(profile, self.stamp, tz)
+        stored_session = session if save_session else None
+        if session is not None and not save_session:
+            self.log(
+                f"options.saveSession is false: session `{session['id']}` was not saved "
+                "and events carry no session"
+            )
+
+        events = self._build_events(
+            stored_session,
+            event_profile_id,
+            profile_less,
+            profile_new and save_profile,
+            session_new and save_session,
+        )
+        result = self._process(
+            profile, session, events, profile_new=profile_new, session_new=session_new
+        )
+        if result.profile is not None:
+            profile = result.profile
+        if result.session is not None:
+            session = result.session
+            stored_session = session if save_session else None
+        if result.events is not None:
+            events = result.events
+
+        if not save_events:
+            self.log("options.saveEvents is false: no event was saved")
+        self.store.commit(
+            profile=profile if profile is not None and save_profile else None,
+            session=stored_session,
+            events=events if save_events else (),
+        )
+        outcome.event_types = [e["type"] for e in events]
+        outcome.profile_id = event_profile_id
+        outcome.session_id = stored_session["id"] if stored_session is not None else None
+        self.logs.extend(result.logs)
+        debugging = {
+            "session": save_result([stored_session] if stored_session else []),
+            "events": save_result(events if save_events else [], types=True),
+            "profile": (
+                None
+                if profile_less
+                else save_result([profile] if profile is not None and save_profile else [])
+            ),
+            "execution": result.execution,
+            "segmentation": result.segmentation,
+            "logs": self.logs,
+        }
+        outcome.status, outcome.body = build_response(
+            self.config.response_format,
+            profile=profile if save_profile else None,
+            profile_less=profile_less,
+            session_id=outcome.session_id,
+            event_ids=[e["id"] for e in events] if save_events else [],
+            source=self.source,
+            debug=self.debug,
+            full_profile=_is_on(options, "profile", False),
+            debugging=debugging,
+            result=result,
+        )
+        return outcome
+
+    def _resolve(
+        self,
+        session_id: str | None,
+        profile_id: str | None,
+        profile_less: bool,
+        save_session: bool,
+    ) -> tuple[dict[str, Any] | None, bool, dict[str, Any] | None, bool]:
+        """§6.1 / §6.2: which session and profile this request belongs to."""
+        stored_session, sent_profile = self.store.peek(session_id, profile_id)
+        channel = self.source.name if self.source else ""
+        if profile_less:
+            self.log("profile-less request: no profile was loaded or created")
+            if stored_session is not None:
+                return stored_session, False, None, False
+            session = new_session(
+                session_id or new_id(), None, self.now, channel, self.request.client_ip
+            )
+            self.log(self._new_session_text(session_id, session["id"]))
+            return session, True, None, False
+
+        if stored_session is not None:
+            owner_id = _ref_id(stored_session.get("profile"))
+            _, owner = self.store.peek(None, owner_id)
+            if owner is not None:
+                if profile_id and profile_id != owner_id:
+                    self.log(
+                        f"session `{session_id}` belongs to profile `{owner_id}`; the sent "
+                        f"profile id `{profile_id}` was ignored (the session's profile wins)",
+                        "warning",
+                    )
+                return stored_session, False, owner, False
+            profile = new_profile(new_id(), self.stamp)
+            self.log(
+                f"session `{session_id}` has no stored profile; new profile "
+                f"`{profile['id']}` created and the visit counted"
+            )
+            return stored_session, True, profile, True
+
+        session = new_session(
+            session_id or new_id(), None, self.now, channel, self.request.client_ip
+        )
+        session_new = True
+        if sent_profile is not None:
+            profile, profile_new = sent_profile, False
+            if session_id is None:
+                session_new = False
+                self.log(
+                    f"no session id sent: session `{session['id']}` generated for known "
+                    f"profile `{profile_id}`; not a new visit"
+                )
+            else:
+                self.log(f"session id `{session_id}` unknown: new session created")
+        else:
+            profile, profile_new = new_profile(new_id(), self.stamp), True
+            if profile_id:
+                self.log(
+                    f"profile id `{profile_id}` unknown, new profile `{profile['id']}` created"
+                )
+            else:
+                self.log(f"no profile id sent: new profile `{profile['id']}` created")
+            if session_new:
+                self.log(self._new_session_text(session_id, session["id"]))
+        return session, session_new, profile, profile_new
+
+    @staticmethod
+    def _new_session_text(sent: str | None, made: str) -> str:
+        if sent:
+            return f"session id `{sent}` unknown: new session created"
+        return f"no session id sent: new session `{made}` generated"
+
+    def _request_part(self) -> dict[str, Any]:
+        headers = {
+            name: value
+            for name, value in self.request.headers
+            if name.lower() not in _DROPPED_HEADERS
+        }
+        request = self.payload.get("request")
+        extra = request if isinstance(request, dict) else {}
+        return {**extra, "headers": headers}
+
+    def _build_events(
+        self,
+        session: dict[str, Any] | None,
+        profile_id: str | None,
+        profile_less: bool,
+        profile_new: bool,
+        session_new: bool,
+    ) -> list[dict[str, Any]]:
+        request = self._request_part()
+        channel = self.source.name if self.source else ""
+        raw_events = self.payload.get("events") or []
+        events = [
+            build_event(
+                raw,
+                now=self.stamp,
+                source_id=self.source_id,
+                channel=channel,
+                session=session,
+                profile_id=profile_id,
+                profile_less=profile_less,
+                request=request,
+                debug=self.debug,
+            )
+            for raw in raw_events
+        ]
+        types = [e["type"] for e in events]
+        if "visit-ended" in types:
+            return events
+        system: list[dict[str, Any]] = []
+        common = {
+            "now": self.now,
+            "session": session,
+            "profile_id": profile_id,
+            "request": request,
+            "channel": channel,
+        }
+        if profile_new and profile_id and "profile-created" not in types:
+            system.append(system_event("profile-created", seconds_before=3, **common))
+        if session_new and session is not None:
+            system.append(system_event("session-opened", seconds_before=2, **common))
+            system.append(
+                system_event(
+                    "visit-started",
+                    seconds_before=1,
+                    properties={"trigger-event-types": types},
+                    **common,
+                )
+            )
+        if system:
+            self.log(
+                "system events added: "
+                + ", ".join(e["type"] for e in system)
+                + f" (source `{INTERNAL_SOURCE_ID}`)"
+            )
+        return events + system
+
+    def _process(
+        self,
+        profile: dict[str, Any] | None,
+        session: dict[str, Any] | None,
+        events: list[dict[str, Any]],
+        *,
+        profile_new: bool,
+        session_new: bool,
+    ) -> ProcessingResult:
+        data = ProcessingInput(
+            profile=profile,
+            session=session,
+            events=events,
+            payload=self.payload,
+            source=self.source,
+            debug=self.debug,
+            profile_is_new=profile_new,
+            session_is_new=session_new,
+        )
+        return self.processor(data)
+
+
+def collect_payload(
+    event_type: str, source_id: str, session_id: str | None, properties: dict[str, Any]
+) -> dict[str, Any]:
+    """The tracker payload a ``/collect`` call stands for (§4)."""
+    event_type = event_type.strip()
+    if not normalise_type(event_type):
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["path", "event_type"],
+                    "input": event_type,
+                    "msg": "event_type: must not be empty or blank (e.g. /collect/page-view/...)",
+                }
+            ],
+        )
+    payload: dict[str, Any] = {
+        "source": {"id": source_id},
+        "events": [{"type": event_type, "properties": properties}],
+    }
+    if session_id is not None:
+        payload["session"] = {"id": session_id}
+    return payload

@@ -1,0 +1,367 @@
+"""What the embedded collector holds: sources, profiles, sessions and events.
+
+The data lives in memory with indexes (by event type, source, profile and
+session), so a request costs the same with 10 or 100,000 events stored; the
+disk is written behind the request path by
+:class:`~workbench.store.collector_journal.CollectorJournal` (see there why).
+``folder=None`` keeps everything in memory only.
+
+Documents are treated as immutable once stored: an update stores a new dict.
+That lets a snapshot copy only the containers, and lets the tracking code read
+the stored session and profile without copying them (it must not mutate them;
+:meth:`CollectorStore.peek` says so). Public reads return deep copies.
+
+All methods are thread-safe (one lock); the collector calls them from its event
+loop, the GUI from its own threads. Observers registered with
+:meth:`add_observer` are called after every change (outside the lock).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from workbench.collector.sources import DEFAULT_SOURCES, EventSource, source_from_dict
+from workbench.store.atomic import StoreNotice
+from workbench.store.collector_journal import CollectorJournal
+
+__all__ = ["DEFAULT_RETENTION", "CollectorStore"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETENTION = 100_000
+_INDEXED = ("type", "source", "profile", "session")
+
+
+def _event_keys(event: dict[str, Any]) -> dict[str, str | None]:
+    """The values an event is indexed by."""
+
+    def ref_id(name: str) -> str | None:
+        ref = event.get(name)
+        return ref.get("id") if isinstance(ref, dict) else None
+
+    return {
+        "type": event.get("type"),
+        "source": ref_id("source"),
+        "profile": ref_id("profile"),
+        "session": ref_id("session"),
+    }
+
+
+class CollectorStore:
+    """The collector's data, in memory with indexes, optionally persisted under *folder*."""
+
+    def __init__(self, folder: Path | None = None, *, retention: int = DEFAULT_RETENTION) -> None:
+        if retention < 1:
+            raise ValueError(f"retention must be at least 1 event, got {retention}")
+        self.folder = Path(folder) if folder is not None else None
+        self.retention = retention
+        self.notices: list[StoreNotice] = []
+        self._lock = threading.RLock()
+        self._observers: list[Callable[[], None]] = []
+        self._closed = False
+        self._clear_memory()
+        self._journal: CollectorJournal | None = None
+        if self.folder is None:
+            self._install_defaults()
+            return
+        self._journal = CollectorJournal(self.folder)
+        loaded = self._journal.load()
+        self.notices.extend(loaded.notices)
+        for source in loaded.tables["sources"]:
+            try:
+                parsed = source_from_dict(source)
+            except ValueError as exc:
+                log.warning("skipping a stored event source that is not valid: %s", exc)
+                continue
+            self._sources[parsed.id] = parsed
+        for profile in loaded.tables["profiles"]:
+            self._profiles[profile["id"]] = profile
+        for session in loaded.tables["sessions"]:
+            self._put_session(session)
+        for event in loaded.tables["events"][-retention:]:
+            self._put_event(event)
+        if not loaded.initialised:
+            self._install_defaults(journal=True)
+        self._journal.snapshot_provider = self._snapshot
+        self._journal.start()
+
+    # -- notices -------------------------------------------------------------------------
+
+    @property
+    def notice(self) -> StoreNotice | None:
+        """The first thing the user should be told about this store (e.g. a file moved aside)."""
+        return self.notices[0] if self.notices else None
+
+    @property
+    def write_error(self) -> str | None:
+        """Why writing to disk failed, if it did (the data is still served from memory)."""
+        return self._journal.error if self._journal is not None else None
+
+    # -- observers -----------------------------------------------------------------------
+
+    def add_observer(self, callback: Callable[[], None]) -> None:
+        """Call *callback()* after every change (from the thread that made it); keep it quick."""
+        with self._lock:
+            self._observers = [*self._observers, callback]
+
+    def remove_observer(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            self._observers = [cb for cb in self._observers if cb is not callback]
+
+    def _notify(self) -> None:
+        for callback in self._observers:
+            try:
+                callback()
+            except Exception:  # an observer must never break a write
+                log.exception("collector store observer failed")
+
+    # -- internal state ------------------------------------------------------------------
+
+    def _clear_memory(self) -> None:
+        self._sources: dict[str, EventSource] = {}
+        self._profiles: dict[str, dict[str, Any]] = {}
+        self._sessions: dict[str, dict[str, Any]] = {}
+        self._sessions_by_profile: dict[str, list[str]] = {}
+        self._events: dict[str, dict[str, Any]] = {}
+        self._index: dict[str, dict[str, deque[str]]] = {name: {} for name in _INDEXED}
+
+    def _install_defaults(self, *, journal: bool = False) -> None:
+        for source in DEFAULT_SOURCES:
+            self._sources[source.id] = source
+            if journal:
+                self._record({"op": "put", "table": "sources", "docs": [source.to_dict()]})
+
+    def _record(self, record: dict[str, Any]) -> None:
+        if self._journal is not None:
+            self._journal.append(record)
+
+    def _put_session(self, session: dict[str, Any]) -> None:
+        session_id = session["id"]
+        old = self._sessions.get(session_id)
+        old_profile = _profile_of(old)
+        new_profile = _profile_of(session)
+        self._sessions[session_id] = session
+        if old_profile != new_profile:
+            if old_profile is not None:
+                ids = self._sessions_by_profile.get(old_profile, [])
+                if session_id in ids:
+                    ids.remove(session_id)
+            if new_profile is not None:
+                self._sessions_by_profile.setdefault(new_profile, []).append(session_id)
+
+    def _put_event(self, event: dict[str, Any]) -> None:
+        event_id = event["id"]
+        if event_id in self._events:
+            self._drop_event(event_id)
+        self._events[event_id] = event
+        for name, key in _event_keys(event).items():
+            if key is not None:
+                self._index[name].setdefault(key, deque()).append(event_id)
+        while len(self._events) > self.retention:
+            self._drop_event(next(iter(self._events)))
+
+    def _drop_event(self, event_id: str) -> None:
+        event = self._events.pop(event_id)
+        for name, key in _event_keys(event).items():
+            if key is None:
+                continue
+            ids = self._index[name].get(key)
+            if not ids:
+                continue
+            if ids[0] == event_id:  # the usual case: the oldest event goes first
+                ids.popleft()
+            else:
+                ids.remove(event_id)
+            if not ids:
+                del self._index[name][key]
+
+    def _snapshot(self) -> dict[str, list[dict[str, Any]]]:
+        """The whole state, for compaction (containers copied, documents shared)."""
+        with self._lock:
+            tables = {
+                "sources": [s.to_dict() for s in self._sources.values()],
+                "profiles": list(self._profiles.values()),
+                "sessions": list(self._sessions.values()),
+                "events": list(self._events.values()),
+            }
+            if self._journal is not None:
+                self._journal.rotate()
+            return tables
+
+    # -- sources -------------------------------------------------------------------------
+
+    def list_sources(self) -> list[EventSource]:
+        with self._lock:
+            return list(self._sources.values())
+
+    def get_source(self, source_id: str) -> EventSource | None:
+        return self._sources.get(source_id)
+
+    def put_source(self, source: EventSource) -> None:
+        """Add or replace a source; effective for the next request."""
+        with self._lock:
+            self._sources[source.id] = source
+            self._record({"op": "put", "table": "sources", "docs": [source.to_dict()]})
+        self._notify()
+
+    def delete_source(self, source_id: str) -> bool:
+        with self._lock:
+            if self._sources.pop(source_id, None) is None:
+                return False
+            self._record({"op": "delete", "table": "sources", "id": source_id})
+        self._notify()
+        return True
+
+    # -- tracking writes -----------------------------------------------------------------
+
+    def peek(self, session_id: str | None, profile_id: str | None) -> tuple[Any, Any]:
+        """The stored session and profile documents, **not copied**: read them, never mutate."""
+        session = self._sessions.get(session_id) if session_id else None
+        profile = self._profiles.get(profile_id) if profile_id else None
+        return session, profile
+
+    def commit(
+        self,
+        *,
+        profile: dict[str, Any] | None = None,
+        session: dict[str, Any] | None = None,
+        events: Iterable[dict[str, Any]] = (),
+    ) -> None:
+        """Store what one request produced, as one change (the documents are kept, not copied)."""
+        events = list(events)
+        with self._lock:
+            if profile is not None:
+                self._profiles[profile["id"]] = profile
+                self._record({"op": "put", "table": "profiles", "docs": [profile]})
+            if session is not None:
+                self._put_session(session)
+                self._record({"op": "put", "table": "sessions", "docs": [session]})
+            if events:
+                for event in events:
+                    self._put_event(event)
+                self._record({"op": "put", "table": "events", "docs": events})
+        self._notify()
+
+    def reset(self) -> None:
+        """Forget every profile, session and event and restore the default sources."""
+        with self._lock:
+            self._clear_memory()
+            self._install_defaults()
+            self._record({"op": "reset"})
+            for source in DEFAULT_SOURCES:
+                self._record({"op": "put", "table": "sources", "docs": [source.to_dict()]})
+        if self._journal is not None:
+            self._journal.request_compaction()
+        self._notify()
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get_profile(self, profile_id: str) -> dict[str, Any] | None:
+        found = self._profiles.get(profile_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def get_session(self, session_id: str) -> dict[str, Any] | None:
+        found = self._sessions.get(session_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def get_event(self, event_id: str) -> dict[str, Any] | None:
+        found = self._events.get(event_id)
+        return copy.deepcopy(found) if found is not None else None
+
+    def count_events(self, *, type: str | None = None) -> int:
+        """How many events are stored (of *type*); O(1)."""
+        if type is None:
+            return len(self._events)
+        ids = self._index["type"].get(type)
+        return len(ids) if ids else 0
+
+    def list_events(
+        self,
+        *,
+        type: str | None = None,
+        source: str | None = None,
+        profile: str | None = None,
+        session: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Events newest first, filtered by any of type/source/profile/session."""
+        wanted = {"type": type, "source": source, "profile": profile, "session": session}
+        filters = {name: value for name, value in wanted.items() if value is not None}
+        with self._lock:
+            matches = self._iter_newest(filters)
+            page = list(islice(matches, max(offset, 0), max(offset, 0) + max(limit, 0)))
+            return copy.deepcopy(page)
+
+    def _iter_newest(self, filters: dict[str, str]) -> Iterator[dict[str, Any]]:
+        if not filters:
+            return reversed(self._events.values())  # type: ignore[no-any-return]
+        smallest = min(filters, key=lambda name: len(self._index[name].get(filters[name], ())))
+        ids = self._index[smallest].get(filters[smallest], deque())
+
+        def generate() -> Iterator[dict[str, Any]]:
+            for event_id in reversed(ids):
+                event = self._events[event_id]
+                keys = _event_keys(event)
+                if all(keys[name] == value for name, value in filters.items()):
+                    yield event
+
+        return generate()
+
+    def events_for_profile(self, profile_id: str, *, limit: int = 1000) -> list[dict[str, Any]]:
+        return self.list_events(profile=profile_id, limit=limit)
+
+    def sessions_for_profile(self, profile_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            ids = list(self._sessions_by_profile.get(profile_id, ()))
+            return copy.deepcopy([self._sessions[i] for i in reversed(ids)])
+
+    def list_profiles(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Profiles, newest first."""
+        with self._lock:
+            newest = reversed(self._profiles.values())
+            return copy.deepcopy(list(islice(newest, max(offset, 0), max(offset, 0) + limit)))
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            by_type = {key: len(ids) for key, ids in self._index["type"].items()}
+            by_source = {key: len(ids) for key, ids in self._index["source"].items()}
+            return {
+                "events": len(self._events),
+                "profiles": len(self._profiles),
+                "sessions": len(self._sessions),
+                "sources": len(self._sources),
+                "events_by_type": dict(Counter(by_type).most_common()),
+                "events_by_source": dict(Counter(by_source).most_common()),
+                "retention": self.retention,
+                "persistent": self.folder is not None,
+                "folder": str(self.folder) if self.folder is not None else None,
+            }
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def flush(self, timeout: float | None = 30.0) -> bool:
+        """Block until every change so far is on disk (True at once in memory)."""
+        return self._journal.flush(timeout) if self._journal is not None else True
+
+    def close(self) -> None:
+        """Write everything and stop the writer. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._journal is not None:
+            self._journal.close()
+
+
+def _profile_of(session: dict[str, Any] | None) -> str | None:
+    if not session:
+        return None
+    ref = session.get("profile")
+    return ref.get("id") if isinstance(ref, dict) else None
