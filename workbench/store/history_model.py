@@ -1,0 +1,457 @@
+"""What the history keeps about one exchange, and how a query selects entries.
+
+The store hands out these dataclasses only (never TinyDB documents). An entry is
+the *exchange dict* of the contracts (what ``SendResult.to_dict()`` returns),
+masked, plus our own ``id``, ``created_at`` and ``starred``. A summary is the
+small part of it the history list shows and filters on; it is kept in memory for
+every entry as a compact row (a list, see :data:`ROW_FIELDS`), which is what
+makes paging through 50,000 entries cheap.
+
+Every reader here tolerates missing or oddly typed keys: the store must accept
+any dict of the exchange's shape, including ones written by older versions or
+hand-edited imports.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from workbench.core.masking import MASK, is_secret_name, mask_json, mask_text, mask_url
+
+__all__ = [
+    "ROW_FIELDS",
+    "STATUS_CLASSES",
+    "HistoryEntry",
+    "HistoryQuery",
+    "HistorySummary",
+    "canonical_time",
+    "make_stored_entry",
+    "mask_exchange",
+    "row_matches",
+    "search_text",
+    "summary_from_row",
+    "summary_row",
+]
+
+#: Status classes a query can ask for; ``"error"`` means no HTTP status (transport error).
+STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx", "error")
+
+#: The order of the values in a summary row (kept in memory and in ``*.idx`` files).
+ROW_FIELDS = (
+    "id",
+    "created_at",
+    "target_name",
+    "method",
+    "route",
+    "event_types",
+    "status",
+    "duration_ms",
+    "profile_id",
+    "source_id",
+    "starred",
+    "error_kind",
+    "session_id",
+    "url",
+)
+(
+    R_ID,
+    R_CREATED,
+    R_TARGET,
+    R_METHOD,
+    R_ROUTE,
+    R_TYPES,
+    R_STATUS,
+    R_DURATION,
+    R_PROFILE,
+    R_SOURCE,
+    R_STARRED,
+    R_ERROR,
+    R_SESSION,
+    R_URL,
+) = range(len(ROW_FIELDS))
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    """One line of the history list."""
+
+    id: str
+    created_at: str
+    target_name: str
+    method: str
+    route: str
+    event_types: tuple[str, ...]
+    status: int | None
+    duration_ms: float | None
+    profile_id: str | None
+    source_id: str | None
+    starred: bool
+    error_kind: str | None
+    session_id: str | None = None
+    url: str = ""
+
+    @property
+    def status_class(self) -> str:
+        """``"2xx"``, ``"4xx"``… or ``"error"`` when the exchange got no HTTP status."""
+        return _status_class(self.status)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A whole stored exchange (masked) with its summary."""
+
+    summary: HistorySummary
+    exchange: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+    @property
+    def starred(self) -> bool:
+        return self.summary.starred
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-lines export form (also what :meth:`HistoryStore.import_jsonl` reads)."""
+        return {
+            "id": self.summary.id,
+            "created_at": self.summary.created_at,
+            "starred": self.summary.starred,
+            "exchange": self.exchange,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Filters for :meth:`HistoryStore.page` and :meth:`HistoryStore.count`; all optional.
+
+    ``text`` is a case-insensitive substring searched in the request URL, the request
+    and response bodies and the error message. ``status_class`` is one of
+    :data:`STATUS_CLASSES`. ``target`` matches the target's name or base URL exactly.
+    ``since``/``until`` bound ``created_at`` (inclusive; datetimes or ISO strings).
+    """
+
+    text: str | None = None
+    event_type: str | None = None
+    status_class: str | None = None
+    target: str | None = None
+    source: str | None = None
+    profile_id: str | None = None
+    session_id: str | None = None
+    since: datetime | str | None = None
+    until: datetime | str | None = None
+    starred_only: bool = False
+    _normalised: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.status_class is not None and self.status_class not in STATUS_CLASSES:
+            raise ValueError(
+                f"status_class must be one of {', '.join(STATUS_CLASSES)}; "
+                f"got {self.status_class!r}"
+            )
+        self._normalised["since"] = None if self.since is None else canonical_time(self.since)
+        self._normalised["until"] = None if self.until is None else canonical_time(self.until)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing filters (every entry matches)."""
+        return not any(getattr(self, f.name) for f in fields(self) if not f.name.startswith("_"))
+
+    @property
+    def needle(self) -> str | None:
+        """The lower-cased search text, or None."""
+        return self.text.lower() if self.text else None
+
+
+def canonical_time(value: datetime | str | None) -> str:
+    """Render a time as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (UTC), so strings compare in order.
+
+    Naive datetimes and strings without an offset are taken as UTC. An unparsable
+    string raises ``ValueError`` naming the value.
+    """
+    if value is None:
+        moment = datetime.now(UTC)
+    elif isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValueError(f"not an ISO-8601 time: {value!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def _status_class(status: int | None) -> str:
+    if not isinstance(status, int) or not 100 <= status <= 599:
+        return "error"
+    return f"{status // 100}xx"
+
+
+# --- masking -----------------------------------------------------------------------------------
+
+
+def _secret_values_of_headers(headers: Any, found: set[str]) -> None:
+    for name, value in _dict(headers).items():
+        if not is_secret_name(str(name)) or not isinstance(value, str) or not value:
+            continue
+        found.add(value)
+        # "Bearer abc" / "Basic xyz": the credential alone may be echoed elsewhere.
+        found.update(part for part in value.split() if len(part) >= 6)
+        # Cookie: "a=1; sid=xyz" -> each value.
+        for cookie in value.split(";"):
+            _, _, cookie_value = cookie.partition("=")
+            if len(cookie_value.strip()) >= 6:
+                found.add(cookie_value.strip())
+
+
+def _secret_values_of_json(value: Any, found: set[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if is_secret_name(str(key)) and isinstance(item, (str, int, float)) and item != "":
+                found.add(str(item))
+            else:
+                _secret_values_of_json(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _secret_values_of_json(item, found)
+
+
+def _secret_values_of_url(url: Any, found: set[str]) -> None:
+    if not isinstance(url, str) or not url:
+        return
+    masked = mask_url(url)
+    if masked == url:
+        return
+    parts = urlsplit(url)
+    if parts.password:
+        found.add(parts.password)
+    for pair in parts.query.split("&"):
+        name, _, value = pair.partition("=")
+        if value and is_secret_name(name):
+            found.add(value)
+
+
+def _mask_strings(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, str):
+        return mask_text(value, secrets)
+    if isinstance(value, dict):
+        return {key: _mask_strings(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask_strings(item, secrets) for item in value]
+    return value
+
+
+def mask_exchange(exchange: dict[str, Any]) -> dict[str, Any]:
+    """Return a masked deep copy of an exchange dict.
+
+    Secret header values, secret JSON keys, credentials and secret query parameters
+    in URLs are masked by name; then every value found that way is also replaced
+    wherever it appears as free text (a body echoing a token, a ``body_text``
+    holding the raw JSON, a debug log line).
+    """
+    secrets: set[str] = set()
+    request = _dict(exchange.get("request"))
+    response = _dict(exchange.get("response"))
+    _secret_values_of_headers(request.get("headers"), secrets)
+    _secret_values_of_headers(response.get("headers"), secrets)
+    _secret_values_of_json(request.get("body"), secrets)
+    _secret_values_of_json(response.get("json"), secrets)
+    for text in (request.get("body_text"), response.get("body_text")):
+        if isinstance(text, str) and text[:1] in "{[":
+            try:
+                _secret_values_of_json(json.loads(text), secrets)
+            except ValueError:
+                pass
+    _secret_values_of_url(request.get("url"), secrets)
+    secrets.discard(MASK)
+    masked = mask_json(exchange)
+    masked_request = masked.get("request")
+    if isinstance(masked_request, dict) and isinstance(masked_request.get("url"), str):
+        masked_request["url"] = mask_url(masked_request["url"])
+    target = masked.get("target")
+    if isinstance(target, dict) and isinstance(target.get("base_url"), str):
+        target["base_url"] = mask_url(target["base_url"])
+    return _mask_strings(masked, secrets) if secrets else masked
+
+
+# --- summaries ---------------------------------------------------------------------------------
+
+
+def _route_of(request: dict[str, Any]) -> str:
+    route = request.get("route")
+    if isinstance(route, str) and route:
+        return route
+    url = request.get("url")
+    if isinstance(url, str) and url:
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return ""
+
+
+def _event_types_of(exchange: dict[str, Any], request: dict[str, Any]) -> list[str]:
+    summary = _dict(exchange.get("summary"))
+    types = summary.get("event_types")
+    if isinstance(types, list):
+        return [str(t) for t in types if t is not None]
+    body = request.get("body")
+    if isinstance(body, dict) and isinstance(body.get("events"), list):
+        return [
+            str(event["type"])
+            for event in body["events"]
+            if isinstance(event, dict) and isinstance(event.get("type"), str)
+        ]
+    route = _route_of(request)
+    if route.startswith("/collect/"):
+        parts = route.split("?")[0].split("/")
+        if len(parts) > 2 and parts[2]:
+            return [parts[2]]
+    return []
+
+
+def _nested_id(value: Any, key: str) -> str | None:
+    return _str_or_none(_dict(_dict(value).get(key)).get("id"))
+
+
+def summary_row(entry: dict[str, Any]) -> list[Any]:
+    """Build the compact summary row (see :data:`ROW_FIELDS`) of a stored entry."""
+    exchange = _dict(entry.get("exchange"))
+    request = _dict(exchange.get("request"))
+    response = _dict(exchange.get("response"))
+    target = _dict(exchange.get("target"))
+    summary = _dict(exchange.get("summary"))
+    view = _dict(exchange.get("view"))
+    error = _dict(exchange.get("error"))
+    body = request.get("body")
+    status = response.get("status")
+    duration = _dict(exchange.get("timings")).get("total_ms")
+    return [
+        str(entry["id"]),
+        str(entry["created_at"]),
+        str(target.get("name") or ""),
+        str(request.get("method") or ""),
+        _route_of(request),
+        _event_types_of(exchange, request),
+        status if isinstance(status, int) and not isinstance(status, bool) else None,
+        float(duration) if isinstance(duration, (int, float)) else None,
+        _str_or_none(summary.get("profile_id"))
+        or _str_or_none(view.get("profile_id"))
+        or _nested_id(body, "profile"),
+        _str_or_none(summary.get("source_id")) or _nested_id(body, "source"),
+        bool(entry.get("starred")),
+        _str_or_none(error.get("kind")),
+        _str_or_none(summary.get("session_id"))
+        or _str_or_none(view.get("session_id"))
+        or _nested_id(body, "session"),
+        str(request.get("url") or ""),
+    ]
+
+
+def summary_from_row(row: list[Any]) -> HistorySummary:
+    """Turn a summary row into the public dataclass."""
+    return HistorySummary(
+        id=row[R_ID],
+        created_at=row[R_CREATED],
+        target_name=row[R_TARGET],
+        method=row[R_METHOD],
+        route=row[R_ROUTE],
+        event_types=tuple(row[R_TYPES]),
+        status=row[R_STATUS],
+        duration_ms=row[R_DURATION],
+        profile_id=row[R_PROFILE],
+        source_id=row[R_SOURCE],
+        starred=bool(row[R_STARRED]),
+        error_kind=row[R_ERROR],
+        session_id=row[R_SESSION],
+        url=row[R_URL],
+    )
+
+
+def _body_as_text(text: Any, value: Any) -> str:
+    if isinstance(text, str):
+        return text
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def search_text(entry: dict[str, Any]) -> str:
+    """The lower-cased, single-line text that full-text search looks in."""
+    exchange = _dict(entry.get("exchange"))
+    request = _dict(exchange.get("request"))
+    response = _dict(exchange.get("response"))
+    error = _dict(exchange.get("error"))
+    parts = [
+        str(request.get("url") or ""),
+        _body_as_text(request.get("body_text"), request.get("body")),
+        _body_as_text(response.get("body_text"), response.get("json")),
+        str(error.get("message") or ""),
+    ]
+    text = " \x1f ".join(parts).lower()
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def row_matches(row: list[Any], query: HistoryQuery) -> bool:
+    """True when a row passes every non-text filter of *query*."""
+    if query.starred_only and not row[R_STARRED]:
+        return False
+    if query.event_type is not None and query.event_type not in row[R_TYPES]:
+        return False
+    if query.status_class is not None and _status_class(row[R_STATUS]) != query.status_class:
+        return False
+    if query.target is not None and query.target not in (row[R_TARGET], _base_of(row[R_URL])):
+        return False
+    if query.source is not None and row[R_SOURCE] != query.source:
+        return False
+    if query.profile_id is not None and row[R_PROFILE] != query.profile_id:
+        return False
+    if query.session_id is not None and row[R_SESSION] != query.session_id:
+        return False
+    since = query._normalised["since"]
+    if since is not None and row[R_CREATED] < since:
+        return False
+    until = query._normalised["until"]
+    return not (until is not None and row[R_CREATED] > until)
+
+
+def _base_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+
+def make_stored_entry(
+    exchange: dict[str, Any], *, starred: bool = False, created_at: str | None = None
+) -> dict[str, Any]:
+    """Mask an exchange and wrap it as the document the store keeps.
+
+    A missing or empty ``id`` gets a fresh uuid4; ``created_at`` falls back to the
+    exchange's ``started_at``, then to now. Raises ``TypeError`` for a non-dict.
+    """
+    if not isinstance(exchange, dict):
+        raise TypeError(f"an exchange must be a dict (JSON object); got {type(exchange).__name__}")
+    masked = mask_exchange(exchange)
+    entry_id = _str_or_none(masked.get("id")) or str(uuid.uuid4())
+    masked["id"] = entry_id
+    when = created_at or masked.get("started_at")
+    try:
+        stamp = canonical_time(when if isinstance(when, str) and when else None)
+    except ValueError:
+        stamp = canonical_time(None)
+    return {"id": entry_id, "created_at": stamp, "starred": bool(starred), "exchange": masked}

@@ -1,0 +1,320 @@
+"""The files of the history: sealed TinyDB segments and the append journal.
+
+A *segment* holds up to ``segment_size`` entries and is written as three files
+that share a stem ``<number>.g<generation>``:
+
+``.json``
+    a TinyDB database (tables ``meta`` and ``entries``) written once, atomically,
+    through :class:`AtomicJSONStorage`. This is the entry's durable home.
+``.idx``
+    one summary row per line (JSON arrays, see ``history_model.ROW_FIELDS``), so
+    the store can list and count without parsing the big file.
+``.txt``
+    one lower-cased search line per entry, same order, scanned as bytes by full-text
+    search.
+
+A segment is never edited in place: starring or deleting an entry writes
+generation ``g+1`` (idx and txt first, json last) and then removes generation
+``g``. On open the newest generation whose ``.json`` exists wins, so a crash at
+any point leaves one complete generation. ``.idx``/``.txt`` are derived data and
+are rebuilt from the ``.json`` when missing or unreadable.
+
+The *journal* (``journal.jsonl``) holds entries not yet sealed, one JSON line
+each, appended with ``O_APPEND`` and fsync'ed before ``append`` returns. A line
+torn by a crash can only be the last one; it is dropped on open (its append never
+returned).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage, Storage
+
+from workbench.store.atomic import atomic_write_bytes, fsync_dir
+
+__all__ = [
+    "SEGMENT_FORMAT_VERSION",
+    "AtomicJSONStorage",
+    "Journal",
+    "JournalReadResult",
+    "SegmentError",
+    "SegmentFiles",
+    "read_segment_entries",
+    "remove_files",
+    "scan_segments",
+    "write_segment",
+]
+
+SEGMENT_FORMAT_VERSION = 1
+_STEM = re.compile(r"^(\d{8})\.g(\d{4,})\.(json|idx|txt)$")
+
+
+class SegmentError(Exception):
+    """A segment file could not be read; the message says which and why."""
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that reads a JSON file and replaces it atomically on write.
+
+    TinyDB's own ``JSONStorage`` truncates and rewrites the file in place, so a
+    crash mid-write leaves half a file; this one writes a temporary file, fsyncs
+    and renames (``workbench.store.atomic``). An unreadable file raises
+    :class:`SegmentError` instead of returning garbage.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.read_only = read_only
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise SegmentError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
+        if not raw.strip():
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise SegmentError(f"{self.path} is not valid JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise SegmentError(f"{self.path} does not hold a TinyDB database (a JSON object)")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            raise PermissionError(f"{self.path} was opened read-only")
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        atomic_write_bytes(self.path, text.encode("utf-8"))
+
+
+@dataclass
+class SegmentFiles:
+    """The current generation of one segment and what the store knows about it."""
+
+    folder: Path
+    number: int
+    generation: int
+    raw_index: bytes | None = None
+    rows: list[list[Any]] | None = None
+
+    @property
+    def stem(self) -> str:
+        return f"{self.number:08d}.g{self.generation:04d}"
+
+    def path(self, suffix: str) -> Path:
+        return self.folder / f"{self.stem}.{suffix}"
+
+    @property
+    def all_paths(self) -> list[Path]:
+        return [self.path(s) for s in ("json", "idx", "txt")]
+
+    @property
+    def count(self) -> int:
+        """How many entries the segment holds (without parsing its rows)."""
+        if self.rows is not None:
+            return len(self.rows)
+        return self.raw_index.count(b"\n") if self.raw_index else 0
+
+    def load_rows(self) -> list[list[Any]]:
+        """Parse the summary rows (cached); raises :class:`SegmentError` when unreadable."""
+        if self.rows is None:
+            raw = self.raw_index if self.raw_index is not None else self.path("idx").read_bytes()
+            try:
+                rows = json.loads(b"[" + raw.rstrip(b"\n").replace(b"\n", b",") + b"]")
+            except ValueError as exc:
+                raise SegmentError(f"{self.path('idx')} is not valid: {exc}") from exc
+            if not all(isinstance(row, list) and len(row) >= 14 for row in rows):
+                raise SegmentError(f"{self.path('idx')} holds rows of the wrong shape")
+            self.rows = rows
+        return self.rows
+
+    def read_text(self) -> bytes:
+        """The search lines of the segment (one per entry, same order as the rows)."""
+        return self.path("txt").read_bytes()
+
+    def contains_id(self, entry_id: str) -> bool:
+        """Cheap membership test on the raw index bytes (no parsing)."""
+        if self.rows is not None:
+            return any(row[0] == entry_id for row in self.rows)
+        return self.raw_index is not None and json.dumps(entry_id).encode() in self.raw_index
+
+
+def _index_bytes(rows: Iterable[list[Any]]) -> bytes:
+    lines = [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _text_bytes(texts: Iterable[str]) -> bytes:
+    lines = list(texts)
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def write_segment(
+    folder: Path,
+    number: int,
+    generation: int,
+    entries: list[dict[str, Any]],
+    rows: list[list[Any]],
+    texts: list[str],
+) -> SegmentFiles:
+    """Write one generation of a segment (idx, txt, then the TinyDB json last)."""
+    segment = SegmentFiles(folder, number, generation)
+    raw_index = _index_bytes(rows)
+    atomic_write_bytes(segment.path("idx"), raw_index)
+    atomic_write_bytes(segment.path("txt"), _text_bytes(texts))
+    # TinyDB lays the documents out (tables, doc ids); our storage writes them once.
+    builder = TinyDB(storage=MemoryStorage)
+    builder.table("meta").insert(
+        {"format": "workbench-history-segment", "version": SEGMENT_FORMAT_VERSION}
+    )
+    builder.table("entries").insert_multiple(entries)
+    data = builder.storage.read()
+    builder.close()
+    AtomicJSONStorage(segment.path("json")).write(data or {})
+    segment.raw_index = raw_index
+    segment.rows = [list(row) for row in rows]
+    return segment
+
+
+def read_segment_entries(path: Path) -> list[dict[str, Any]]:
+    """All entries of a segment's TinyDB file, in stored order."""
+    db = TinyDB(path, storage=AtomicJSONStorage, read_only=True)
+    try:
+        meta = db.table("meta").all()
+        version = meta[0].get("version") if meta else None
+        if version != SEGMENT_FORMAT_VERSION:
+            raise SegmentError(
+                f"{path} has segment format version {version!r}; expected {SEGMENT_FORMAT_VERSION}"
+            )
+        entries = [dict(doc) for doc in db.table("entries").all()]
+    finally:
+        db.close()
+    for entry in entries:
+        if not isinstance(entry.get("id"), str) or not isinstance(entry.get("exchange"), dict):
+            raise SegmentError(f"{path} holds an entry without an id or exchange")
+    return entries
+
+
+def remove_files(paths: Iterable[Path]) -> None:
+    """Remove superseded files of ours (missing ones are fine)."""
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def scan_segments(folder: Path) -> tuple[list[SegmentFiles], list[Path]]:
+    """Find each segment's newest complete generation (by its ``.json``).
+
+    Returns the segments oldest first and the files of superseded generations (or
+    orphans whose ``.json`` was never written), which the caller may remove.
+    """
+    found: dict[int, dict[int, set[str]]] = {}
+    if not folder.is_dir():
+        return [], []
+    for item in os.scandir(folder):
+        match = _STEM.match(item.name)
+        if match:
+            number, generation, suffix = int(match[1]), int(match[2]), match[3]
+            found.setdefault(number, {}).setdefault(generation, set()).add(suffix)
+    segments: list[SegmentFiles] = []
+    stale: list[Path] = []
+    for number in sorted(found):
+        generations = found[number]
+        complete = [g for g, suffixes in generations.items() if "json" in suffixes]
+        best = max(complete) if complete else None
+        for generation, suffixes in generations.items():
+            if generation != best:
+                stale.extend(
+                    folder / f"{number:08d}.g{generation:04d}.{s}" for s in sorted(suffixes)
+                )
+        if best is not None:
+            segments.append(SegmentFiles(folder, number, best))
+    return segments, stale
+
+
+@dataclass
+class JournalReadResult:
+    """What :meth:`Journal.read` found: good entries, and whether the file needs repair."""
+
+    entries: list[dict[str, Any]]
+    torn_tail: bool = False
+    bad_lines: int = 0
+
+
+class Journal:
+    """Append-only JSON lines file of not-yet-sealed entries; each append is fsync'ed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def read(self) -> JournalReadResult:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return JournalReadResult([])
+        result = JournalReadResult([])
+        lines = raw.split(b"\n")
+        last = lines.pop()  # b"" when the file ends with a newline
+        if last.strip():
+            result.torn_tail = True  # an append cut short by a crash: it never returned
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                result.bad_lines += 1
+                continue
+            entry = record.get("entry") if isinstance(record, dict) else None
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                result.entries.append(entry)
+            else:
+                result.bad_lines += 1
+        return result
+
+    def _handle(self) -> int:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            self._fd = os.open(self.path, flags, 0o644)
+        return self._fd
+
+    def append(self, entries: list[dict[str, Any]]) -> None:
+        """Append entries as one write and fsync it; durable when this returns."""
+        data = b"".join(_journal_line(entry) for entry in entries)
+        fd = self._handle()
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+
+    def replace(self, entries: list[dict[str, Any]]) -> None:
+        """Rewrite the journal atomically with exactly *entries* (after a seal or an edit)."""
+        self.close()
+        atomic_write_bytes(self.path, b"".join(_journal_line(entry) for entry in entries))
+        fsync_dir(self.path.parent)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _journal_line(entry: dict[str, Any]) -> bytes:
+    record = {"v": SEGMENT_FORMAT_VERSION, "entry": entry}
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
