@@ -1,19 +1,167 @@
-"""``workbench collector``: placeholder until its issue lands (replaced by its owner)."""
+"""``workbench collector``: run the embedded collector headless until Ctrl+C or SIGTERM.
+
+Prints the URL and the sources it knows, one line per request, and stops
+cleanly (everything stored is flushed) on Ctrl+C / SIGTERM. A host other than
+a loopback address prints a warning: the collector would be reachable from the
+network and it has no authentication.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import signal
 import sys
+import threading
+from pathlib import Path
 from typing import Any
+
+from workbench.collector import CollectorConfig, CollectorServer, CollectorStartError
+from workbench.collector.config import DEFAULT_PORT
+from workbench.collector.records import RequestRecord
+from workbench.settings.paths import app_paths
 
 __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("collector", help="(not built yet)")
+    parser = sub.add_parser(
+        "collector",
+        help="run the embedded Tracardi-compatible collector (headless)",
+        description="Run the embedded collector: POST /track, /collect/..., reads and "
+        "/_workbench/* on http://HOST:PORT until Ctrl+C.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the collector's data in DIR (default: the collector folder under the "
+        "Workbench home)",
+    )
+    where.add_argument(
+        "--memory", action="store_true", help="keep everything in memory (nothing written)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("documented", "current"),
+        default="documented",
+        help="/track response shape: 'documented' (the docs' shape with the debugging "
+        "block, default) or 'current' (Tracardi 0.8.2+)",
+    )
+    parser.add_argument(
+        "--accept-any-source",
+        action="store_true",
+        help="accept any source id (Tracardi's ENABLE_EVENT_SOURCE_CHECK=no)",
+    )
+    parser.add_argument(
+        "--no-debugger",
+        action="store_true",
+        help="ignore options.debugger, like a production Tracardi (TRACK_DEBUG=no)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
     parser.set_defaults(func=run)
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _data_dir(args: argparse.Namespace) -> Path | None:
+    if args.memory:
+        return None
+    if args.data_dir:
+        return Path(args.data_dir).expanduser()
+    return app_paths(getattr(args, "basedir", None)).collector_dir
+
+
 def run(args: argparse.Namespace) -> int:
-    print("workbench collector: not built yet", file=sys.stderr)
-    return 2
+    try:
+        config = CollectorConfig(
+            host=args.host,
+            port=args.port,
+            data_dir=_data_dir(args),
+            response_format=args.format,
+            accept_any_source=args.accept_any_source,
+            debugger=not args.no_debugger,
+        )
+    except ValueError as exc:
+        print(f"workbench collector: {exc}", file=sys.stderr)
+        return 2
+
+    def print_request(record: RequestRecord) -> None:
+        print(record.log_line(), flush=True)
+
+    try:
+        server = CollectorServer(config, None if args.quiet else print_request)
+    except OSError as exc:
+        print(f"workbench collector: cannot open the data folder: {exc}", file=sys.stderr)
+        return 2
+    for notice in server.store.notices:
+        print(f"notice: {notice.message}", file=sys.stderr)
+    try:
+        server.start()
+    except CollectorStartError as exc:
+        server.stop()
+        print(f"workbench collector: {exc}", file=sys.stderr)
+        return 1
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _print_banner(server, config)
+        while not stop.wait(3600):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        print("stopping the collector…", file=sys.stderr, flush=True)
+        server.stop()
+        stats = server.store.stats()
+        print(
+            f"stopped; {stats['events']} events, {stats['profiles']} profiles, "
+            f"{stats['sessions']} sessions "
+            + ("kept in memory only (discarded)" if config.data_dir is None else "stored"),
+            file=sys.stderr,
+            flush=True,
+        )
+    return 0
+
+
+def _print_banner(server: CollectorServer, config: CollectorConfig) -> None:
+    if not _is_loopback(config.host):
+        print(
+            f"WARNING: listening on {config.host}: the collector is reachable from the network "
+            "and has no authentication. Use --host 127.0.0.1 unless you mean it.",
+            file=sys.stderr,
+            flush=True,
+        )
+    print(f"Workbench collector listening on {server.url}")
+    print(f"  POST {server.url}/track   (status page: {server.url}/)")
+    where = config.data_dir if config.data_dir is not None else "memory only (--memory)"
+    print(f"  data: {where}")
+    print(
+        f"  response format: {config.response_format}; debugger: "
+        f"{'on' if config.debugger else 'off'}; source check: "
+        f"{'off (any source accepted)' if config.accept_any_source else 'on'}"
+    )
+    print("  sources:")
+    for source in server.store.list_sources():
+        state = "" if source.enabled else " (disabled)"
+        print(f"    {source.id:<24} {'/'.join(source.type):<8} {source.name}{state}")
+    print("Press Ctrl+C to stop.", flush=True)

@@ -296,8 +296,14 @@ class CollectorJournal:
                     self._cond.notify_all()
             if stopping:
                 with self._cond:
-                    if not self._pending:
-                        return
+                    if self._pending:
+                        continue
+                if self._journal_bytes and self.error is None:
+                    # Leave a tidy folder: one TinyDB file, an empty journal.
+                    self._compact_requested = True
+                    with contextlib.suppress(OSError):
+                        self._compact()
+                return
 
     def _write_batch(self, batch: list[bytes]) -> None:
         data = b"".join(batch)

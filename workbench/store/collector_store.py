@@ -27,9 +27,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from workbench.collector.sources import DEFAULT_SOURCES, EventSource, source_from_dict
 from workbench.store.atomic import StoreNotice
 from workbench.store.collector_journal import CollectorJournal
+from workbench.store.collector_sources import DEFAULT_SOURCES, EventSource, source_from_dict
 
 __all__ = ["DEFAULT_RETENTION", "CollectorStore"]
 
