@@ -1,0 +1,253 @@
+"""The collector panel against a real embedded collector: live traffic, pause, sources, data."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from workbench.collector import CollectorConfig
+from workbench.ui.panels.collector_control import CollectorController, CollectorState
+from workbench.ui.panels.collector_panel import CollectorPanel
+from workbench.ui.panels.dialogs import PanelDialogs
+from workbench.ui.panels.sources_editor import ENABLED_COLUMN
+
+from .conftest import TRACK_BODY, send_and_wait
+
+
+def test_panel_shows_running_state_and_url(panel: CollectorPanel, controller) -> None:
+    assert panel.state_label.text() == "● Running"
+    assert panel.url_edit.text() == controller.url.rstrip("/")
+    assert panel.copy_url() == controller.url
+    assert panel.start_stop_button.text() == "Stop"
+
+
+def test_request_sent_with_httpx_appears_in_live_table(qtbot, panel, controller, http) -> None:
+    response, _batch = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY)
+    )
+    assert response.status_code == 200
+    model = panel.traffic.model
+    qtbot.waitUntil(lambda: model.rowCount() >= 1)
+    record = model.record(model.rowCount() - 1)
+    assert record.path == "/track" and record.status == 200
+    assert record.event_types[0] == "page-view" and record.source_id == "source-id"
+    row = model.rowCount() - 1
+    assert model.index(row, 2).data() == "/track"
+    assert model.index(row, 3).data() == "source-id"
+    assert model.index(row, 5).data() == "200"
+
+
+def test_pause_holds_rows_back_and_resume_shows_them(qtbot, panel, controller, http) -> None:
+    traffic = panel.traffic
+    traffic.set_paused(True)
+    before = traffic.model.rowCount()
+    for _ in range(3):
+        send_and_wait(
+            qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY)
+        )
+    assert traffic.model.rowCount() == before
+    assert traffic.model.held_count == 3
+    assert traffic.held_label.text() == "3 waiting"
+    assert traffic.pause_button.text() == "Resume"
+    traffic.set_paused(False)
+    assert traffic.model.rowCount() == before + 3
+    assert traffic.model.held_count == 0 and traffic.held_label.text() == ""
+
+
+def test_rejected_request_shows_its_reason_and_filter_finds_it(
+    qtbot, panel, controller, http
+) -> None:
+    body = dict(TRACK_BODY, source={"id": "nobody-knows-me"})
+    response, _ = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=body)
+    )
+    assert response.status_code == 401
+    send_and_wait(qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY))
+    traffic = panel.traffic
+    rejected = [
+        traffic.model.record(r)
+        for r in range(traffic.model.rowCount())
+        if traffic.model.record(r).status == 401
+    ]
+    assert rejected and "Invalid event source" in (rejected[0].reason or "")
+    traffic.problems_check.setChecked(True)
+    assert traffic.proxy.rowCount() == 1
+    assert "Invalid event source" in traffic.proxy.index(0, 7).data()
+    traffic.problems_check.setChecked(False)
+    traffic.filter_edit.setText("nobody-knows")
+    assert traffic.proxy.rowCount() == 1
+    traffic.filter_edit.setText("")
+    assert traffic.proxy.rowCount() == 2
+    traffic.clear()
+    assert traffic.model.rowCount() == 0
+
+
+def test_selecting_a_row_shows_request_response_and_debugger(
+    qtbot, panel, controller, http
+) -> None:
+    send_and_wait(qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY))
+    traffic = panel.traffic
+    traffic.select_row(traffic.proxy.rowCount() - 1)
+    details = traffic.details
+    assert details.record is traffic.model.record(traffic.model.rowCount() - 1)
+    assert details.request_view.document()["body"]["source"] == {"id": "source-id"}
+    assert details.response_view.document()["status"] == 200
+    profile_id = details.record.profile_id
+    assert profile_id and details.debugger_view.id_of("profile") == profile_id
+    assert "POST /track → 200" in details.summary.text()
+
+
+def test_disabled_source_gets_401_at_once(qtbot, panel, controller, http) -> None:
+    model = panel.sources.model
+    row = model.row_of("source-id")
+    assert row >= 0
+    from PySide6.QtCore import Qt
+
+    assert model.setData(
+        model.index(row, ENABLED_COLUMN), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
+    )
+    assert controller.server.store.get_source("source-id").enabled is False
+    response, batch = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY)
+    )
+    assert response.status_code == 401
+    assert batch[-1].reason == "Event source disabled."
+    model.setData(
+        model.index(row, ENABLED_COLUMN), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+    )
+    response, _ = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY)
+    )
+    assert response.status_code == 200
+
+
+def test_add_edit_and_delete_a_source(qtbot, panel, controller, http, monkeypatch) -> None:
+    from workbench.collector import EventSource
+    from workbench.ui.panels.source_dialog import SourceDialog
+
+    editor = panel.sources
+    new = EventSource(id="shop-hook", name="Shop", type=["webhook"])
+    monkeypatch.setattr(SourceDialog, "edit", classmethod(lambda cls, *a, **k: new))
+    editor.add_source()
+    assert controller.server.store.get_source("shop-hook") == new
+    assert editor.selected_source() == new
+    urls = [edit.text() for edit in editor.url_edits]
+    assert urls == [
+        f"{controller.url}/collect/EVENT-TYPE/shop-hook",
+        f"{controller.url}/collect/EVENT-TYPE/shop-hook/SESSION-ID",
+    ]
+    response, _ = send_and_wait(
+        qtbot,
+        controller,
+        lambda: http.post(controller.url + "/collect/order/shop-hook", json={"total": 3}),
+    )
+    assert response.status_code == 200
+    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
+    editor.delete_selected()
+    assert controller.server.store.get_source("shop-hook") is None
+    response, _ = send_and_wait(
+        qtbot,
+        controller,
+        lambda: http.post(controller.url + "/collect/order/shop-hook", json={"total": 3}),
+    )
+    assert response.status_code == 401
+
+
+def test_source_dialog_refuses_bad_input_naming_the_field(qtbot) -> None:
+    from workbench.ui.panels.source_dialog import SourceDialog
+
+    dialog = SourceDialog(None, None, {"taken"})
+    qtbot.addWidget(dialog)
+    dialog.id_edit.setText("taken")
+    with pytest.raises(ValueError, match="id: a source with id 'taken' exists"):
+        dialog.build()
+    dialog.id_edit.setText("fresh")
+    dialog.rest_check.setChecked(False)
+    dialog.accept()
+    assert dialog.error_label.text().startswith("type:")
+    dialog.webhook_check.setChecked(True)
+    dialog.accept()
+    assert dialog.result_source is not None and dialog.result_source.type == ["webhook"]
+
+
+def test_source_check_switch_is_used_at_once(qtbot, panel, controller, http) -> None:
+    body = dict(TRACK_BODY, source={"id": "anything-goes"})
+    panel.source_check.setChecked(False)
+    response, _ = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=body)
+    )
+    assert response.status_code == 200
+    panel.source_check.setChecked(True)
+    response, _ = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=body)
+    )
+    assert response.status_code == 401
+
+
+def test_format_switch_changes_the_response_shape(qtbot, panel, controller, http) -> None:
+    panel.format_combo.setCurrentIndex(panel.format_combo.findData("current"))
+    response, _ = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY)
+    )
+    assert "session" in response.json() and "debugging" not in response.json()
+    panel.debugger_check.setChecked(False)
+    assert controller.server.current_config.debugger is False
+
+
+def test_local_data_opens_profile_from_debugger_id_and_resets(
+    qtbot, panel, controller, http, monkeypatch
+) -> None:
+    _response, batch = send_and_wait(
+        qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY)
+    )
+    profile_id = batch[-1].profile_id
+    assert profile_id
+    assert panel.open_local("profile", profile_id)
+    local = panel.local_data
+    assert panel.tabs.currentWidget() is local
+    assert local.selected_profile_id() == profile_id
+    types = [local.events.index(r, 2).data() for r in range(local.events.rowCount())]
+    assert "page-view" in types
+    assert local.sessions.rowCount() == 1
+    assert local.document_view.document()["id"] == profile_id
+    assert not local.open_id("", "no-such-id")
+    assert "no-such-id" in local.message_label.text()
+
+    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: False))
+    local.reset_all()
+    assert controller.server.store.get_profile(profile_id) is not None
+    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
+    with qtbot.waitSignal(local.data_reset):
+        local.reset_all()
+    assert controller.server.store.get_profile(profile_id) is None
+    assert local.profiles.rowCount() == 0
+
+
+def test_stop_and_start_again(qtbot, panel, controller) -> None:
+    with qtbot.waitSignal(controller.server_stopped, timeout=15_000):
+        panel.start_stop_button.click()
+    assert panel.state_label.text() == "● Stopped"
+    assert panel.url_edit.text() == "" and not panel.sources.add_button.isEnabled()
+    with qtbot.waitSignal(controller.server_started, timeout=15_000):
+        panel.start_stop_button.click()
+    assert panel.state_label.text() == "● Running"
+    assert panel.sources.model.rowCount() >= 2
+
+
+def test_port_in_use_is_an_error_with_the_reason(qtbot) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        control = CollectorController(CollectorConfig(port=port))
+        widget = CollectorPanel(control)
+        qtbot.addWidget(widget)
+        with qtbot.waitSignal(
+            control.state_changed, timeout=15_000, check_params_cb=lambda s, r: s == "error"
+        ):
+            control.start()
+        assert control.state == CollectorState.ERROR
+        assert widget.state_label.text() == "● Error"
+        assert "already in use" in widget.note_label.text()
+        control.shutdown()

@@ -1,0 +1,214 @@
+"""The embedded collector, seen and steered: state, URL, switches, traffic, sources, data.
+
+The header says whether the collector runs (and on which URL, with a copy
+button), or why it does not; start/stop, the port, the response format, the
+debugger switch and the source check sit beside it. Below, three tabs: live
+traffic, the event sources editor and the stored profiles/sessions/events.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.panels.collector_control import CollectorController, CollectorState
+from workbench.ui.panels.local_data import LocalDataView
+from workbench.ui.panels.sources_editor import SourcesEditor
+from workbench.ui.panels.traffic_view import LiveTrafficView
+
+__all__ = ["CollectorPanel"]
+
+_STATE_COLOURS = {
+    CollectorState.RUNNING: "#2e7d32",
+    CollectorState.ERROR: "#c62828",
+    CollectorState.STARTING: "#f9a825",
+    CollectorState.STOPPING: "#f9a825",
+    CollectorState.STOPPED: "#757575",
+}
+FORMATS = (
+    ("documented", "Documented (0.7 with debugging)"),
+    ("current", "Current (0.8.2+)"),
+)
+
+
+class CollectorPanel(QWidget):
+    """Controls and views of the embedded collector.
+
+    Signals:
+        url_changed(str): the collector's base URL ("" when it is not running).
+    """
+
+    url_changed = Signal(str)
+
+    def __init__(self, controller: CollectorController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        config = controller.config
+
+        self.state_label = QLabel(self)
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_label.setWordWrap(True)
+        self.state_label.setObjectName("collectorState")
+        self.url_edit = QLineEdit(self)
+        self.url_edit.setReadOnly(True)
+        self.url_edit.setPlaceholderText("not running")
+        self.copy_url_button = QToolButton(self)
+        self.copy_url_button.setText("Copy")
+        self.copy_url_button.setToolTip("Copy the collector's URL")
+        self.copy_url_button.clicked.connect(self.copy_url)
+        self.start_stop_button = QPushButton("Start", self)
+        self.start_stop_button.clicked.connect(self._on_start_stop_button_clicked)
+        self.port_spin = QSpinBox(self)
+        self.port_spin.setRange(0, 65535)
+        self.port_spin.setValue(config.port)
+        self.port_spin.setToolTip("Port on 127.0.0.1 (0 = any free port); applied by a restart")
+        self.port_spin.editingFinished.connect(self._on_port_spin_editing_finished)
+        self.format_combo = QComboBox(self)
+        for key, label in FORMATS:
+            self.format_combo.addItem(label, key)
+        self.format_combo.setCurrentIndex(
+            max(0, self.format_combo.findData(config.response_format))
+        )
+        self.format_combo.setToolTip("Which /track response shape the collector answers with")
+        self.format_combo.currentIndexChanged.connect(self._on_format_combo_changed)
+        self.debugger_check = QCheckBox("Debugger", self)
+        self.debugger_check.setChecked(config.debugger)
+        self.debugger_check.setToolTip(
+            "Honour options.debugger (off imitates a production server, TRACK_DEBUG=no)"
+        )
+        self.debugger_check.toggled.connect(self._on_debugger_check_toggled)
+        self.source_check = QCheckBox("Check sources", self)
+        self.source_check.setChecked(not config.accept_any_source)
+        self.source_check.setToolTip(
+            "Reject unknown or disabled event sources with 401 "
+            "(off = ENABLE_EVENT_SOURCE_CHECK=no, any source id is accepted)"
+        )
+        self.source_check.toggled.connect(self._on_source_check_toggled)
+        self.note_label = QLabel(self)
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_label.setWordWrap(True)
+
+        row1 = QHBoxLayout()
+        row1.addWidget(self.state_label)
+        row1.addWidget(self.url_edit, 1)
+        row1.addWidget(self.copy_url_button)
+        row1.addWidget(self.start_stop_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("Port", self))
+        row2.addWidget(self.port_spin)
+        row2.addWidget(QLabel("Response", self))
+        row2.addWidget(self.format_combo)
+        row2.addWidget(self.debugger_check)
+        row2.addWidget(self.source_check)
+        row2.addStretch(1)
+
+        self.traffic = LiveTrafficView(controller.bridge, self)
+        self.sources = SourcesEditor(self)
+        self.local_data = LocalDataView(self)
+        self.traffic.details.debugger_view.open_requested.connect(self.open_local)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.traffic, "Live traffic")
+        self.tabs.addTab(self.sources, "Sources")
+        self.tabs.addTab(self.local_data, "Local data")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.note_label)
+        layout.addWidget(self.tabs, 1)
+
+        controller.state_changed.connect(self._on_controller_state_changed)
+        self._on_controller_state_changed(controller.state, controller.reason)
+
+    # -- actions -----------------------------------------------------------------------------
+    def copy_url(self) -> str:
+        url = self.controller.url
+        if url:
+            QGuiApplication.clipboard().setText(url)
+        return url
+
+    def open_local(self, kind: str, ident: str) -> bool:
+        """Show a profile/session/event of the embedded collector (e.g. from a debugger id)."""
+        self.tabs.setCurrentWidget(self.local_data)
+        return self.local_data.open_id(kind, ident)
+
+    # -- slots -------------------------------------------------------------------------------
+    @Slot()
+    def _on_start_stop_button_clicked(self) -> None:
+        if self.controller.state == CollectorState.RUNNING:
+            self.controller.stop()
+        else:
+            self.controller.start()
+
+    @Slot()
+    def _on_port_spin_editing_finished(self) -> None:
+        self.controller.set_port(self.port_spin.value())
+
+    def _reconfigure(self, **fields: object) -> None:
+        try:
+            self.controller.reconfigure(**fields)
+            self.note_label.setText(self.controller.port_note or "")
+        except ValueError as exc:
+            self.note_label.setText(f"Not changed: {exc}")
+
+    @Slot(int)
+    def _on_format_combo_changed(self, index: int) -> None:
+        self._reconfigure(response_format=self.format_combo.itemData(index))
+
+    @Slot(bool)
+    def _on_debugger_check_toggled(self, on: bool) -> None:
+        self._reconfigure(debugger=on)
+
+    @Slot(bool)
+    def _on_source_check_toggled(self, on: bool) -> None:
+        self._reconfigure(accept_any_source=not on)
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.local_data:
+            self.local_data.refresh()
+
+    @Slot(str, str)
+    def _on_controller_state_changed(self, state: str, reason: str) -> None:
+        colour = _STATE_COLOURS.get(state, "#757575")
+        text = {
+            CollectorState.RUNNING: "● Running",
+            CollectorState.STARTING: "● Starting…",
+            CollectorState.STOPPING: "● Stopping…",
+            CollectorState.STOPPED: "● Stopped",
+            CollectorState.ERROR: "● Error",
+        }.get(state, state)
+        self.state_label.setText(text)
+        self.state_label.setStyleSheet(f"color: {colour}; font-weight: bold")
+        self.start_stop_button.setText("Stop" if state == CollectorState.RUNNING else "Start")
+        self.start_stop_button.setEnabled(
+            state not in (CollectorState.STARTING, CollectorState.STOPPING)
+        )
+        url = self.controller.url
+        self.url_edit.setText(url)
+        self.copy_url_button.setEnabled(bool(url))
+        if state == CollectorState.ERROR:
+            self.note_label.setText(f"The collector is not running: {reason}")
+        else:
+            self.note_label.setText(self.controller.port_note or "")
+        server = self.controller.server
+        store = server.store if server is not None else None
+        self.sources.set_store(store, url)
+        self.local_data.set_store(store)
+        self.url_changed.emit(url)

@@ -1,0 +1,405 @@
+"""The history dock: every exchange sent, newest first, searchable, re-usable.
+
+A filter row (search in URLs and bodies, event type, status class, target,
+profile id, starred only) builds a ``HistoryQuery``; counting and paging run on
+the task runner's threads, so a body search over 50,000 entries never freezes
+the window. Selecting an entry loads it (in the background) and emits it for
+the answer views without sending anything. The context menu opens an entry in
+the composer, sends it again, copies it as curl, exports the selection (JSON
+lines or HAR) and deletes. A store notice (e.g. a corrupt file moved aside) is
+shown once, in plain words, with the paths.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.snippets import HttpRequest, to_curl
+from workbench.store.history_model import HistoryQuery
+from workbench.ui.panels.dialogs import PanelDialogs
+from workbench.ui.panels.history_model import STAR_COLUMN, HistoryModel
+from workbench.ui.tasks import TaskOutcome, TaskRunner
+
+__all__ = ["HistoryPanel", "exchange_as_http_request"]
+
+STATUS_CHOICES = (
+    ("Any status", None),
+    ("2xx", "2xx"),
+    ("3xx", "3xx"),
+    ("4xx", "4xx"),
+    ("5xx", "5xx"),
+    ("No answer", "error"),
+)
+_COLUMN_WIDTHS = (28, 150, 140, 220, 160, 60, 75)
+
+
+def exchange_as_http_request(exchange: dict[str, Any]) -> HttpRequest:
+    """The request of a stored exchange, as the snippet generators take it (secrets stay masked)."""
+    request = exchange.get("request") or {}
+    body_text = request.get("body_text")
+    if body_text is None and request.get("body") is not None:
+        import json
+
+        body_text = json.dumps(request["body"], ensure_ascii=False)
+    return HttpRequest(
+        method=str(request.get("method") or "POST"),
+        url=str(request.get("url") or ""),
+        headers=dict(request.get("headers") or {}),
+        body_text=body_text,
+    )
+
+
+class HistoryPanel(QWidget):
+    """History list with filters, search, star and the entry actions.
+
+    Signals:
+        exchange_selected(dict): the exchange of the selected entry, for the answer views.
+        open_requested(dict): open this exchange's request in the composer.
+        send_again_requested(dict): send this exchange's request again as it was.
+        notice_shown(str): a store notice was shown (once per notice).
+    """
+
+    exchange_selected = Signal(dict)
+    open_requested = Signal(dict)
+    send_again_requested = Signal(dict)
+    notice_shown = Signal(str)
+
+    def __init__(
+        self, store: Any, runner: TaskRunner | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.runner = runner if runner is not None else TaskRunner(self)
+        self.model = HistoryModel(store, self.runner, self)
+        self._shown_notices: set[str] = set()
+
+        # -- notice banner --
+        self.notice_label = QLabel(self)
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice_close = QToolButton(self)
+        self.notice_close.setText("Dismiss")
+        self.notice_close.clicked.connect(self._hide_notice)
+        self.notice_bar = QWidget(self)
+        self.notice_bar.setObjectName("historyNotice")
+        self.notice_bar.setStyleSheet(
+            "#historyNotice { background: #fff4e5; border: 1px solid #f0b35a; }"
+            " #historyNotice QLabel { color: #5d4000; }"
+        )
+        notice_layout = QHBoxLayout(self.notice_bar)
+        notice_layout.setContentsMargins(6, 4, 6, 4)
+        notice_layout.addWidget(self.notice_label, 1)
+        notice_layout.addWidget(self.notice_close)
+        self.notice_bar.hide()
+
+        # -- filters --
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search URLs, request and response bodies…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.event_type_edit = QLineEdit(self)
+        self.event_type_edit.setPlaceholderText("Event type")
+        self.status_combo = QComboBox(self)
+        for label, value in STATUS_CHOICES:
+            self.status_combo.addItem(label, value)
+        self.target_combo = QComboBox(self)
+        self.target_combo.addItem("Any target", None)
+        self.profile_edit = QLineEdit(self)
+        self.profile_edit.setPlaceholderText("Profile id")
+        self.starred_check = QCheckBox("★ only", self)
+        self.count_label = QLabel(self)
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clear_button = QPushButton("Clear…", self)
+        self.clear_button.setToolTip("Delete every history entry")
+        self.clear_button.clicked.connect(self.clear_history)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(250)
+        self._filter_timer.timeout.connect(self.apply_filters)
+        for edit in (self.search_edit, self.event_type_edit, self.profile_edit):
+            edit.textChanged.connect(self._filter_timer.start)
+        self.status_combo.currentIndexChanged.connect(self.apply_filters)
+        self.target_combo.currentIndexChanged.connect(self.apply_filters)
+        self.starred_check.toggled.connect(self.apply_filters)
+
+        # -- table --
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.model.query_loaded.connect(self._on_model_query_loaded)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.load_failed.connect(self._on_model_load_failed)
+
+        self.open_action = self._action("Open in composer", self.open_selected, "Return")
+        self.send_again_action = self._action("Send again", self.send_again_selected, "Ctrl+R")
+        self.copy_curl_action = self._action("Copy as curl", self.copy_selected_as_curl, None)
+        self.star_action = self._action("Star / unstar", self.toggle_star_selected, "S")
+        self.export_jsonl_action = self._action(
+            "Export selected as JSON lines…", self.export_selected_jsonl, None
+        )
+        self.export_har_action = self._action(
+            "Export selected as HAR…", self.export_selected_har, None
+        )
+        self.delete_action = self._action(
+            "Delete…", self.delete_selected, QKeySequence.StandardKey.Delete
+        )
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.event_type_edit)
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.target_combo)
+        filters.addWidget(self.profile_edit)
+        filters.addWidget(self.starred_check)
+        search = QHBoxLayout()
+        search.setContentsMargins(0, 0, 0, 0)
+        search.addWidget(self.search_edit, 1)
+        search.addWidget(self.count_label)
+        search.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.notice_bar)
+        layout.addLayout(search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self.show_store_notices()
+        self.apply_filters()
+
+    def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.table.addAction(action)
+        return action
+
+    # -- filters -----------------------------------------------------------------------------
+    def set_target_names(self, names: list[str]) -> None:
+        """Offer these targets in the target filter (the current choice is kept if it remains)."""
+        current = self.target_combo.currentData()
+        self.target_combo.blockSignals(True)
+        self.target_combo.clear()
+        self.target_combo.addItem("Any target", None)
+        for name in names:
+            self.target_combo.addItem(name, name)
+        index = self.target_combo.findData(current)
+        self.target_combo.setCurrentIndex(max(index, 0))
+        self.target_combo.blockSignals(False)
+        if index < 0 and current is not None:
+            self.apply_filters()
+
+    def current_query(self) -> HistoryQuery:
+        return HistoryQuery(
+            text=self.search_edit.text().strip() or None,
+            event_type=self.event_type_edit.text().strip() or None,
+            status_class=self.status_combo.currentData(),
+            target=self.target_combo.currentData(),
+            profile_id=self.profile_edit.text().strip() or None,
+            starred_only=self.starred_check.isChecked(),
+        )
+
+    @Slot()
+    def apply_filters(self) -> None:
+        """Show the entries the filter row asks for (counted and paged in the background)."""
+        self._filter_timer.stop()
+        self.count_label.setText("searching…")
+        self.model.set_query(self.current_query())
+
+    def entries_appended(self) -> None:
+        """The app recorded new exchanges: show them at the top."""
+        self.model.refresh_head()
+        self.show_store_notices()
+
+    # -- selection ---------------------------------------------------------------------------
+    def selected_summaries(self) -> list[Any]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        found = (self.model.summary(row) for row in rows)
+        return [summary for summary in found if summary is not None]
+
+    def _load_selected(self, then: Any) -> None:
+        """Load the first selected entry in the background and call ``then(exchange)``."""
+        summaries = self.selected_summaries()
+        if not summaries:
+            return
+        entry_id = summaries[0].id
+
+        def done(outcome: TaskOutcome) -> None:
+            if outcome.stale:
+                return
+            if not outcome.ok or outcome.result is None:
+                self.count_label.setText(f"Could not read entry {entry_id}: {outcome.error}")
+                return
+            then(outcome.result.exchange)
+
+        self.runner.submit(self.store.get, entry_id, channel="history-entry", on_done=done)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(self, *_: QItemSelection) -> None:
+        self._load_selected(self.exchange_selected.emit)
+
+    @Slot(QModelIndex)
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        if index.column() == STAR_COLUMN:
+            summary = self.model.summary(index.row())
+            if summary is not None:
+                self.model.set_starred(index.row(), not summary.starred)
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        if index.column() != STAR_COLUMN:
+            self.open_selected()
+
+    # -- actions -----------------------------------------------------------------------------
+    def open_selected(self) -> None:
+        self._load_selected(self.open_requested.emit)
+
+    def send_again_selected(self) -> None:
+        self._load_selected(self.send_again_requested.emit)
+
+    def copy_selected_as_curl(self) -> None:
+        def copy(exchange: dict[str, Any]) -> None:
+            QGuiApplication.clipboard().setText(to_curl(exchange_as_http_request(exchange)))
+
+        self._load_selected(copy)
+
+    def toggle_star_selected(self) -> None:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        summaries = [self.model.summary(row) for row in rows]
+        on = not all(s.starred for s in summaries if s is not None)
+        for row, summary in zip(rows, summaries, strict=True):
+            if summary is not None and summary.starred != on:
+                self.model.set_starred(row, on)
+
+    def export_selected_jsonl(self) -> None:
+        self._export("JSON lines (*.jsonl)", "history.jsonl", self.store.export_jsonl)
+
+    def export_selected_har(self) -> None:
+        self._export("HAR (*.har)", "history.har", self.store.export_har)
+
+    def _export(self, name_filter: str, suggested: str, exporter: Any) -> None:
+        ids = [s.id for s in self.selected_summaries()]
+        if not ids:
+            return
+        path = PanelDialogs.save_path(self, "Export history", suggested, name_filter)
+        if path is None:
+            return
+
+        def done(outcome: TaskOutcome) -> None:
+            if outcome.ok:
+                self.count_label.setText(f"Exported {len(ids)} to {path}")
+            else:
+                self.count_label.setText(f"Export to {path} failed: {outcome.error}")
+
+        self.runner.submit(exporter, path, ids, channel="history-export", on_done=done)
+
+    def delete_selected(self) -> None:
+        ids = [s.id for s in self.selected_summaries()]
+        if not ids:
+            return
+        noun = "this entry" if len(ids) == 1 else f"these {len(ids)} entries"
+        if not PanelDialogs.confirm(self, "Delete history", f"Delete {noun} from the history?"):
+            return
+        for entry_id in ids:
+            self.store.delete(entry_id)
+        self.model.reload()
+
+    def clear_history(self) -> None:
+        if PanelDialogs.confirm(
+            self, "Clear history", "Delete every history entry? Starred ones too."
+        ):
+            self.store.clear()
+            self.model.reload()
+
+    # -- notices -----------------------------------------------------------------------------
+    def show_store_notices(self) -> None:
+        """Show store notices not shown before (each once, with the paths)."""
+        fresh = []
+        for notice in list(getattr(self.store, "notices", []) or []):
+            text = notice.message
+            if notice.moved_to is not None and str(notice.moved_to) not in text:
+                text += f" (moved to {notice.moved_to})"
+            if text not in self._shown_notices:
+                self._shown_notices.add(text)
+                fresh.append(text)
+        if not fresh:
+            return
+        shown = self.notice_label.text() if self.notice_bar.isVisible() else ""
+        self.notice_label.setText("\n".join([t for t in (shown, *fresh) if t]))
+        self.notice_bar.show()
+        for text in fresh:
+            self.notice_shown.emit(text)
+
+    def _hide_notice(self) -> None:
+        self.notice_bar.hide()
+        self.notice_label.clear()
+
+    # -- slots -------------------------------------------------------------------------------
+    @Slot(int)
+    def _on_model_query_loaded(self, count: int) -> None:
+        self._update_count()
+        self.show_store_notices()
+
+    def _update_count(self) -> None:
+        count = self.model.rowCount()
+        self.count_label.setText(f"{count} entr" + ("y" if count == 1 else "ies"))
+
+    @Slot(str)
+    def _on_model_load_failed(self, message: str) -> None:
+        self.count_label.setText(message)
+
+    @Slot(QPoint)
+    def _on_table_context_menu_requested(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
+        if not self.selected_summaries():
+            return
+        menu = QMenu(self)
+        single = len(self.selected_summaries()) == 1
+        for action in (self.open_action, self.send_again_action, self.copy_curl_action):
+            action.setEnabled(single)
+            menu.addAction(action)
+        menu.addAction(self.star_action)
+        menu.addSeparator()
+        menu.addAction(self.export_jsonl_action)
+        menu.addAction(self.export_har_action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()

@@ -1,0 +1,221 @@
+"""The rows of the live traffic table: every request the collector answered.
+
+Records arrive in batches from :class:`~workbench.ui.panels.collector_bridge.CollectorBridge`
+and are appended with one ``beginInsertRows`` per batch. While paused, batches
+are held back (nothing is dropped) and shown on resume. The table keeps at most
+``max_rows`` rows; older rows leave from the top, because the collector's own
+store keeps the full record for longer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+__all__ = ["TrafficFilterModel", "TrafficModel", "format_clock", "refilter"]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Time", "Method", "Path", "Source", "Event types", "Status", "Latency", "Reason")
+_ERROR_BRUSH = QBrush(QColor(200, 40, 40))
+_WARN_BRUSH = QBrush(QColor(190, 120, 0))
+
+
+def format_clock(iso_time: str) -> str:
+    """ISO ``2024-01-01T12:00:00.123+00:00`` → local ``12:00:00.123`` (else the text itself)."""
+    try:
+        moment = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return str(iso_time)
+    return moment.astimezone().strftime("%H:%M:%S.%f")[:-3]
+
+
+class TrafficModel(QAbstractTableModel):
+    """Collector request records, oldest at the top; pausable and bounded.
+
+    Signals:
+        held_count_changed(int): how many records are held back while paused.
+    """
+
+    held_count_changed = Signal(int)
+    RecordRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QObject | None = None, *, max_rows: int = 50_000) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._held: list[Any] = []
+        self._paused = False
+        self.max_rows = max_rows
+
+    # -- feeding -----------------------------------------------------------------------------
+    def add_records(self, records: list[Any]) -> None:
+        """Append a batch (oldest first); held back while paused."""
+        if not records:
+            return
+        if self._paused:
+            self._held.extend(records)
+            self.held_count_changed.emit(len(self._held))
+            return
+        self._append(records)
+
+    def _append(self, records: list[Any]) -> None:
+        records = records[-self.max_rows :]
+        overflow = len(self._rows) + len(records) - self.max_rows
+        if overflow > 0:
+            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
+            del self._rows[:overflow]
+            self.endRemoveRows()
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(records) - 1)
+        self._rows.extend(records)
+        self.endInsertRows()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def held_count(self) -> int:
+        return len(self._held)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause holds new records back; resuming shows them all, in order."""
+        if paused == self._paused:
+            return
+        self._paused = paused
+        if not paused and self._held:
+            held, self._held = self._held, []
+            self._append(held)
+            self.held_count_changed.emit(0)
+
+    def clear(self) -> None:
+        """Forget every row and every held record."""
+        self.beginResetModel()
+        self._rows.clear()
+        self._held.clear()
+        self.endResetModel()
+        self.held_count_changed.emit(0)
+
+    def record(self, row: int) -> Any:
+        return self._rows[row]
+
+    # -- Qt model ----------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        rec = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(rec, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 7:
+            return rec.reason
+        if role == Qt.ItemDataRole.ForegroundRole and column in (5, 7):
+            status = rec.status or 0
+            if status >= 500 or status in (401, 413, 422):
+                return _ERROR_BRUSH
+            if status >= 400:
+                return _WARN_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (5, 6):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == self.RecordRole:
+            return rec
+        return None
+
+    @staticmethod
+    def _display(rec: Any, column: int) -> str:
+        if column == 0:
+            return format_clock(rec.time)
+        if column == 1:
+            return rec.method
+        if column == 2:
+            return rec.path + (f"?{rec.query}" if rec.query else "")
+        if column == 3:
+            return rec.source_id or ""
+        if column == 4:
+            return ", ".join(rec.event_types or ())
+        if column == 5:
+            return "" if rec.status is None else str(rec.status)
+        if column == 6:
+            return f"{rec.latency_ms:.1f} ms"
+        return rec.reason or ""
+
+
+def refilter(proxy: QSortFilterProxyModel) -> None:
+    """Re-run a proxy's row filter (Qt 6.9 renamed the call; support both)."""
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:  # Qt < 6.9
+        proxy.invalidateRowsFilter()
+
+
+class TrafficFilterModel(QSortFilterProxyModel):
+    """Shows the rows whose method, path, source, event types, status or reason contain the text.
+
+    ``problems_only`` keeps the rejected and failed requests (status ≥ 400).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._problems_only = False
+
+    def set_text(self, text: str) -> None:
+        self._text = text.strip().lower()
+        refilter(self)
+
+    def set_problems_only(self, on: bool) -> None:
+        self._problems_only = on
+        refilter(self)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, TrafficModel):
+            return True
+        rec = model.record(source_row)
+        if self._problems_only and (rec.status or 0) < 400:
+            return False
+        if not self._text:
+            return True
+        haystack = " ".join(
+            (
+                rec.method,
+                rec.path,
+                rec.query or "",
+                rec.source_id or "",
+                " ".join(rec.event_types or ()),
+                str(rec.status),
+                rec.reason or "",
+                rec.profile_id or "",
+                rec.session_id or "",
+            )
+        ).lower()
+        return self._text in haystack
