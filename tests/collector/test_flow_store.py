@@ -1,0 +1,100 @@
+"""The flow store: checked puts in order, persistence, packs, corrupt files moved aside."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.core.flow import DefinitionError, FlowConfig
+from workbench.store.flow_store import FLOW_FILE, FlowStore
+
+RULE = {
+    "id": "views",
+    "event_type": "page-view",
+    "operations": [{"op": "increment", "target": "profile@stats.views"}],
+}
+SEGMENT = {"id": "engaged", "condition": "profile@stats.views >= 3"}
+SCHEMA = {"event_type": "search", "properties": {"type": "object", "required": ["query"]}}
+
+
+def test_put_get_list_delete_in_memory() -> None:
+    store = FlowStore(None)
+    assert store.config == FlowConfig() and store.path is None
+    store.put("rules", RULE)
+    store.put("rules", {**RULE, "id": "second"})
+    store.put("rules", {**RULE, "name": "renamed"})  # replaced in place
+    assert [r["id"] for r in store.list("rules")] == ["views", "second"]
+    assert store.get("rules", "views")["name"] == "renamed"
+    assert store.get("rules", "nope") is None
+    store.put("segments", SEGMENT)
+    store.put("schemas", SCHEMA, item_id="search")
+    assert store.config.schema_for("search") is not None
+    assert store.delete("rules", "second") is True
+    assert store.delete("rules", "second") is False
+    assert [r.id for r in store.config.rules] == ["views"]
+
+
+def test_put_rejects_bad_definitions_and_changes_nothing() -> None:
+    store = FlowStore(None)
+    store.put("segments", SEGMENT)
+    before = store.config
+    with pytest.raises(DefinitionError, match=r"condition: .*at character 21"):
+        store.put("segments", {**SEGMENT, "condition": "profile@stats.views = 3"})
+    with pytest.raises(DefinitionError, match="does not match 'other'"):
+        store.put("segments", SEGMENT, item_id="other")
+    with pytest.raises(KeyError, match="unknown kind 'flows'"):
+        store.list("flows")
+    assert store.config is before
+
+
+def test_observers_see_each_change() -> None:
+    store = FlowStore(None)
+    seen: list[int] = []
+    store.add_observer(lambda config: seen.append(len(config.rules)))
+    store.put("rules", RULE)
+    store.delete("rules", "views")
+    assert seen == [1, 0]
+
+
+def test_persists_across_reopen(tmp_path: Path) -> None:
+    store = FlowStore(tmp_path)
+    store.load_pack("demo")
+    store.put("rules", RULE)
+    expected = store.export()
+    store.close()
+    reopened = FlowStore(tmp_path)
+    assert reopened.export() == expected
+    assert reopened.notice is None
+    assert [r["id"] for r in reopened.list("rules")][-1] == "views"
+    reopened.close()
+
+
+def test_packs() -> None:
+    store = FlowStore(None)
+    assert len(store.load_pack("demo").segments) == 10
+    assert {r.id for r in store.load_pack("predefined").rules} >= {"predefined-page-view"}
+    assert store.load_pack("empty").empty
+    with pytest.raises(DefinitionError, match="unknown pack 'nope'"):
+        store.load_pack("nope")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        json.dumps({"rules": {"1": {"id": "x", "position": 1, "definition": {"id": "x"}}}}),
+        json.dumps({"rules": {"1": {"nothing": True}}}),
+        "[1, 2]",
+    ],
+)
+def test_corrupt_file_is_moved_aside(tmp_path: Path, content: str) -> None:
+    (tmp_path / FLOW_FILE).write_text(content, encoding="utf-8")
+    store = FlowStore(tmp_path)
+    assert store.config.empty
+    assert store.notice is not None and "moved aside" in store.notice.message
+    moved = list(tmp_path.glob(f"{FLOW_FILE}.corrupt-*"))
+    assert len(moved) == 1 and moved[0].read_text(encoding="utf-8") == content
+    store.put("rules", RULE)
+    assert FlowStore(tmp_path).list("rules")[0]["id"] == "views"
