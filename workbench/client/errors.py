@@ -132,14 +132,22 @@ def from_exception(exc: BaseException, *, url: str, timeout: float) -> SendError
     )
 
 
-def not_json(status: int, content_type: str, body_text: str) -> SendError:
+def not_json(
+    status: int, content_type: str, body_text: str, reason: str | None = None
+) -> SendError:
     """A 2xx answer whose body is not JSON (an HTML page from a proxy, plain text…)."""
     snippet = body_text.strip().replace("\n", " ")[:120]
     html = "html" in content_type.lower() or snippet.lower().startswith(("<!doctype", "<html"))
-    what = "an HTML page" if html else f"a body that is not JSON ({content_type or 'no type'})"
+    if html:
+        what = f"an HTML page instead of JSON: {snippet!r}"
+    elif not snippet:
+        what = "an empty body instead of JSON"
+    else:
+        why = f" ({reason})" if reason else ""
+        what = f"a body that is not valid JSON{why}: {snippet!r}"
     return SendError(
         "not_json",
-        f"HTTP {status} with {what} instead of JSON: {snippet!r}",
+        f"HTTP {status} with {what}",
         "the base URL may point at a web page or a proxy rather than the Tracardi API "
         "(which usually listens on port 8686)",
     )

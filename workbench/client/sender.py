@@ -162,9 +162,18 @@ class Sender:
     # -- sending ---------------------------------------------------------------
 
     def send(
-        self, target: TargetSettings, spec: RequestSpec, *, cancel: CancelToken | None = None
+        self,
+        target: TargetSettings,
+        spec: RequestSpec,
+        *,
+        cancel: CancelToken | None = None,
+        prepared: SentRequest | None = None,
     ) -> SendResult:
-        """Send and return the result; blocking (run it off the GUI thread)."""
+        """Send and return the result; blocking (run it off the GUI thread).
+
+        *prepared* (from :meth:`prepare`) sends exactly that request, for callers
+        that check the expanded payload first (the CLI validates it).
+        """
         started_at = _now_iso()
         start = time.perf_counter()
         target_info = {
@@ -173,7 +182,7 @@ class Sender:
             "kind": target.kind,
         }
         try:
-            sent = self.prepare(target, spec)
+            sent = prepared if prepared is not None else self.prepare(target, spec)
         except VariableError as exc:
             return self._failed(
                 started_at,
@@ -295,14 +304,14 @@ class Sender:
         view = None
         if error is None and status is not None:
             body_text = raw.decode(_charset(headers), errors="replace")
-            parsed, is_json = _parse_json(raw)
+            parsed, json_problem = _parse_json(raw)
             content_type = headers.get("content-type", "")
             if not 200 <= status < 300:
                 error = from_http_status(
                     status, parsed, body_text, content_type, source_id=spec.source_id
                 )
-            elif not is_json:
-                error = not_json(status, content_type, body_text)
+            elif json_problem is not None:
+                error = not_json(status, content_type, body_text, json_problem)
             else:
                 view = normalize_response(
                     parsed, status=status, request=sent.body if spec.route == "track" else None
@@ -395,13 +404,16 @@ def _charset(headers: dict[str, str]) -> str:
     return "utf-8"
 
 
-def _parse_json(raw: bytes) -> tuple[Any, bool]:
+def _parse_json(raw: bytes) -> tuple[Any, str | None]:
+    """The parsed body and ``None``, or ``None`` and why it is not JSON."""
     if not raw.strip():
-        return None, False
+        return None, "empty"
     try:
-        return json.loads(raw), True
-    except (ValueError, UnicodeDecodeError):
-        return None, False
+        return json.loads(raw), None
+    except json.JSONDecodeError as exc:
+        return None, f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, str(exc)
 
 
 def _query_value(value: Any) -> str:
