@@ -327,6 +327,9 @@ def create_app(
     app.state.live = live
     app.state.hub = hub
     app.state.processor = processor or process
+    from workbench.collector.flow_routes import install_flow
+
+    install_flow(app, custom_processor=processor is not None)  # the event flow (issue 7)
     waiters = EventWaiters(store)
     store.add_observer(waiters.on_store_changed)
     app.state.waiters = waiters

@@ -1,31 +1,47 @@
-"""The one seam where event processing (validation, mapping, segments, rules) plugs in.
+"""The one seam where event processing (validation, mapping, segments) plugs in.
 
 The tracking pipeline resolves the profile and session (§6.1), builds the events
-(with the system events of §6.5), then calls :func:`process` **before anything
-is stored**, and stores what it returns. What ``process`` reports becomes the
-``execution``, ``segmentation`` and ``logs`` of the response's ``debugging``
-block (documented format) and ``errors``/``warnings``/``ux``/``response``
-(current format; a non-empty ``errors`` list answers HTTP 226 as Tracardi 0.8.2).
+(with the system events of §6.5), then calls the app's processor **before
+anything is stored**, and stores what it returns. What the processor reports
+becomes the ``execution``, ``segmentation`` and ``logs`` of the response's
+``debugging`` block (documented format) and ``errors``/``warnings`` (current
+format; a non-empty ``errors`` list answers HTTP 226 as Tracardi 0.8.2).
 
-Today nothing is configured, so :func:`process` changes nothing and reports an
-empty execution and segmentation — which is the truth. The event-flow engine
-(``workbench.core.flow``) replaces the body of :func:`process`; the app factory
-also accepts another ``processor`` callable with the same signature.
+:func:`process` is the processor with nothing configured: it changes nothing
+and reports an empty execution and segmentation — which is the truth.
+:class:`FlowProcessor` runs the event flow of :mod:`workbench.core.flow` from a
+:class:`~workbench.store.flow_store.FlowStore`; the app factory installs it
+(see :mod:`workbench.collector.flow_routes`).
 
 Rules for implementers: run synchronously and quickly (this is the request's
 hot path, on the collector's event loop); never mutate the documents in
 :class:`ProcessingInput` (they may be the stored ones): return replacements in
 :class:`ProcessingResult` instead; raise nothing for bad user data — report it
-in ``errors``/``logs``.
+in ``errors``/``logs``. The one exception is strict validation, where an
+invalid event must fail the whole request: :class:`FlowProcessor` raises
+``Rejected(406)`` before anything is stored, as Tracardi 0.6 did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["ProcessingInput", "ProcessingResult", "Processor", "log_record", "process"]
+from workbench.core.flow.engine import FlowResult, run_flow
+
+if TYPE_CHECKING:
+    from workbench.collector.config import LiveConfig
+    from workbench.store.flow_store import FlowStore
+
+__all__ = [
+    "FlowProcessor",
+    "ProcessingInput",
+    "ProcessingResult",
+    "Processor",
+    "log_record",
+    "process",
+]
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,11 @@ class ProcessingInput:
 
 @dataclass
 class ProcessingResult:
-    """What processing did. ``None`` for profile/session/events means "unchanged"."""
+    """What processing did. ``None`` for profile/session/events means "unchanged".
+
+    ``event_reports`` (one per event: id, type, valid, errors) extends the
+    ``debugging.events`` section so it says which events were valid and why not.
+    """
 
     execution: dict[str, Any] = field(default_factory=dict)
     segmentation: dict[str, Any] = field(default_factory=lambda: {"errors": [], "ids": []})
@@ -63,6 +83,7 @@ class ProcessingResult:
     profile: dict[str, Any] | None = None
     session: dict[str, Any] | None = None
     events: list[dict[str, Any]] | None = None
+    event_reports: list[dict[str, Any]] = field(default_factory=list)
 
 
 Processor = Callable[[ProcessingInput], ProcessingResult]
@@ -96,5 +117,98 @@ def log_record(
 
 
 def process(data: ProcessingInput) -> ProcessingResult:
-    """Run the configured event processing; with nothing configured, report that nothing ran."""
+    """The processor with nothing configured: report that nothing ran."""
     return ProcessingResult()
+
+
+def _copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (several times faster than ``copy.deepcopy``)."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(item) for item in value]
+    return value
+
+
+def _own_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A copy of *event* whose parts the flow writes (metadata, aux) are its own."""
+    metadata = event.get("metadata")
+    own = dict(event)
+    if isinstance(metadata, dict):
+        own_metadata = dict(metadata)
+        processed = metadata.get("processed_by")
+        if isinstance(processed, dict):
+            own_metadata["processed_by"] = _copy_json(processed)
+        own["metadata"] = own_metadata
+    aux = event.get("aux")
+    own["aux"] = dict(aux) if isinstance(aux, dict) else {}
+    return own
+
+
+class FlowProcessor:
+    """Runs the event flow of *flow* for each request; strictness from *live*'s config.
+
+    The flow's outcome is stored with the data too, so the ``current`` format's
+    clients read the same story through ``GET /event/{id}`` (``aux.flow``: valid
+    or not and why, rules run, changes) and ``GET /profile/{id}``
+    (``aux.flow``: the last request's segments entered/left and profile diff).
+    """
+
+    def __init__(self, flow: FlowStore, live: LiveConfig | None = None) -> None:
+        self.flow = flow
+        self.live = live
+
+    def _strict(self) -> bool:
+        return bool(self.live is not None and self.live.current.strict_validation)
+
+    def __call__(self, data: ProcessingInput) -> ProcessingResult:
+        config = self.flow.config
+        if config.empty:
+            return process(data)
+        profile = _copy_json(data.profile) if data.profile is not None else None
+        events = [_own_event(event) for event in data.events]
+        outcome = run_flow(config, profile, data.session, events, strict=self._strict())
+        if outcome.rejected is not None:
+            from workbench.collector.rejections import Rejected
+
+            raise Rejected(406, outcome.rejected)
+        self._annotate(outcome, profile, events)
+        errors = [log for log in outcome.logs if log["type"] == "error"]
+        warnings = [log for log in outcome.logs if log["type"] == "warning"]
+        return ProcessingResult(
+            execution=outcome.execution,
+            segmentation=outcome.segmentation,
+            logs=outcome.logs if data.debug else [],
+            errors=errors,
+            warnings=warnings,
+            profile=profile,
+            events=events,
+            event_reports=outcome.events,
+        )
+
+    @staticmethod
+    def _annotate(
+        outcome: FlowResult, profile: dict[str, Any] | None, events: list[dict[str, Any]]
+    ) -> None:
+        traces = outcome.execution.get("events", [])
+        for index, event in enumerate(events):
+            report = outcome.events[index]
+            note: dict[str, Any] = {"valid": report["valid"], "errors": report["errors"]}
+            if index < len(traces):
+                trace = traces[index]
+                note["rules"] = trace["rules"]
+                if "skipped" in trace:
+                    note["skipped"] = trace["skipped"]
+            event["aux"]["flow"] = note
+        if profile is not None:
+            aux = profile.get("aux")
+            aux = dict(aux) if isinstance(aux, dict) else {}
+            aux["flow"] = {
+                "last_request": {
+                    "events": [event.get("id") for event in events],
+                    "segmentation": outcome.segmentation,
+                    "profile_diff": outcome.profile_diff,
+                    "errors": [log["message"] for log in outcome.logs if log["type"] == "error"],
+                }
+            }
+            profile["aux"] = aux

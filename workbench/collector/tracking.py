@@ -231,6 +231,8 @@ class _Tracking:
             "segmentation": result.segmentation,
             "logs": self.logs,
         }
+        if result.event_reports:  # per event: valid or not and why (the event flow)
+            debugging["events"]["validation"] = result.event_reports
         outcome.status, outcome.body = build_response(
             self.config.response_format,
             profile=profile if save_profile else None,
