@@ -415,22 +415,25 @@ class HistoryStore:
         remove_files(segment.all_paths)
 
     def _prune(self) -> None:
+        """Drop unstarred entries older than the newest ``retention`` (oldest segments first)."""
         if self.retention is None:
             return
-        excess = self.count() - self.retention
+        boundary = self.count() - self.retention  # positions [0, boundary) are beyond it
+        position = 0
         for segment in list(self._segments):
-            if excess <= 0:
+            if position >= boundary:
                 return
             rows = self._rows(segment)
             if rows is None:
                 continue
-            # Rows are oldest first: the first unstarred ones go.
-            doomed = {row[R_ID] for row in rows if not row[R_STARRED]}
-            if len(doomed) > excess:
-                doomed = set([row[R_ID] for row in rows if not row[R_STARRED]][:excess])
+            doomed = {
+                row[R_ID]
+                for offset, row in enumerate(rows)
+                if position + offset < boundary and not row[R_STARRED]
+            }
+            position += len(rows)
             if not doomed:
                 continue
-            excess -= len(doomed)
             if len(doomed) == len(rows):
                 self._entry_cache.pop((segment.number, segment.generation), None)
                 self._segments.remove(segment)
@@ -441,10 +444,13 @@ class HistoryStore:
                 self._rewrite_segment(
                     segment, [e for e in entries.values() if e["id"] not in doomed]
                 )
-        if excess > 0:
-            doomed_open = [r[R_ID] for r in self._open_rows if not r[R_STARRED]][:excess]
-            if doomed_open:
-                self._drop_open(set(doomed_open))
+        doomed_open = {
+            row[R_ID]
+            for offset, row in enumerate(self._open_rows)
+            if position + offset < boundary and not row[R_STARRED]
+        }
+        if doomed_open:
+            self._drop_open(doomed_open)
 
     def _drop_open(self, ids: set[str]) -> None:
         kept = [i for i, row in enumerate(self._open_rows) if row[R_ID] not in ids]

@@ -1,0 +1,191 @@
+"""HistoryStore: append, list, filter, search, star, delete, prune, reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.store.history_helpers import make_exchange
+from workbench.store.history import (
+    HistoryBusyError,
+    HistoryQuery,
+    HistoryReadOnlyError,
+    HistoryStore,
+)
+
+
+def fill(store: HistoryStore, count: int, **kwargs: object) -> list[str]:
+    return [store.append(make_exchange(n, **kwargs)).id for n in range(count)]  # type: ignore[arg-type]
+
+
+def test_append_then_get_returns_the_exchange_and_its_summary(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path) as store:
+        exchange = make_exchange(3, event_type="coupon-received")
+        entry = store.append(exchange)
+        assert entry.id == exchange["id"]
+        got = store.get(entry.id)
+        assert got is not None
+        assert got.exchange["request"]["body"] == exchange["request"]["body"]
+        assert got.exchange["view"] == exchange["view"]
+        summary = got.summary
+        assert summary.event_types == ("coupon-received", "page-view")
+        assert (summary.status, summary.method, summary.route) == (200, "POST", "/track")
+        assert summary.target_name == "Embedded collector"
+        assert summary.profile_id == "profile-id" and summary.session_id == "session-id"
+        assert summary.duration_ms == pytest.approx(15.5)
+        assert summary.created_at == "2026-11-26T10:00:00.000000Z"
+        assert not summary.starred and summary.error_kind is None
+        assert store.get("no-such-id") is None
+
+
+def test_tolerates_missing_keys_and_rejects_non_dicts(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path) as store:
+        entry = store.append({})
+        assert entry.id and entry.summary.status is None and entry.summary.route == ""
+        assert entry.summary.status_class == "error"
+        odd = store.append({"request": {"url": "http://x/collect/t/s?x=1", "body": [1]}})
+        assert odd.summary.route == "/collect/t/s?x=1" and odd.summary.event_types == ("t",)
+        with pytest.raises(TypeError, match="must be a dict"):
+            store.append(["not", "a", "dict"])  # type: ignore[arg-type]
+        assert store.count() == 2
+
+
+def test_pages_are_newest_first_across_segments(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        ids = fill(store, 23)
+        assert store.count() == 23
+        newest_first = ids[::-1]
+        assert [s.id for s in store.page(None, 0, 5)] == newest_first[:5]
+        assert [s.id for s in store.page(None, 5, 7)] == newest_first[5:12]
+        assert [s.id for s in store.page(None, 20, 10)] == newest_first[20:]
+        assert store.page(None, 30, 10) == []
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        assert [s.id for s in store.page(None, 0, 23)] == newest_first
+        assert store.get(ids[0]) is not None
+
+
+def test_filters(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=3) as store:
+        store.append(make_exchange(1, event_type="a", status=200, target="T1", source_id="s1"))
+        store.append(make_exchange(2, event_type="b", status=404, target="T2", source_id="s2"))
+        store.append(make_exchange(3, event_type="a", status=None, profile_id="p9"))
+        store.append(make_exchange(4, event_type="c", status=500, session_id="sess-x"))
+        store.append(make_exchange(5, started_at="2026-11-27T00:00:00Z"))
+
+        def types(query: HistoryQuery) -> list[tuple[str, ...]]:
+            return [s.event_types for s in store.page(query, 0, 50)]
+
+        assert store.count(HistoryQuery(event_type="a")) == 2
+        assert store.count(HistoryQuery(event_type="page-view")) == 5
+        assert types(HistoryQuery(status_class="4xx")) == [("b", "page-view")]
+        assert types(HistoryQuery(status_class="5xx")) == [("c", "page-view")]
+        assert store.count(HistoryQuery(status_class="error")) == 1
+        assert store.count(HistoryQuery(status_class="2xx")) == 2
+        assert store.count(HistoryQuery(target="T2")) == 1
+        assert store.count(HistoryQuery(target="http://127.0.0.1:8686")) == 5
+        assert store.count(HistoryQuery(source="s1")) == 1
+        assert store.count(HistoryQuery(profile_id="p9")) == 1
+        assert store.count(HistoryQuery(session_id="sess-x")) == 1
+        assert store.count(HistoryQuery(since="2026-11-26T12:00:00+00:00")) == 1
+        assert store.count(HistoryQuery(until="2026-11-26T12:00:00Z")) == 4
+        assert store.count(HistoryQuery(event_type="a", status_class="2xx")) == 1
+        with pytest.raises(ValueError, match="status_class must be one of"):
+            HistoryQuery(status_class="200")
+        with pytest.raises(ValueError, match="not an ISO-8601 time"):
+            HistoryQuery(since="yesterday")
+
+
+def test_full_text_search_over_request_and_response_bodies(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        for n in range(10):
+            store.append(make_exchange(n, product=f"Product-{n}"))
+        special = make_exchange(99)
+        special["response"]["body_text"] = '{"note": "Only In The Response"}'
+        store.append(special)
+        assert store.count(HistoryQuery(text="product-7")) == 1
+        assert store.count(HistoryQuery(text="PRODUCT-")) == 10
+        assert [s.id for s in store.page(HistoryQuery(text="only in the response"))] == [
+            special["id"]
+        ]
+        assert store.count(HistoryQuery(text="nowhere-to-be-found")) == 0
+        assert store.count(HistoryQuery(text="product-", event_type="nope")) == 0
+        # Newest first, paged, combined with a filter.
+        page = store.page(HistoryQuery(text="product-"), 2, 3)
+        assert len(page) == 3
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        assert store.count(HistoryQuery(text="product-3")) == 1
+
+
+def test_star_unstar_delete_and_clear(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        ids = fill(store, 10)
+        assert store.star(ids[1]) and store.star(ids[9])  # sealed and journal entries
+        assert store.count(HistoryQuery(starred_only=True)) == 2
+        assert store.star(ids[9], False)
+        assert not store.star("missing")
+        assert store.delete(ids[2]) and store.delete(ids[8])
+        assert not store.delete(ids[2])
+        assert store.count() == 8
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        assert [s.id for s in store.page(HistoryQuery(starred_only=True))] == [ids[1]]
+        entry = store.get(ids[1])
+        assert entry is not None and entry.starred
+        assert store.get(ids[2]) is None and store.get(ids[8]) is None
+        store.clear()
+        assert store.count() == 0 and store.page() == []
+        store.append(make_exchange(1))
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        assert store.count() == 1
+        assert not list(tmp_path.glob("segments.cleared-*"))
+
+
+def test_retention_keeps_the_newest_plus_starred(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=4, retention=6) as store:
+        ids = fill(store, 3)
+        store.star(ids[0])
+        ids += fill(store, 13)
+        store.flush()
+        kept = [s.id for s in store.page(None, 0, 100)]
+        # The 6 newest survive, and the starred oldest one, at most a segment more.
+        assert ids[0] in kept
+        assert set(ids[-6:]) <= set(kept)
+        assert len(kept) <= 6 + 1 + 4
+    with HistoryStore(tmp_path, segment_size=4, retention=6) as store:
+        kept_after = [s.id for s in store.page(None, 0, 100)]
+        assert kept_after == [i for i in ids[::-1] if i in set(ids[-6:]) | {ids[0]}]
+
+
+def test_a_duplicate_id_gets_a_fresh_one(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path) as store:
+        exchange = make_exchange(1)
+        first, second = store.append(exchange), store.append(exchange)
+        assert first.id != second.id and store.count() == 2
+
+
+def test_one_writer_at_a_time_readers_allowed(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=4) as writer:
+        ids = fill(writer, 6)
+        with pytest.raises(HistoryBusyError, match="another Workbench process"):
+            HistoryStore(tmp_path)
+        with HistoryStore(tmp_path, read_only=True) as reader:
+            assert reader.count() == 6 and reader.get(ids[0]) is not None
+            with pytest.raises(HistoryReadOnlyError):
+                reader.append(make_exchange())
+    with HistoryStore(tmp_path) as again:
+        assert again.count() == 6
+
+
+def test_closed_store_refuses_writes(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path)
+    store.close()
+    store.close()
+    with pytest.raises(ValueError, match="closed"):
+        store.append(make_exchange())
+
+
+def test_bad_arguments_are_explained(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="retention must be at least 1"):
+        HistoryStore(tmp_path, retention=0)
+    with HistoryStore(tmp_path) as store, pytest.raises(ValueError, match="must not be negative"):
+        store.page(None, -1, 5)
