@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench.collector import CollectorConfig, CollectorServer, CollectorStartError
 from workbench.collector.config import DEFAULT_PORT
+from workbench.collector.flow_routes import flow_store_of
 from workbench.collector.records import RequestRecord
 from workbench.settings.paths import app_paths
 
@@ -65,6 +66,18 @@ def register(sub: Any) -> None:
         action="store_true",
         help="ignore options.debugger, like a production Tracardi (TRACK_DEBUG=no)",
     )
+    parser.add_argument(
+        "--strict-validation",
+        action="store_true",
+        help="fail loudly (for CI): answer 406 when an event breaks its event schema, and 422 "
+        "for payloads Tracardi would quietly accept (e.g. non-boolean options)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo event flow (schemas, rules, segments: visitor -> engaged -> "
+        "customer), replacing the stored one",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
     parser.set_defaults(func=run)
 
@@ -95,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             response_format=args.format,
             accept_any_source=args.accept_any_source,
             debugger=not args.no_debugger,
+            strict_validation=args.strict_validation,
         )
     except ValueError as exc:
         print(f"workbench collector: {exc}", file=sys.stderr)
@@ -108,6 +122,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"workbench collector: cannot open the data folder: {exc}", file=sys.stderr)
         return 2
+    flow = flow_store_of(server.app)
+    if args.demo:
+        flow.load_pack("demo")
+    if flow.notice is not None:
+        print(f"notice: {flow.notice.message}", file=sys.stderr)
     for notice in server.store.notices:
         print(f"notice: {notice.message}", file=sys.stderr)
     try:
@@ -159,6 +178,12 @@ def _print_banner(server: CollectorServer, config: CollectorConfig) -> None:
         f"  response format: {config.response_format}; debugger: "
         f"{'on' if config.debugger else 'off'}; source check: "
         f"{'off (any source accepted)' if config.accept_any_source else 'on'}"
+    )
+    flow = flow_store_of(server.app).config
+    print(
+        f"  event flow: {len(flow.schemas)} event schemas, {len(flow.rules)} rules, "
+        f"{len(flow.segments)} segments (GET {server.url}/_workbench/flow); strict validation: "
+        f"{'on' if config.strict_validation else 'off'}"
     )
     print("  sources:")
     for source in server.store.list_sources():
