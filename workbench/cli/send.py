@@ -27,6 +27,7 @@ from workbench.client.report import format_error, format_result
 from workbench.core.validation import validate_payload
 from workbench.core.variables import VariableError
 from workbench.settings import SettingsFile, TargetSettings, app_paths
+from workbench.store.history import HistoryStore
 
 __all__ = ["register", "run"]
 
@@ -147,10 +148,6 @@ def _spec(args: argparse.Namespace, payload: Any) -> RequestSpec:
 
 def _record(result: SendResult, args: argparse.Namespace) -> str | None:
     """Append the exchange to history; returns a warning text when that failed."""
-    try:
-        from workbench.store.history import HistoryStore
-    except ImportError:
-        return None  # history is not part of this build
     try:
         store = HistoryStore(app_paths(getattr(args, "basedir", None)).history_dir)
         try:

@@ -18,7 +18,13 @@ import httpx
 from workbench.core.response_view import DebugView
 from workbench.settings import TargetSettings
 
-__all__ = ["AdminError", "AdminReader", "format_for_version", "has_credentials"]
+__all__ = [
+    "AdminError",
+    "AdminReader",
+    "can_read_details",
+    "format_for_version",
+    "has_credentials",
+]
 
 
 class AdminError(Exception):
@@ -27,6 +33,12 @@ class AdminError(Exception):
 
 def has_credentials(target: TargetSettings) -> bool:
     return bool(target.token or (target.username and target.password))
+
+
+def can_read_details(target: TargetSettings) -> bool:
+    """Admin reads are possible: the target has credentials, or it is the embedded
+    collector (which answers the §10 reads without a token: it is a local tool)."""
+    return has_credentials(target) or target.kind == "embedded"
 
 
 def format_for_version(version: str) -> str:
@@ -99,9 +111,9 @@ class AdminReader:
         """GET an admin path as JSON (``None`` for 404 or a ``null`` body)."""
         url = target.base_url.rstrip("/") + path
         for attempt in range(2):
-            token = self.login(client, target)
+            token = self.login(client, target) if has_credentials(target) else None
             response = client.get(url, headers=self._headers(target, token), timeout=target.timeout)
-            if response.status_code == 401 and attempt == 0 and not target.token:
+            if response.status_code == 401 and token and attempt == 0 and not target.token:
                 self.forget_token(target)  # expired: log in again once
                 continue
             if response.status_code == 404:

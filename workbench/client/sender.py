@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import httpx
 
 from workbench import __version__
-from workbench.client.admin import AdminReader, format_for_version, has_credentials
+from workbench.client.admin import AdminReader, can_read_details, format_for_version
 from workbench.client.cancel import CancellableBackend, CancelToken, SendCancelled, activated
 from workbench.client.errors import (
     SendError,
@@ -330,7 +330,7 @@ class Sender:
                 if (
                     view.format == "current"
                     and spec.route == "track"
-                    and has_credentials(target)
+                    and can_read_details(target)
                     and not (cancel is not None and cancel.cancelled)
                 ):
                     admin_start = time.perf_counter()

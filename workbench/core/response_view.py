@@ -157,6 +157,9 @@ class DebugView:
         if self.events is None:
             return "events not reported"
         saved = self.events_saved
+        items = self.events.get("items")
+        if saved is None and items:
+            return f"{len(items)} event{'s' if len(items) != 1 else ''} stored"
         if saved is not None:
             return f"{saved} event{'s' if saved != 1 else ''} saved"
         ids = self.events.get("ids") or []
