@@ -59,17 +59,16 @@ def _sections(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def section_count(value: Any) -> int | None:
-    """The number shown in a section's title: ids for saved objects, items for lists."""
+    """The number shown in a section's title: saved objects, else ids, else list items."""
     if isinstance(value, list):
         return len(value)
     if isinstance(value, dict):
-        ids = value.get("ids")
-        if isinstance(ids, list):
-            return len(ids)
         saved = value.get("saved")
         if isinstance(saved, int) and not isinstance(saved, bool):
             return saved
-        return len(value) if value else None
+        ids = value.get("ids")
+        if isinstance(ids, list):
+            return len(ids)
     return None
 
 
@@ -187,12 +186,9 @@ class DebuggerView(QWidget):
             self.id_labels[kind].setText(ident or "—")
             self.open_buttons[kind].setEnabled(bool(ident) and self.can_open)
         missing = data.get("missing")
-        if isinstance(missing, dict) and missing:
-            lines = [f"{k}: {v}" for k, v in missing.items()]
-        elif isinstance(missing, list) and missing:
-            lines = [str(m) for m in missing]
-        else:
-            lines = []
+        lines = [f"{k}: {v}" for k, v in missing.items()] if isinstance(missing, dict) else []
+        notes = data.get("notes")
+        lines += [str(n) for n in notes] if isinstance(notes, list) else []
         self.missing_label.setText("\n".join(lines))
         self.missing_label.setVisible(bool(lines))
 

@@ -1,0 +1,1 @@
+"""The composer: target and route, payload forms, raw JSON, validation, snippets."""

@@ -1,0 +1,153 @@
+"""The *Raw JSON* tab: the payload as text, parsed as the user types.
+
+Invalid JSON is reported with its line and column (and the cursor can jump
+there); the caller keeps the last good document, so the forms are never wiped
+by a half-typed brace.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+__all__ = ["JsonSyntaxProblem", "RawJsonEditor", "parse_json_text"]
+
+
+@dataclass(frozen=True)
+class JsonSyntaxProblem:
+    """Where and why the text is not JSON (line and column count from 1)."""
+
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Invalid JSON at line {self.line}, column {self.column}: {self.message}"
+
+
+def parse_json_text(text: str) -> tuple[Any, JsonSyntaxProblem | None]:
+    """``(document, None)`` or ``(None, problem)``; empty text is a problem too."""
+    if not text.strip():
+        return None, JsonSyntaxProblem(1, 1, "the text is empty; a JSON value is expected")
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, JsonSyntaxProblem(exc.lineno, exc.colno, exc.msg)
+
+
+class RawJsonEditor(QWidget):
+    """A plain-text JSON editor with a parse status line.
+
+    Signals:
+        document_edited(object): the user's text parsed to this JSON value (debounced).
+        syntax_failed(object): the user's text is not JSON (a :class:`JsonSyntaxProblem`).
+    """
+
+    document_edited = Signal(object)
+    syntax_failed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        self.problem: JsonSyntaxProblem | None = None
+        self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text_edit.setAccessibleName("raw JSON")
+        self.text_edit.setTabChangesFocus(False)
+        self.status_label = QLabel(self)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+        self.go_button = QPushButton("Go to error", self)
+        self.go_button.clicked.connect(self.go_to_problem)
+        self.go_button.hide()
+        self.format_button = QPushButton("Format", self)
+        self.format_button.setToolTip("Re-indent the JSON")
+        self.format_button.clicked.connect(self.reformat)
+        status = QHBoxLayout()
+        status.setContentsMargins(0, 0, 0, 0)
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.go_button)
+        status.addWidget(self.format_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text_edit, 1)
+        layout.addLayout(status)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.parse_now)
+        self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
+
+    def set_document(self, document: Any) -> None:
+        """Show *document* pretty-printed; does not emit ``document_edited``."""
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        if text == self.text_edit.toPlainText():
+            return
+        self._loading = True
+        try:
+            self.text_edit.setPlainText(text)
+        finally:
+            self._loading = False
+        self._set_problem(None)
+
+    def text(self) -> str:
+        return self.text_edit.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        """Replace the text as if the user typed it (parsed at once)."""
+        self.text_edit.setPlainText(text)
+        self.parse_now()
+
+    def has_pending_edit(self) -> bool:
+        return self._timer.isActive()
+
+    def parse_now(self) -> Any:
+        """Parse the text now; emits ``document_edited`` or ``syntax_failed``."""
+        self._timer.stop()
+        document, problem = parse_json_text(self.text())
+        self._set_problem(problem)
+        if problem is None:
+            self.document_edited.emit(document)
+        else:
+            self.syntax_failed.emit(problem)
+        return document
+
+    def reformat(self) -> None:
+        document, problem = parse_json_text(self.text())
+        if problem is None:
+            self.text_edit.setPlainText(json.dumps(document, indent=2, ensure_ascii=False))
+            self.parse_now()
+
+    def go_to_problem(self) -> None:
+        if self.problem is None:
+            return
+        block = self.text_edit.document().findBlockByLineNumber(self.problem.line - 1)
+        cursor = QTextCursor(block)
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Right,
+            QTextCursor.MoveMode.MoveAnchor,
+            max(0, min(self.problem.column - 1, block.length() - 1)),
+        )
+        self.text_edit.setTextCursor(cursor)
+        self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _set_problem(self, problem: JsonSyntaxProblem | None) -> None:
+        self.problem = problem
+        if problem is None:
+            self.status_label.setText("Valid JSON")
+            self.status_label.setStyleSheet("")
+        else:
+            self.status_label.setText(f"{problem} — the forms keep the last valid payload.")
+            self.status_label.setStyleSheet("color: rgb(200, 40, 40);")
+        self.go_button.setVisible(problem is not None)
+
+    def _on_text_edit_text_changed(self) -> None:
+        if not self._loading:
+            self._timer.start()

@@ -1,0 +1,542 @@
+"""The Workbench window: composer on the left, the answer on the right, panels in docks.
+
+The window wires pieces together and reacts to them; it does no I/O of its own:
+sending goes through :class:`~workbench.ui.send_controller.SendController` (the
+task runner), history and collections are stores handed in by ``workbench.app``.
+
+For the panels (engineer F), the extension points are:
+
+* :meth:`MainWindow.add_dock` — put a widget in a dock (toggle in *View*, state saved);
+* :meth:`MainWindow.open_exchange` — show an exchange dict (e.g. from history);
+* :meth:`MainWindow.load_request` — put a payload/route/target in the composer;
+* :meth:`MainWindow.set_targets` — after the targets dialog saved;
+* signals :attr:`exchange_recorded` (every send, stale ones too) and
+  :attr:`exchange_shown`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.client import Sender, SendResult, embedded_target
+from workbench.settings import EMBEDDED_TARGET_NAME, Settings, TargetSettings
+from workbench.ui.composer.composer import Composer, PayloadNotReady
+from workbench.ui.composer.tools import ComposerTools
+from workbench.ui.entity_dialog import EntityDialog
+from workbench.ui.prompts import Prompts
+from workbench.ui.response_panel import ResponsePanel, load_json_file
+from workbench.ui.send_controller import SendController
+from workbench.ui.tasks import TaskOutcome, TaskRunner
+from workbench.ui.widgets.json_view import JsonView
+from workbench.ui.window_state import restore_window_state, save_window_state
+
+__all__ = ["WINDOW_TITLE", "MainWindow"]
+
+WINDOW_TITLE = "Workbench — Tracardi event debugger"
+
+
+def _size_text(size: int | None) -> str:
+    if size is None:
+        return "–"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+class MainWindow(QMainWindow):
+    """The main window. See the module docstring for the panel extension points.
+
+    Signals:
+        exchange_recorded(dict): a send finished and was recorded (stale ones too).
+        exchange_shown(dict): an exchange is now shown in the response panel.
+        targets_changed(list): the target list changed (``set_targets``).
+    """
+
+    exchange_recorded = Signal(dict)
+    exchange_shown = Signal(dict)
+    targets_changed = Signal(list)
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        sender: Sender | None = None,
+        runner: TaskRunner | None = None,
+        history: Any = None,
+        collections: Any = None,
+        collector: Any = None,
+        collector_status: str | None = None,
+        state_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setObjectName("workbenchMainWindow")
+        self.settings = settings or Settings()
+        self.sender = sender or Sender()
+        self._owns_sender = sender is None
+        self.runner = runner or TaskRunner(self)
+        self.history = history
+        self.collections = collections
+        self.collector = collector
+        self.state_file = state_file
+        self.shortcut_actions: list[QAction] = []
+        self.docks: dict[str, QDockWidget] = {}
+
+        self.composer = Composer(self)
+        self.tools = ComposerTools(
+            self.composer,
+            collections=collections,
+            prepare=lambda target, spec: self.sender.prepare(target, spec).as_http(),
+        )
+        self.tools.notice.connect(self._on_tools_notice)
+        self.response_panel = ResponsePanel(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.composer)
+        self.splitter.addWidget(self.response_panel)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([640, 640])
+        self.setCentralWidget(self.splitter)
+
+        self.controller = SendController(self.sender, self.runner, history, self)
+        self.controller.exchange_finished.connect(self._on_controller_exchange_finished)
+        self.controller.exchange_crashed.connect(self._on_controller_exchange_crashed)
+        self.controller.busy_changed.connect(self._on_controller_busy_changed)
+        self._elapsed_timer = QTimer(self)
+        self._elapsed_timer.setInterval(100)
+        self._elapsed_timer.timeout.connect(self._on_elapsed_timer_timeout)
+
+        self.composer.send_requested.connect(self.send)
+        self.composer.cancel_requested.connect(self.cancel)
+        self.composer.target_changed.connect(self._on_composer_target_changed)
+        self.composer.connect_identity(self._on_form_new_visit, self._on_form_forget_profile)
+        self.response_panel.file_dropped.connect(self.open_file)
+        self.response_panel.debugger.open_requested.connect(self.open_entity)
+
+        self._build_status_bar(collector_status)
+        self._build_menus()
+        self.set_targets(self.settings.targets)
+        self.resize(1360, 840)
+        if state_file is not None:
+            restore_window_state(state_file, self, self._splitters())
+
+    # --- building -------------------------------------------------------------------------
+    def _build_status_bar(self, collector_status: str | None) -> None:
+        bar = self.statusBar()
+        self.status_code_label = QLabel("Status –", self)
+        self.time_label = QLabel("Time –", self)
+        self.size_label = QLabel("Size –", self)
+        self.collector_label = QLabel(self)
+        for label in (
+            self.status_code_label,
+            self.time_label,
+            self.size_label,
+            self.collector_label,
+        ):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            bar.addPermanentWidget(label)
+        self.set_collector_status(collector_status or self._default_collector_status())
+
+    def _default_collector_status(self) -> str:
+        if self.collector is None:
+            return "Collector: not running"
+        note = getattr(self.collector, "port_note", None)
+        text = f"Collector: {self.collector.url}"
+        return f"{text} ({note})" if note else text
+
+    def set_collector_status(self, text: str) -> None:
+        """Show the embedded collector's state (URL, port note, or why it is not running)."""
+        self.collector_label.setText(text)
+        self.collector_label.setToolTip(text)
+
+    def _action(
+        self, menu: Any, text: str, slot: Any, shortcuts: tuple[str, ...] = (), tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.shortcut_actions.append(action)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open response or debug JSON…", self.ask_open_file, ("Ctrl+O",))
+        self._action(file_menu, "&Paste response JSON", self.paste_response, ("Ctrl+Shift+V",))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, ("Ctrl+Q",))
+
+        request_menu = bar.addMenu("&Request")
+        self.send_action = self._action(
+            request_menu, "&Send", self.send, ("Ctrl+Return", "Ctrl+Enter")
+        )
+        self.cancel_action = self._action(request_menu, "&Cancel", self.cancel, ("Esc",))
+        self._action(
+            request_menu,
+            "&New visit (new session id)",
+            lambda: self.composer.form.new_visit(),
+            ("Ctrl+Shift+N",),
+        )
+        self._action(request_menu, "&Forget profile", lambda: self.composer.form.forget_profile())
+        request_menu.addSeparator()
+        self._action(request_menu, "&Validate now", self.composer.validate_now, ("Ctrl+Shift+E",))
+        self._action(
+            request_menu, "Save to &collection…", self.tools.save_to_collection, ("Ctrl+S",)
+        )
+        self._action(
+            request_menu, "Copy as c&url", lambda: self.tools.copy_as("curl"), ("Ctrl+Shift+U",)
+        )
+        self._action(request_menu, "&Paste curl…", self.tools.ask_and_paste_curl)
+
+        self.view_menu = bar.addMenu("&View")
+        self._action(self.view_menu, "Focus &search", self.focus_search, ("Ctrl+F",))
+        self._action(
+            self.view_menu, "&Next tab", lambda: self.cycle_tab(1), ("Ctrl+PgDown", "Ctrl+Tab")
+        )
+        self._action(
+            self.view_menu,
+            "&Previous tab",
+            lambda: self.cycle_tab(-1),
+            ("Ctrl+PgUp", "Ctrl+Shift+Tab"),
+        )
+        self._action(self.view_menu, "Show &Raw JSON / Form", self._toggle_raw, ("Ctrl+Shift+R",))
+        self.view_menu.addSeparator()
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Shortcuts", self.show_shortcuts, ("F1",))
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            "main": self.splitter,
+            "composer": self.composer.splitter,
+            "events": self.composer.form.events_editor.splitter,
+        }
+
+    # --- extension points for panels --------------------------------------------------------
+    def add_dock(
+        self,
+        widget: QWidget,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+        title: str = "",
+        *,
+        object_name: str | None = None,
+        shortcut: str | None = None,
+        visible: bool = True,
+    ) -> QDockWidget:
+        """Put *widget* in a dock with a toggle in the View menu; its state is saved."""
+        dock = QDockWidget(title or widget.windowTitle(), self)
+        dock.setObjectName(object_name or f"dock-{(title or 'panel').lower().replace(' ', '-')}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        if shortcut:
+            toggle.setShortcut(QKeySequence(shortcut))
+            self.shortcut_actions.append(toggle)
+        self.view_menu.addAction(toggle)
+        dock.setVisible(visible)
+        self.docks[dock.objectName()] = dock
+        if self.state_file is not None:
+            restore_window_state(self.state_file, self, self._splitters())
+        return dock
+
+    def open_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
+        """Show an exchange dict (from history, a file...) in the response panel."""
+        self.response_panel.show_exchange(exchange, title=title)
+        self._show_status(exchange)
+        self.exchange_shown.emit(exchange)
+
+    def load_request(
+        self, payload: Any, route: str | None = None, target: str | None = None
+    ) -> None:
+        """Put a payload (and optionally its route and target name) in the composer."""
+        self.composer.load_request(payload, route, target)
+
+    def set_targets(self, remote: list[TargetSettings]) -> None:
+        """Offer the embedded collector first, then *remote* targets (from settings)."""
+        embedded = embedded_target(self.collector.url) if self.collector is not None else None
+        targets = [embedded] if embedded is not None else [embedded_target()]
+        targets += [t for t in remote if t.name != EMBEDDED_TARGET_NAME]
+        self.composer.request_bar.set_targets(targets)
+        self.targets_changed.emit(targets)
+
+    # --- sending ----------------------------------------------------------------------------
+    def send(self) -> int | None:
+        """Validate, confirm when invalid, and send in the background; returns the sequence."""
+        self.composer.clear_error()
+        try:
+            spec = self.composer.build_spec()
+        except PayloadNotReady as exc:
+            self.composer.show_error(str(exc), "Fix the JSON in the Raw JSON tab, then send.")
+            return None
+        issues = self.composer.validate_now()
+        if issues and not Prompts.ask_send_invalid(self, issues):
+            self.statusBar().showMessage("Not sent: the payload has validation issues.", 5000)
+            return None
+        target = self.composer.current_target()
+        return self.controller.send(target, spec)
+
+    def cancel(self) -> None:
+        if self.controller.cancel():
+            self.statusBar().showMessage("Cancelling…", 3000)
+
+    def _on_controller_busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._elapsed_timer.start()
+            self._on_elapsed_timer_timeout()
+        else:
+            self._elapsed_timer.stop()
+            self.composer.set_busy(False, "")
+
+    def _on_elapsed_timer_timeout(self) -> None:
+        self.composer.set_busy(True, f"Sending… {self.controller.elapsed():.1f} s")
+
+    def _on_controller_exchange_finished(self, result: SendResult, stale: bool) -> None:
+        exchange = result.to_dict()
+        self.exchange_recorded.emit(exchange)
+        if stale:
+            self.statusBar().showMessage(
+                "An older request answered after a newer one started; it is in history "
+                "but not shown.",
+                6000,
+            )
+            return
+        self.response_panel.show_exchange(exchange)
+        self._show_status(exchange)
+        if result.error is not None:
+            self.composer.show_error(result.error.message, result.error.hint)
+            if result.status is None:
+                self.response_panel.tabs.setCurrentIndex(0)
+        view = result.view
+        if view is not None and result.error is None and not self.composer.is_collect:
+            if view.profile_id:
+                self.composer.form.set_profile_id(view.profile_id)
+            if view.session_id:
+                self.composer.form.set_session_id(view.session_id)
+        self.exchange_shown.emit(exchange)
+
+    def _on_controller_exchange_crashed(self, _seq: int, message: str) -> None:
+        self.composer.show_error(
+            f"Sending failed inside Workbench: {message}",
+            "This is a bug; the log has the details. The request may not have been sent.",
+        )
+
+    def _show_status(self, exchange: dict[str, Any]) -> None:
+        response = exchange.get("response") or {}
+        status = response.get("status")
+        total = (exchange.get("timings") or {}).get("total_ms")
+        error = exchange.get("error") or {}
+        self.status_code_label.setText(
+            f"Status {status}" if status is not None else f"Status – ({error.get('kind', 'none')})"
+        )
+        self.time_label.setText(
+            f"Time {total:.0f} ms" if isinstance(total, int | float) else "Time –"
+        )
+        self.size_label.setText(f"Size {_size_text(response.get('size'))}")
+
+    # --- identity ----------------------------------------------------------------------------
+    def _source_id(self) -> str | None:
+        try:
+            return self.composer.build_spec().source_id
+        except (PayloadNotReady, ValueError):
+            return None
+
+    def _on_form_new_visit(self, session_id: str) -> None:
+        self.statusBar().showMessage(f"New visit: session {session_id}", 4000)
+
+    def _on_form_forget_profile(self) -> None:
+        identity = self.sender.identity.forget_profile(
+            self.composer.current_target(), self._source_id()
+        )
+        self.composer.form.set_session_id(identity.session_id)
+        self.statusBar().showMessage("Profile forgotten: the next send is a first visit.", 4000)
+
+    def _on_composer_target_changed(self, target: TargetSettings) -> None:
+        if target.kind != "embedded" or self.collector is None:
+            self.response_panel.debugger.set_can_open(False)
+            return
+        self.response_panel.debugger.set_can_open(True)
+        store = self.collector.store
+        self.runner.submit(
+            lambda: [s.id for s in store.list_sources()],
+            channel="sources",
+            on_done=self._on_sources_loaded,
+        )
+
+    def _on_sources_loaded(self, outcome: TaskOutcome) -> None:
+        if outcome.ok and not outcome.stale:
+            self.composer.form.set_sources(list(outcome.result))
+
+    def open_entity(self, kind: str, ident: str) -> None:
+        """Open a stored profile/session/event of the embedded collector in its own window."""
+        if self.collector is None:
+            return
+        store = self.collector.store
+        getter = {
+            "profile": store.get_profile,
+            "session": store.get_session,
+            "event": store.get_event,
+        }[kind]
+
+        def show(outcome: TaskOutcome) -> None:
+            document = outcome.result if outcome.ok else None
+            dialog = EntityDialog(kind, ident, document, self)
+            dialog.show()
+
+        self.runner.submit(getter, ident, channel=f"entity-{kind}", on_done=show)
+
+    # --- opening responses --------------------------------------------------------------------
+    def ask_open_file(self) -> None:
+        path = Prompts.get_open_path(self)
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> None:
+        """Read a response/debug JSON file in the background and show it."""
+        name = Path(path).name
+        self.statusBar().showMessage(f"Opening {name}…")
+        self.runner.submit(
+            load_json_file,
+            path,
+            channel="open",
+            on_done=lambda outcome: self._on_file_loaded(name, outcome),
+        )
+
+    def _on_file_loaded(self, name: str, outcome: TaskOutcome) -> None:
+        if outcome.stale:
+            return
+        if outcome.error is not None:
+            self.composer.show_error(f"Could not open {name}: {outcome.error}", "")
+            self.statusBar().clearMessage()
+            return
+        self.response_panel.open_document(outcome.result, title=f"Opened {name}")
+        self.statusBar().showMessage(f"Opened {name}", 4000)
+        exchange = self.response_panel.exchange()
+        if exchange is not None:
+            self._show_status(exchange)
+            self.exchange_shown.emit(exchange)
+
+    def paste_response(self) -> bool:
+        """Show JSON from the clipboard (a response or an exchange someone sent)."""
+        text = QGuiApplication.clipboard().text()
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            self.composer.show_error(
+                f"The clipboard does not hold JSON: {exc}",
+                "Copy the whole response body (or a history export line) and try again.",
+            )
+            return False
+        self.response_panel.open_document(document, title="Pasted response")
+        return True
+
+    # --- navigation ----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        """Focus the search box of the JSON tree in view (debugger section, body or request)."""
+        panel = self.response_panel
+        current = panel.tabs.currentWidget()
+        view: JsonView | None = None
+        if current is panel.debugger:
+            tree = panel.debugger.tabs.currentWidget()
+            view = tree if isinstance(tree, JsonView) else None
+        elif current is panel.body_tabs:
+            panel.body_tabs.setCurrentWidget(panel.body_tree)
+            view = panel.body_tree
+        elif current is panel.request_tabs:
+            panel.request_tabs.setCurrentWidget(panel.request_tree)
+            view = panel.request_tree
+        else:
+            panel.tabs.setCurrentWidget(panel.body_tabs)
+            panel.body_tabs.setCurrentWidget(panel.body_tree)
+            view = panel.body_tree
+        if view is not None:
+            view.focus_search()
+
+    def cycle_tab(self, step: int) -> None:
+        """Next/previous tab of the tab widget holding the focus (else the response tabs)."""
+        widget = QGuiApplication.focusObject()
+        tabs: QTabWidget | None = None
+        while isinstance(widget, QWidget):
+            if isinstance(widget, QTabWidget):
+                tabs = widget
+                break
+            widget = widget.parentWidget()
+        tabs = tabs or self.response_panel.tabs
+        if tabs.count():
+            tabs.setCurrentIndex((tabs.currentIndex() + step) % tabs.count())
+
+    def _toggle_raw(self) -> None:
+        tabs = self.composer.tabs
+        tabs.setCurrentIndex(1 - tabs.currentIndex())
+
+    def _on_tools_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 4000)
+
+    def show_shortcuts(self) -> QDialog:
+        """Help → Shortcuts: every action with a key, in a table."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts — Workbench")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        table = QTableWidget(len(self.shortcut_actions), 2, dialog)
+        table.setHorizontalHeaderLabels(["Action", "Keys"])
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, action in enumerate(self.shortcut_actions):
+            name = action.text().replace("&", "").rstrip("…")
+            keys = ", ".join(
+                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+            )
+            table.setItem(row, 0, QTableWidgetItem(name))
+            table.setItem(row, 1, QTableWidgetItem(keys))
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        dialog.resize(460, 420)
+        dialog.show()
+        self.shortcuts_dialog = dialog
+        return dialog
+
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        return [
+            (
+                a.text().replace("&", "").rstrip("…"),
+                ", ".join(s.toString() for s in a.shortcuts()),
+            )
+            for a in self.shortcut_actions
+        ]
+
+    # --- closing ---------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save geometry and splitters, cancel sends and wait for background work."""
+        if self.state_file is not None:
+            save_window_state(self.state_file, self, self._splitters())
+        self.controller.cancel()
+        self.runner.wait_for_done(10_000)
+        if self._owns_sender:
+            self.sender.close()
+        super().closeEvent(event)

@@ -1,0 +1,235 @@
+"""Reading the answer: Debugger, Body (tree and raw), Headers, Request as sent.
+
+Everything is shown from an *exchange dict* (what ``SendResult.to_dict()``
+returns and history stores), so a fresh answer, a history entry and a file a
+customer sent look the same. *Open…* accepts a file, a drop or pasted text: an
+exchange, or a bare ``/track`` response (normalised with
+``normalize_response``). Big bodies stay cheap: trees are lazy, and the raw text
+is only put in its editor when that tab is looked at (and cut at 2 MB).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.response_view import normalize_response
+from workbench.ui.widgets.debugger_view import DebuggerView
+from workbench.ui.widgets.json_view import JsonView
+
+__all__ = ["RAW_TEXT_LIMIT", "ResponsePanel", "exchange_from_document", "load_json_file"]
+
+RAW_TEXT_LIMIT = 2 * 1024 * 1024
+
+
+def load_json_file(path: str | Path) -> Any:
+    """Read a JSON file; a ValueError names the file and where the JSON breaks."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{path.name} is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path.name} is not UTF-8 text: {exc.reason}") from exc
+
+
+def exchange_from_document(document: Any, *, origin: str = "opened") -> dict[str, Any]:
+    """An exchange dict for *document*: kept if it already is one, else read as a response body."""
+    if (
+        isinstance(document, dict)
+        and isinstance(document.get("request"), dict)
+        and isinstance(document.get("response"), dict)
+    ):
+        return document
+    view = normalize_response(document)
+    return {
+        "id": None,
+        "origin": origin,
+        "request": None,
+        "response": {"status": None, "headers": {}, "body_text": None, "json": document},
+        "timings": {},
+        "view": view.to_dict(),
+        "error": None,
+    }
+
+
+class ResponsePanel(QWidget):
+    """Tabs that show one exchange; accepts dropped JSON files.
+
+    Signals:
+        file_dropped(str): a file was dropped on the panel (the window opens it).
+    """
+
+    file_dropped = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self._exchange: dict[str, Any] | None = None
+        self._raw_filled = False
+
+        self.title_label = QLabel("Response", self)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.debugger = DebuggerView(self)
+        self.body_tree = JsonView(self)
+        self.body_raw = self._plain_text()
+        self.body_tabs = QTabWidget(self)
+        self.body_tabs.addTab(self.body_tree, "Tree")
+        self.body_tabs.addTab(self.body_raw, "Raw")
+        self.body_tabs.currentChanged.connect(self._on_body_tabs_current_changed)
+        self.headers_table = QTableWidget(0, 2, self)
+        self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
+        self.headers_table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch
+        )
+        self.headers_table.verticalHeader().hide()
+        self.headers_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.request_tree = JsonView(self)
+        self.request_raw = self._plain_text()
+        self.request_tabs = QTabWidget(self)
+        self.request_tabs.addTab(self.request_tree, "Tree")
+        self.request_tabs.addTab(self.request_raw, "Raw")
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.debugger, "Debugger")
+        self.tabs.addTab(self.body_tabs, "Body")
+        self.tabs.addTab(self.headers_table, "Headers")
+        self.tabs.addTab(self.request_tabs, "Request as sent")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.tabs, 1)
+
+    def _plain_text(self) -> QPlainTextEdit:
+        edit = QPlainTextEdit(self)
+        edit.setReadOnly(True)
+        edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        return edit
+
+    # --- content -------------------------------------------------------------------------
+    def exchange(self) -> dict[str, Any] | None:
+        return self._exchange
+
+    def show_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
+        """Show every tab of *exchange* (an exchange dict)."""
+        self._exchange = exchange
+        response = exchange.get("response") or {}
+        request = exchange.get("request")
+        body = response.get("json")
+        body_text = response.get("body_text")
+        self.debugger.set_view(exchange.get("view"))
+        self.body_tree.set_document(body)
+        self.body_tree.expand_to_depth(0)
+        self._raw_filled = False
+        self.body_raw.clear()
+        if self.body_tabs.currentWidget() is self.body_raw:
+            self._fill_raw()
+        headers = response.get("headers") or {}
+        self.headers_table.setRowCount(len(headers))
+        for row, (name, value) in enumerate(headers.items()):
+            self.headers_table.setItem(row, 0, QTableWidgetItem(str(name)))
+            self.headers_table.setItem(row, 1, QTableWidgetItem(str(value)))
+        self.request_tree.set_document(request)
+        self.request_tree.expand_to_depth(1)
+        if isinstance(request, dict):
+            self.request_raw.setPlainText(_request_text(request))
+        else:
+            self.request_raw.setPlainText("(not sent from here)")
+        if title is None:
+            status = response.get("status")
+            title = (
+                f"Response · HTTP {status}"
+                if status is not None
+                else ("Response (opened)" if body is not None or body_text else "Response")
+            )
+        self.title_label.setText(title)
+
+    def open_document(self, document: Any, *, title: str) -> None:
+        """Show a JSON value that someone handed over: an exchange or a response body."""
+        self.show_exchange(exchange_from_document(document), title=title)
+        self.tabs.setCurrentWidget(self.debugger)
+
+    def clear(self) -> None:
+        self._exchange = None
+        self.debugger.clear()
+        self.body_tree.set_document(None)
+        self.body_raw.clear()
+        self.headers_table.setRowCount(0)
+        self.request_tree.set_document(None)
+        self.request_raw.clear()
+        self.title_label.setText("Response")
+
+    def _on_body_tabs_current_changed(self, _index: int) -> None:
+        if self.body_tabs.currentWidget() is self.body_raw and not self._raw_filled:
+            self._fill_raw()
+
+    def _fill_raw(self) -> None:
+        self._raw_filled = True
+        response = (self._exchange or {}).get("response") or {}
+        text = response.get("body_text")
+        if text is None:
+            body = response.get("json")
+            text = "" if body is None else json.dumps(body, indent=2, ensure_ascii=False)
+        if len(text) > RAW_TEXT_LIMIT:
+            text = (
+                text[:RAW_TEXT_LIMIT]
+                + f"\n\n… cut: the body has {len(text):,} characters; the Tree tab shows all of it."
+            )
+        self.body_raw.setPlainText(text)
+
+    # --- drag and drop -------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasUrls():
+            for url in mime.urls():
+                if url.isLocalFile():
+                    self.file_dropped.emit(url.toLocalFile())
+                    event.acceptProposedAction()
+                    return
+        if mime.hasText():
+            text = mime.text()
+            try:
+                document = json.loads(text)
+            except ValueError:
+                return
+            self.open_document(document, title="Response (dropped text)")
+            event.acceptProposedAction()
+
+
+def _request_text(request: dict[str, Any]) -> str:
+    lines = [f"{request.get('method', 'POST')} {request.get('url', '')}"]
+    for name, value in (request.get("headers") or {}).items():
+        lines.append(f"{name}: {value}")
+    lines.append("")
+    body = request.get("body")
+    if body is not None:
+        lines.append(json.dumps(body, indent=2, ensure_ascii=False))
+    elif request.get("body_text"):
+        lines.append(str(request["body_text"]))
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""Sending from the window: the Sender on the task runner, history, staleness, cancel.
+
+The GUI thread never touches the network: :meth:`SendController.send` submits
+``Sender.send`` to the :class:`~workbench.ui.tasks.TaskRunner` on the ``send``
+channel, and history is written on the same worker thread right after. When an
+answer comes back after a newer send started it is still in history, but it is
+reported with ``stale=True`` so the window does not show it over the newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from workbench.client import CancelToken, RequestSpec, Sender, SendResult
+from workbench.settings import TargetSettings
+from workbench.ui.tasks import TaskOutcome, TaskRunner
+
+__all__ = ["SendController"]
+
+log = logging.getLogger(__name__)
+CHANNEL = "send"
+
+
+class SendController(QObject):
+    """Runs sends in the background and reports them.
+
+    Signals:
+        exchange_started(int): a send with this sequence number began.
+        exchange_finished(object, bool): (``SendResult``, stale) on the GUI thread.
+        exchange_crashed(int, str): the send raised (a bug, not a network error).
+        busy_changed(bool): a send is (no longer) in flight.
+    """
+
+    exchange_started = Signal(int)
+    exchange_finished = Signal(object, bool)
+    exchange_crashed = Signal(int, str)
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        sender: Sender,
+        runner: TaskRunner,
+        history: Any = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.sender = sender
+        self.runner = runner
+        self.history = history
+        self._tokens: dict[int, CancelToken] = {}
+        self._started: dict[int, float] = {}
+        self.last_history_error: str | None = None
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tokens)
+
+    def elapsed(self) -> float:
+        """Seconds since the newest send in flight started (0 when idle)."""
+        seq = self.runner.latest(CHANNEL)
+        started = self._started.get(seq)
+        return time.perf_counter() - started if started is not None else 0.0
+
+    def send(self, target: TargetSettings, spec: RequestSpec) -> int:
+        """Start sending; returns the sequence number. A newer send makes older ones stale."""
+        token = CancelToken()
+        was_busy = self.busy
+        seq = self.runner.submit(
+            self._send_and_record,
+            target,
+            spec,
+            token,
+            channel=CHANNEL,
+            on_done=self._on_runner_done,
+        )
+        self._tokens[seq] = token
+        self._started[seq] = time.perf_counter()
+        self.exchange_started.emit(seq)
+        if not was_busy:
+            self.busy_changed.emit(True)
+        return seq
+
+    def cancel(self) -> bool:
+        """Cancel every send in flight; each still reports a result (error kind "cancelled")."""
+        for token in self._tokens.values():
+            token.cancel()
+        return bool(self._tokens)
+
+    def _send_and_record(
+        self, target: TargetSettings, spec: RequestSpec, token: CancelToken
+    ) -> SendResult:
+        """Worker thread: send, then append the exchange to history."""
+        result = self.sender.send(target, spec, cancel=token)
+        if self.history is not None:
+            try:
+                self.history.append(result.to_dict())
+            except Exception as exc:  # history trouble must not hide the answer
+                log.warning("could not record the exchange in history: %s", exc)
+                self.last_history_error = str(exc)
+        return result
+
+    def _on_runner_done(self, outcome: TaskOutcome) -> None:
+        self._tokens.pop(outcome.seq, None)
+        self._started.pop(outcome.seq, None)
+        if outcome.error is not None:
+            self.exchange_crashed.emit(
+                outcome.seq, f"{type(outcome.error).__name__}: {outcome.error}"
+            )
+        else:
+            self.exchange_finished.emit(outcome.result, outcome.stale)
+        if not self._tokens:
+            self.busy_changed.emit(False)

@@ -1,0 +1,71 @@
+"""Window geometry, dock layout and splitter positions, saved apart from the settings.
+
+Stored as JSON (Qt's byte arrays as base64) in ``app_paths().window_state_file``,
+written atomically. A missing or unreadable file just means default geometry.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtWidgets import QMainWindow, QSplitter
+
+from workbench.store.atomic import atomic_write_json
+
+__all__ = ["restore_window_state", "save_window_state"]
+
+log = logging.getLogger(__name__)
+VERSION = 1
+
+
+def _encode(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _decode(text: Any) -> QByteArray | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return QByteArray(base64.b64decode(text.encode("ascii"), validate=True))
+    except ValueError:
+        return None
+
+
+def save_window_state(path: Path, window: QMainWindow, splitters: dict[str, QSplitter]) -> None:
+    """Write geometry, dock state and each named splitter's sizes to *path*."""
+    document = {
+        "version": VERSION,
+        "geometry": _encode(window.saveGeometry()),
+        "state": _encode(window.saveState(VERSION)),
+        "splitters": {name: _encode(s.saveState()) for name, s in splitters.items()},
+    }
+    try:
+        atomic_write_json(path, document)
+    except OSError as exc:
+        log.warning("could not save the window state to %s: %s", path, exc)
+
+
+def restore_window_state(path: Path, window: QMainWindow, splitters: dict[str, QSplitter]) -> bool:
+    """Restore what :func:`save_window_state` wrote; False when there was nothing usable."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(document, dict) or document.get("version") != VERSION:
+        return False
+    geometry = _decode(document.get("geometry"))
+    restored = bool(geometry is not None and window.restoreGeometry(geometry))
+    state = _decode(document.get("state"))
+    if state is not None:
+        window.restoreState(state, VERSION)
+    saved = document.get("splitters")
+    for name, splitter in splitters.items():
+        data = _decode(saved.get(name)) if isinstance(saved, dict) else None
+        if data is not None:
+            splitter.restoreState(data)
+    return restored
