@@ -385,7 +385,8 @@ class CollectionStore:
         if not folder or not self._dir(folder).is_dir():
             raise CollectionError(f"there is no folder {folder!r}")
         parent = folder.rpartition("/")[0]
-        new_folder = check_folder(f"{parent}/{check_name(new_name, what='folder name')}")
+        leaf = check_name(new_name, what="folder name")
+        new_folder = f"{parent}/{leaf}" if parent else leaf
         if self._dir(new_folder).exists() and new_folder.casefold() != folder.casefold():
             raise NameTakenError(f"a folder {new_folder!r} already exists")
         os.replace(self._dir(folder), self._dir(new_folder))

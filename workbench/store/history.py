@@ -216,6 +216,8 @@ class HistoryStore:
         version, notice = read_manifest(self.folder, repair=not self.read_only)
         if notice is not None:
             self.notices.append(notice)
+            if not self.read_only:
+                write_manifest(self.folder)
         v0_entries: list[dict[str, Any]] = []
         v0_path = self.folder / V0_FILE_NAME
         if version is None and not self.read_only:
