@@ -20,11 +20,11 @@ __all__ = ["page_routes"]
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Workbench collector</title>
 <style>
-body{font:15px system-ui,sans-serif;margin:2rem;max-width:60rem;color:#222}
-code,pre{background:#f4f4f4;padding:.1rem .3rem;border-radius:3px}
-pre{padding:.6rem;overflow:auto;max-height:24rem}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem;text-align:left}
-button{font-size:1rem;padding:.4rem 1rem}
+body{{font:15px system-ui,sans-serif;margin:2rem;max-width:60rem;color:#222}}
+code,pre{{background:#f4f4f4;padding:.1rem .3rem;border-radius:3px}}
+pre{{padding:.6rem;overflow:auto;max-height:24rem}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .6rem;text-align:left}}
+button{{font-size:1rem;padding:.4rem 1rem}}
 </style></head><body>
 <h1>Workbench collector</h1>
 <p id="status">Running. Response format <code>{format}</code>, debugger {debugger},

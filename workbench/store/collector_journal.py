@@ -134,6 +134,7 @@ class CollectorJournal:
         self._appended = 0
         self._written = 0
         self._compact_requested = False
+        self._compacting = False
         self._journal_bytes = 0
         self._snapshot_bytes = 0
         self._cond = threading.Condition()
@@ -257,7 +258,10 @@ class CollectorJournal:
                 return self._written >= target
             self._cond.notify()
             return self._cond.wait_for(
-                lambda: self._written >= target or self.error is not None, timeout
+                lambda: (
+                    (self._written >= target and not self._compacting) or self.error is not None
+                ),
+                timeout,
             )
 
     def close(self) -> None:
@@ -322,6 +326,16 @@ class CollectorJournal:
         if provider is None:
             return
         self._compact_requested = False
+        with self._cond:
+            self._compacting = True
+        try:
+            self._write_snapshot(provider)
+        finally:
+            with self._cond:
+                self._compacting = False
+                self._cond.notify_all()
+
+    def _write_snapshot(self, provider: Callable[[], dict[str, list[dict[str, Any]]]]) -> None:
         old_generation = self.generation
         tables = provider()  # calls rotate() under the store's lock
         carry, self._carry = self._carry, []

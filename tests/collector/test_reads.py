@@ -1,0 +1,130 @@
+"""Reading what the collector holds: Tracardi-shaped reads (§10) and /_workbench/*."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+
+from workbench.collector import CollectorServer
+
+from .helpers import minimal
+
+
+def _track(client: httpx.Client, event_type: str = "page-view", **extra: object) -> dict:
+    payload = minimal(events=[{"type": event_type}], **extra)
+    response = client.post("/track", json=payload)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_version_follows_the_response_format(client: httpx.Client, server: CollectorServer) -> None:
+    assert client.get("/info/version").json() == "0.7.3"
+    server.reconfigure(format="current")
+    assert client.get("/info/version").json() == "0.9.0"
+    assert client.get("/info/version/details").json()["response_format"] == "current"
+
+
+def test_sources_crud(client: httpx.Client, server: CollectorServer) -> None:
+    listing = client.get("/event-sources").json()
+    assert listing["total"] == 2
+    ids = {s["id"] for s in listing["grouped"]["Event sources"]}
+    assert ids == {"source-id", "webhook-source-id"}
+    created = client.post("/event-source", json={"id": "Shop", "name": "Shop", "type": "rest"})
+    assert created.status_code == 200 and created.json()["id"] == "shop"
+    assert client.get("/event-source/shop").json()["type"] == ["rest"]
+    assert _track(client, source={"id": "shop"})  # effective at once
+    client.post("/event-source", json={"id": "shop", "name": "Shop", "enabled": False})
+    assert client.post("/track", json=minimal(source={"id": "shop"})).status_code == 401
+    assert client.delete("/event-source/shop").status_code == 200
+    assert client.get("/event-source/shop").status_code == 404
+    assert client.delete("/event-source/shop").status_code == 404
+    bad = client.post("/event-source", json={"id": "x", "type": ["ftp"]})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "type"]
+    assert client.get("/event-sources/entity?type=webhook").json()["result"] == [
+        {"id": "webhook-source-id", "name": "Workbench webhook source"}
+    ]
+
+
+def test_profile_session_event_reads(client: httpx.Client) -> None:
+    body = _track(client, session={"id": "s1"}, options={"debugger": True})
+    profile_id = body["profile"]["id"]
+    profile = client.get(f"/profile/{profile_id}").json()
+    assert profile["id"] == profile_id and "_meta" in profile
+    assert client.get("/session/s1").json()["profile"]["id"] == profile_id
+    event_id = body["debugging"]["events"]["ids"][0]
+    event = client.get(f"/event/{event_id}").json()
+    assert event["event"]["id"] == event_id and "_metadata" in event
+    events = client.get(f"/events/profile/{profile_id}").json()
+    assert events["total"] == 4
+    assert client.get(f"/events/session/s1/profile/{profile_id}").json()["total"] == 4
+    for missing in ("/profile/nope", "/session/nope", "/event/nope"):
+        response = client.get(missing)
+        assert response.status_code == 404 and response.json() is None
+
+
+def test_workbench_events_filters_newest_first(client: httpx.Client) -> None:
+    _track(client, "first", session={"id": "a"})
+    _track(client, "second", session={"id": "a"})
+    _track(client, "third", session={"id": "b"})
+    events = client.get("/_workbench/events?type=second").json()["events"]
+    assert [e["type"] for e in events] == ["second"]
+    by_session = client.get("/_workbench/events", params={"session": "a", "source": "source-id"})
+    assert [e["type"] for e in by_session.json()["events"]] == ["second", "first"]
+    page = client.get("/_workbench/events?limit=1&offset=1").json()["events"]
+    assert len(page) == 1
+    bad = client.get("/_workbench/events?limit=x")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_requests_log_keeps_rejections(client: httpx.Client) -> None:
+    _track(client)
+    client.post("/track", json={"source": {"id": "nope"}})
+    records = client.get("/_workbench/requests?limit=5").json()["requests"]
+    rejected, accepted = records[0], records[1]
+    assert rejected["status"] == 401 and rejected["reason"].startswith("Invalid event source")
+    assert accepted["status"] == 200 and "page-view" in accepted["event_types"]
+    assert accepted["source_id"] == "source-id" and accepted["latency_ms"] > 0
+
+
+def test_stats_and_reset(client: httpx.Client, server: CollectorServer) -> None:
+    _track(client)
+    stats = client.get("/_workbench/stats").json()
+    assert stats["events"] == 4 and stats["profiles"] == 1 and stats["sessions"] == 1
+    assert stats["events_by_type"]["page-view"] == 1
+    server.store.put_source(server.store.get_source("source-id").__class__(id="extra", name="E"))
+    reset = client.post("/_workbench/reset").json()
+    assert reset["events"] == 0 and reset["profiles"] == 0 and reset["sources"] == 2
+
+
+def test_wait_answers_as_soon_as_events_are_stored(
+    client: httpx.Client, server: CollectorServer
+) -> None:
+    result: dict[str, httpx.Response] = {}
+    waiting = threading.Event()
+
+    def wait() -> None:
+        with httpx.Client(base_url=server.url, timeout=30) as other:
+            waiting.set()
+            result["r"] = other.get("/_workbench/wait?count=2&type=purchase&timeout=20")
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    waiting.wait(5)
+    _track(client, "purchase")
+    _track(client, "page-view")
+    _track(client, "purchase")
+    thread.join(25)
+    response = result["r"]
+    assert response.status_code == 200
+    assert response.json()["count"] == 2 and response.json()["timed_out"] is False
+
+
+def test_wait_already_satisfied_and_timeout(client: httpx.Client) -> None:
+    _track(client)
+    assert client.get("/_workbench/wait?count=1&type=page-view").status_code == 200
+    late = client.get("/_workbench/wait?count=5&type=page-view&timeout=0.05")
+    assert late.status_code == 408
+    assert late.json()["count"] == 1 and "1 of 5" in late.json()["detail"]
+    assert client.get("/_workbench/wait?count=0").status_code == 422
+    assert client.get("/_workbench/wait?timeout=9999").status_code == 422

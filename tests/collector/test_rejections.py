@@ -1,0 +1,164 @@
+"""Bad input: 401 (§5), 422 (§3.4, full ``loc``), 413, 403 for "@" sources; nothing stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from workbench.collector import CollectorServer, EventSource
+
+from .conftest import ServerFactory
+from .helpers import minimal
+
+
+def _assert_nothing_stored(server: CollectorServer) -> None:
+    stats = server.store.stats()
+    assert (stats["events"], stats["profiles"], stats["sessions"]) == (0, 0, 0)
+
+
+def test_unknown_source_is_401_with_tracardis_text(
+    client: httpx.Client, server: CollectorServer
+) -> None:
+    response = client.post("/track", json={"source": {"id": "nope"}, "events": []})
+    assert response.status_code == 401
+    detail = response.json()["detail"]
+    assert detail.startswith(
+        "Invalid event source `nope`. Request came from IP: `None` width payload:"
+    )
+    _assert_nothing_stored(server)
+
+
+def test_disabled_source_is_401(client: httpx.Client, server: CollectorServer) -> None:
+    server.store.put_source(EventSource(id="off", name="Off", enabled=False))
+    response = client.post("/track", json=minimal(source={"id": "off"}))
+    assert (response.status_code, response.json()) == (401, {"detail": "Event source disabled."})
+    _assert_nothing_stored(server)
+
+
+def test_webhook_source_on_track_is_401_with_the_bridge_text(
+    client: httpx.Client, server: CollectorServer
+) -> None:
+    response = client.post("/track", json=minimal(source={"id": "webhook-source-id"}))
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "This endpoint allows only bridges of types ['rest'], but the even source "
+        "`Workbench webhook source`.`webhook-source-id` has types `['webhook']`. Change bridge "
+        "type in event source `Workbench webhook source` to one that has endpoint type ['rest'] "
+        "or call any `['webhook']` endpoint."
+    )
+
+
+def test_accept_any_source_lifts_the_check(make_server: ServerFactory) -> None:
+    server = make_server(accept_any_source=True, data_dir=None)
+    with httpx.Client(base_url=server.url) as http:
+        assert http.post("/track", json=minimal(source={"id": "anything"})).status_code == 200
+
+
+def test_internal_source_is_403_not_500(client: httpx.Client, server: CollectorServer) -> None:
+    response = client.post("/track", json=minimal(source={"id": "@internal"}))
+    assert response.status_code == 403
+    assert "Internal event sources are not allowed via API." in response.json()["detail"]
+    _assert_nothing_stored(server)
+
+
+def _detail(response: httpx.Response) -> list[dict[str, Any]]:
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert isinstance(detail, list) and detail
+    return detail
+
+
+@pytest.mark.parametrize(
+    ("payload", "loc", "kind"),
+    [
+        ({"events": [{"type": "x"}]}, ["body", "source"], "missing"),
+        ({"source": {}}, ["body", "source", "id"], "missing"),
+        ({"source": {"id": 5}}, ["body", "source", "id"], "string_type"),
+        ({"source": "source-id"}, ["body", "source"], "dict_type"),
+        ({"source": {"id": "source-id"}, "session": {}}, ["body", "session", "id"], "missing"),
+        (minimal(events=[{"properties": {}}]), ["body", "events", 0, "type"], "missing"),
+        (
+            minimal(events=[{"type": "a"}, {"type": "  "}]),
+            ["body", "events", 1, "type"],
+            "value_error",
+        ),
+        (minimal(events={"type": "a"}), ["body", "events"], "list_type"),
+        (minimal(properties=[]), ["body", "properties"], "dict_type"),
+        (
+            minimal(events=[{"type": "a", "properties": "x"}]),
+            ["body", "events", 0, "properties"],
+            "dict_type",
+        ),
+    ],
+)
+def test_invalid_payloads_are_422_with_full_locations(
+    client: httpx.Client, server: CollectorServer, payload: Any, loc: list, kind: str
+) -> None:
+    detail = _detail(client.post("/track", json=payload))
+    item = next(i for i in detail if i["loc"] == loc)
+    assert item["type"] == kind
+    field = ".".join(str(p) for p in loc[1:]).replace(".0", "[0]").replace(".1", "[1]")
+    assert item["msg"].startswith(field)
+    _assert_nothing_stored(server)
+
+
+def test_malformed_json_is_422_json_invalid(client: httpx.Client) -> None:
+    detail = _detail(
+        client.post("/track", content=b'{"source": ', headers={"content-type": "application/json"})
+    )
+    assert detail[0]["type"] == "json_invalid" and detail[0]["loc"] == ["body", 11]
+    assert "JSON decode error" in detail[0]["msg"]
+
+
+def test_empty_body_is_422_missing(client: httpx.Client) -> None:
+    detail = _detail(client.post("/track", content=b""))
+    assert detail[0]["type"] == "missing" and detail[0]["loc"] == ["body"]
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"text"', b"42", b"null"])
+def test_non_object_body_is_422(client: httpx.Client, body: bytes) -> None:
+    detail = _detail(client.post("/track", content=body))
+    assert detail[0]["loc"] == ["body"]
+    assert "must be a JSON object" in detail[0]["msg"]
+
+
+def test_text_plain_body_is_422_as_in_tracardi(client: httpx.Client) -> None:
+    response = client.post(
+        "/track", content=b'{"source":{"id":"source-id"}}', headers={"content-type": "text/plain"}
+    )
+    assert _detail(response)[0]["type"] == "model_attributes_type"
+
+
+def test_body_without_content_type_is_read_as_json(client: httpx.Client) -> None:
+    response = client.post(
+        "/track", content=b'{"source":{"id":"source-id"},"events":[{"type":"a"}]}'
+    )
+    assert response.status_code == 200
+
+
+def test_invalid_utf8_is_422(client: httpx.Client) -> None:
+    assert _detail(client.post("/track", content=b"\xff\xfe{}"))[0]["type"] == "json_invalid"
+
+
+def test_bad_profile_less_value_is_422(client: httpx.Client) -> None:
+    detail = _detail(client.post("/track?profile_less=maybe", json=minimal()))
+    assert detail[0]["loc"] == ["query", "profile_less"]
+
+
+def test_body_over_the_limit_is_413(make_server: ServerFactory) -> None:
+    server = make_server(max_body_bytes=1000, data_dir=None)
+    big = minimal(properties={"x": "y" * 2000})
+    with httpx.Client(base_url=server.url) as http:
+        response = http.post("/track", json=big)
+        assert response.status_code == 413
+        assert "1000 bytes" in response.json()["detail"]
+        server.reconfigure(max_body_bytes=10_000)
+        assert http.post("/track", json=big).status_code == 200
+
+
+def test_unknown_route_is_json_404(client: httpx.Client) -> None:
+    response = client.get("/nope")
+    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+    assert client.get("/track").status_code == 405

@@ -1,0 +1,183 @@
+"""The collector's storage: restart, corrupt files, retention, compaction, reset."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+
+from workbench.collector import EventSource
+from workbench.store import collector_journal
+from workbench.store.collector_journal import SNAPSHOT_FILE
+from workbench.store.collector_store import CollectorStore
+
+from .conftest import ServerFactory
+from .helpers import minimal
+
+
+def _event(i: int, event_type: str = "t") -> dict:
+    return {
+        "id": f"e{i}",
+        "type": event_type,
+        "source": {"id": "source-id"},
+        "profile": {"id": "p"},
+        "session": {"id": "s"},
+    }
+
+
+def test_restart_keeps_data(make_server: ServerFactory, tmp_path: Path) -> None:
+    server = make_server()
+    with httpx.Client(base_url=server.url) as http:
+        profile_id = http.post("/track", json=minimal(session={"id": "s1"})).json()["profile"]["id"]
+        http.post("/event-source", json={"id": "mine", "name": "Mine"})
+    server.stop()
+    again = make_server()
+    assert again.store.get_profile(profile_id) is not None
+    assert again.store.get_session("s1") is not None
+    assert again.store.count_events() == 4
+    assert again.store.get_source("mine") is not None
+    with httpx.Client(base_url=again.url) as http:
+        body = http.post("/track", json=minimal(session={"id": "s1"})).json()
+    assert body["profile"]["id"] == profile_id  # the session's profile is remembered
+    assert (tmp_path / "collector" / SNAPSHOT_FILE).exists()
+
+
+def test_corrupt_snapshot_is_moved_aside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / SNAPSHOT_FILE).write_text("{not json")
+    with caplog.at_level(logging.WARNING):
+        store = CollectorStore(folder)
+    try:
+        assert store.notice is not None and "moved aside" in store.notice.message
+        assert store.notice.moved_to is not None and store.notice.moved_to.exists()
+        assert store.notice.moved_to.read_text() == "{not json"
+        assert store.get_source("source-id") is not None  # fresh start with defaults
+        assert "moved aside" in caplog.text
+    finally:
+        store.close()
+
+
+def test_corrupt_file_on_server_start(make_server: ServerFactory, tmp_path: Path) -> None:
+    folder = tmp_path / "collector"
+    folder.mkdir()
+    (folder / SNAPSHOT_FILE).write_text('["a list, not a database"]')
+    server = make_server()
+    assert server.store.notice is not None
+    with httpx.Client(base_url=server.url) as http:
+        assert http.post("/track", json=minimal()).status_code == 200
+        assert "moved aside" in http.get("/_workbench/stats").json()["notice"]
+
+
+def test_torn_last_journal_line_is_skipped(tmp_path: Path) -> None:
+    store = CollectorStore(tmp_path)
+    store.commit(events=[_event(1), _event(2)])
+    store.flush()
+    store._journal._handle.write(b'{"op":"put","table":"ev')  # a crash mid-write
+    store._journal._handle.flush()
+    store._journal._stopping = True  # simulate the crash: no compaction on close
+    store._journal._journal_bytes = 0
+    store.close()
+    again = CollectorStore(tmp_path)
+    try:
+        assert again.count_events() == 2
+        assert again.notice is not None and "cut off" in again.notice.message
+    finally:
+        again.close()
+
+
+def test_damaged_journal_line_moves_the_journal_aside(tmp_path: Path) -> None:
+    store = CollectorStore(tmp_path)
+    store.commit(events=[_event(1)])
+    store.flush()
+    journal = store._journal.journal_path(store._journal.generation)
+    store._journal._journal_bytes = 0  # keep the journal (no compaction on close)
+    store.close()
+    lines = journal.read_bytes().splitlines()
+    journal.write_bytes(b"\n".join([lines[0], b"garbage", *lines[1:]]) + b"\n")
+    again = CollectorStore(tmp_path)
+    try:
+        assert again.count_events() == 1
+        assert again.notice is not None and again.notice.moved_to is not None
+    finally:
+        again.close()
+    third = CollectorStore(tmp_path)  # what was readable was compacted into the snapshot
+    try:
+        assert third.count_events() == 1 and third.notice is None
+    finally:
+        third.close()
+
+
+def test_retention_drops_the_oldest(tmp_path: Path) -> None:
+    store = CollectorStore(tmp_path, retention=5)
+    for i in range(8):
+        store.commit(events=[_event(i, "even" if i % 2 == 0 else "odd")])
+    assert store.count_events() == 5
+    assert store.get_event("e0") is None and store.get_event("e3") is not None
+    assert [e["id"] for e in store.list_events(type="even")] == ["e6", "e4"]
+    store.close()
+    again = CollectorStore(tmp_path, retention=5)
+    try:
+        assert [e["id"] for e in again.list_events()] == ["e7", "e6", "e5", "e4", "e3"]
+    finally:
+        again.close()
+
+
+def test_compaction_writes_a_tinydb_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(collector_journal, "_COMPACT_MIN_BYTES", 2000)
+    store = CollectorStore(tmp_path)
+    try:
+        for i in range(60):
+            store.commit(events=[_event(i)])
+        store.flush()
+        first_generation = store._journal.generation
+        assert first_generation >= 1
+        data = json.loads((tmp_path / SNAPSHOT_FILE).read_text())
+        assert {"sources", "events", "meta"} <= set(data)
+        assert data["meta"]["1"]["generation"] == first_generation
+    finally:
+        store.close()
+    assert sorted(p.name for p in tmp_path.glob("journal-*")) == [
+        f"journal-{store._journal.generation}.jsonl"
+    ]
+    again = CollectorStore(tmp_path)
+    try:
+        assert again.count_events() == 60
+    finally:
+        again.close()
+
+
+def test_reset_is_persisted(tmp_path: Path) -> None:
+    store = CollectorStore(tmp_path)
+    store.commit(events=[_event(1)])
+    store.put_source(EventSource(id="x", name="X"))
+    store.reset()
+    store.close()
+    again = CollectorStore(tmp_path)
+    try:
+        assert again.count_events() == 0 and again.get_source("x") is None
+        assert again.get_source("source-id") is not None
+    finally:
+        again.close()
+
+
+def test_memory_store_writes_nothing(tmp_path: Path) -> None:
+    store = CollectorStore(None)
+    store.commit(events=[_event(1)])
+    assert store.flush() and store.stats()["persistent"] is False
+    store.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_duplicate_event_id_replaces_the_event(tmp_path: Path) -> None:
+    store = CollectorStore(None)
+    store.commit(events=[_event(1, "a"), _event(2, "b")])
+    store.commit(events=[_event(1, "c")])
+    assert [e["type"] for e in store.list_events()] == ["c", "b"]
+    assert store.count_events(type="a") == 0
+    store.close()
