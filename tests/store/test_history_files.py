@@ -210,3 +210,18 @@ def test_an_unreadable_v0_file_is_moved_aside(tmp_path: Path) -> None:
         assert store.count() == 0
         assert len(store.notices) == 1 and store.notices[0].moved_to is not None
         assert store.notices[0].moved_to.exists()
+
+
+def test_segments_are_tinydb_databases(tmp_path: Path) -> None:
+    from tinydb import Query, TinyDB
+
+    with HistoryStore(tmp_path, segment_size=2) as store:
+        ids = [store.append(make_exchange(n)).id for n in range(2)]
+    (segment,) = segment_files(tmp_path, "json")
+    db = TinyDB(segment, access_mode="r")
+    try:
+        assert db.table("meta").all()[0]["version"] == 1
+        found = db.table("entries").get(Query().id == ids[1])
+        assert isinstance(found, dict) and found["exchange"]["request"]["route"] == "/track"
+    finally:
+        db.close()

@@ -88,10 +88,12 @@ from workbench.store.history_segments import (
     Journal,
     SegmentError,
     SegmentFiles,
+    entry_json,
     read_segment_entries,
     remove_files,
     scan_segments,
     write_segment,
+    write_sidecars,
 )
 
 __all__ = [
@@ -165,6 +167,7 @@ class HistoryStore:
         self._open_entries: list[dict[str, Any]] = []
         self._open_rows: list[list[Any]] = []
         self._open_texts: list[str] = []
+        self._open_json: list[str] = []
         self._entry_cache: OrderedDict[tuple[int, int], dict[str, dict[str, Any]]] = OrderedDict()
         self._journal = Journal(self.folder / "journal.jsonl")
         self._writer: WriterLock | None = None
@@ -274,15 +277,7 @@ class HistoryStore:
             segment.rows = rows
             segment.raw_index = None
             return True
-        rebuilt = write_segment(
-            self._segments_dir,
-            segment.number,
-            segment.generation,
-            entries,
-            rows,
-            [search_text(entry) for entry in entries],
-        )
-        segment.raw_index, segment.rows = rebuilt.raw_index, rebuilt.rows
+        write_sidecars(segment, rows, [search_text(entry) for entry in entries])
         return True
 
     def _set_aside(self, segment: SegmentFiles, reason: str) -> None:
@@ -317,9 +312,9 @@ class HistoryStore:
         if result.bad_lines:
             notice = move_aside(self._journal.path, f"{result.bad_lines} unreadable line(s)")
             self.notices.append(notice)
-            self._journal.replace(self._open_entries)
+            self._journal.replace(self._open_json)
         elif result.torn_tail or len(entries) != len(result.entries):
-            self._journal.replace(self._open_entries)
+            self._journal.replace(self._open_json)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -329,10 +324,14 @@ class HistoryStore:
         if self.read_only:
             raise HistoryReadOnlyError(f"the history in {self.folder} was opened read-only")
 
-    def _remember_open(self, entry: dict[str, Any]) -> None:
+    def _remember_open(self, entry: dict[str, Any], text: str | None = None) -> None:
+        self._open_json.append(text if text is not None else entry_json(entry))
         self._open_entries.append(entry)
         self._open_rows.append(summary_row(entry))
         self._open_texts.append(search_text(entry))
+
+    def _clear_open(self) -> None:
+        self._open_entries, self._open_rows, self._open_texts, self._open_json = [], [], [], []
 
     def append(self, exchange: dict[str, Any]) -> HistoryEntry:
         """Mask and store one exchange dict; durable on disk when this returns.
@@ -368,9 +367,10 @@ class HistoryStore:
             room = max(1, self.segment_size - len(self._open_entries))
             batch = entries[start : start + room]
             start += len(batch)
-            self._journal.append(batch)
-            for entry in batch:
-                self._remember_open(entry)
+            batch_json = [entry_json(entry) for entry in batch]
+            self._journal.append(batch_json)
+            for entry, text in zip(batch, batch_json, strict=True):
+                self._remember_open(entry, text)
             if len(self._open_entries) >= self.segment_size:
                 try:
                     self._seal()
@@ -387,13 +387,13 @@ class HistoryStore:
             self._segments_dir,
             number,
             1,
-            self._open_entries,
+            self._open_json,
             self._open_rows,
             self._open_texts,
         )
         fsync_dir(self._segments_dir)
         self._segments.append(segment)
-        self._open_entries, self._open_rows, self._open_texts = [], [], []
+        self._clear_open()
         self._journal.replace([])
         self._prune()
 
@@ -409,7 +409,7 @@ class HistoryStore:
             self._segments_dir,
             segment.number,
             segment.generation + 1,
-            entries,
+            [entry_json(entry) for entry in entries],
             [summary_row(entry) for entry in entries],
             [search_text(entry) for entry in entries],
         )
@@ -459,7 +459,8 @@ class HistoryStore:
         self._open_entries = [self._open_entries[i] for i in kept]
         self._open_rows = [self._open_rows[i] for i in kept]
         self._open_texts = [self._open_texts[i] for i in kept]
-        self._journal.replace(self._open_entries)
+        self._open_json = [self._open_json[i] for i in kept]
+        self._journal.replace(self._open_json)
 
     def star(self, entry_id: str, on: bool = True) -> bool:
         """Star (or unstar) an entry; starred entries are never pruned. False if not found."""
@@ -469,7 +470,8 @@ class HistoryStore:
                 if row[R_ID] == entry_id:
                     self._open_entries[index]["starred"] = bool(on)
                     row[R_STARRED] = bool(on)
-                    self._journal.replace(self._open_entries)
+                    self._open_json[index] = entry_json(self._open_entries[index])
+                    self._journal.replace(self._open_json)
                     return True
             segment = self._locate(entry_id)
             entries = self._segment_entries(segment) if segment is not None else None
@@ -508,7 +510,7 @@ class HistoryStore:
                 doomed = None
             self._segments = []
             self._entry_cache.clear()
-            self._open_entries, self._open_rows, self._open_texts = [], [], []
+            self._clear_open()
             self._journal.replace([])
             if doomed is not None:
                 shutil.rmtree(doomed, ignore_errors=True)

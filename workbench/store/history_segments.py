@@ -4,8 +4,10 @@ A *segment* holds up to ``segment_size`` entries and is written as three files
 that share a stem ``<number>.g<generation>``:
 
 ``.json``
-    a TinyDB database (tables ``meta`` and ``entries``) written once, atomically,
-    through :class:`AtomicJSONStorage`. This is the entry's durable home.
+    a TinyDB database (tables ``meta`` and ``entries``, in TinyDB's own layout, read
+    through TinyDB with :class:`AtomicJSONStorage`) written once, atomically. It is
+    composed from the entries' JSON text as it went to the journal, so sealing does
+    not encode 256 entries again. This is the entry's durable home.
 ``.idx``
     one summary row per line (JSON arrays, see ``history_model.ROW_FIELDS``), so
     the store can list and count without parsing the big file.
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage, Storage
+from tinydb.storages import Storage
 
 from workbench.store.atomic import atomic_write_bytes, fsync_dir
 
@@ -48,10 +50,12 @@ __all__ = [
     "JournalReadResult",
     "SegmentError",
     "SegmentFiles",
+    "entry_json",
     "read_segment_entries",
     "remove_files",
     "scan_segments",
     "write_segment",
+    "write_sidecars",
 ]
 
 SEGMENT_FORMAT_VERSION = 1
@@ -162,31 +166,46 @@ def _text_bytes(texts: Iterable[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
+def entry_json(entry: dict[str, Any]) -> str:
+    """An entry serialised once: the same text goes to the journal and into its segment."""
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+def _tinydb_text(entries_json: list[str]) -> str:
+    """The JSON text TinyDB's storage layout expects: ``{table: {doc_id: document}}``.
+
+    Composed from already-serialised entries so a seal does not encode them again
+    (encoding 256 entries is most of a seal's cost); TinyDB reads it like any other.
+    """
+    meta = json.dumps(
+        {"1": {"format": "workbench-history-segment", "version": SEGMENT_FORMAT_VERSION}}
+    )
+    documents = ",".join(f'"{doc_id}":{text}' for doc_id, text in enumerate(entries_json, 1))
+    return f'{{"meta":{meta},"entries":{{{documents}}}}}'
+
+
 def write_segment(
     folder: Path,
     number: int,
     generation: int,
-    entries: list[dict[str, Any]],
+    entries_json: list[str],
     rows: list[list[Any]],
     texts: list[str],
 ) -> SegmentFiles:
     """Write one generation of a segment (idx, txt, then the TinyDB json last)."""
     segment = SegmentFiles(folder, number, generation)
+    write_sidecars(segment, rows, texts)
+    atomic_write_bytes(segment.path("json"), _tinydb_text(entries_json).encode("utf-8"))
+    return segment
+
+
+def write_sidecars(segment: SegmentFiles, rows: list[list[Any]], texts: list[str]) -> None:
+    """(Re)write a segment's derived files: summary rows and search text."""
     raw_index = _index_bytes(rows)
     atomic_write_bytes(segment.path("idx"), raw_index)
     atomic_write_bytes(segment.path("txt"), _text_bytes(texts))
-    # TinyDB lays the documents out (tables, doc ids); our storage writes them once.
-    builder = TinyDB(storage=MemoryStorage)
-    builder.table("meta").insert(
-        {"format": "workbench-history-segment", "version": SEGMENT_FORMAT_VERSION}
-    )
-    builder.table("entries").insert_multiple(entries)
-    data = builder.storage.read()
-    builder.close()
-    AtomicJSONStorage(segment.path("json")).write(data or {})
     segment.raw_index = raw_index
     segment.rows = [list(row) for row in rows]
-    return segment
 
 
 def read_segment_entries(path: Path) -> list[dict[str, Any]]:
@@ -293,9 +312,9 @@ class Journal:
             self._fd = os.open(self.path, flags, 0o644)
         return self._fd
 
-    def append(self, entries: list[dict[str, Any]]) -> None:
-        """Append entries as one write and fsync it; durable when this returns."""
-        data = b"".join(_journal_line(entry) for entry in entries)
+    def append(self, entries_json: list[str]) -> None:
+        """Append serialised entries as one write and fsync it; durable when this returns."""
+        data = b"".join(_journal_line(text) for text in entries_json)
         fd = self._handle()
         view = memoryview(data)
         while view:
@@ -303,10 +322,10 @@ class Journal:
             view = view[written:]
         os.fsync(fd)
 
-    def replace(self, entries: list[dict[str, Any]]) -> None:
-        """Rewrite the journal atomically with exactly *entries* (after a seal or an edit)."""
+    def replace(self, entries_json: list[str]) -> None:
+        """Rewrite the journal atomically with exactly these entries (after a seal or an edit)."""
         self.close()
-        atomic_write_bytes(self.path, b"".join(_journal_line(entry) for entry in entries))
+        atomic_write_bytes(self.path, b"".join(_journal_line(text) for text in entries_json))
         fsync_dir(self.path.parent)
 
     def close(self) -> None:
@@ -315,6 +334,5 @@ class Journal:
             self._fd = None
 
 
-def _journal_line(entry: dict[str, Any]) -> bytes:
-    record = {"v": SEGMENT_FORMAT_VERSION, "entry": entry}
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def _journal_line(entry_text: str) -> bytes:
+    return f'{{"v":{SEGMENT_FORMAT_VERSION},"entry":{entry_text}}}\n'.encode()

@@ -1,0 +1,251 @@
+"""Benchmark the history store against plain TinyDB.
+
+Run as ``python bench/history.py`` (about a minute). Prints:
+
+* the cost of one ``append`` of a ≈3 KB exchange (with a debugger block) when the
+  history already holds 100, 10,000 and 50,000 entries — the mean over two full
+  segment cycles (so every seal is included), the median and the worst single
+  append — and the ratio of each mean to the 100-entry mean (goal ≤ 2×);
+* opening the store and reading the first page of 50 at 50,000 entries (goal < 200 ms);
+* a full-text search at 50,000 entries (goal < 500 ms): first page plus the match
+  count, for a rare term (every segment's text is scanned) and a common one;
+* the same append figures for plain TinyDB with its default ``JSONStorage``,
+  side by side, at sizes it can reach in the time budget.
+
+Figures are in one run on one machine, so compare the ratios. The page cache is
+warm (the files were just written), as it is for a user reopening the app.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tinydb import TinyDB  # noqa: E402
+
+from workbench.store.history import DEFAULT_SEGMENT_SIZE, HistoryQuery, HistoryStore  # noqa: E402
+
+SIZES = (100, 10_000, 50_000)
+TINYDB_SIZES = (100, 1_000, 5_000, 10_000)
+MEASURED_APPENDS = 2 * DEFAULT_SEGMENT_SIZE
+RARE_TERM = "needle-7f3c91"
+
+DEBUGGING = {
+    "session": {"saved": 1, "errors": [], "ids": ["string"], "types": []},
+    "events": {"saved": 2, "errors": [], "ids": ["e1", "e2"], "types": ["purchase-order"]},
+    "profile": {"saved": 1, "errors": [], "ids": ["0d2d9dc5-0d60-471e-956f-8766dcb8aba2"]},
+    "execution": {"traces": {"purchase-order": [{"rule": "Copy order", "flow": "Checkout"}]}},
+    "segmentation": {"errors": [], "ids": ["buyers"]},
+    "logs": [{"type": "info", "message": f"node {n} ran in 0.{n} ms"} for n in range(6)],
+}
+
+
+def make_exchange(number: int, *, product: str = "Nike shoes") -> dict[str, Any]:
+    """A ≈3 KB exchange of the contracts' shape."""
+    profile = str(uuid.uuid4())
+    body = {
+        "source": {"id": "source-id"},
+        "session": {"id": f"session-{number % 50}"},
+        "profile": {"id": profile},
+        "context": {"device": "iPhone X", "page": {"url": f"https://shop.example/p/{number}"}},
+        "events": [
+            {"type": "purchase-order", "properties": {"product": product, "quantity": number}},
+            {"type": "page-view"},
+        ],
+        "options": {"debugger": True},
+    }
+    answer = {"profile": {"id": profile}, "source": {"consent": False}, "debugging": DEBUGGING}
+    return {
+        "id": str(uuid.uuid4()),
+        "started_at": "2026-11-26T10:00:00Z",
+        "target": {"name": "Embedded collector", "base_url": "http://127.0.0.1:8686"},
+        "request": {
+            "method": "POST",
+            "url": "http://127.0.0.1:8686/track",
+            "route": "/track",
+            "headers": {"Content-Type": "application/json", "Authorization": "Bearer abc123456"},
+            "body": body,
+            "body_text": json.dumps(body),
+        },
+        "response": {
+            "status": 200,
+            "headers": {"content-type": "application/json"},
+            "body_text": json.dumps(answer),
+            "json": answer,
+            "size": len(json.dumps(answer)),
+        },
+        "timings": {"total_ms": 12.5},
+        "view": {"profile_id": profile, "session_id": f"session-{number % 50}"},
+        "error": None,
+        "summary": {
+            "event_types": ["purchase-order", "page-view"],
+            "source_id": "source-id",
+            "profile_id": profile,
+            "session_id": f"session-{number % 50}",
+        },
+    }
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def fill(store: HistoryStore, start: int, stop: int) -> None:
+    chunk = 2_000
+    for first in range(start, stop, chunk):
+        batch = [make_exchange(n) for n in range(first, min(first + chunk, stop))]
+        if first <= 4_242 < first + chunk:
+            batch[4_242 - first] = make_exchange(4_242, product=f"Rare {RARE_TERM} edition")
+        store.append_many(batch)
+
+
+def time_appends(store: HistoryStore, count: int) -> list[float]:
+    exchanges = [make_exchange(n) for n in range(count)]
+    timings = []
+    for exchange in exchanges:
+        started = time.perf_counter()
+        store.append(exchange)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def bench_store(folder: Path) -> dict[str, Any]:
+    results: dict[str, Any] = {"append": {}}
+    store = HistoryStore(folder, retention=None)
+    size = 0
+    for target in SIZES:
+        fill(store, size, target)
+        timings = time_appends(store, MEASURED_APPENDS)
+        size = target + MEASURED_APPENDS
+        results["append"][target] = timings
+    store.close()
+
+    opens = []
+    for _ in range(5):
+        started = time.perf_counter()
+        store = HistoryStore(folder, retention=None)
+        first_page = store.page(None, 0, 50)
+        opens.append(time.perf_counter() - started)
+        assert len(first_page) == 50
+        store.close()
+    results["open"] = opens
+    results["entries"] = size
+
+    searches: dict[str, list[float]] = {"rare": [], "common page": [], "common count": []}
+    for _ in range(3):
+        store = HistoryStore(folder, retention=None)  # fresh: nothing parsed yet
+        started = time.perf_counter()
+        rare = HistoryQuery(text=RARE_TERM.upper())
+        hits = store.page(rare, 0, 50)
+        total = store.count(rare)
+        searches["rare"].append(time.perf_counter() - started)
+        assert total == 1 and len(hits) == 1, (total, len(hits))
+        common = HistoryQuery(text="nike shoes")
+        started = time.perf_counter()
+        store.page(common, 0, 50)
+        searches["common page"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        store.count(common)
+        searches["common count"].append(time.perf_counter() - started)
+        store.close()
+    results["search"] = searches
+    return results
+
+
+def bench_tinydb(folder: Path) -> dict[int, list[float]]:
+    results: dict[int, list[float]] = {}
+    for size in TINYDB_SIZES:
+        path = folder / f"plain-{size}.json"
+        db = TinyDB(path)
+        db.insert_multiple(make_exchange(n) for n in range(size))  # one write to prefill
+        samples = 20 if size <= 1_000 else 5
+        exchanges = [make_exchange(n) for n in range(samples)]
+        timings = []
+        for exchange in exchanges:
+            started = time.perf_counter()
+            db.insert(exchange)
+            timings.append(time.perf_counter() - started)
+        db.close()
+        path.unlink()
+        results[size] = timings
+    return results
+
+
+def main() -> None:
+    print(f"history benchmark: entry ≈ {len(json.dumps(make_exchange(1)))} bytes of JSON")
+    folder = Path(tempfile.mkdtemp(prefix="workbench-bench-history-"))
+    try:
+        began = time.perf_counter()
+        ours = bench_store(folder / "history")
+        plain = bench_tinydb(folder)
+        elapsed = time.perf_counter() - began
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    base = statistics.fmean(ours["append"][SIZES[0]])
+    plain_base = statistics.fmean(plain[TINYDB_SIZES[0]])
+    print()
+    print(f"append, HistoryStore (mean of {MEASURED_APPENDS} appends, seals included):")
+    for size in SIZES:
+        timings = ours["append"][size]
+        mean = statistics.fmean(timings)
+        print(
+            f"  at {size:>6,} entries: mean {ms(mean)}, median {ms(statistics.median(timings))}, "
+            f"worst {ms(max(timings))}, ratio to 100: {mean / base:.2f}x"
+        )
+    print("append, plain TinyDB default JSONStorage (whole file rewritten per insert):")
+    for size in TINYDB_SIZES:
+        mean = statistics.fmean(plain[size])
+        print(f"  at {size:>6,} entries: mean {ms(mean)}, ratio to 100: {mean / plain_base:.2f}x")
+    per_entry = statistics.fmean(plain[TINYDB_SIZES[-1]]) / TINYDB_SIZES[-1]
+    print(
+        f"  at 50,000 entries: not measured (a 150 MB file per insert and minutes of setup); "
+        f"linear extrapolation ≈ {ms(per_entry * 50_000)} per insert"
+    )
+    print("side by side (mean append):")
+    for size in sorted(set(SIZES) | set(TINYDB_SIZES)):
+        ours_text = ms(statistics.fmean(ours["append"][size])) if size in ours["append"] else "-"
+        plain_text = ms(statistics.fmean(plain[size])) if size in plain else "-"
+        print(f"  {size:>6,}: HistoryStore {ours_text:>10}   plain TinyDB {plain_text:>10}")
+
+    open_ms = statistics.median(ours["open"])
+    print()
+    print(
+        f"open + first page (50) at {ours['entries']:,} entries: median {ms(open_ms)}, "
+        f"worst {ms(max(ours['open']))} (5 runs)"
+    )
+    search = {name: statistics.median(values) for name, values in ours["search"].items()}
+    print(f"search at {ours['entries']:,} entries (fresh store each run, median of 3):")
+    print(f"  rare term, first page + count (scans every segment): {ms(search['rare'])}")
+    print(f"  common term, first page: {ms(search['common page'])}")
+    print(f"  common term, count of all {ours['entries']:,} matches: {ms(search['common count'])}")
+    print(f"(benchmark took {elapsed:.0f} s)")
+    print()
+
+    def goal(name: str, value: float, target: float, unit: str, shown: str) -> None:
+        verdict = "met" if value <= target else "missed"
+        print(
+            f"goal {name}: {shown} (target {'≤' if unit == 'x' else '<'} {target:g}"
+            f"{'×' if unit == 'x' else ' ms'}) {verdict}"
+        )
+
+    for size in SIZES[1:]:
+        ratio = statistics.fmean(ours["append"][size]) / base
+        goal(f"append_ratio_{size}", ratio, 2, "x", f"{ratio:.2f}×")
+    goal("open_first_page_50000", open_ms * 1000, 200, "ms", ms(open_ms))
+    worst_search = max(search["rare"], search["common page"])
+    goal("search_50000", worst_search * 1000, 500, "ms", ms(worst_search))
+
+
+if __name__ == "__main__":
+    main()
