@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,7 @@ __all__ = [
     "Not",
     "Or",
     "PathRef",
+    "compile_condition",
     "evaluate",
     "parse_condition",
     "to_text",
@@ -547,6 +548,67 @@ def _report(errors: list[str] | None, node: Node, message: str) -> None:
         errors.append(f"{to_text(node)}: {message}")
 
 
+# --- compiled evaluation (the hot path) -----------------------------------------------------
+
+Evaluator = Callable[[Mapping[str, Any], "list[str] | None"], bool]
+_Getter = Callable[[Mapping[str, Any]], Any]
+
+
+def _getter(operand: Operand) -> _Getter:
+    if isinstance(operand, Literal):
+        value = operand.value
+        return lambda _roots: value
+    root_name, keys = operand.path.root, operand.path.keys
+
+    def get(roots: Mapping[str, Any]) -> Any:
+        current = roots.get(root_name)
+        if current is None:
+            return MISSING
+        for key in keys:
+            if isinstance(current, dict):
+                current = current.get(key, MISSING)
+                if current is MISSING:
+                    return MISSING
+            else:
+                return read_value(current, (key,))
+        return current
+
+    return get
+
+
+def compile_condition(node: Node) -> Evaluator:
+    """Turn a tree into nested closures: the same answers as :func:`evaluate`, faster."""
+    if isinstance(node, And):
+        left, right = compile_condition(node.left), compile_condition(node.right)
+        return lambda roots, errors: left(roots, errors) and right(roots, errors)
+    if isinstance(node, Or):
+        left, right = compile_condition(node.left), compile_condition(node.right)
+        return lambda roots, errors: left(roots, errors) or right(roots, errors)
+    if isinstance(node, Not):
+        inner = compile_condition(node.operand)
+        return lambda roots, errors: not inner(roots, errors)
+    if isinstance(node, Exists):
+        get = _getter(node.operand)
+        return lambda roots, _errors: get(roots) is not MISSING
+    if isinstance(node, Compare):
+        get_left, get_right, op = _getter(node.left), _getter(node.right), node.op
+
+        def compare(roots: Mapping[str, Any], errors: list[str] | None) -> bool:
+            left, right = get_left(roots), get_right(roots)
+            if left is MISSING or right is MISSING:
+                return False
+            if op in ("==", "!=") or _orderable(left, right):
+                return _compare(op, left, right)
+            _report(
+                errors, node, f"cannot compare {describe_kind(left)} with {describe_kind(right)}"
+            )
+            return False
+
+        return compare
+    # contains and between are rarer: reuse the tree walker for their exact messages
+    return lambda roots, errors: evaluate(node, roots, errors)
+
+
 # --- a parsed condition with its source text ------------------------------------------------
 
 
@@ -556,6 +618,10 @@ class Condition:
 
     text: str
     tree: Node = field(compare=False)
+    _evaluator: Evaluator = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_evaluator", compile_condition(self.tree))
 
     @classmethod
     def parse(cls, text: str, *, roots: tuple[str, ...] = ROOTS) -> Condition:
@@ -573,7 +639,7 @@ class Condition:
 
     def evaluate(self, roots: Mapping[str, Any]) -> tuple[bool, list[str]]:
         errors: list[str] = []
-        return evaluate(self.tree, roots, errors), errors
+        return self._evaluator(roots, errors), errors
 
     def __str__(self) -> str:
         return self.text

@@ -189,12 +189,11 @@ class _Run:
             return trace
         roots = {"event": event, "session": self.session, "profile": self.profile}
         ran: list[str] = []
-        for rule in self.config.rules:
-            if rule.applies_to(event_type):
-                entry = self.run_rule(rule, roots, event)
-                trace["rules"].append(entry)
-                if entry["matched"]:
-                    ran.append(rule.id)
+        for rule in self.config.rules_for(event_type):
+            entry = self.run_rule(rule, roots, event)
+            trace["rules"].append(entry)
+            if entry["matched"]:
+                ran.append(rule.id)
         metadata = event.get("metadata")
         if ran and isinstance(metadata, dict):
             processed = metadata.setdefault("processed_by", {})

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from workbench.core.flow.conditions import Condition, ConditionError
+from workbench.core.flow.fastcheck import Check, compile_check
 from workbench.core.flow.operations import DefinitionError, Operation, check_json_value
 from workbench.core.flow.paths import describe_kind
 from workbench.core.validation import Issue, format_path, validate_with
@@ -158,9 +159,9 @@ class EventSchema:
         return out
 
     @cached_property
-    def _validators(self) -> tuple[tuple[str, Draft202012Validator], ...]:
+    def _validators(self) -> tuple[tuple[str, Draft202012Validator, Check | None], ...]:
         return tuple(
-            (key, Draft202012Validator(schema))
+            (key, Draft202012Validator(schema), compile_check(schema))
             for key, schema in (("properties", self.properties), ("context", self.context))
             if schema is not None
         )
@@ -168,12 +169,12 @@ class EventSchema:
     def validate(self, event: dict[str, Any]) -> list[Issue]:
         """Issues for *event* (paths start at ``properties``/``context``); empty when valid."""
         issues: list[Issue] = []
-        for key, validator in self._validators:
+        for key, validator, certainly_valid in self._validators:
             document = event.get(key)
             if document is None:
                 document = {}
-            if validator.is_valid(document):
-                continue
+            if certainly_valid is not None and certainly_valid(document):
+                continue  # the compiled check is sure; jsonschema judges everything else
             for issue in validate_with(validator, document):
                 path = (key, *issue.path)
                 message = issue.message
@@ -310,6 +311,9 @@ class FlowConfig:
     rules: tuple[MappingRule, ...] = ()
     segments: tuple[Segment, ...] = ()
     _schema_index: dict[str, EventSchema] = field(default_factory=dict, compare=False, repr=False)
+    _rule_index: dict[str, tuple[MappingRule, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for kind, items in (
@@ -327,6 +331,15 @@ class FlowConfig:
     @property
     def empty(self) -> bool:
         return not (self.schemas or self.rules or self.segments)
+
+    def rules_for(self, event_type: str) -> tuple[MappingRule, ...]:
+        """The rules that apply to *event_type* (its own and ``*``), in order; cached."""
+        rules = self._rule_index.get(event_type)
+        if rules is None:
+            rules = tuple(rule for rule in self.rules if rule.applies_to(event_type))
+            if len(self._rule_index) < 1024:  # event types are open-ended: bound the cache
+                self._rule_index[event_type] = rules
+        return rules
 
     def schema_for(self, event_type: str) -> EventSchema | None:
         """The enabled schema of *event_type*, if any."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Final
 
 from workbench.core.flow.paths import (
@@ -223,25 +224,31 @@ class Operation:
 
     def describe(self) -> str:
         """One line in Tracardi's notation, e.g. ``profile@traits.plan = event@properties.plan``."""
+        return self._description
+
+    @cached_property
+    def _description(self) -> str:
         what = str(self.source) if self.source is not None else json.dumps(self.value)
-        return {
-            "set": f"{self.target} = {what}",
-            "set_if_empty": f"{self.target} ?= {what}",
-            "append": f"{self.target} += [{what}]",
-            "increment": f"{self.target} += {what if self.source or self.has_value else '1'}",
-            "delete": f"delete {self.target}",
-        }[self.kind]
+        if self.kind == "set":
+            return f"{self.target} = {what}"
+        if self.kind == "set_if_empty":
+            return f"{self.target} ?= {what}"
+        if self.kind == "append":
+            return f"{self.target} += [{what}]"
+        if self.kind == "increment":
+            return f"{self.target} += {what if self.source or self.has_value else '1'}"
+        return f"delete {self.target}"
 
     # -- run time -----------------------------------------------------------------------
 
     def _source_value(self, roots: dict[str, Any]) -> Any:
         if self.source is None:
-            return copy.deepcopy(self.value) if self.has_value else MISSING
+            return _frozen(self.value) if self.has_value else MISSING
         root = roots.get(self.source.root)
         value = MISSING if root is None else read_value(root, self.source.keys)
         if value is MISSING:
             raise OperationSkipped(f"{self.source} is missing; nothing to do")
-        return copy.deepcopy(value)
+        return _frozen(value)
 
     def apply(self, profile: dict[str, Any], roots: dict[str, Any]) -> Change | None:
         """Change *profile*; None when nothing changed. Raises OperationFailed/OperationSkipped."""
@@ -293,7 +300,11 @@ class Operation:
 
 def _frozen(value: Any) -> Any:
     """A copy of containers, so later operations cannot rewrite what a change recorded."""
-    return copy.deepcopy(value) if isinstance(value, dict | list) else value
+    if isinstance(value, dict):
+        return {key: _frozen(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_frozen(item) for item in value]
+    return value
 
 
 def _parse(text: Any, field: str, roots: tuple[str, ...]) -> FieldPath:
