@@ -36,7 +36,7 @@ from workbench.client.result import SendResult, SentRequest
 from workbench.client.spec import RequestSpec
 from workbench.core.masking import mask_url
 from workbench.core.response_view import normalize_response
-from workbench.core.variables import VariableContext, VariableError, expand
+from workbench.core.variables import VariableContext, VariableError, expand, has_variables
 from workbench.settings import TargetSettings
 
 __all__ = [
@@ -125,12 +125,19 @@ class Sender:
     def prepare(self, target: TargetSettings, spec: RequestSpec) -> SentRequest:
         """The request as it will be sent; raises :class:`VariableError` or ``ValueError``."""
         spec = self.identity.apply(target, spec)
-        identity = self.identity.get(target, spec.source_id)
-        user = {**target.variables, **spec.variables} if spec.variables else target.variables
-        ctx = VariableContext(
-            profile_id=identity.profile_id, session_id=identity.session_id, user=user
-        )
-        payload = expand(spec.payload, ctx, location="payload")
+        ctx: VariableContext | None = None
+        if (
+            has_variables(spec.payload)
+            or has_variables(spec.query)
+            or has_variables(target.headers)
+            or has_variables(spec.headers)
+        ):
+            identity = self.identity.get(target, spec.source_id)
+            user = {**target.variables, **spec.variables} if spec.variables else target.variables
+            ctx = VariableContext(
+                profile_id=identity.profile_id, session_id=identity.session_id, user=user
+            )
+        payload = expand(spec.payload, ctx, location="payload") if ctx else spec.payload
         if spec.debugger and isinstance(payload, dict):
             options = payload.get("options")
             payload = {

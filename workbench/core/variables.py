@@ -34,6 +34,8 @@ __all__ = [
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _RANDOM_INT = re.compile(r"^random\.int\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$")
 
+_RNG = random.Random()
+
 BUILTIN_VARIABLES = (
     "uuid",
     "now",
@@ -67,7 +69,7 @@ class VariableContext:
     session_id: str | None = None
     user: Mapping[str, str] = field(default_factory=dict)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random | None = None  # None: the module's shared generator (no per-send seeding)
 
 
 def has_variables(value: Any) -> bool:
@@ -170,7 +172,7 @@ def _value(name: str, ctx: VariableContext, where: str, *, whole_string: bool) -
         low, high = int(match.group(1)), int(match.group(2))
         if low > high:
             raise VariableError(name, where, f"the lower bound {low} is above the upper {high}")
-        number = ctx.rng.randint(low, high)
+        number = (ctx.rng or _RNG).randint(low, high)
         return number if whole_string else str(number)
     if name.startswith("random.int"):
         raise VariableError(name, where, "write it as random.int(a,b) with two whole numbers")
