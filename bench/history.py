@@ -7,8 +7,9 @@ Run as ``python bench/history.py`` (about a minute). Prints:
   segment cycles (so every seal is included), the median and the worst single
   append — and the ratio of each mean to the 100-entry mean (goal ≤ 2×);
 * opening the store and reading the first page of 50 at 50,000 entries (goal < 200 ms);
-* a full-text search at 50,000 entries (goal < 500 ms): first page plus the match
-  count, for a rare term (every segment's text is scanned) and a common one;
+* a full-text search at 50,000 entries (goal < 500 ms, on the slowest of): a rare
+  term's first page plus count (every segment's text is scanned), a common term's
+  first page, and the count of a term every entry matches (every row parsed);
 * the same append figures for plain TinyDB with its default ``JSONStorage``,
   side by side, at sizes it can reach in the time budget.
 
@@ -18,7 +19,6 @@ warm (the files were just written), as it is for a user reopening the app.
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 import statistics
@@ -31,9 +31,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tinydb import TinyDB  # noqa: E402
+from tinydb import TinyDB
 
-from workbench.store.history import DEFAULT_SEGMENT_SIZE, HistoryQuery, HistoryStore  # noqa: E402
+from workbench.store.history import DEFAULT_SEGMENT_SIZE, HistoryQuery, HistoryStore
 
 SIZES = (100, 10_000, 50_000)
 TINYDB_SIZES = (100, 1_000, 5_000, 10_000)
@@ -121,6 +121,8 @@ def time_appends(store: HistoryStore, count: int) -> list[float]:
 
 def bench_store(folder: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"append": {}}
+    with HistoryStore(folder.with_name("warm-up"), retention=None) as scratch:
+        time_appends(scratch, MEASURED_APPENDS)  # imports, caches, first fsyncs: not measured
     store = HistoryStore(folder, retention=None)
     size = 0
     for target in SIZES:
@@ -243,7 +245,7 @@ def main() -> None:
         ratio = statistics.fmean(ours["append"][size]) / base
         goal(f"append_ratio_{size}", ratio, 2, "x", f"{ratio:.2f}×")
     goal("open_first_page_50000", open_ms * 1000, 200, "ms", ms(open_ms))
-    worst_search = max(search["rare"], search["common page"])
+    worst_search = max(search.values())
     goal("search_50000", worst_search * 1000, 500, "ms", ms(worst_search))
 
 
