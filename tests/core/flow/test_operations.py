@@ -173,3 +173,20 @@ def test_round_trip_and_known_types() -> None:
     assert known_field_type(parse_path("profile@stats.counters.anything")) == "number"
     assert known_field_type(parse_path("profile@traits.free")) is None
     assert known_field_type(parse_path("event@properties.x")) is None
+
+
+def test_append_unique_skips_values_already_listed() -> None:
+    profile: dict[str, Any] = {}
+    operation = op(
+        op="append", target="profile@data.preferences.purchases", value="shoe", unique=True
+    )
+    assert operation.to_dict()["unique"] is True
+    assert operation.describe().endswith("(unique)")
+    operation.apply(profile, roots())
+    with pytest.raises(OperationSkipped, match="already holds this value"):
+        operation.apply(profile, roots())
+    assert profile["data"]["preferences"]["purchases"] == ["shoe"]
+    with pytest.raises(DefinitionError, match="only append takes unique"):
+        op(op="set", target="profile@traits.a", value=1, unique=True)
+    with pytest.raises(DefinitionError, match="expected true or false"):
+        op(op="append", target="profile@traits.a", value=1, unique="yes")

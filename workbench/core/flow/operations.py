@@ -154,6 +154,7 @@ class Operation:
     source: FieldPath | None = None
     value: Any = None
     has_value: bool = False
+    unique: bool = False
 
     # -- definition ---------------------------------------------------------------------
 
@@ -162,10 +163,10 @@ class Operation:
         """Build and check an operation; :class:`DefinitionError` names the bad field."""
         if not isinstance(data, dict):
             raise DefinitionError("", f"an operation must be an object, got {describe_kind(data)}")
-        unknown = sorted(set(data) - {"op", "target", "from", "value"})
+        unknown = sorted(set(data) - {"op", "target", "from", "value", "unique"})
         if unknown:
             raise DefinitionError(
-                unknown[0], "unknown field; an operation has op, target, and from or value"
+                unknown[0], "unknown field; an operation has op, target, from or value, unique"
             )
         kind = data.get("op")
         if kind not in KINDS:
@@ -186,7 +187,12 @@ class Operation:
         value = data.get("value")
         if has_value:
             check_json_value(value, "value")
-        operation = cls(kind, target, source, copy.deepcopy(value), has_value)
+        unique = data.get("unique", False)
+        if not isinstance(unique, bool):
+            raise DefinitionError("unique", f"expected true or false, got {describe_kind(unique)}")
+        if unique and kind != "append":
+            raise DefinitionError("unique", "only append takes unique (skip values already listed)")
+        operation = cls(kind, target, source, copy.deepcopy(value), has_value, unique)
         operation._check_types()
         return operation
 
@@ -220,6 +226,8 @@ class Operation:
             out["from"] = str(self.source)
         elif self.has_value:
             out["value"] = copy.deepcopy(self.value)
+        if self.unique:
+            out["unique"] = True
         return out
 
     def describe(self) -> str:
@@ -234,7 +242,7 @@ class Operation:
         if self.kind == "set_if_empty":
             return f"{self.target} ?= {what}"
         if self.kind == "append":
-            return f"{self.target} += [{what}]"
+            return f"{self.target} += [{what}]" + (" (unique)" if self.unique else "")
         if self.kind == "increment":
             return f"{self.target} += {what if self.source or self.has_value else '1'}"
         return f"delete {self.target}"
@@ -268,6 +276,8 @@ class Operation:
             if before is MISSING or before is None:
                 after = [incoming]
             elif isinstance(before, list):
+                if self.unique and incoming in before:
+                    raise OperationSkipped(f"{self.target} already holds this value")
                 after = [*before, incoming]
             else:
                 raise OperationFailed(

@@ -63,6 +63,7 @@ def predefined_rule_dicts() -> list[dict[str, Any]]:
                     "op": "append",
                     "target": "profile@data.preferences.purchases",
                     "from": "event@properties.product",
+                    "unique": True,
                 },
                 {"op": "increment", "target": "profile@stats.counters.purchases", "value": 1},
                 {
