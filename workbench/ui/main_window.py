@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar(collector_status)
         self._build_menus()
         self.set_targets(self.settings.targets)
-        self.resize(1360, 840)
+        self._default_size()
         if state_file is not None:
             restore_window_state(state_file, self, self._splitters())
 
@@ -156,6 +156,15 @@ class MainWindow(QMainWindow):
             label.setTextFormat(Qt.TextFormat.PlainText)
             bar.addPermanentWidget(label)
         self.set_collector_status(collector_status or self._default_collector_status())
+
+    def _default_size(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        width, height = 1360, 840
+        if available is not None:
+            width = min(width, available.width() - 40)
+            height = min(height, available.height() - 60)
+        self.resize(max(width, 800), max(height, 560))
 
     def _default_collector_status(self) -> str:
         if self.collector is None:

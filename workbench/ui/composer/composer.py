@@ -173,7 +173,7 @@ class Composer(QWidget):
         self.splitter.addWidget(issues_page)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([500, 110])
+        self.splitter.setSizes([560, 80])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -346,19 +346,29 @@ class Composer(QWidget):
                 faithful = isinstance(document, dict) and self.collect_editor.value() == document
             elif isinstance(document, dict):
                 self.form.set_payload(document)
-                faithful = self.form.payload() == document
+                faithful = self.form.payload() == document and not self.form.hidden_parts(document)
             else:
                 self.form.set_payload({})
                 faithful = False
             self.raw.set_document(document)
         finally:
             self._syncing = False
+        self._show_banner(document, faithful)
+
+    def _show_banner(self, document: Any, faithful: bool) -> None:
         self.form_banner.setVisible(not faithful)
-        if not faithful:
-            self.form_banner.setText(
-                "Part of this payload cannot be shown in the form (e.g. a value of an unexpected "
-                "type); Raw JSON is what will be sent. Editing the form replaces those parts."
+        if faithful:
+            return
+        if self.is_collect or not isinstance(document, dict):
+            what = "the document is not a JSON object"
+        else:
+            what = (
+                "; ".join(self.form.hidden_parts(document)) or "some values have unexpected types"
             )
+        self.form_banner.setText(
+            f"The form cannot show all of this payload ({what}). Raw JSON is what will be sent; "
+            "editing the form replaces what it cannot show."
+        )
 
     def _on_form_changed(self) -> None:
         if self._syncing:
@@ -392,22 +402,17 @@ class Composer(QWidget):
                 faithful = isinstance(document, dict) and self.collect_editor.value() == document
             elif isinstance(document, dict):
                 self.form.set_payload(document)
-                faithful = self.form.payload() == document
+                faithful = self.form.payload() == document and not self.form.hidden_parts(document)
             else:
                 faithful = False
         finally:
             self._syncing = False
-        self.form_banner.setVisible(not faithful)
-        if not faithful:
-            self.form_banner.setText(
-                "The raw JSON has parts the form cannot show (e.g. a value of an unexpected type); "
-                "Raw JSON is what will be sent. Editing the form replaces those parts."
-            )
+        self._show_banner(document, faithful)
         self._changed()
 
     def _on_raw_syntax_failed(self, problem: JsonSyntaxProblem) -> None:
         self._syntax = problem
-        self._validate_timer.start()
+        self.validate_now()
 
     def _on_request_bar_route_changed(self, _route: str) -> None:
         self.form_stack.setCurrentIndex(1 if self.is_collect else 0)

@@ -73,6 +73,7 @@ class EventsEditor(QWidget):
         self._events: list[Any] = []
         self._current = -1
         self._loading = False
+        self._marked: list[tuple[str | int, ...]] = []
 
         self.list = QListWidget(self)
         self.list.setAccessibleName("events")
@@ -270,6 +271,7 @@ class EventsEditor(QWidget):
 
     def mark_paths(self, paths: list[tuple[str | int, ...]]) -> None:
         """Mark invalid events in the list and invalid fields of the selected one."""
+        self._marked = list(paths)
         bad_rows = {p[0] for p in paths if p and isinstance(p[0], int)}
         for i in range(self.list.count()):
             item = self.list.item(i)
@@ -320,6 +322,7 @@ class EventsEditor(QWidget):
                 self.extra_label.setText("This event is not an object: edit it in Raw JSON.")
         finally:
             self._loading = False
+        self.mark_paths(self._marked)
 
     def _on_detail_changed(self, *_args: Any) -> None:
         if self._loading or not 0 <= self._current < len(self._events):

@@ -177,6 +177,38 @@ class PayloadForm(QWidget):
             out["options"] = options
         return out
 
+    def hidden_parts(self, payload: dict[str, Any]) -> list[str]:
+        """What in *payload* the form cannot show (e.g. ``source.id is a number``)."""
+        hidden = []
+        for key in ("source", "session", "profile"):
+            entity = payload.get(key)
+            if entity is None:
+                continue
+            if not isinstance(entity, dict):
+                hidden.append(f"{key} is not an object")
+            elif "id" in entity and not isinstance(entity["id"], str):
+                hidden.append(f"{key}.id is not a string")
+        for key in ("context", "properties", "options"):
+            if key in payload and not isinstance(payload[key], dict):
+                hidden.append(f"{key} is not an object")
+        options = payload.get("options")
+        if isinstance(options, dict):
+            hidden += [
+                f"options.{k} is not true/false"
+                for k in OPTION_KEYS
+                if k in options and not isinstance(options[k], bool)
+            ]
+        events = payload.get("events")
+        if "events" in payload and not isinstance(events, list):
+            hidden.append("events is not a list")
+        elif isinstance(events, list):
+            hidden += [
+                f"events[{i}] is not an object"
+                for i, e in enumerate(events)
+                if not isinstance(e, dict)
+            ]
+        return hidden
+
     # --- identity ------------------------------------------------------------------------
     def new_visit(self) -> str:
         """Put a fresh uuid4 in the session id (a new visit)."""

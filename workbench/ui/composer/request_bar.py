@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from workbench.settings import TargetSettings
 
@@ -54,7 +62,7 @@ class RequestBar(QWidget):
         self._targets: list[TargetSettings] = []
         self.target_combo = QComboBox(self)
         self.target_combo.setAccessibleName("target")
-        self.target_combo.setMinimumContentsLength(18)
+        self.target_combo.setMinimumContentsLength(12)
         self.target_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -62,6 +70,10 @@ class RequestBar(QWidget):
         self.route_combo = QComboBox(self)
         self.route_combo.addItems(ROUTES)
         self.route_combo.setAccessibleName("route")
+        self.route_combo.setMinimumContentsLength(10)
+        self.route_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.route_combo.currentTextChanged.connect(self._on_route_combo_changed)
         self.collect_type = QLineEdit(self)
         self.collect_type.setPlaceholderText("event type")
@@ -72,6 +84,8 @@ class RequestBar(QWidget):
         self.url_label = QLabel(self)
         self.url_label.setTextFormat(Qt.TextFormat.PlainText)
         self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The URL is a hint: it may be cut rather than widen the window.
+        self.url_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.send_button = QPushButton("Send", self)
         self.send_button.setToolTip("Send the request (Ctrl+Enter)")
         self.send_button.setDefault(True)

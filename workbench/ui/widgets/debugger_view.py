@@ -14,9 +14,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QMenu,
+    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -104,6 +105,7 @@ class DebuggerView(QWidget):
         font.setBold(True)
         self.verdict_label.setFont(font)
         self.verdict_label.setWordWrap(True)
+        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.missing_label = QLabel(self)
         self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -112,32 +114,35 @@ class DebuggerView(QWidget):
 
         self.id_labels: dict[str, QLabel] = {}
         self.open_buttons: dict[str, QToolButton] = {}
-        ids_row = QHBoxLayout()
-        ids_row.setContentsMargins(0, 0, 0, 0)
-        for kind in ("profile", "session"):
+        ids_grid = QGridLayout()
+        ids_grid.setContentsMargins(0, 0, 0, 0)
+        ids_grid.setColumnStretch(1, 1)
+        for row, kind in enumerate(("profile", "session")):
             caption = QLabel(f"{kind.capitalize()}:", self)
             value = QLabel("—", self)
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(f"{kind}IdLabel")
+            # Long ids must not force the panel wider than the window.
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             copy = QToolButton(self)
             copy.setText("Copy")
             copy.setToolTip(f"Copy the {kind} id")
             copy.clicked.connect(lambda _=False, k=kind: self.copy_id(k))
             open_button = QToolButton(self)
             open_button.setText("Open")
-            open_button.setToolTip(f"Open the {kind} in the embedded collector")
+            open_button.setToolTip(f"Open the {kind} stored by the embedded collector")
             open_button.setEnabled(False)
             open_button.clicked.connect(lambda _=False, k=kind: self._open(k, self.id_of(k)))
             self.id_labels[kind] = value
             self.open_buttons[kind] = open_button
-            for widget in (caption, value, copy, open_button):
-                ids_row.addWidget(widget)
-            ids_row.addSpacing(16)
-        ids_row.addStretch(1)
+            for column, widget in enumerate((caption, value, copy, open_button)):
+                ids_grid.addWidget(widget, row, column)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.trees: dict[str, JsonView] = {}
         for name in SECTIONS:
             tree = JsonView(self)
@@ -153,7 +158,7 @@ class DebuggerView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.verdict_label)
-        layout.addLayout(ids_row)
+        layout.addLayout(ids_grid)
         layout.addWidget(self.missing_label)
         layout.addWidget(self.tabs, 1)
 
@@ -176,9 +181,9 @@ class DebuggerView(QWidget):
             title = name.capitalize() + (f" ({count})" if count is not None else "")
             self.tabs.setTabText(i, title)
             colour = QColor()
-            if name in ("errors", "warnings", "logs") and _has_problems(value):
+            if name in ("errors", "warnings") and _has_problems(value):
                 colour = _ERROR_COLOUR if name == "errors" else _WARNING_COLOUR
-            elif name not in ("errors", "warnings") and _has_problems(value):
+            elif name != "logs" and _has_problems(value):
                 colour = _ERROR_COLOUR
             self.tabs.tabBar().setTabTextColor(i, colour)
         for kind in ("profile", "session"):

@@ -1,0 +1,52 @@
+"""The composition root: the real parts built in a temporary home, a send recorded in history."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+from workbench.app import build
+from workbench.settings.paths import app_paths
+
+
+def test_build_send_and_close(qtbot, tmp_path: Path) -> None:
+    threads_before = threading.active_count()
+    parts = build(app_paths(tmp_path), collector_port=0, collector_in_memory=True)
+    try:
+        window = parts.window
+        qtbot.addWidget(window)
+        window.show()
+        assert "Workbench" in window.windowTitle()
+        assert parts.collector is not None and parts.collector.running
+        assert parts.collector.url in window.collector_label.text()
+        with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
+            window.send()
+        exchange = blocker.args[0]
+        assert exchange["response"]["status"] == 200
+        assert parts.history is not None
+        qtbot.waitUntil(lambda: parts.history.count() == 1, timeout=5000)
+    finally:
+        parts.close()
+    assert (tmp_path / "window-state.json").exists()
+    assert not parts.collector.running
+    qtbot.waitUntil(lambda: threading.active_count() <= threads_before, timeout=10_000)
+
+
+def test_taken_port_moves_to_the_next_and_says_so(qtbot, tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen(1)
+        taken = blocker.getsockname()[1]
+        (tmp_path / "settings.json").write_text(
+            json.dumps({"version": 1, "collector": {"port": taken}}), encoding="utf-8"
+        )
+        parts = build(app_paths(tmp_path), collector_in_memory=True)
+        try:
+            qtbot.addWidget(parts.window)
+            assert parts.collector is not None and parts.collector.port != taken
+            status = parts.window.collector_label.text()
+            assert parts.collector.url in status and str(taken) in status
+        finally:
+            parts.close()

@@ -1,0 +1,94 @@
+"""A loopback HTTP server that answers only when told to: for cancel and stale-result tests."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+
+__all__ = ["HeldServer"]
+
+
+class HeldServer:
+    """Accepts connections on 127.0.0.1 (port 0); each request waits for :meth:`release`.
+
+    ``requests_seen`` is set once a request arrived, so a test can wait for it
+    instead of sleeping. Use as a context manager; it joins its thread on exit.
+    """
+
+    def __init__(self, body: dict | None = None) -> None:
+        self.body = json.dumps(body or {"profile": {"id": "held-profile"}}).encode()
+        self.released = threading.Event()
+        self.requests_seen = threading.Event()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(8)
+        self._sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def __enter__(self) -> HeldServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.released.set()
+        self._thread.join(10)
+        self._sock.close()
+
+    def release(self) -> None:
+        self.released.set()
+
+    def _serve(self) -> None:
+        workers: list[threading.Thread] = []
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            worker = threading.Thread(target=self._answer, args=(conn,), daemon=True)
+            worker.start()
+            workers.append(worker)
+        for worker in workers:
+            worker.join(10)
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            data = b""
+            try:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, rest = data.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":", 1)[1])
+                while len(rest) < length:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    rest += chunk
+            except OSError:
+                return
+            self.requests_seen.set()
+            self.released.wait(30)
+            if self._stop.is_set():
+                return
+            response = (
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: " + str(len(self.body)).encode() + b"\r\n"
+                b"Connection: close\r\n\r\n" + self.body
+            )
+            try:
+                conn.sendall(response)
+            except OSError:
+                return
