@@ -146,7 +146,7 @@ class HistoryQuery:
     since: datetime | str | None = None
     until: datetime | str | None = None
     starred_only: bool = False
-    _normalised: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _normalised: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.status_class is not None and self.status_class not in STATUS_CLASSES:
@@ -154,8 +154,11 @@ class HistoryQuery:
                 f"status_class must be one of {', '.join(STATUS_CLASSES)}; "
                 f"got {self.status_class!r}"
             )
-        self._normalised["since"] = None if self.since is None else canonical_time(self.since)
-        self._normalised["until"] = None if self.until is None else canonical_time(self.until)
+        normalised = {
+            "since": None if self.since is None else canonical_time(self.since),
+            "until": None if self.until is None else canonical_time(self.until),
+        }
+        object.__setattr__(self, "_normalised", normalised)
 
     @property
     def is_empty(self) -> bool:

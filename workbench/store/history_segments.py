@@ -143,6 +143,7 @@ class SegmentFiles:
             if not all(isinstance(row, list) and len(row) >= 14 for row in rows):
                 raise SegmentError(f"{self.path('idx')} holds rows of the wrong shape")
             self.rows = rows
+            self.raw_index = None  # the parsed rows answer everything now
         return self.rows
 
     def read_text(self) -> bytes:
