@@ -78,6 +78,7 @@ class FakeServer:
         self.requests: list[Request] = []
         self.release = threading.Event()
         self.arrived = threading.Event()
+        self.token = TOKEN  # what the Tracardi imitation accepts; change it to "expire" tokens
         owner = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -218,13 +219,20 @@ def tracardi_handler(
         if request.path == "/user/token":
             form = parse_qs(request.body.decode())
             if form.get("username") == ["admin"] and form.get("password") == ["secret"]:
-                return json_reply({"access_token": TOKEN, "token_type": "bearer", "roles": []})
+                return json_reply(
+                    {"access_token": server.token, "token_type": "bearer", "roles": []}
+                )
             return json_reply({"detail": "Authentication error: bad credentials"}, 400)
+        if request.path == "/event-sources":
+            if request.headers.get("authorization") != f"Bearer {server.token}":
+                return json_reply({"detail": "Not authenticated"}, 401)
+            grouped = {"Event sources": [{"id": s, "name": s, "type": ["rest"]} for s in sources]}
+            return json_reply({"total": len(sources), "grouped": grouped})
         for kind in ("profile", "session", "event"):
             prefix = f"/{kind}/"
             if request.path.startswith(prefix):
-                if request.headers.get("authorization") != f"Bearer {TOKEN}":
-                    return json_reply({"detail": "Not authenticated"}, 401)
+                if request.headers.get("authorization") != f"Bearer {server.token}":
+                    return json_reply({"detail": "Invalid authentication credentials"}, 401)
                 item = stored.get(f"{kind}:{request.path[len(prefix) :]}")
                 if kind == "event" and item is not None:
                     return json_reply({"event": item, "_metadata": {"index": "events"}})

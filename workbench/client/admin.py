@@ -121,9 +121,34 @@ class AdminReader:
             if response.status_code != 200:
                 body = _json(response)
                 detail = body.get("detail") if isinstance(body, dict) else response.text[:200]
-                raise AdminError(f"GET {path}: HTTP {response.status_code} {detail}")
+                why = ""
+                if response.status_code == 401 and not token:
+                    why = (
+                        " (the target has no admin credentials: "
+                        "add a username and password or a token)"
+                    )
+                raise AdminError(f"GET {path}: HTTP {response.status_code} {detail}{why}")
             return _json(response)
         raise AdminError(f"GET {path}: the server keeps refusing the admin token")
+
+    def event_sources(self, client: httpx.Client, target: TargetSettings) -> list[dict[str, Any]]:
+        """``GET /event-sources`` flattened to a list of sources.
+
+        Tracardi answers ``{"total": n, "grouped": {"<group>": [source, ...]}}``
+        (``grouped`` may be ``null``); some versions answer ``{"result": [...]}``.
+        """
+        listing = self.get(client, target, "/event-sources")
+        if isinstance(listing, list):
+            found: list[Any] = listing
+        elif isinstance(listing, dict) and isinstance(listing.get("grouped"), dict):
+            found = [
+                s for group in listing["grouped"].values() if isinstance(group, list) for s in group
+            ]
+        elif isinstance(listing, dict) and isinstance(listing.get("result"), list):
+            found = listing["result"]
+        else:
+            found = []
+        return [s for s in found if isinstance(s, dict)]
 
     def server_version(self, client: httpx.Client, target: TargetSettings) -> str | None:
         """``GET /info/version`` (no auth needed); ``None`` when the server does not say."""

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -358,6 +358,18 @@ class Sender:
             view=view,
             error=error,
         )
+
+    # -- admin reads -----------------------------------------------------------
+
+    def event_sources(self, target: TargetSettings) -> list[dict[str, Any]]:
+        """The target's event sources (admin read; raises ``AdminError``/``httpx.HTTPError``)."""
+        return self.admin.event_sources(self.client_for(target), target)
+
+    def read(self, target: TargetSettings, kind: str, item_id: str) -> Any:
+        """``GET /profile|session|event/{id}`` on the target (``None`` when not found)."""
+        if kind not in ("profile", "session", "event"):
+            raise ValueError(f"kind must be profile, session or event, not {kind!r}")
+        return self.admin.get(self.client_for(target), target, f"/{kind}/{quote(item_id, safe='')}")
 
     # -- server format ---------------------------------------------------------
 
