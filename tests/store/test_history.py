@@ -189,3 +189,52 @@ def test_bad_arguments_are_explained(tmp_path: Path) -> None:
         HistoryStore(tmp_path, retention=0)
     with HistoryStore(tmp_path) as store, pytest.raises(ValueError, match="must not be negative"):
         store.page(None, -1, 5)
+
+
+def test_files_stay_bounded_whatever_the_history_size(tmp_path: Path) -> None:
+    """What an append writes (journal line, at most one segment) never grows with the history."""
+    with HistoryStore(tmp_path, segment_size=4, retention=None) as store:
+        fill(store, 10)
+        small = max(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
+        fill(store, 90)
+        assert store.count() == 100
+        large = max(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
+    assert large <= small * 1.2
+    assert len(list((tmp_path / "segments").glob("*.json"))) == 25
+
+
+def test_appends_from_many_threads_are_all_kept(tmp_path: Path) -> None:
+    import threading
+
+    with HistoryStore(tmp_path, segment_size=8) as store:
+        ids: list[str] = []
+        errors: list[BaseException] = []
+
+        def worker(first: int) -> None:
+            try:
+                for n in range(first, first + 25):
+                    ids.append(store.append(make_exchange(n)).id)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(k * 100,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert store.count() == 100
+        assert {s.id for s in store.page(None, 0, 200)} == set(ids)
+
+
+def test_an_exchange_that_is_not_json_is_refused_before_writing(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path) as store:
+        bad = make_exchange(1)
+        bad["timings"]["when"] = object()
+        with pytest.raises(TypeError, match="not plain JSON"):
+            store.append(bad)
+        with pytest.raises(TypeError, match="not plain JSON"):
+            store.append_many([make_exchange(2), bad])
+        assert store.count() == 0
+    journal = tmp_path / "journal.jsonl"
+    assert not journal.exists() or journal.read_bytes() == b""

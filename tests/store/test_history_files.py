@@ -225,3 +225,17 @@ def test_segments_are_tinydb_databases(tmp_path: Path) -> None:
         assert isinstance(found, dict) and found["exchange"]["request"]["route"] == "/track"
     finally:
         db.close()
+
+
+def test_folder_migrations_run_step_by_step(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The path for later layouts: each step k -> k+1 runs once and bumps the manifest."""
+    from workbench.store import history_migrate
+
+    ran: list[int] = []
+    monkeypatch.setattr(history_migrate, "CURRENT_VERSION", 3)
+    monkeypatch.setitem(history_migrate.MIGRATIONS, 1, lambda folder: ran.append(1))
+    monkeypatch.setitem(history_migrate.MIGRATIONS, 2, lambda folder: ran.append(2))
+    history_migrate.write_manifest(tmp_path, 1)
+    assert history_migrate.migrate_folder(tmp_path, 1) == 3
+    assert ran == [1, 2]
+    assert json.loads((tmp_path / "manifest.json").read_text())["version"] == 3

@@ -361,13 +361,25 @@ class HistoryStore:
         return bool(self._segments) and self._segments[-1].contains_id(entry_id)
 
     def _add_entries(self, entries: list[dict[str, Any]]) -> None:
-        """Journal entries in batches that fill the open segment, sealing as it fills."""
+        """Journal entries in batches that fill the open segment, sealing as it fills.
+
+        Everything is serialised first, so an exchange holding something JSON cannot
+        represent is refused with a clear message before anything is written.
+        """
+        texts = []
+        for entry in entries:
+            try:
+                texts.append(entry_json(entry))
+            except (TypeError, ValueError) as exc:
+                raise TypeError(
+                    f"the exchange {entry['id']} cannot be stored: it is not plain JSON ({exc})"
+                ) from exc
         start = 0
         while start < len(entries):
             room = max(1, self.segment_size - len(self._open_entries))
             batch = entries[start : start + room]
+            batch_json = texts[start : start + room]
             start += len(batch)
-            batch_json = [entry_json(entry) for entry in batch]
             self._journal.append(batch_json)
             for entry, text in zip(batch, batch_json, strict=True):
                 self._remember_open(entry, text)
