@@ -3,56 +3,61 @@
 
 Why this shape
 --------------
-TinyDB's default storage rewrites the whole JSON file on every insert (≈70 ms
-per insert at 5,000 entries, growing linearly). We keep TinyDB as the format of
-the durable files but never let one file grow with the history:
+TinyDB's default storage rewrites the whole JSON file on every insert (measured
+by ``bench/history.py``: ≈1.4 s per insert at 10,000 entries of 3 KB, growing
+linearly). We keep TinyDB as the format of the durable files but never let one
+file grow with the history:
 
 * An ``append`` masks the exchange and writes **one JSON line** to
-  ``journal.jsonl`` (``O_APPEND`` + fsync, ≈0.3 ms here). When it returns the entry
-  survives a SIGKILL or a power cut; the cost does not depend on the history's size.
+  ``journal.jsonl`` (``O_APPEND`` + fsync). When it returns the entry survives a
+  SIGKILL or a power cut; the cost does not depend on the history's size
+  (≈0.7 ms median here at 100 and at 50,000 entries).
 * Every ``segment_size`` entries (256 by default) the journal is **sealed** into a
-  segment: a small TinyDB file written once, atomically (``workbench.store.atomic``
-  through :class:`~workbench.store.history_segments.AtomicJSONStorage`), with two
+  segment: a small TinyDB database (``.json``, read through TinyDB with
+  :class:`~workbench.store.history_segments.AtomicJSONStorage`) written once,
+  atomically (``workbench.store.atomic``: temporary file, fsync, rename), with two
   derived sidecars: the summary rows (``.idx``) and the search text (``.txt``).
-  Then the journal is emptied. A seal writes ≈0.8 MB, so its cost is bounded too,
-  and amortised over 256 appends. A crash between the two steps leaves entries in
+  Then the journal is emptied. A seal writes ≈0.8 MB (≈15 ms), bounded too and
+  amortised over 256 appends. A crash between the two steps leaves entries in
   both places; on open, journal entries already sealed are dropped.
 * Star, delete and retention rewrite one bounded segment as a new *generation*;
   the old generation is removed only after the new one is complete.
 
-Why not a writer thread: with a bounded write (one fsync'ed line, a seal of one
-segment at most) an ``append`` on the GUI thread takes well under a frame, and
-"an entry whose append has returned is on disk" stays a simple promise.
+Alternatives weighed: a custom TinyDB ``Storage`` over an append-only journal
+still hands TinyDB the whole database on every ``write()`` (its interface is
+read-all/write-all), so the cost would stay linear in memory and CPU; a writer
+thread would make "an entry whose append has returned is on disk" a promise
+kept later, and with a bounded write (one fsync'ed line, a seal of one segment
+at most) an ``append`` on the GUI thread already takes about a frame at worst.
 ``flush()`` exists for callers that want maintenance (retention) done now.
 
 Reading stays cheap because only summaries are in memory: opening reads the
-``.idx`` bytes of every segment (≈260 bytes per entry) and counts lines;
-rows are parsed per segment on demand, so the unfiltered first page parses one
-segment. Full-text search scans the ``.txt`` bytes of each segment
-and parses only the segments that hit. ``get(id)`` reads one segment
-(cached, a few ms).
+``.idx`` bytes of every segment (≈260 bytes per entry) and counts lines; rows
+are parsed per segment on demand (``history_query``), so the unfiltered first
+page parses one segment. Full-text search scans the ``.txt`` bytes of each
+segment and parses only the segments that hit. ``get(id)`` reads one segment
+(a few ms; the last four are cached).
 
 Retention keeps the newest ``retention`` entries plus every starred one; it is
 applied when a segment is sealed (and on open and ``flush()``), so between seals
 up to ``segment_size`` more entries may be listed.
 
-Secrets are masked (``workbench.core.masking``) before anything reaches a file,
-and again on export. One writer at a time: a writable store holds an OS lock on
+Secrets are masked (``history_masking``) before anything reaches a file, and
+again on export. One writer at a time: a writable store holds an OS lock on
 ``history.lock`` (:class:`~workbench.store.history_lock.WriterLock`); read-only
-stores (``read_only=True``, used by the CLI's list/search/export) take none.
+stores (``read_only=True``, the CLI's fallback while the window is open) take
+none. Versions and migrations: ``history_migrate``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -61,6 +66,7 @@ from typing import Any
 from workbench.store.atomic import StoreNotice, atomic_write_json, fsync_dir, move_aside
 from workbench.store.har import build_har
 from workbench.store.history_lock import HistoryBusyError, WriterLock
+from workbench.store.history_masking import mask_exchange
 from workbench.store.history_migrate import (
     CURRENT_VERSION,
     V0_FILE_NAME,
@@ -78,12 +84,11 @@ from workbench.store.history_model import (
     HistoryQuery,
     HistorySummary,
     make_stored_entry,
-    mask_exchange,
-    row_matches,
     search_text,
     summary_from_row,
     summary_row,
 )
+from workbench.store.history_query import matching_rows, unfiltered_rows
 from workbench.store.history_segments import (
     Journal,
     SegmentError,
@@ -94,6 +99,11 @@ from workbench.store.history_segments import (
     scan_segments,
     write_segment,
     write_sidecars,
+)
+from workbench.store.history_transfer import (
+    HistoryImportError,
+    read_import_file,
+    write_stream_atomic,
 )
 
 __all__ = [
@@ -113,21 +123,6 @@ DEFAULT_RETENTION = 10_000
 DEFAULT_SEGMENT_SIZE = 256
 _CACHED_SEGMENTS = 4
 _EMPTY_QUERY = HistoryQuery()
-_FILTER_FIELDS = (
-    "event_type",
-    "status_class",
-    "target",
-    "source",
-    "profile_id",
-    "session_id",
-    "since",
-    "until",
-    "starred_only",
-)
-
-
-class HistoryImportError(ValueError):
-    """An import file could not be read; the message names the file and line."""
 
 
 class HistoryReadOnlyError(PermissionError):
@@ -593,7 +588,9 @@ class HistoryStore:
             raise ValueError(f"offset and limit must not be negative; got {offset}, {limit}")
         with self._lock:
             if query is None or query.is_empty:
-                rows = self._unfiltered_rows(offset, limit)
+                rows = unfiltered_rows(
+                    self._open_rows, list(self._segments), self._rows, offset, limit
+                )
             else:
                 rows = []
                 for index, row in enumerate(self._matching_rows(query)):
@@ -609,62 +606,24 @@ class HistoryStore:
             rows = list(self._matching_rows(query or _EMPTY_QUERY))
         return (summary_from_row(row) for row in rows)
 
-    def _unfiltered_rows(self, offset: int, limit: int) -> list[list[Any]]:
-        result: list[list[Any]] = []
-        newest_open = list(reversed(self._open_rows))
-        if offset < len(newest_open):
-            result.extend(newest_open[offset : offset + limit])
-            offset = 0
-        else:
-            offset -= len(newest_open)
-        for segment in reversed(list(self._segments)):
-            if len(result) >= limit:
-                break
-            if offset >= segment.count:
-                offset -= segment.count
-                continue
-            rows = self._rows(segment)
-            if rows is None:
-                continue
-            newest = rows[::-1]
-            result.extend(newest[offset : offset + limit - len(result)])
-            offset = 0
-        return result
+    def _text_of(self, segment: SegmentFiles) -> bytes:
+        """A segment's search text, rebuilt when missing; empty when the segment is gone."""
+        try:
+            return segment.read_text()
+        except OSError:
+            if self.read_only or not self._rebuild_sidecars(segment):
+                return b""
+            return segment.read_text()
 
     def _matching_rows(self, query: HistoryQuery) -> Iterator[list[Any]]:
-        needle = query.needle
-        filters = any(getattr(query, name) for name in _FILTER_FIELDS)
-        for index in range(len(self._open_rows) - 1, -1, -1):
-            row = self._open_rows[index]
-            if needle is not None and needle not in self._open_texts[index]:
-                continue
-            if not filters or row_matches(row, query):
-                yield row
-        needle_bytes = needle.encode("utf-8") if needle is not None else None
-        for segment in reversed(list(self._segments)):
-            hits: list[int] | None = None
-            if needle_bytes is not None:
-                hits = self._text_hits(segment, needle_bytes)
-                if not hits:
-                    continue
-            rows = self._rows(segment)
-            if rows is None:
-                continue
-            order = reversed(hits) if hits is not None else range(len(rows) - 1, -1, -1)
-            for index in order:
-                if index < len(rows) and (not filters or row_matches(rows[index], query)):
-                    yield rows[index]
-
-    def _text_hits(self, segment: SegmentFiles, needle: bytes) -> list[int]:
-        try:
-            blob = segment.read_text()
-        except OSError:
-            if not self._rebuild_sidecars(segment):
-                return []
-            blob = segment.read_text() if not self.read_only else b""
-        if needle not in blob:
-            return []
-        return [i for i, line in enumerate(blob.split(b"\n")) if needle in line]
+        return matching_rows(
+            query,
+            self._open_rows,
+            self._open_texts,
+            list(self._segments),
+            self._rows,
+            self._text_of,
+        )
 
     # --- export / import -------------------------------------------------------------------
 
@@ -696,7 +655,7 @@ class HistoryStore:
                     exported = dict(entry, exchange=mask_exchange(entry["exchange"]))
                     yield (json.dumps(exported, ensure_ascii=False) + "\n").encode("utf-8")
 
-            _write_stream_atomic(Path(path), lines)
+            write_stream_atomic(Path(path), lines)
             return count
 
     def export_har(self, path: str | os.PathLike[str], ids: Iterable[str] | None = None) -> int:
@@ -716,14 +675,7 @@ class HistoryStore:
         naming the line, and nothing is added. Entries whose id is already in the
         history are skipped. Returns how many were added.
         """
-        source = Path(path)
-        try:
-            text = source.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise HistoryImportError(f"cannot read {source}: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise HistoryImportError(f"{source} is not UTF-8 text: {exc.reason}") from exc
-        parsed = _parse_import_lines(source, text)
+        parsed = read_import_file(Path(path))
         with self._lock:
             self._check_writable()
             known = self._all_ids()
@@ -742,63 +694,3 @@ class HistoryStore:
             if rows is not None:
                 ids.update(row[R_ID] for row in rows)
         return ids
-
-
-def _parse_import_lines(source: Path, text: str) -> list[dict[str, Any]]:
-    entries = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise HistoryImportError(
-                f"{source}, line {number}: not valid JSON ({exc.msg} at column {exc.colno})"
-                if isinstance(exc, json.JSONDecodeError)
-                else f"{source}, line {number}: not valid JSON"
-            ) from exc
-        if not isinstance(record, dict):
-            raise HistoryImportError(
-                f"{source}, line {number}: expected a JSON object (an exchange or an exported "
-                f"entry), got {type(record).__name__}"
-            )
-        if "exchange" in record:
-            exchange = record["exchange"]
-            if not isinstance(exchange, dict):
-                raise HistoryImportError(f"{source}, line {number}: 'exchange' must be an object")
-            created = record.get("created_at")
-            try:
-                entry = make_stored_entry(
-                    dict(exchange, id=record.get("id") or exchange.get("id")),
-                    starred=bool(record.get("starred")),
-                    created_at=created if isinstance(created, str) else None,
-                )
-            except ValueError as exc:
-                raise HistoryImportError(f"{source}, line {number}: {exc}") from exc
-        else:
-            if not any(key in record for key in ("request", "response", "target")):
-                raise HistoryImportError(
-                    f"{source}, line {number}: not a history entry (no 'exchange', "
-                    "'request', 'response' or 'target' key)"
-                )
-            entry = make_stored_entry(record)
-        entries.append(entry)
-    return entries
-
-
-def _write_stream_atomic(path: Path, chunks: Callable[[], Iterator[bytes]]) -> None:
-    """Like ``atomic_write_bytes`` for content produced piece by piece (large exports)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks():
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    fsync_dir(path.parent)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from workbench.core.masking import MASK, is_secret_name, mask_json, mask_text, mask_url
+from workbench.store.history_masking import mask_exchange
 
 __all__ = [
     "ROW_FIELDS",
@@ -31,7 +31,6 @@ __all__ = [
     "HistorySummary",
     "canonical_time",
     "make_stored_entry",
-    "mask_exchange",
     "row_matches",
     "search_text",
     "summary_from_row",
@@ -206,93 +205,6 @@ def _status_class(status: int | None) -> str:
     if not isinstance(status, int) or not 100 <= status <= 599:
         return "error"
     return f"{status // 100}xx"
-
-
-# --- masking -----------------------------------------------------------------------------------
-
-
-def _secret_values_of_headers(headers: Any, found: set[str]) -> None:
-    for name, value in _dict(headers).items():
-        if not is_secret_name(str(name)) or not isinstance(value, str) or not value:
-            continue
-        found.add(value)
-        # "Bearer abc" / "Basic xyz": the credential alone may be echoed elsewhere.
-        found.update(part for part in value.split() if len(part) >= 6)
-        # Cookie: "a=1; sid=xyz" -> each value.
-        for cookie in value.split(";"):
-            _, _, cookie_value = cookie.partition("=")
-            if len(cookie_value.strip()) >= 6:
-                found.add(cookie_value.strip())
-
-
-def _secret_values_of_json(value: Any, found: set[str]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if is_secret_name(str(key)) and isinstance(item, (str, int, float)) and item != "":
-                found.add(str(item))
-            else:
-                _secret_values_of_json(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _secret_values_of_json(item, found)
-
-
-def _secret_values_of_url(url: Any, found: set[str]) -> None:
-    if not isinstance(url, str) or not url:
-        return
-    masked = mask_url(url)
-    if masked == url:
-        return
-    parts = urlsplit(url)
-    if parts.password:
-        found.add(parts.password)
-    for pair in parts.query.split("&"):
-        name, _, value = pair.partition("=")
-        if value and is_secret_name(name):
-            found.add(value)
-
-
-def _mask_strings(value: Any, secrets: set[str]) -> Any:
-    if isinstance(value, str):
-        return mask_text(value, secrets)
-    if isinstance(value, dict):
-        return {key: _mask_strings(item, secrets) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_mask_strings(item, secrets) for item in value]
-    return value
-
-
-def mask_exchange(exchange: dict[str, Any]) -> dict[str, Any]:
-    """Return a masked deep copy of an exchange dict.
-
-    Secret header values, secret JSON keys, credentials and secret query parameters
-    in URLs are masked by name; then every value found that way is also replaced
-    wherever it appears as free text (a body echoing a token, a ``body_text``
-    holding the raw JSON, a debug log line).
-    """
-    secrets: set[str] = set()
-    request = _dict(exchange.get("request"))
-    response = _dict(exchange.get("response"))
-    _secret_values_of_headers(request.get("headers"), secrets)
-    _secret_values_of_headers(response.get("headers"), secrets)
-    _secret_values_of_json(request.get("body"), secrets)
-    _secret_values_of_json(response.get("json"), secrets)
-    for text in (request.get("body_text"), response.get("body_text")):
-        if isinstance(text, str) and text[:1] in "{[":
-            try:
-                _secret_values_of_json(json.loads(text), secrets)
-            except ValueError:
-                pass
-    _secret_values_of_url(request.get("url"), secrets)
-    secrets.discard(MASK)
-    masked = mask_json(exchange)
-    masked_request = masked.get("request")
-    if isinstance(masked_request, dict) and isinstance(masked_request.get("url"), str):
-        masked_request["url"] = mask_url(masked_request["url"])
-    target = masked.get("target")
-    if isinstance(target, dict) and isinstance(target.get("base_url"), str):
-        target["base_url"] = mask_url(target["base_url"])
-    return _mask_strings(masked, secrets) if secrets else masked
 
 
 # --- summaries ---------------------------------------------------------------------------------
