@@ -226,3 +226,65 @@ def test_bad_base_url(sender) -> None:
     )
     assert result.error is not None and result.error.kind == "invalid_request"
     assert "http://host:port" in result.error.hint
+
+
+@pytest.fixture
+def stuck_listener() -> Iterator[str]:
+    """A port whose accept queue is full: a new connect neither succeeds nor fails."""
+    import select
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    try:
+        while True:  # the kernel accepts backlog + 1 handshakes, then drops SYNs
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            fillers.append(filler)
+            _, writable, _ = select.select([], [filler], [], 0.5)
+            if not writable:
+                break
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for filler in fillers:
+            filler.close()
+        server.close()
+
+
+def test_connect_timeout_with_a_token(stuck_listener, sender) -> None:
+    result = sender.send(
+        _target(stuck_listener, timeout=0.3), RequestSpec(payload=PAYLOAD), cancel=CancelToken()
+    )
+    assert result.error is not None and result.error.kind == "timeout"
+    assert (
+        result.error.message == f"timed out after 0.3 s while connecting ({stuck_listener}/track)"
+    )
+
+
+def test_cancel_during_connect(stuck_listener, sender) -> None:
+    token = CancelToken()
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            sender.send(
+                _target(stuck_listener, timeout=30), RequestSpec(payload=PAYLOAD), cancel=token
+            )
+        )
+    )
+    worker.start()
+    token.cancel()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert results[0].error is not None and results[0].error.kind == "cancelled"
+
+
+def test_refused_with_a_token(sender) -> None:
+    url, sock = refused_url()
+    try:
+        result = sender.send(_target(url), RequestSpec(payload=PAYLOAD), cancel=CancelToken())
+    finally:
+        sock.close()
+    assert result.error is not None and result.error.kind == "connection_refused"

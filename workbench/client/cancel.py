@@ -8,22 +8,35 @@ which wakes the blocked ``recv`` at once. The send then sees a network error,
 checks the token and reports ``cancelled``. Without a token the backend costs
 one thread-local lookup per read.
 
-Limitation: name resolution and the TCP connect itself are not interruptible;
-a cancel during them takes effect as soon as the connection is made (or times
-out).
+While a token is active the TCP connect is made non-blocking and checked for
+cancellation every :data:`CONNECT_POLL_SECONDS`, so cancelling a send to an
+unreachable host does not wait for the connect timeout. Name resolution
+(``getaddrinfo``) is the one step that cannot be interrupted.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import select
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import httpcore
+from httpcore._backends.sync import SyncStream  # the stream httpcore's own backend uses
 
-__all__ = ["CancelToken", "CancellableBackend", "SendCancelled", "activated", "active_token"]
+__all__ = [
+    "CONNECT_POLL_SECONDS",
+    "CancelToken",
+    "CancellableBackend",
+    "SendCancelled",
+    "activated",
+    "active_token",
+]
 
 
 class SendCancelled(Exception):
@@ -79,6 +92,9 @@ class CancelToken:
 
 
 _state = threading.local()
+
+#: How often a connect in progress looks at its cancel token.
+CONNECT_POLL_SECONDS = 0.05
 
 
 def active_token() -> CancelToken | None:
@@ -148,10 +164,63 @@ class CancellableBackend(httpcore.SyncBackend):
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         token = getattr(_state, "token", None)
-        if token is not None and token.cancelled:
+        if token is None:
+            return _WatchedStream(
+                super().connect_tcp(host, port, timeout, local_address, socket_options)
+            )
+        if token.cancelled:
             raise httpcore.ConnectError("the send was cancelled")
-        stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
-        if token is not None and token.cancelled:
-            stream.close()
-            raise httpcore.ConnectError("the send was cancelled")
-        return _WatchedStream(stream)
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        deadline = None if timeout is None else time.monotonic() + timeout
+        last: OSError | None = None
+        for family, kind, proto, _name, address in infos:
+            try:
+                sock = _connect(family, kind, proto, address, token, deadline, local_address)
+            except OSError as exc:
+                last = exc
+                continue
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return _WatchedStream(SyncStream(sock))
+        assert last is not None  # getaddrinfo never returns an empty list
+        raise httpcore.ConnectError(str(last)) from last
+
+
+def _connect(
+    family: int,
+    kind: int,
+    proto: int,
+    address: Any,
+    token: CancelToken,
+    deadline: float | None,
+    local_address: str | None,
+) -> socket.socket:
+    """A non-blocking connect that gives up when *token* is cancelled or at *deadline*."""
+    sock = socket.socket(family, kind, proto)
+    try:
+        if local_address is not None:
+            sock.bind((local_address, 0))
+        sock.setblocking(False)
+        code = sock.connect_ex(address)
+        while code in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY):
+            if token.cancelled:
+                raise httpcore.ConnectError("the send was cancelled")
+            wait = CONNECT_POLL_SECONDS
+            if deadline is not None:
+                wait = min(wait, deadline - time.monotonic())
+                if wait <= 0:
+                    raise httpcore.ConnectTimeout("timed out while connecting")
+            _, writable, _ = select.select([], [sock], [], wait)
+            if writable:
+                code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code:
+            raise OSError(code, os.strerror(code))  # e.g. ConnectionRefusedError
+        sock.setblocking(True)
+        return sock
+    except BaseException:
+        sock.close()
+        raise

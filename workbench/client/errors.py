@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from workbench.core.masking import mask_url
 from workbench.core.validation import format_path
 
 __all__ = [
@@ -76,7 +77,11 @@ def _causes(exc: BaseException) -> list[BaseException]:
 def from_exception(exc: BaseException, *, url: str, timeout: float) -> SendError:
     """Classify an exception raised while sending to *url*."""
     chain = _causes(exc)
-    host = httpx.URL(url).host if url else "the server"
+    try:
+        host = httpx.URL(url).host or "the server"
+    except httpx.InvalidURL:
+        host = "the server"
+    url = mask_url(url)  # messages end up in history and logs
     text = " ".join(str(e) for e in chain)
     if isinstance(exc, httpx.TimeoutException) or any(isinstance(e, TimeoutError) for e in chain):
         phase = {
