@@ -7,15 +7,18 @@ that Qt queues to the GUI thread. When the GUI thread gets to it, it takes every
 record that arrived in the meantime and emits them as one batch. So at 500
 requests per second the GUI does one model insert per loop turn instead of 500
 and the server thread never waits for the GUI; nothing is dropped, because the
-list is only emptied by the delivery that reports it.
+list is only emptied by the delivery that reports it. Deliveries are also at
+least ``min_interval_ms`` apart (a single-shot timer holds the next one back),
+so a flood repaints the table a few dozen times a second, not hundreds.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 __all__ = ["CollectorBridge"]
 
@@ -31,8 +34,13 @@ class CollectorBridge(QObject):
     records_received = Signal(list)
     _records_pending = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, min_interval_ms: int = 40) -> None:
         super().__init__(parent)
+        self.min_interval_ms = min_interval_ms
+        self._last_delivery = 0.0
+        self._holdback = QTimer(self)
+        self._holdback.setSingleShot(True)
+        self._holdback.timeout.connect(self._deliver)
         self._lock = threading.Lock()
         self._pending: list[Any] = []
         self._delivery_scheduled = False
@@ -69,10 +77,21 @@ class CollectorBridge(QObject):
 
     def flush(self) -> None:
         """Deliver what is pending now (the GUI thread calls this; tests and shutdown use it)."""
-        self._on_self_records_pending()
+        self._holdback.stop()
+        self._deliver()
 
     @Slot()
     def _on_self_records_pending(self) -> None:
+        wait_ms = self.min_interval_ms - 1000 * (time.monotonic() - self._last_delivery)
+        if wait_ms > 1:
+            if not self._holdback.isActive():
+                self._holdback.start(int(wait_ms))
+            return
+        self._deliver()
+
+    @Slot()
+    def _deliver(self) -> None:
+        self._last_delivery = time.monotonic()
         with self._lock:
             batch, self._pending = self._pending, []
             self._delivery_scheduled = False

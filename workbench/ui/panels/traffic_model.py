@@ -1,7 +1,7 @@
 """The rows of the live traffic table: every request the collector answered.
 
 Records arrive in batches from :class:`~workbench.ui.panels.collector_bridge.CollectorBridge`
-and are appended with one ``beginInsertRows`` per batch. While paused, batches
+and are appended when the batch arrives. While paused, batches
 are held back (nothing is dropped) and shown on resume. The table keeps at most
 ``max_rows`` rows; older rows leave from the top, because the collector's own
 store keeps the full record for longer.
@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 __all__ = ["TrafficFilterModel", "TrafficModel", "format_clock", "refilter"]
 
@@ -41,19 +40,29 @@ def format_clock(iso_time: str) -> str:
     return moment.astimezone().strftime("%H:%M:%S.%f")[:-3]
 
 
-class TrafficModel(QAbstractTableModel):
+class TrafficModel(QStandardItemModel):
     """Collector request records, oldest at the top; pausable and bounded.
+
+    The rows are plain ``QStandardItem`` cells filled once, when a batch
+    arrives, so painting the table runs entirely in C++: it never waits for
+    Python's GIL, which the collector's server thread holds much of the time
+    under load (a Python ``data()`` would wait up to the interpreter's switch
+    interval for every cell and role). The records themselves are kept in a
+    list parallel to the rows.
 
     Signals:
         held_count_changed(int): how many records are held back while paused.
+        batch_appended(int): this many rows were just appended (one signal per batch,
+            where ``rowsInserted`` comes once per row).
     """
 
     held_count_changed = Signal(int)
-    RecordRole = Qt.ItemDataRole.UserRole + 1
+    batch_appended = Signal(int)
 
     def __init__(self, parent: QObject | None = None, *, max_rows: int = 50_000) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self._records: list[Any] = []
         self._held: list[Any] = []
         self._paused = False
         self.max_rows = max_rows
@@ -71,15 +80,14 @@ class TrafficModel(QAbstractTableModel):
 
     def _append(self, records: list[Any]) -> None:
         records = records[-self.max_rows :]
-        overflow = len(self._rows) + len(records) - self.max_rows
+        overflow = len(self._records) + len(records) - self.max_rows
         if overflow > 0:
-            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
-            del self._rows[:overflow]
-            self.endRemoveRows()
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(records) - 1)
-        self._rows.extend(records)
-        self.endInsertRows()
+            self.removeRows(0, overflow)
+            del self._records[:overflow]
+        self._records.extend(records)
+        for rec in records:
+            self.appendRow(_row_items(rec))
+        self.batch_appended.emit(len(records))
 
     @property
     def paused(self) -> bool:
@@ -101,71 +109,52 @@ class TrafficModel(QAbstractTableModel):
 
     def clear(self) -> None:
         """Forget every row and every held record."""
-        self.beginResetModel()
-        self._rows.clear()
+        self.removeRows(0, self.rowCount())
+        self._records.clear()
         self._held.clear()
-        self.endResetModel()
         self.held_count_changed.emit(0)
 
     def record(self, row: int) -> Any:
-        return self._rows[row]
+        return self._records[row]
 
-    # -- Qt model ----------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+def _row_items(rec: Any) -> list[QStandardItem]:
+    items = [QStandardItem(_display(rec, column)) for column in range(len(COLUMNS))]
+    for item in items:
+        item.setEditable(False)
+    status = rec.status or 0
+    brush = None
+    if status >= 500 or status in (401, 413, 422):
+        brush = _ERROR_BRUSH
+    elif status >= 400:
+        brush = _WARN_BRUSH
+    if brush is not None:
+        items[5].setForeground(brush)
+        items[7].setForeground(brush)
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    items[5].setTextAlignment(right)
+    items[6].setTextAlignment(right)
+    if rec.reason:
+        items[7].setToolTip(rec.reason)
+    return items
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        rec = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(rec, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 7:
-            return rec.reason
-        if role == Qt.ItemDataRole.ForegroundRole and column in (5, 7):
-            status = rec.status or 0
-            if status >= 500 or status in (401, 413, 422):
-                return _ERROR_BRUSH
-            if status >= 400:
-                return _WARN_BRUSH
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (5, 6):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == self.RecordRole:
-            return rec
-        return None
-
-    @staticmethod
-    def _display(rec: Any, column: int) -> str:
-        if column == 0:
-            return format_clock(rec.time)
-        if column == 1:
-            return rec.method
-        if column == 2:
-            return rec.path + (f"?{rec.query}" if rec.query else "")
-        if column == 3:
-            return rec.source_id or ""
-        if column == 4:
-            return ", ".join(rec.event_types or ())
-        if column == 5:
-            return "" if rec.status is None else str(rec.status)
-        if column == 6:
-            return f"{rec.latency_ms:.1f} ms"
-        return rec.reason or ""
+def _display(rec: Any, column: int) -> str:
+    if column == 0:
+        return format_clock(rec.time)
+    if column == 1:
+        return rec.method
+    if column == 2:
+        return rec.path + (f"?{rec.query}" if rec.query else "")
+    if column == 3:
+        return rec.source_id or ""
+    if column == 4:
+        return ", ".join(rec.event_types or ())
+    if column == 5:
+        return "" if rec.status is None else str(rec.status)
+    if column == 6:
+        return f"{rec.latency_ms:.1f} ms"
+    return rec.reason or ""
 
 
 def refilter(proxy: QSortFilterProxyModel) -> None:

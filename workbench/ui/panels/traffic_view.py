@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Slot
+from PySide6.QtCore import QItemSelection, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -81,7 +81,7 @@ class LiveTrafficView(QWidget):
             header.resizeSection(column, width)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.model.held_count_changed.connect(self._on_model_held_count_changed)
-        self.model.rowsInserted.connect(self._on_model_rows_inserted)
+        self.model.batch_appended.connect(self._on_model_batch_appended)
         self.model.modelReset.connect(self._update_count)
 
         self.details = RecordDetails(self)
@@ -139,8 +139,8 @@ class LiveTrafficView(QWidget):
     def _on_model_held_count_changed(self, held: int) -> None:
         self.held_label.setText(f"{held} waiting" if held else "")
 
-    @Slot(QModelIndex, int, int)
-    def _on_model_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+    @Slot(int)
+    def _on_model_batch_appended(self, count: int) -> None:
         self._update_count()
         if self.follow_check.isChecked():
             self.table.scrollToBottom()
