@@ -183,3 +183,35 @@ def test_stdin_through_the_real_command(collector) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert " → HTTP 200 in " in result.stdout
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_seed_example_validates_unchanged(example: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["validate", str(example)]) == 0
+    assert capsys.readouterr().out.strip() == "valid"
+
+
+def test_collect_and_profile_less_routes(collector, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    properties = tmp_path / "props.json"
+    properties.write_text(json.dumps({"coupon": "X1"}))
+    webhook = next(s.id for s in collector.store.list_sources() if "webhook" in s.type)
+    code = main(
+        [
+            "send",
+            str(properties),
+            "--to",
+            collector.url,
+            "--collect",
+            f"coupon-used/{webhook}",
+            "--format",
+            "json",
+            "--no-history",
+        ]
+    )
+    exchange = json.loads(capsys.readouterr().out)
+    assert code == 0 and exchange["request"]["route"] == f"/collect/coupon-used/{webhook}"
+    example = resource_path("examples", "track-minimal.json")
+    code = main(["send", str(example), "--to", collector.url, "--profile-less", "--format", "json"])
+    exchange = json.loads(capsys.readouterr().out)
+    assert code == 0 and exchange["request"]["route"] == "/track?profile_less=true"
+    assert exchange["view"]["profile_less"] is True
