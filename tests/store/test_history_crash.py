@@ -80,4 +80,5 @@ def test_acknowledged_appends_survive_sigkill(tmp_path: Path) -> None:
             assert missing == [], f"{len(missing)} acknowledged entries lost"
             assert store.count() >= len(acknowledged)
             assert len({s.id for s in store.page(None, 0, store.count())}) == store.count()
+        assert not [p for p in folder.rglob("*.tmp")], "leftover temporary files"
     assert time.monotonic() - started < 60

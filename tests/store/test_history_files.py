@@ -239,3 +239,32 @@ def test_folder_migrations_run_step_by_step(tmp_path: Path, monkeypatch) -> None
     assert history_migrate.migrate_folder(tmp_path, 1) == 3
     assert ran == [1, 2]
     assert json.loads((tmp_path / "manifest.json").read_text())["version"] == 3
+
+
+def test_interrupted_rewrites_resolve_to_one_complete_generation(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=2) as store:
+        ids = [store.append(make_exchange(n)).id for n in range(2)]
+    (json_file,) = segment_files(tmp_path, "json")
+    stem = json_file.name.removesuffix(".g0001.json")
+    segments = tmp_path / "segments"
+    # A crash before the new generation's .json was written: its sidecars are orphans.
+    (segments / f"{stem}.g0002.idx").write_text("orphan\n")
+    (segments / f"{stem}.g0002.txt").write_text("orphan\n")
+    (segments / f".{stem}.g0002.json.abc123.tmp").write_text("{half")
+    (tmp_path / "segments.cleared-20260101T000000000000Z").mkdir()
+    with HistoryStore(tmp_path, segment_size=2) as store:
+        assert [s.id for s in store.page()] == ids[::-1] and store.notices == []
+        store.star(ids[0])  # writes generation 2 for real, then removes generation 1
+    assert sorted(p.name for p in segments.iterdir()) == [
+        f"{stem}.g0002.idx",
+        f"{stem}.g0002.json",
+        f"{stem}.g0002.txt",
+    ]
+    assert not list(tmp_path.glob("segments.cleared-*"))
+    # A crash after generation 3 was complete but before generation 2 was removed.
+    for suffix in ("idx", "txt", "json"):
+        old = segments / f"{stem}.g0002.{suffix}"
+        (segments / f"{stem}.g0003.{suffix}").write_bytes(old.read_bytes())
+    with HistoryStore(tmp_path, segment_size=2) as store:
+        assert store.count() == 2 and store.page()[1].starred
+    assert sorted(p.name.split(".")[1] for p in segments.iterdir()) == ["g0003"] * 3

@@ -211,6 +211,8 @@ class HistoryStore:
         if not self.read_only:
             for leftover in self.folder.glob("segments.cleared-*"):
                 shutil.rmtree(leftover, ignore_errors=True)
+            # Temporary files of atomic writes cut short by a crash (the old file still stands).
+            remove_files([*self.folder.glob(".*.tmp"), *self._segments_dir.glob(".*.tmp")])
         version, notice = read_manifest(self.folder, repair=not self.read_only)
         if notice is not None:
             self.notices.append(notice)
