@@ -268,3 +268,15 @@ def test_interrupted_rewrites_resolve_to_one_complete_generation(tmp_path: Path)
     with HistoryStore(tmp_path, segment_size=2) as store:
         assert store.count() == 2 and store.page()[1].starred
     assert sorted(p.name.split(".")[1] for p in segments.iterdir()) == ["g0003"] * 3
+
+
+def test_an_interrupted_v0_migration_runs_again_without_duplicates(tmp_path: Path) -> None:
+    v0 = {"_default": {"1": make_exchange(1), "2": {"request": {"method": "GET"}}}}
+    (tmp_path / "history.json").write_text(json.dumps(v0))
+    with HistoryStore(tmp_path) as store:
+        assert store.count() == 2
+    # As if the app died after carrying the entries over but before retiring the file.
+    (next(tmp_path.glob("history.json.v0-migrated-*"))).rename(tmp_path / "history.json")
+    (tmp_path / "manifest.json").unlink()
+    with HistoryStore(tmp_path) as store:
+        assert store.count() == 2

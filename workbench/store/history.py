@@ -226,15 +226,19 @@ class HistoryStore:
                     v0_entries = read_v0_entries(v0_path)
                 except ValueError as exc:
                     self.notices.append(move_aside(v0_path, str(exc)))
-                    v0_path = Path()
-            write_manifest(self.folder)
+            if not v0_entries:
+                write_manifest(self.folder)
         elif version is not None and version < CURRENT_VERSION and not self.read_only:
             migrate_folder(self.folder, version)
         self._load_segments()
         self._load_journal()
         if v0_entries:
-            self._add_entries(v0_entries)
+            # The manifest is written last: a crash mid-way migrates again on the next
+            # open, and entries already carried over (same id) are not added twice.
+            known = self._all_ids()
+            self._add_entries([entry for entry in v0_entries if entry["id"] not in known])
             target = retire_v0_file(v0_path)
+            write_manifest(self.folder)
             self.notices.append(
                 StoreNotice(
                     f"Migrated {len(v0_entries)} entries from the old history file {v0_path}; "
@@ -371,7 +375,7 @@ class HistoryStore:
                 raise TypeError(
                     f"the exchange {entry['id']} cannot be stored: it is not plain JSON ({exc})"
                 ) from exc
-        start = 0
+        start, seal_failed = 0, False
         while start < len(entries):
             room = max(1, self.segment_size - len(self._open_entries))
             batch = entries[start : start + room]
@@ -380,15 +384,15 @@ class HistoryStore:
             self._journal.append(batch_json)
             for entry, text in zip(batch, batch_json, strict=True):
                 self._remember_open(entry, text)
-            if len(self._open_entries) >= self.segment_size:
+            if len(self._open_entries) >= self.segment_size and not seal_failed:
                 try:
                     self._seal()
                 except OSError as exc:
                     # The entries are safe in the journal; sealing is retried next time.
+                    seal_failed = True
                     self.notices.append(
                         StoreNotice(f"could not seal a history segment in {self.folder}: {exc}")
                     )
-                    return
 
     def _seal(self) -> None:
         number = self._segments[-1].number + 1 if self._segments else 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,9 +121,15 @@ def read_v0_entries(path: Path) -> list[dict[str, Any]]:
         starred = bool(document.pop("starred", False))
         exchange = document.get("exchange") if isinstance(document.get("exchange"), dict) else None
         created_at = document.get("created_at")
+        exchange = dict(exchange if exchange is not None else document)
+        if not exchange.get("id"):
+            # Deterministic, so a migration interrupted and run again adds no duplicates.
+            exchange["id"] = str(
+                uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(document, sort_keys=True))
+            )
         entries.append(
             make_stored_entry(
-                exchange if exchange is not None else document,
+                exchange,
                 starred=starred,
                 created_at=created_at if isinstance(created_at, str) else None,
             )
