@@ -238,3 +238,24 @@ def test_an_exchange_that_is_not_json_is_refused_before_writing(tmp_path: Path) 
         assert store.count() == 0
     journal = tmp_path / "journal.jsonl"
     assert not journal.exists() or journal.read_bytes() == b""
+
+
+def test_returned_entries_are_copies(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=2) as store:
+        first = store.append(make_exchange(1))
+        first.exchange["request"]["method"] = "CHANGED"
+        store.append(make_exchange(2))  # seals the first
+        got = store.get(first.id)
+        assert got is not None and got.exchange["request"]["method"] == "POST"
+        got.exchange["request"]["method"] = "CHANGED"
+        again = store.get(first.id)
+        assert again is not None and again.exchange["request"]["method"] == "POST"
+
+
+def test_append_many_never_stores_two_entries_with_one_id(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path, segment_size=4) as store:
+        exchange = make_exchange(1)
+        assert store.append_many([exchange, exchange, exchange]) == 3
+        ids = [s.id for s in store.page()]
+        assert len(set(ids)) == 3
+        assert store.delete(ids[0]) and store.count() == 2

@@ -51,6 +51,7 @@ none. Versions and migrations: ``history_migrate``.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -346,13 +347,18 @@ class HistoryStore:
                 entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
             row = summary_row(entry)
             self._add_entries([entry])
-            return HistoryEntry(summary_from_row(row), entry["exchange"])
+            return HistoryEntry(summary_from_row(row), copy.deepcopy(entry["exchange"]))
 
     def append_many(self, exchanges: Iterable[dict[str, Any]]) -> int:
         """Store many exchanges, one fsync per batch (imports, benchmarks); returns the count."""
         with self._lock:
             self._check_writable()
             entries = [make_stored_entry(exchange) for exchange in exchanges]
+            seen = {row[R_ID] for row in self._open_rows}
+            for entry in entries:
+                if entry["id"] in seen or self._recent_id(entry["id"]):
+                    entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
+                seen.add(entry["id"])
             self._add_entries(entries)
             return len(entries)
 
@@ -565,19 +571,20 @@ class HistoryStore:
         return None
 
     def get(self, entry_id: str) -> HistoryEntry | None:
-        """The whole entry, or None when there is no such id."""
+        """The whole entry (a copy the caller may change), or None when there is no such id."""
         with self._lock:
             for index, row in enumerate(self._open_rows):
                 if row[R_ID] == entry_id:
-                    return HistoryEntry(
-                        summary_from_row(row), self._open_entries[index]["exchange"]
-                    )
+                    exchange = self._open_entries[index]["exchange"]
+                    return HistoryEntry(summary_from_row(row), copy.deepcopy(exchange))
             segment = self._locate(entry_id)
             entries = self._segment_entries(segment) if segment is not None else None
             if entries is None or entry_id not in entries:
                 return None
             entry = entries[entry_id]
-            return HistoryEntry(summary_from_row(summary_row(entry)), entry["exchange"])
+            return HistoryEntry(
+                summary_from_row(summary_row(entry)), copy.deepcopy(entry["exchange"])
+            )
 
     def count(self, query: HistoryQuery | None = None) -> int:
         """How many entries match *query* (all of them when None)."""
