@@ -10,6 +10,7 @@ from workbench.ui.panels.collector_control import CollectorController, Collector
 from workbench.ui.panels.collector_panel import CollectorPanel
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.history_panel import HistoryPanel
+from workbench.ui.panels.install import InstalledPanels, install_panels
 from workbench.ui.panels.targets_dialog import TargetsDialog
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "CollectorPanel",
     "CollectorState",
     "HistoryPanel",
+    "InstalledPanels",
     "PanelDialogs",
     "TargetsDialog",
+    "install_panels",
 ]
