@@ -4,7 +4,7 @@
 Why this shape
 --------------
 TinyDB's default storage rewrites the whole JSON file on every insert (measured
-by ``bench/history.py``: ≈1.4 s per insert at 10,000 entries of 3 KB, growing
+by ``bench/history.py``: over 1 s per insert at 10,000 entries of 3 KB, growing
 linearly). We keep TinyDB as the format of the durable files but never let one
 file grow with the history:
 
