@@ -1,8 +1,10 @@
 """The composition root: settings, stores, collector, sender and window, built and torn down.
 
 Nothing else lives here. ``workbench`` (via :mod:`workbench.cli.gui`) calls
-:func:`run`; tests and the benchmark call :func:`build` with their own paths and
-port and :meth:`AppParts.close` afterwards.
+:func:`run`, which shows the window first and loads the services (httpx client,
+uvicorn collector, history store: about half a second of imports) on the task
+runner, handing them to the window when they are ready. Tests call :func:`build`,
+which makes everything before returning; both end with :meth:`AppParts.close`.
 """
 
 from __future__ import annotations
@@ -11,40 +13,40 @@ import argparse
 import logging
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from workbench.client import Sender
-from workbench.collector import CollectorConfig, CollectorServer, CollectorStartError
 from workbench.settings import Settings, SettingsFile
 from workbench.settings.paths import AppPaths, app_paths
 from workbench.store.collections import CollectionStore
-from workbench.store.history import HistoryStore
 from workbench.ui.main_window import MainWindow
+from workbench.ui.tasks import TaskOutcome
 from workbench.ui.theme import follow_system_scheme
 
-__all__ = ["PORT_FALLBACK", "AppParts", "build", "run"]
+if TYPE_CHECKING:
+    from workbench.client import Sender
+    from workbench.collector import CollectorServer
+    from workbench.store.history import HistoryStore
+
+__all__ = ["PORT_FALLBACK", "AppParts", "Services", "build", "load_services", "run", "start"]
 
 log = logging.getLogger(__name__)
 PORT_FALLBACK = 20
 
 
 @dataclass
-class AppParts:
-    """Everything :func:`build` made; :meth:`close` releases it in reverse order."""
+class Services:
+    """What loads in the background: the sender, the embedded collector and history."""
 
-    paths: AppPaths
-    settings: Settings
-    window: MainWindow
     sender: Sender
     collector: CollectorServer | None
+    collector_status: str
     history: HistoryStore | None
-    collections: CollectionStore
     notices: list[str] = field(default_factory=list)
 
     def close(self) -> None:
-        self.window.close()
         self.sender.close()
         if self.collector is not None:
             self.collector.stop()
@@ -52,9 +54,69 @@ class AppParts:
             self.history.close()
 
 
+@dataclass
+class AppParts:
+    """Everything built; ``services`` is None until they loaded. :meth:`close` releases it all."""
+
+    paths: AppPaths
+    settings: Settings
+    window: MainWindow
+    collections: CollectionStore
+    services: Services | None = None
+    notices: list[str] = field(default_factory=list)
+    # Filled on the worker thread the moment services exist, so close() finds them even
+    # when the window closes before they were attached.
+    loaded: list[Services] = field(default_factory=list)
+    closed: bool = False
+
+    @property
+    def sender(self) -> Sender | None:
+        return self.services.sender if self.services else None
+
+    @property
+    def collector(self) -> CollectorServer | None:
+        return self.services.collector if self.services else None
+
+    @property
+    def history(self) -> HistoryStore | None:
+        return self.services.history if self.services else None
+
+    def close(self) -> None:
+        self.closed = True
+        self.window.close()  # waits for background work, so `loaded` is final below
+        services = self.services or (self.loaded[0] if self.loaded else None)
+        if services is not None:
+            services.close()
+
+
+def load_services(
+    paths: AppPaths,
+    settings: Settings,
+    collector_port: int | None = None,
+    collector_in_memory: bool = False,
+) -> Services:
+    """Import and start the sender, collector and history (safe on a worker thread)."""
+    from workbench.client import Sender
+
+    notices: list[str] = []
+    collector, status = _start_collector(paths, settings, collector_port, collector_in_memory)
+    history = None
+    if settings.history_enabled:
+        from workbench.store.history import HistoryStore
+
+        try:
+            history = HistoryStore(paths.history_dir, retention=settings.history_retention)
+            notices.extend(str(n) for n in history.notices)
+        except (OSError, ValueError) as exc:
+            notices.append(f"History is off for this run: {exc}")
+    return Services(Sender(), collector, status, history, notices)
+
+
 def _start_collector(
     paths: AppPaths, settings: Settings, port: int | None, in_memory: bool
 ) -> tuple[CollectorServer | None, str]:
+    from workbench.collector import CollectorConfig, CollectorServer, CollectorStartError
+
     wanted = settings.collector
     if not wanted.autostart and port is None:
         return None, "Collector: not started (autostart is off in settings)"
@@ -81,6 +143,14 @@ def _start_collector(
     return server, status
 
 
+def _load_settings(paths: AppPaths, notices: list[str]) -> Settings:
+    settings_file = SettingsFile(paths.settings_file)
+    settings = settings_file.load()
+    if settings_file.notice is not None:
+        notices.append(str(settings_file.notice))
+    return settings
+
+
 def build(
     paths: AppPaths | None = None,
     *,
@@ -88,38 +158,85 @@ def build(
     collector_in_memory: bool = False,
     install_panels: bool = True,
 ) -> AppParts:
-    """Build every part and the window (a ``QApplication`` must exist already)."""
+    """Build every part, services included, then the window (a ``QApplication`` must exist)."""
     paths = (paths or app_paths()).ensure()
     notices: list[str] = []
-    settings_file = SettingsFile(paths.settings_file)
-    settings = settings_file.load()
-    if settings_file.notice is not None:
-        notices.append(str(settings_file.notice))
-    collector, status = _start_collector(paths, settings, collector_port, collector_in_memory)
-    history: HistoryStore | None = None
-    if settings.history_enabled:
-        try:
-            history = HistoryStore(paths.history_dir, retention=settings.history_retention)
-            notices.extend(str(n) for n in history.notices)
-        except (OSError, ValueError) as exc:
-            notices.append(f"History is off for this run: {exc}")
+    settings = _load_settings(paths, notices)
+    services = load_services(paths, settings, collector_port, collector_in_memory)
     collections = CollectionStore(paths.collections_dir)
-    sender = Sender()
     window = MainWindow(
         settings=settings,
-        sender=sender,
-        history=history,
+        sender=services.sender,
+        history=services.history,
         collections=collections,
-        collector=collector,
-        collector_status=status,
+        collector=services.collector,
+        collector_status=services.collector_status,
         state_file=paths.window_state_file,
     )
-    parts = AppParts(paths, settings, window, sender, collector, history, collections, notices)
+    parts = AppParts(paths, settings, window, collections, services, notices + services.notices)
     if install_panels:
         _install_panels(parts)
-    for notice in notices:
-        window.statusBar().showMessage(notice, 10_000)
+    _show_notices(parts)
     return parts
+
+
+def start(
+    paths: AppPaths | None = None,
+    *,
+    collector_port: int | None = None,
+    collector_in_memory: bool = False,
+    install_panels: bool = True,
+) -> AppParts:
+    """Show the window now; load the services on the task runner and attach them when ready."""
+    paths = (paths or app_paths()).ensure()
+    notices: list[str] = []
+    settings = _load_settings(paths, notices)
+    collections = CollectionStore(paths.collections_dir)
+    window = MainWindow(
+        settings=settings,
+        collections=collections,
+        state_file=paths.window_state_file,
+        services_pending=True,
+    )
+    parts = AppParts(paths, settings, window, collections, None, notices)
+    window.show()
+
+    def attach(outcome: TaskOutcome) -> None:
+        if outcome.error is not None:
+            window.set_collector_status(f"Collector not running: {outcome.error}")
+            window.statusBar().showMessage(f"Workbench could not start: {outcome.error}")
+            return
+        services: Services = outcome.result
+        parts.services = services
+        parts.notices.extend(services.notices)
+        window.attach_services(
+            sender=services.sender,
+            collector=services.collector,
+            history=services.history,
+            collector_status=services.collector_status,
+        )
+        if install_panels:
+            _install_panels(parts)
+        _show_notices(parts)
+
+    def load() -> Services:
+        services = load_services(paths, settings, collector_port, collector_in_memory)
+        parts.loaded.append(services)
+        return services
+
+    # Submitted from the event loop, after the window's first show and paint events: a
+    # worker importing httpx and uvicorn would otherwise compete for the GIL with them.
+    def submit() -> None:
+        if not parts.closed:
+            window.runner.submit(load, channel="services", on_done=attach)
+
+    QTimer.singleShot(0, submit)
+    return parts
+
+
+def _show_notices(parts: AppParts) -> None:
+    for notice in parts.notices:
+        parts.window.statusBar().showMessage(notice, 10_000)
 
 
 def _install_panels(parts: AppParts) -> None:
@@ -142,8 +259,7 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName("Workbench")
     app.setOrganizationName("Workbench")
     follow_system_scheme(app)
-    parts = build(app_paths(getattr(args, "basedir", None)))
-    parts.window.show()
+    parts = start(app_paths(getattr(args, "basedir", None)))
     try:
         return int(app.exec())
     finally:

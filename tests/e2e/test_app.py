@@ -7,7 +7,9 @@ import socket
 import threading
 from pathlib import Path
 
-from workbench.app import build
+from PySide6.QtCore import QCoreApplication
+
+from workbench.app import build, start
 from workbench.settings.paths import app_paths
 
 
@@ -50,3 +52,33 @@ def test_taken_port_moves_to_the_next_and_says_so(qtbot, tmp_path: Path) -> None
             assert parts.collector.url in status and str(taken) in status
         finally:
             parts.close()
+
+
+def test_start_shows_window_then_attaches_services(qtbot, tmp_path: Path) -> None:
+    parts = start(app_paths(tmp_path), collector_port=0, collector_in_memory=True)
+    try:
+        window = parts.window
+        qtbot.addWidget(window)
+        assert window.isVisible()
+        if not window.ready:
+            assert window.send() is None  # not ready yet: said in the status bar, nothing sent
+            with qtbot.waitSignal(window.services_attached, timeout=30_000):
+                pass
+        assert parts.collector is not None and parts.collector.url in window.collector_label.text()
+        assert window.composer.current_target().base_url == parts.collector.url
+        with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
+            window.send()
+        assert blocker.args[0]["response"]["status"] == 200
+    finally:
+        parts.close()
+    assert not parts.collector.running
+
+
+def test_closing_before_services_load_leaks_nothing(qtbot, tmp_path: Path) -> None:
+    threads_before = threading.active_count()
+    parts = start(app_paths(tmp_path), collector_port=0, collector_in_memory=True)
+    qtbot.addWidget(parts.window)
+    parts.close()
+    QCoreApplication.processEvents()  # the queued start-up timer fires: it must start nothing
+    assert parts.services is None and not parts.loaded
+    assert threading.active_count() <= threads_before

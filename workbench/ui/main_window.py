@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.client import Sender, SendResult, embedded_target
 from workbench.settings import EMBEDDED_TARGET_NAME, Settings, TargetSettings
 from workbench.ui.composer.composer import Composer, PayloadNotReady
 from workbench.ui.composer.tools import ComposerTools
@@ -48,9 +47,13 @@ from workbench.ui.tasks import TaskOutcome, TaskRunner
 from workbench.ui.widgets.json_view import JsonView
 from workbench.ui.window_state import restore_window_state, save_window_state
 
+if TYPE_CHECKING:
+    from workbench.client import Sender, SendResult
+
 __all__ = ["WINDOW_TITLE", "MainWindow"]
 
 WINDOW_TITLE = "Workbench — Tracardi event debugger"
+DEFAULT_EMBEDDED_URL = "http://127.0.0.1:8686"
 
 
 def _size_text(size: int | None) -> str:
@@ -70,11 +73,13 @@ class MainWindow(QMainWindow):
         exchange_recorded(dict): a send finished and was recorded (stale ones too).
         exchange_shown(dict): an exchange is now shown in the response panel.
         targets_changed(list): the target list changed (``set_targets``).
+        services_attached(): sender, collector and history arrived (``attach_services``).
     """
 
     exchange_recorded = Signal(dict)
     exchange_shown = Signal(dict)
     targets_changed = Signal(list)
+    services_attached = Signal()
 
     def __init__(
         self,
@@ -87,13 +92,20 @@ class MainWindow(QMainWindow):
         collector: Any = None,
         collector_status: str | None = None,
         state_file: Path | None = None,
+        services_pending: bool = False,
     ) -> None:
         super().__init__()
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("workbenchMainWindow")
         self.settings = settings or Settings()
-        self.sender = sender or Sender()
-        self._owns_sender = sender is None
+        # With services_pending the sender, collector and history arrive later through
+        # attach_services(): the window shows while httpx and uvicorn are still loading.
+        self._owns_sender = sender is None and not services_pending
+        if self._owns_sender:
+            from workbench.client import Sender
+
+            sender = Sender()
+        self.sender: Sender | None = sender
         self.runner = runner or TaskRunner(self)
         self.history = history
         self.collections = collections
@@ -106,7 +118,7 @@ class MainWindow(QMainWindow):
         self.tools = ComposerTools(
             self.composer,
             collections=collections,
-            prepare=lambda target, spec: self.sender.prepare(target, spec).as_http(),
+            prepare=self._prepare_http,
         )
         self.tools.notice.connect(self._on_tools_notice)
         self.response_panel = ResponsePanel(self)
@@ -133,6 +145,8 @@ class MainWindow(QMainWindow):
         self.response_panel.file_dropped.connect(self.open_file)
         self.response_panel.debugger.open_requested.connect(self.open_entity)
 
+        if services_pending and collector_status is None:
+            collector_status = "Collector: starting…"
         self._build_status_bar(collector_status)
         self._build_menus()
         self.set_targets(self.settings.targets)
@@ -247,6 +261,34 @@ class MainWindow(QMainWindow):
             "events": self.composer.form.events_editor.splitter,
         }
 
+    def _prepare_http(self, target: TargetSettings, spec: Any) -> Any:
+        if self.sender is None:
+            raise ValueError("Workbench is still starting; try again in a moment")
+        return self.sender.prepare(target, spec).as_http()
+
+    def attach_services(
+        self,
+        *,
+        sender: Sender,
+        collector: Any = None,
+        history: Any = None,
+        collector_status: str | None = None,
+    ) -> None:
+        """Hand over what loaded after the window was shown (see ``workbench.app.run``)."""
+        self.sender = sender
+        self.controller.sender = sender
+        self.collector = collector
+        self.history = history
+        self.controller.history = history
+        self.set_collector_status(collector_status or self._default_collector_status())
+        self.set_targets(self.settings.targets)
+        self.services_attached.emit()
+
+    @property
+    def ready(self) -> bool:
+        """True once a sender is there (sending and Copy as work)."""
+        return self.sender is not None
+
     # --- extension points for panels --------------------------------------------------------
     def add_dock(
         self,
@@ -288,9 +330,13 @@ class MainWindow(QMainWindow):
 
     def set_targets(self, remote: list[TargetSettings]) -> None:
         """Offer the embedded collector first, then *remote* targets (from settings)."""
-        embedded = embedded_target(self.collector.url) if self.collector is not None else None
-        targets = [embedded] if embedded is not None else [embedded_target()]
-        targets += [t for t in remote if t.name != EMBEDDED_TARGET_NAME]
+        url = self.collector.url if self.collector is not None else DEFAULT_EMBEDDED_URL
+        # The same target as workbench.client.embedded_target(url), built here so the
+        # window does not import the client (httpx) before it is shown.
+        embedded = TargetSettings(
+            name=EMBEDDED_TARGET_NAME, base_url=url, kind="embedded", response_format="auto"
+        )
+        targets = [embedded, *(t for t in remote if t.name != EMBEDDED_TARGET_NAME)]
         self.composer.request_bar.set_targets(targets)
         self.targets_changed.emit(targets)
 
@@ -298,6 +344,9 @@ class MainWindow(QMainWindow):
     def send(self) -> int | None:
         """Validate, confirm when invalid, and send in the background; returns the sequence."""
         self.composer.clear_error()
+        if self.sender is None:
+            self.statusBar().showMessage("Still starting: the sender is not ready yet.", 4000)
+            return None
         try:
             spec = self.composer.build_spec()
         except PayloadNotReady as exc:
@@ -379,6 +428,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"New visit: session {session_id}", 4000)
 
     def _on_form_forget_profile(self) -> None:
+        if self.sender is None:
+            return
         identity = self.sender.identity.forget_profile(
             self.composer.current_target(), self._source_id()
         )
@@ -546,6 +597,6 @@ class MainWindow(QMainWindow):
             save_window_state(self.state_file, self, self._splitters())
         self.controller.cancel()
         self.runner.wait_for_done(10_000)
-        if self._owns_sender:
+        if self._owns_sender and self.sender is not None:
             self.sender.close()
         super().closeEvent(event)

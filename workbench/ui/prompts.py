@@ -7,9 +7,12 @@ answer instead of clicking a modal dialog.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from workbench.core.validation import Issue
+if TYPE_CHECKING:
+    from workbench.core.validation import Issue
 
 __all__ = ["Prompts"]
 

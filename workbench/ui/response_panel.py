@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.response_view import normalize_response
-from workbench.ui.widgets.debugger_view import DebuggerView
+from workbench.ui.widgets.debugger_view import DebuggerView, view_as_dict
 from workbench.ui.widgets.json_view import JsonView
 
 __all__ = ["RAW_TEXT_LIMIT", "ResponsePanel", "exchange_from_document", "load_json_file"]
@@ -68,7 +68,7 @@ def exchange_from_document(document: Any, *, origin: str = "opened") -> dict[str
         "request": None,
         "response": {"status": None, "headers": {}, "body_text": None, "json": document},
         "timings": {},
-        "view": view.to_dict(),
+        "view": view_as_dict(view),
         "error": None,
     }
 

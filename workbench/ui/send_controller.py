@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.client import CancelToken, RequestSpec, Sender, SendResult
 from workbench.settings import TargetSettings
 from workbench.ui.tasks import TaskOutcome, TaskRunner
+
+if TYPE_CHECKING:
+    from workbench.client import CancelToken, RequestSpec, Sender, SendResult
 
 __all__ = ["SendController"]
 
@@ -42,7 +44,7 @@ class SendController(QObject):
 
     def __init__(
         self,
-        sender: Sender,
+        sender: Sender | None,
         runner: TaskRunner,
         history: Any = None,
         parent: QObject | None = None,
@@ -67,6 +69,10 @@ class SendController(QObject):
 
     def send(self, target: TargetSettings, spec: RequestSpec) -> int:
         """Start sending; returns the sequence number. A newer send makes older ones stale."""
+        from workbench.client import CancelToken
+
+        if self.sender is None:
+            raise RuntimeError("the sender is not ready yet")
         token = CancelToken()
         was_busy = self.busy
         seq = self.runner.submit(
@@ -94,6 +100,7 @@ class SendController(QObject):
         self, target: TargetSettings, spec: RequestSpec, token: CancelToken
     ) -> SendResult:
         """Worker thread: send, then append the exchange to history."""
+        assert self.sender is not None
         result = self.sender.send(target, spec, cancel=token)
         if self.history is not None:
             try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -30,13 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.client import RequestSpec
-from workbench.core.validation import Issue, validate_payload
 from workbench.settings import TargetSettings
 from workbench.ui.composer.payload_form import PayloadForm
 from workbench.ui.composer.raw_editor import JsonSyntaxProblem, RawJsonEditor
 from workbench.ui.composer.request_bar import ROUTE_PROFILE_LESS, RequestBar
 from workbench.ui.widgets.object_editor import ObjectEditor
+
+if TYPE_CHECKING:
+    from workbench.client import RequestSpec
+    from workbench.core.validation import Issue
 
 __all__ = ["DEFAULT_PAYLOAD", "Composer", "PayloadNotReady"]
 
@@ -188,7 +190,9 @@ class Composer(QWidget):
         self._validate_timer.timeout.connect(self.validate_now)
 
         self._load_into_widgets(self._track_doc)
-        self.validate_now()
+        # The first validation waits for the debounce: jsonschema loads after the window shows.
+        self.issues_label.setText("Validating…")
+        self._validate_timer.start()
 
     # --- toolbar ---------------------------------------------------------------------------
     def add_tool(self, widget: QWidget) -> None:
@@ -234,6 +238,9 @@ class Composer(QWidget):
 
     def build_spec(self) -> RequestSpec:
         """The :class:`RequestSpec` for the current route and document."""
+        # Imported here: the client (httpx) loads after the window is shown.
+        from workbench.client import RequestSpec
+
         document = self.document()
         bar = self.request_bar
         if bar.is_collect:
@@ -263,6 +270,8 @@ class Composer(QWidget):
 
     def validate_now(self) -> list[Issue]:
         """Validate at once (the timer does this debounced after edits)."""
+        from workbench.core.validation import Issue, validate_payload
+
         self._validate_timer.stop()
         if self.raw.has_pending_edit():
             self.raw.parse_now()

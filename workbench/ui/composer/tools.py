@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from workbench.client import RequestSpec, target_from_import
 from workbench.core import snippets
 from workbench.core.curl_import import CurlImportError, parse_curl
 from workbench.core.snippets import HttpRequest
@@ -28,9 +27,12 @@ from workbench.store.collections import CollectionError, CollectionStore, SavedR
 from workbench.ui.composer.composer import Composer, PayloadNotReady
 from workbench.ui.prompts import Prompts
 
+if TYPE_CHECKING:
+    from workbench.client import RequestSpec
+
 __all__ = ["SNIPPET_KINDS", "ComposerTools", "example_templates"]
 
-Prepare = Callable[[TargetSettings, RequestSpec], HttpRequest]
+Prepare = Callable[[TargetSettings, "RequestSpec"], HttpRequest]
 
 SNIPPET_KINDS: dict[str, tuple[str, Callable[[HttpRequest], str]]] = {
     "curl": ("curl", lambda r: snippets.to_curl(r, pretty=True)),
@@ -214,6 +216,8 @@ class ComposerTools(QObject):
 
     def paste_curl(self, text: str) -> bool:
         """Import a curl command: route and payload into the composer, target matched or added."""
+        from workbench.client import target_from_import
+
         try:
             imported = parse_curl(text)
         except CurlImportError as exc:

@@ -227,8 +227,27 @@ class JsonView(QWidget):
     def collapse_all(self) -> None:
         self.tree.collapseAll()
 
-    def expand_to_depth(self, depth: int) -> None:
-        self.tree.expandToDepth(depth)
+    def expand_to_depth(self, depth: int, *, limit: int = 50) -> None:
+        """Expand the first *limit* containers of each level down to *depth* (0 = top level).
+
+        Unlike ``QTreeView.expandToDepth`` this does not open every one of 100,000
+        log records: wide levels stay collapsed after the first few.
+        """
+        level = [QModelIndex()]
+        for _ in range(depth + 1):
+            following: list[QModelIndex] = []
+            for parent in level:
+                rows = min(self.proxy.rowCount(parent), limit)
+                for row in range(rows):
+                    child = self.proxy.index(row, 0, parent)
+                    if self.proxy.hasChildren(child):
+                        self.tree.expand(child)
+                        following.append(child)
+                        if len(following) >= limit:
+                            break
+                if len(following) >= limit:
+                    break
+            level = following
 
     # --- copy ---------------------------------------------------------------------------
     def current_source_index(self) -> QModelIndex:
