@@ -32,11 +32,29 @@ def store(tmp_path: Path) -> Iterator[HistoryStore]:
     history.close()
 
 
-def make_panel(qtbot, store: HistoryStore) -> HistoryPanel:
-    panel = HistoryPanel(store)
-    qtbot.addWidget(panel)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == store.count(), timeout=5000)
-    return panel
+@pytest.fixture
+def opened() -> Iterator[list[HistoryPanel]]:
+    """Panels made by a test, closed at teardown: closing waits for their page loads.
+
+    (pytest-qt holds widgets weakly; a panel collected before it is closed would
+    take its task runner down while a page load still runs.)
+    """
+    panels: list[HistoryPanel] = []
+    yield panels
+    for panel in panels:
+        panel.close()
+
+
+@pytest.fixture
+def make_panel(qtbot, opened):
+    def make(store: HistoryStore) -> HistoryPanel:
+        panel = HistoryPanel(store)
+        qtbot.addWidget(panel)
+        opened.append(panel)
+        qtbot.waitUntil(lambda: panel.model.rowCount() == store.count(), timeout=5000)
+        return panel
+
+    return make
 
 
 def requery(qtbot, panel: HistoryPanel) -> None:
@@ -49,8 +67,8 @@ def column(panel: HistoryPanel, col: int) -> list[str]:
     return [model.index(r, col).data() for r in range(model.rowCount())]
 
 
-def test_entries_are_listed_newest_first(qtbot, store) -> None:
-    panel = make_panel(qtbot, store)
+def test_entries_are_listed_newest_first(qtbot, store, make_panel) -> None:
+    panel = make_panel(store)
     assert column(panel, 4) == ["page-view", "sign-in", "page-view", "purchase-order", "page-view"]
     assert column(panel, 5) == ["200", "timeout", "401", "200", "200"]
     assert column(panel, 2)[1] == "Staging"
@@ -60,8 +78,8 @@ def test_entries_are_listed_newest_first(qtbot, store) -> None:
     assert panel.count_label.text() == "5 entries"
 
 
-def test_filters_and_search(qtbot, store) -> None:
-    panel = make_panel(qtbot, store)
+def test_filters_and_search(qtbot, store, make_panel) -> None:
+    panel = make_panel(store)
     panel.event_type_edit.setText("page-view")
     requery(qtbot, panel)
     assert panel.model.rowCount() == 3
@@ -87,8 +105,8 @@ def test_filters_and_search(qtbot, store) -> None:
     assert column(panel, 2) == ["Staging"]
 
 
-def test_filter_typing_is_debounced_into_one_query(qtbot, store) -> None:
-    panel = make_panel(qtbot, store)
+def test_filter_typing_is_debounced_into_one_query(qtbot, store, make_panel) -> None:
+    panel = make_panel(store)
     with qtbot.waitSignal(panel.model.query_loaded, timeout=5000):
         panel.search_edit.setText("s")
         panel.search_edit.setText("su")
@@ -96,8 +114,8 @@ def test_filter_typing_is_debounced_into_one_query(qtbot, store) -> None:
     assert panel.model.rowCount() == 1
 
 
-def test_star_toggles_and_starred_only_filters(qtbot, store) -> None:
-    panel = make_panel(qtbot, store)
+def test_star_toggles_and_starred_only_filters(qtbot, store, make_panel) -> None:
+    panel = make_panel(store)
     first = panel.model.summary(0)
     panel.table.clicked.emit(panel.model.index(0, 0))
     assert panel.model.index(0, 0).data() == "★"
@@ -108,8 +126,8 @@ def test_star_toggles_and_starred_only_filters(qtbot, store) -> None:
     assert panel.model.summary(0).id == first.id
 
 
-def test_selecting_an_entry_emits_its_exchange_without_sending(qtbot, store) -> None:
-    panel = make_panel(qtbot, store)
+def test_selecting_an_entry_emits_its_exchange_without_sending(qtbot, store, make_panel) -> None:
+    panel = make_panel(store)
     with qtbot.waitSignal(panel.exchange_selected, timeout=5000) as blocker:
         panel.table.selectRow(3)
     exchange = blocker.args[0]
@@ -117,8 +135,8 @@ def test_selecting_an_entry_emits_its_exchange_without_sending(qtbot, store) -> 
     assert exchange["request"]["headers"]["authorization"] != "Bearer s3cr3t-token"  # masked
 
 
-def test_reopen_send_again_and_copy_as_curl(qtbot, store) -> None:
-    panel = make_panel(qtbot, store)
+def test_reopen_send_again_and_copy_as_curl(qtbot, store, make_panel) -> None:
+    panel = make_panel(store)
     panel.table.selectRow(0)
     with qtbot.waitSignal(panel.open_requested, timeout=5000) as opened:
         panel.open_action.trigger()
@@ -138,8 +156,8 @@ def exported(outcome) -> bool:
     return outcome.channel == "history-export"
 
 
-def test_export_selected_as_jsonl_and_har(qtbot, store, tmp_path, monkeypatch) -> None:
-    panel = make_panel(qtbot, store)
+def test_export_selected_as_jsonl_and_har(qtbot, store, make_panel, tmp_path, monkeypatch) -> None:
+    panel = make_panel(store)
     panel.table.selectRow(0)
     panel.table.selectionModel().select(
         panel.model.index(1, 0),
@@ -159,8 +177,8 @@ def test_export_selected_as_jsonl_and_har(qtbot, store, tmp_path, monkeypatch) -
     assert len(json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]) == 2
 
 
-def test_delete_asks_first(qtbot, store, monkeypatch) -> None:
-    panel = make_panel(qtbot, store)
+def test_delete_asks_first(qtbot, store, make_panel, monkeypatch) -> None:
+    panel = make_panel(store)
     panel.table.selectRow(0)
     doomed = panel.model.summary(0).id
     monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: False))
@@ -172,8 +190,8 @@ def test_delete_asks_first(qtbot, store, monkeypatch) -> None:
     assert store.get(doomed) is None and panel.model.rowCount() == 4
 
 
-def test_new_exchanges_appear_at_the_top(qtbot, store) -> None:
-    panel = make_panel(qtbot, store)
+def test_new_exchanges_appear_at_the_top(qtbot, store, make_panel) -> None:
+    panel = make_panel(store)
     entry = store.append(make_exchange(6, event_type="fresh-event"))
     with qtbot.waitSignal(panel.model.rowsInserted, timeout=5000):
         panel.entries_appended()
@@ -182,7 +200,7 @@ def test_new_exchanges_appear_at_the_top(qtbot, store) -> None:
     assert panel.model.index(0, 4).data() == "fresh-event"
 
 
-def test_store_notice_is_shown_once_with_the_path(qtbot, tmp_path) -> None:
+def test_store_notice_is_shown_once_with_the_path(qtbot, opened, tmp_path) -> None:
     folder = tmp_path / "history"
     HistoryStore(folder).close()
     with (folder / "journal.jsonl").open("a", encoding="utf-8") as journal:
@@ -192,6 +210,7 @@ def test_store_notice_is_shown_once_with_the_path(qtbot, tmp_path) -> None:
         assert store.notices
         panel = HistoryPanel(store)
         qtbot.addWidget(panel)
+        opened.append(panel)
         panel.show()
         assert panel.notice_bar.isVisible()
         text = panel.notice_label.text()
@@ -201,5 +220,6 @@ def test_store_notice_is_shown_once_with_the_path(qtbot, tmp_path) -> None:
         panel.show_store_notices()
         assert not panel.notice_bar.isVisible()  # once only
         qtbot.waitUntil(lambda: panel.model.rowCount() == store.count())
+        panel.close()
     finally:
         store.close()

@@ -100,6 +100,7 @@ class CollectorPanel(QWidget):
         self.note_label = QLabel(self)
         self.note_label.setTextFormat(Qt.TextFormat.PlainText)
         self.note_label.setWordWrap(True)
+        self.note_label.hide()
 
         row1 = QHBoxLayout()
         row1.addWidget(self.state_label)
@@ -163,9 +164,13 @@ class CollectorPanel(QWidget):
     def _reconfigure(self, **fields: object) -> None:
         try:
             self.controller.reconfigure(**fields)
-            self.note_label.setText(self.controller.port_note or "")
+            self._set_note(self.controller.port_note or "")
         except ValueError as exc:
-            self.note_label.setText(f"Not changed: {exc}")
+            self._set_note(f"Not changed: {exc}")
+
+    def _set_note(self, text: str) -> None:
+        self.note_label.setText(text)
+        self.note_label.setVisible(bool(text))
 
     @Slot(int)
     def _on_format_combo_changed(self, index: int) -> None:
@@ -204,9 +209,9 @@ class CollectorPanel(QWidget):
         self.url_edit.setText(url)
         self.copy_url_button.setEnabled(bool(url))
         if state == CollectorState.ERROR:
-            self.note_label.setText(f"The collector is not running: {reason}")
+            self._set_note(f"The collector is not running: {reason}")
         else:
-            self.note_label.setText(self.controller.port_note or "")
+            self._set_note(self.controller.port_note or "")
         server = self.controller.server
         store = server.store if server is not None else None
         self.sources.set_store(store, url)

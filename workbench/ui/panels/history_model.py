@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,10 +26,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.ui.panels.traffic_model import format_clock
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
-__all__ = ["HistoryModel"]
+__all__ = ["HistoryModel", "format_when"]
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -234,6 +234,17 @@ class HistoryModel(QAbstractTableModel):
         return None
 
 
+def format_when(iso_time: str, today: date | None = None) -> str:
+    """Local ``HH:MM:SS`` for today's entries, ``YYYY-MM-DD HH:MM`` for older ones."""
+    try:
+        moment = datetime.fromisoformat(str(iso_time).replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return str(iso_time)
+    if moment.date() == (today or date.today()):
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def _is_problem(summary: Any) -> bool:
     return bool(summary.error_kind) or (summary.status or 0) >= 400
 
@@ -242,7 +253,7 @@ def _display(summary: Any, column: int) -> str:
     if column == STAR_COLUMN:
         return "★" if summary.starred else "☆"
     if column == 1:
-        return format_clock(summary.created_at)
+        return format_when(summary.created_at)
     if column == 2:
         return summary.target_name or ""
     if column == 3:

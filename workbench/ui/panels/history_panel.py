@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,7 +48,7 @@ STATUS_CHOICES = (
     ("5xx", "5xx"),
     ("No answer", "error"),
 )
-_COLUMN_WIDTHS = (28, 150, 140, 220, 160, 60, 75)
+_COLUMN_WIDTHS = (24, 112, 130, 110, 130, 60, 65)
 
 
 def exchange_as_http_request(exchange: dict[str, Any]) -> HttpRequest:
@@ -87,6 +87,7 @@ class HistoryPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self._owns_runner = runner is None
         self.runner = runner if runner is not None else TaskRunner(self)
         self.model = HistoryModel(store, self.runner, self)
         self._shown_notices: set[str] = set()
@@ -345,6 +346,12 @@ class HistoryPanel(QWidget):
         ):
             self.store.clear()
             self.model.reload()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Let page loads in flight finish before the panel (and its own runner) go away."""
+        if self._owns_runner:
+            self.runner.wait_for_done()
+        super().closeEvent(event)
 
     # -- notices -----------------------------------------------------------------------------
     def show_store_notices(self) -> None:

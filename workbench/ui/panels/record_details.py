@@ -86,6 +86,8 @@ class RecordDetails(QWidget):
                 "body": response_body,
             }
         )
+        self.request_view.expand_to_depth(1)
+        self.response_view.expand_to_depth(1)
         view = normalize_response(
             response_body, status=record.status, headers=dict(record.response_headers or {})
         )

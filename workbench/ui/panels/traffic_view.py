@@ -90,6 +90,7 @@ class LiveTrafficView(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([300, 200])
         self.splitter = splitter
 
         bar = QHBoxLayout()
