@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,7 +48,7 @@ STATUS_CHOICES = (
     ("5xx", "5xx"),
     ("No answer", "error"),
 )
-_COLUMN_WIDTHS = (24, 112, 130, 110, 130, 60, 65)
+_COLUMN_WIDTHS = (24, 118, 110, 100, 120, 55, 60)
 
 
 def exchange_as_http_request(exchange: dict[str, Any]) -> HttpRequest:
@@ -181,10 +181,10 @@ class HistoryPanel(QWidget):
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
-        filters.addWidget(self.event_type_edit)
-        filters.addWidget(self.status_combo)
-        filters.addWidget(self.target_combo)
-        filters.addWidget(self.profile_edit)
+        filters.addWidget(self.event_type_edit, 2)
+        filters.addWidget(self.profile_edit, 2)
+        filters.addWidget(self.status_combo, 1)
+        filters.addWidget(self.target_combo, 1)
         filters.addWidget(self.starred_check)
         search = QHBoxLayout()
         search.setContentsMargins(0, 0, 0, 0)
@@ -200,6 +200,10 @@ class HistoryPanel(QWidget):
 
         self.show_store_notices()
         self.apply_filters()
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for time, target, route and event types side by side."""
+        return QSize(620, 480)
 
     def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
         action = QAction(text, self)

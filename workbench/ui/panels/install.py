@@ -89,6 +89,12 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
         window.docks["dock-history"].raise_()
     panels = InstalledPanels(history, collections, collector, controller, targets_action)
     window.panels = panels
+    state_file = getattr(window, "state_file", None)
+    if state_file is None or not state_file.exists():  # first run: sensible dock sizes
+        side = [window.docks[n] for n in ("dock-history", "dock-collections") if n in window.docks]
+        if side:
+            window.resizeDocks(side, [560] * len(side), Qt.Orientation.Horizontal)
+        window.resizeDocks([window.docks["dock-collector"]], [290], Qt.Orientation.Vertical)
     return panels
 
 

@@ -32,7 +32,7 @@ from workbench.ui.panels.traffic_model import TrafficFilterModel, TrafficModel
 
 __all__ = ["LiveTrafficView"]
 
-_COLUMN_WIDTHS = (95, 60, 260, 130, 160, 55, 75, 300)
+_COLUMN_WIDTHS = (90, 55, 200, 110, 150, 50, 70, 300)
 
 
 class LiveTrafficView(QWidget):
@@ -85,12 +85,13 @@ class LiveTrafficView(QWidget):
         self.model.modelReset.connect(self._update_count)
 
         self.details = RecordDetails(self)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        # Side by side, as in a browser's network panel: the dock is wide and low.
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([300, 200])
+        splitter.setSizes([600, 400])
         self.splitter = splitter
 
         bar = QHBoxLayout()
