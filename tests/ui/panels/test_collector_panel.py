@@ -251,3 +251,22 @@ def test_port_in_use_is_an_error_with_the_reason(qtbot) -> None:
         assert widget.state_label.text() == "● Error"
         assert "already in use" in widget.note_label.text()
         control.shutdown()
+
+
+def test_collector_store_notice_is_shown_once_with_the_path(qtbot, tmp_path) -> None:
+    data = tmp_path / "collector"
+    data.mkdir()
+    (data / "collector.json").write_text("{ not json", encoding="utf-8")
+    control = CollectorController(CollectorConfig(port=0, data_dir=data))
+    widget = CollectorPanel(control)
+    qtbot.addWidget(widget)
+    try:
+        with qtbot.waitSignal(control.server_started, timeout=15_000):
+            control.start()
+        text = widget.note_label.text()
+        assert str(data / "collector.json") in text and "moved aside" in text
+        widget.format_combo.setCurrentIndex(1)  # any later note replaces it; it is not repeated
+        control.state_changed.emit(control.state, "")
+        assert "moved aside" not in widget.note_label.text()
+    finally:
+        control.shutdown()

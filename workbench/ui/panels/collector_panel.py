@@ -56,6 +56,7 @@ class CollectorPanel(QWidget):
     def __init__(self, controller: CollectorController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self._shown_notices: set[str] = set()
         config = controller.config
 
         self.state_label = QLabel(self)
@@ -212,6 +213,11 @@ class CollectorPanel(QWidget):
             self._set_note(f"The collector is not running: {reason}")
         else:
             self._set_note(self.controller.port_note or "")
+        server = self.controller.server
+        for notice in list(getattr(getattr(server, "store", None), "notices", []) or []):
+            if notice.message not in self._shown_notices:  # each store notice once
+                self._shown_notices.add(notice.message)
+                self._set_note("\n".join(filter(None, [self.note_label.text(), notice.message])))
         server = self.controller.server
         store = server.store if server is not None else None
         self.sources.set_store(store, url)

@@ -59,7 +59,7 @@ class TrafficModel(QStandardItemModel):
     held_count_changed = Signal(int)
     batch_appended = Signal(int)
 
-    def __init__(self, parent: QObject | None = None, *, max_rows: int = 50_000) -> None:
+    def __init__(self, parent: QObject | None = None, *, max_rows: int = 20_000) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self.setHorizontalHeaderLabels(list(COLUMNS))
         self._records: list[Any] = []
