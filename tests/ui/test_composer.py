@@ -36,7 +36,7 @@ def show_active(qtbot, composer: Composer) -> None:
 def test_embedded_target_is_first(composer: Composer) -> None:
     assert composer.current_target().kind == "embedded"
     assert [t.name for t in composer.request_bar.targets()][1] == "remote"
-    assert composer.request_bar.url_label.text() == "http://127.0.0.1:8686/track"
+    assert composer.request_bar.url_label.full_text() == "http://127.0.0.1:8686/track"
 
 
 def test_form_edits_show_in_raw_json(qtbot, composer: Composer) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
 
-from workbench.ui.widgets.json_view import JsonView
+from workbench.ui.models.json_tree import JsonTreeModel, find_paths
+from workbench.ui.widgets.json_view import JsonFilterProxy, JsonView
 
 DOC = {
     "profile": {"id": "p1", "traits": {"email": "a@b.c", "name": "<b>Ann</b>"}},
@@ -75,3 +76,22 @@ def test_markup_is_shown_as_plain_text(qtbot) -> None:
     view = make_view(qtbot)
     index = view.model.index_for_path(("profile", "traits", "name"))
     assert view.model.data(index.siblingAtColumn(1)) == "<b>Ann</b>"
+
+
+def test_filter_proxy_passes_qtmodeltester(qtmodeltester) -> None:
+    model = JsonTreeModel(DOC)
+    proxy = JsonFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_matches(find_paths(DOC, "a"))
+    model.index_for_path(("profile", "traits", "name"))
+    qtmodeltester.check(proxy, force_py=True)
+
+
+def test_huge_array_expand_is_bounded(qtbot) -> None:
+    view = JsonView()
+    qtbot.addWidget(view)
+    view.set_document({"logs": [{"n": i} for i in range(20_000)]})
+    view.expand_to_depth(1)
+    logs = view.proxy.index(0, 0)
+    assert view.tree.isExpanded(logs)
+    assert view.model.rowCount(view.model.index(0, 0)) < 20_000  # fetched in batches only

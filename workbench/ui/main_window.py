@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -54,6 +54,7 @@ __all__ = ["WINDOW_TITLE", "MainWindow"]
 
 WINDOW_TITLE = "Workbench — Tracardi event debugger"
 DEFAULT_EMBEDDED_URL = "http://127.0.0.1:8686"
+DOCK_WIDTH, DOCK_HEIGHT = 300, 210
 
 
 def _size_text(size: int | None) -> str:
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.state_file = state_file
         self.shortcut_actions: list[QAction] = []
         self.docks: dict[str, QDockWidget] = {}
+        self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
 
         self.composer = Composer(self)
         self.tools = ComposerTools(
@@ -312,9 +314,33 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(toggle)
         dock.setVisible(visible)
         self.docks[dock.objectName()] = dock
-        if self.state_file is not None:
-            restore_window_state(self.state_file, self, self._splitters())
+        restored = self.state_file is not None and restore_window_state(
+            self.state_file, self, self._splitters()
+        )
+        if not restored:
+            self._unsized_docks.append((dock, area))
+            if self.isVisible():
+                self._size_new_docks()
         return dock
+
+    def _size_new_docks(self) -> None:
+        """First start: docks stay modest so the composer and the answer keep the room."""
+        for dock, area in self._unsized_docks:
+            side = area in (
+                Qt.DockWidgetArea.LeftDockWidgetArea,
+                Qt.DockWidgetArea.RightDockWidgetArea,
+            )
+            self.resizeDocks(
+                [dock],
+                [DOCK_WIDTH if side else DOCK_HEIGHT],
+                Qt.Orientation.Horizontal if side else Qt.Orientation.Vertical,
+            )
+        self._unsized_docks.clear()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._unsized_docks:
+            QTimer.singleShot(0, self._size_new_docks)
 
     def open_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
         """Show an exchange dict (from history, a file...) in the response panel."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -149,7 +150,12 @@ class Composer(QWidget):
         form_layout = QVBoxLayout(form_page)
         form_layout.setContentsMargins(0, 0, 0, 0)
         form_layout.addWidget(self.form_banner)
-        form_layout.addWidget(self.form_stack, 1)
+        # On a short screen the form scrolls instead of pushing the window off the screen.
+        form_scroll = QScrollArea(self)
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        form_scroll.setWidget(self.form_stack)
+        form_layout.addWidget(form_scroll, 1)
 
         self.raw = RawJsonEditor(self)
         self.raw.document_edited.connect(self._on_raw_document_edited)
@@ -162,6 +168,7 @@ class Composer(QWidget):
         self.issues_label.setTextFormat(Qt.TextFormat.PlainText)
         self.issues_list = QListWidget(self)
         self.issues_list.setAccessibleName("validation issues")
+        self.issues_list.setMinimumHeight(36)
         self.issues_list.itemActivated.connect(self._on_issues_list_item_activated)
         self.issues_list.itemClicked.connect(self._on_issues_list_item_activated)
         issues_page = QWidget(self)
@@ -200,7 +207,8 @@ class Composer(QWidget):
         self.toolbar.insertWidget(self.toolbar.count(), widget)
 
     def finish_toolbar(self) -> None:
-        self.toolbar.addStretch(1)
+        self.toolbar.addSpacing(8)
+        self.toolbar.addWidget(self.request_bar.url_label, 1)
         self.toolbar.addWidget(self.progress_label)
 
     # --- the document ----------------------------------------------------------------------

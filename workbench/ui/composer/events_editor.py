@@ -77,6 +77,7 @@ class EventsEditor(QWidget):
 
         self.list = QListWidget(self)
         self.list.setAccessibleName("events")
+        self.list.setMinimumHeight(48)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         self.add_button = self._button("Add", "Add an event (page-view)", self.add_event)
         self.remove_button = self._button("Remove", "Remove the selected event", self.remove_event)
@@ -162,8 +163,9 @@ class EventsEditor(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([180, 520])
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([150, 550])
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -81,17 +82,17 @@ class PayloadForm(QWidget):
         self.forget_button.clicked.connect(self.forget_profile)
 
         self.option_boxes: dict[str, QCheckBox] = {}
-        options_row = QHBoxLayout()
+        options_row = QGridLayout()
         options_row.setContentsMargins(0, 0, 0, 0)
-        for key in OPTION_KEYS:
+        for i, key in enumerate(OPTION_KEYS):
             box = QCheckBox(key, self)
             box.setTristate(True)
             box.setCheckState(Qt.CheckState.PartiallyChecked)
             box.setToolTip(f"options.{key}: checked = true, unchecked = false, dashed = not sent")
             box.stateChanged.connect(self._on_field_changed)
             self.option_boxes[key] = box
-            options_row.addWidget(box)
-        options_row.addStretch(1)
+            options_row.addWidget(box, i // 3, i % 3)
+        options_row.setColumnStretch(3, 1)
 
         session_row = QHBoxLayout()
         session_row.addWidget(self.session_edit, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +30,32 @@ ROUTE_TRACK = "/track"
 ROUTE_PROFILE_LESS = "/track?profile_less=true"
 ROUTE_COLLECT = "/collect/{type}/{source}[/{session}]"
 ROUTES = (ROUTE_TRACK, ROUTE_PROFILE_LESS, ROUTE_COLLECT)
+
+
+class _ElidedLabel(QLabel):
+    """Plain text cut with an ellipsis in the middle when short of room (full text as tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.width()))
 
 
 def parse_route(route: str) -> tuple[str, list[str]]:
@@ -81,11 +108,8 @@ class RequestBar(QWidget):
         self.collect_source.setPlaceholderText("source id (webhook)")
         self.collect_session = QLineEdit(self)
         self.collect_session.setPlaceholderText("session id (optional)")
-        self.url_label = QLabel(self)
-        self.url_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # The URL is a hint: it may be cut rather than widen the window.
-        self.url_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # The full URL, elided rather than widen the window; the composer places it.
+        self.url_label = _ElidedLabel(self)
         self.send_button = QPushButton("Send", self)
         self.send_button.setToolTip("Send the request (Ctrl+Enter)")
         self.send_button.setDefault(True)
@@ -104,7 +128,7 @@ class RequestBar(QWidget):
         layout.addWidget(self.route_combo)
         for edit in (self.collect_type, self.collect_source, self.collect_session):
             layout.addWidget(edit)
-        layout.addWidget(self.url_label, 1)
+        layout.addStretch(1)
         layout.addWidget(self.send_button)
         layout.addWidget(self.cancel_button)
         self._on_route_combo_changed(self.route_combo.currentText())
@@ -185,6 +209,8 @@ class RequestBar(QWidget):
 
     def _update_url(self, *_args: Any) -> None:
         if not self._targets:
-            self.url_label.clear()
+            self.url_label.set_full_text("")
             return
-        self.url_label.setText(self.current_target().base_url.rstrip("/") + self.route_label())
+        self.url_label.set_full_text(
+            self.current_target().base_url.rstrip("/") + self.route_label()
+        )

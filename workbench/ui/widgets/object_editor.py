@@ -136,9 +136,10 @@ class ObjectEditor(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.tree.header().resizeSection(KEY, 160)
-        self.tree.header().resizeSection(TYPE, 80)
+        self.tree.header().resizeSection(KEY, 120)
+        self.tree.header().resizeSection(TYPE, 64)
         self.tree.setAccessibleName(title or "object editor")
+        self.tree.setMinimumHeight(60)  # small screens: the splitters decide, not the tree
         self.tree.itemChanged.connect(self._on_tree_item_changed)
 
         self.add_button = self._button("+ Key", "Add a key at this level", self.add_row)
