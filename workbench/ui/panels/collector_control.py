@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.ui.panels.collector_bridge import CollectorBridge
+from workbench.ui.panels.gc_pauses import GcPauseGuard
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["CollectorController", "CollectorState"]
@@ -73,6 +74,9 @@ class CollectorController(QObject):
         self.config = config
         self.runner = runner if runner is not None else TaskRunner(self)
         self.bridge = CollectorBridge(self)
+        # The collector's data lives in this process: keep full GC pauses off the GUI.
+        self.gc_guard = GcPauseGuard(self)
+        self.bridge.records_received.connect(self.gc_guard.note_traffic)
         self._settings_file = settings_file
         self._factory = server_factory
         self._server: Any = None
@@ -138,6 +142,7 @@ class CollectorController(QObject):
     def _on_stopped(self, outcome: TaskOutcome) -> None:
         self.bridge.detach()
         self.bridge.flush()
+        self.gc_guard.stop()
         self._server = None
         if outcome.ok:
             self._set_state(CollectorState.STOPPED)
@@ -166,6 +171,7 @@ class CollectorController(QObject):
             self.bridge.flush()
             self._set_state(CollectorState.STOPPED)
             self.server_stopped.emit()
+        self.gc_guard.stop()
 
     # -- configuration -----------------------------------------------------------------------
     def set_port(self, port: int) -> None:
