@@ -85,6 +85,8 @@ def test_send_shows_new_profile_and_counts_then_reuses_profile(
     assert second["request"]["body"]["profile"]["id"] == profile_id
     assert second["view"]["profile_id"] == profile_id
     qtbot.waitUntil(lambda: history.count() == 2, timeout=5000)
+    completion = window.composer.form.events_editor.type_edit.completer().model().stringList()
+    assert "profile-created" in completion  # types seen in answers are offered
 
 
 def test_invalid_payload_needs_confirmation(qtbot, window: MainWindow, monkeypatch) -> None:

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.shortcut_actions: list[QAction] = []
         self.docks: dict[str, QDockWidget] = {}
         self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
+        self._seen_types: set[str] = set()
 
         self.composer = Composer(self)
         self.tools = ComposerTools(
@@ -402,6 +403,7 @@ class MainWindow(QMainWindow):
 
     def _on_controller_exchange_finished(self, result: SendResult, stale: bool) -> None:
         exchange = result.to_dict()
+        self._learn_event_types(exchange)
         self.exchange_recorded.emit(exchange)
         if stale:
             self.statusBar().showMessage(
@@ -423,6 +425,19 @@ class MainWindow(QMainWindow):
             if view.session_id:
                 self.composer.form.set_session_id(view.session_id)
         self.exchange_shown.emit(exchange)
+
+    def _learn_event_types(self, exchange: dict[str, Any]) -> None:
+        """Offer the event types sent (and the server's, e.g. profile-created) in completion."""
+        summary = exchange.get("summary") or {}
+        view = exchange.get("view") or {}
+        events = view.get("events") if isinstance(view, dict) else None
+        found = list(summary.get("event_types") or [])
+        if isinstance(events, dict):
+            found += [t for t in events.get("types") or [] if isinstance(t, str)]
+        new = [t for t in found if isinstance(t, str) and t and t not in self._seen_types]
+        if new:
+            self._seen_types.update(new)
+            self.composer.form.events_editor.set_known_types(sorted(self._seen_types))
 
     def _on_controller_exchange_crashed(self, _seq: int, message: str) -> None:
         self.composer.show_error(
