@@ -23,16 +23,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
-    QHeaderView,
-    QLabel,
     QMainWindow,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -40,9 +34,11 @@ from workbench.settings import EMBEDDED_TARGET_NAME, Settings, TargetSettings
 from workbench.ui.composer.composer import Composer, PayloadNotReady
 from workbench.ui.composer.tools import ComposerTools
 from workbench.ui.entity_dialog import EntityDialog
+from workbench.ui.exchange_status import ExchangeStatus
 from workbench.ui.prompts import Prompts
 from workbench.ui.response_panel import ResponsePanel, load_json_file
 from workbench.ui.send_controller import SendController
+from workbench.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 from workbench.ui.widgets.json_view import JsonView
 from workbench.ui.window_state import restore_window_state, save_window_state
@@ -55,16 +51,6 @@ __all__ = ["WINDOW_TITLE", "MainWindow"]
 WINDOW_TITLE = "Workbench — Tracardi event debugger"
 DEFAULT_EMBEDDED_URL = "http://127.0.0.1:8686"
 DOCK_WIDTH, DOCK_HEIGHT = 300, 210
-
-
-def _size_text(size: int | None) -> str:
-    if size is None:
-        return "–"
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 class MainWindow(QMainWindow):
@@ -159,19 +145,11 @@ class MainWindow(QMainWindow):
 
     # --- building -------------------------------------------------------------------------
     def _build_status_bar(self, collector_status: str | None) -> None:
-        bar = self.statusBar()
-        self.status_code_label = QLabel("Status –", self)
-        self.time_label = QLabel("Time –", self)
-        self.size_label = QLabel("Size –", self)
-        self.collector_label = QLabel(self)
-        for label in (
-            self.status_code_label,
-            self.time_label,
-            self.size_label,
-            self.collector_label,
-        ):
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            bar.addPermanentWidget(label)
+        self.exchange_status = ExchangeStatus(self.statusBar())
+        self.status_code_label = self.exchange_status.status_code_label
+        self.time_label = self.exchange_status.time_label
+        self.size_label = self.exchange_status.size_label
+        self.collector_label = self.exchange_status.collector_label
         self.set_collector_status(collector_status or self._default_collector_status())
 
     def _default_size(self) -> None:
@@ -192,8 +170,7 @@ class MainWindow(QMainWindow):
 
     def set_collector_status(self, text: str) -> None:
         """Show the embedded collector's state (URL, port note, or why it is not running)."""
-        self.collector_label.setText(text)
-        self.collector_label.setToolTip(text)
+        self.exchange_status.set_collector(text)
 
     def _action(
         self, menu: Any, text: str, slot: Any, shortcuts: tuple[str, ...] = (), tip: str = ""
@@ -446,17 +423,7 @@ class MainWindow(QMainWindow):
         )
 
     def _show_status(self, exchange: dict[str, Any]) -> None:
-        response = exchange.get("response") or {}
-        status = response.get("status")
-        total = (exchange.get("timings") or {}).get("total_ms")
-        error = exchange.get("error") or {}
-        self.status_code_label.setText(
-            f"Status {status}" if status is not None else f"Status – ({error.get('kind', 'none')})"
-        )
-        self.time_label.setText(
-            f"Time {total:.0f} ms" if isinstance(total, int | float) else "Time –"
-        )
-        self.size_label.setText(f"Size {_size_text(response.get('size'))}")
+        self.exchange_status.show_exchange(exchange)
 
     # --- identity ----------------------------------------------------------------------------
     def _source_id(self) -> str | None:
@@ -598,38 +565,15 @@ class MainWindow(QMainWindow):
     def _on_tools_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 4000)
 
-    def show_shortcuts(self) -> QDialog:
+    def show_shortcuts(self) -> ShortcutsDialog:
         """Help → Shortcuts: every action with a key, in a table."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts — Workbench")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        table = QTableWidget(len(self.shortcut_actions), 2, dialog)
-        table.setHorizontalHeaderLabels(["Action", "Keys"])
-        table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, action in enumerate(self.shortcut_actions):
-            name = action.text().replace("&", "").rstrip("…")
-            keys = ", ".join(
-                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
-            )
-            table.setItem(row, 0, QTableWidgetItem(name))
-            table.setItem(row, 1, QTableWidgetItem(keys))
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(table)
-        dialog.resize(460, 420)
+        dialog = ShortcutsDialog(self.shortcut_actions, self)
         dialog.show()
         self.shortcuts_dialog = dialog
         return dialog
 
     def shortcut_table(self) -> list[tuple[str, str]]:
-        return [
-            (
-                a.text().replace("&", "").rstrip("…"),
-                ", ".join(s.toString() for s in a.shortcuts()),
-            )
-            for a in self.shortcut_actions
-        ]
+        return shortcut_rows(self.shortcut_actions)
 
     # --- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
