@@ -297,8 +297,8 @@ class MainWindow(QMainWindow):
         )
         if not restored:
             self._unsized_docks.append((dock, area))
-            if self.isVisible():
-                self._size_new_docks()
+            if self.isVisible():  # after the layout took the new dock in
+                QTimer.singleShot(0, self._size_new_docks)
         return dock
 
     def _size_new_docks(self) -> None:
