@@ -67,15 +67,23 @@ def test_listeners_get_every_request_and_failures_are_swallowed(
     server: CollectorServer, client: httpx.Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     seen: list[RequestRecord] = []
+    both = threading.Event()
 
     def broken(record: RequestRecord) -> None:
         raise RuntimeError("listener bug")
 
+    def collect(record: RequestRecord) -> None:
+        seen.append(record)
+        if len(seen) == 2:
+            both.set()
+
     server.add_listener(broken)
-    server.add_listener(seen.append)
+    server.add_listener(collect)
     with caplog.at_level(logging.ERROR):
         client.post("/track", json=minimal(), headers={"Authorization": "Bearer secret"})
         client.post("/track", json={"source": {"id": "nope"}})
+        # Listeners run just after the answer is sent: wait for the second record.
+        assert both.wait(10)
     server.remove_listener(broken)
     assert [r.status for r in seen] == [200, 401]
     ok, rejected = seen

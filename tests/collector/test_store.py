@@ -181,3 +181,16 @@ def test_duplicate_event_id_replaces_the_event(tmp_path: Path) -> None:
     assert [e["type"] for e in store.list_events()] == ["c", "b"]
     assert store.count_events(type="a") == 0
     store.close()
+
+
+def test_values_orjson_cannot_encode_still_round_trip(tmp_path: Path) -> None:
+    huge = 123456789012345678901234567890
+    store = CollectorStore(tmp_path)
+    store.commit(events=[{**_event(1), "properties": {"n": huge}}])
+    assert store.get_event("e1")["properties"]["n"] == huge
+    store.close()
+    again = CollectorStore(tmp_path)
+    try:
+        assert again.get_event("e1")["properties"]["n"] == huge
+    finally:
+        again.close()

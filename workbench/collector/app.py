@@ -39,6 +39,7 @@ from workbench.collector.rejections import (
 from workbench.collector.tracking import TrackRequest, collect_payload, track
 from workbench.collector.waiting import EventWaiters
 from workbench.core.validation import validate_payload
+from workbench.store.collector_json import dumps
 from workbench.store.collector_store import CollectorStore
 
 __all__ = ["create_app", "json_response", "read_body"]
@@ -49,8 +50,7 @@ _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """JSON without spaces (what Tracardi's FastAPI sends), UTF-8."""
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(content, status_code=status, headers=headers, media_type="application/json")
+    return Response(dumps(body), status_code=status, headers=headers, media_type="application/json")
 
 
 def _live(request: Request) -> CollectorConfig:

@@ -22,6 +22,7 @@ Handlers annotate the record through ``scope["workbench"]`` (a dict with
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import threading
@@ -34,7 +35,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from workbench.core.masking import mask_headers
+from workbench.core.masking import MASK, is_secret_name
 
 __all__ = [
     "BODY_LIMIT",
@@ -156,6 +157,21 @@ class RequestHub:
             self._recent.clear()
 
 
+@functools.lru_cache(maxsize=1024)
+def _secret(name: str) -> bool:
+    return is_secret_name(name)
+
+
+def _masked(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Decoded headers with secret values masked (the secret test is cached per name)."""
+    out: dict[str, str] = {}
+    for raw_name, raw_value in headers:
+        name = raw_name.decode("latin-1")
+        value = raw_value.decode("latin-1")
+        out[name] = MASK if value and _secret(name) else value
+    return out
+
+
 def _decode(chunks: list[bytes]) -> str:
     data = b"".join(chunks)
     text = data[:BODY_LIMIT].decode("utf-8", "replace")
@@ -212,6 +228,15 @@ class ObserverMiddleware:
         if x_context is not None:
             extra.append((b"x-context", x_context))
 
+        published = False
+
+        def publish() -> None:
+            nonlocal published
+            if not published:
+                published = True
+                latency = (time.perf_counter() - started) * 1000.0
+                self._publish(scope, wall, latency, response, info, request_chunks, response_chunks)
+
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
@@ -223,6 +248,10 @@ class ObserverMiddleware:
                 response["headers"] = headers
             elif message["type"] == "http.response.body":
                 response_chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # Record before the last bytes leave: whoever got the answer can
+                    # already see the request in /_workbench/requests and the listeners.
+                    publish()
             await send(message)
 
         is_preflight = (
@@ -236,8 +265,7 @@ class ObserverMiddleware:
             else:
                 await self.app(scope, receive_wrapper, send_wrapper)
         finally:
-            latency = (time.perf_counter() - started) * 1000.0
-            self._publish(scope, wall, latency, response, info, request_chunks, response_chunks)
+            publish()
 
     @staticmethod
     async def _preflight(send: Send, requested: bytes | None) -> None:
@@ -262,12 +290,8 @@ class ObserverMiddleware:
         request_chunks: list[bytes],
         response_chunks: list[bytes],
     ) -> None:
-        request_headers = mask_headers(
-            (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
-        )
-        response_headers = mask_headers(
-            (k.decode("latin-1"), v.decode("latin-1")) for k, v in response["headers"]
-        )
+        request_headers = _masked(scope["headers"])
+        response_headers = _masked(response["headers"])
         record = RequestRecord(
             id=self.hub.next_id(),
             time=wall.isoformat(timespec="milliseconds").replace("+00:00", "Z"),

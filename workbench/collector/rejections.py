@@ -128,7 +128,7 @@ def parse_json_body(body: bytes, *, required: bool = True) -> Any:
             ],
         )
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise Rejected(
             422,
@@ -143,6 +143,10 @@ def parse_json_body(body: bytes, *, required: bool = True) -> Any:
         ) from None
     except json.JSONDecodeError as exc:
         raise Rejected(422, [json_error_item(exc)]) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not valid JSON (use null or a number)", name, 0)
 
 
 def object_expected(value: Any, what: str = "the tracker payload") -> Rejected:

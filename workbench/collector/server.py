@@ -27,7 +27,7 @@ from workbench.collector.processing import Processor
 from workbench.collector.records import RequestHub, RequestListener
 from workbench.store.collector_store import CollectorStore
 
-__all__ = ["CollectorServer", "CollectorStartError"]
+__all__ = ["CollectorServer", "CollectorStartError", "bind_socket", "uvicorn_config"]
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,22 @@ class _Uvicorn(uvicorn.Server):
         yield
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def uvicorn_config(app: Any) -> uvicorn.Config:
+    """The uvicorn settings the collector runs under (the benchmark's baseline uses them too)."""
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=3,
+        ws="none",
+        loop="asyncio",
+        http="httptools" if _has_httptools() else "h11",
+    )
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening, non-blocking TCP socket on *host*:*port* (raises ``OSError``)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose
     # proto is TCP, and without it every answer waits ~40 ms for a delayed ACK.
@@ -153,7 +168,7 @@ class CollectorServer:
             if port > 65535:
                 break
             try:
-                sock = _bind(host, port)
+                sock = bind_socket(host, port)
             except OSError as exc:
                 last_error = exc
                 if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
@@ -179,17 +194,7 @@ class CollectorServer:
             self._socket = sock
             self._port = sock.getsockname()[1]
             started = threading.Event()
-            config = uvicorn.Config(
-                self.app,
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
-                timeout_graceful_shutdown=3,
-                ws="none",
-                loop="asyncio",
-                http="h11" if not _has_httptools() else "httptools",
-            )
-            self._server = _Uvicorn(config, started)
+            self._server = _Uvicorn(uvicorn_config(self.app), started)
             self._thread = threading.Thread(
                 target=self._serve, args=(sock, started), name="collector-server", daemon=True
             )

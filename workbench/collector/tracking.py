@@ -144,6 +144,7 @@ class _Tracking:
         self.stamp = self.now.isoformat()
         self.logs: list[dict[str, Any]] = []
         self.debug = config.debugger and _is_on(self.options, "debugger", False)
+        self.loaded_profile: dict[str, Any] | None = None  # as stored: unchanged → not re-saved
 
     def log(self, message: str, level: str = "info", **ids: Any) -> None:
         if self.debug:
@@ -210,8 +211,9 @@ class _Tracking:
 
         if not save_events:
             self.log("options.saveEvents is false: no event was saved")
+        profile_changed = profile is not None and profile is not self.loaded_profile
         self.store.commit(
-            profile=profile if profile is not None and save_profile else None,
+            profile=profile if profile_changed and save_profile else None,
             session=stored_session,
             events=events if save_events else (),
         )
@@ -271,6 +273,7 @@ class _Tracking:
             owner_id = _ref_id(stored_session.get("profile"))
             _, owner = self.store.peek(None, owner_id)
             if owner is not None:
+                self.loaded_profile = owner
                 if profile_id and profile_id != owner_id:
                     self.log(
                         f"session `{session_id}` belongs to profile `{owner_id}`; the sent "
@@ -291,6 +294,7 @@ class _Tracking:
         session_new = True
         if sent_profile is not None:
             profile, profile_new = sent_profile, False
+            self.loaded_profile = sent_profile
             if session_id is None:
                 session_new = False
                 self.log(

@@ -44,20 +44,42 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from workbench.store.atomic import StoreNotice, atomic_write_bytes, fsync_dir, move_aside
+from workbench.store.collector_json import dumps
 
 __all__ = [
     "SNAPSHOT_FILE",
     "CollectorJournal",
     "LoadedState",
     "SnapshotStorage",
+    "put_line",
+    "snapshot_bytes",
 ]
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_FILE = "collector.json"
 TABLES = ("sources", "profiles", "sessions", "events")
-_COMPACT_MIN_BYTES = 4 * 1024 * 1024
+_COMPACT_MIN_BYTES = 8 * 1024 * 1024
+#: How long the writer lets changes gather before one write + fsync (flush() skips it).
+_GROUP_COMMIT_SECONDS = 0.05
 _FORMAT = 1
+
+
+def put_line(table: str, blobs: list[bytes]) -> bytes:
+    """The journal record "put these encoded documents into *table*", built without re-encoding."""
+    return b'{"op":"put","table":"' + table.encode() + b'","docs":[' + b",".join(blobs) + b"]}"
+
+
+def snapshot_bytes(tables: dict[str, list[bytes]], generation: int) -> bytes:
+    """A TinyDB database file (``{"table": {"1": doc, ...}}``) from encoded documents."""
+    parts = [b"{"]
+    for name in TABLES:
+        docs = tables.get(name, [])
+        parts.append(b'"' + name.encode() + b'":{')
+        parts.append(b",".join(b'"%d":%s' % (i, doc) for i, doc in enumerate(docs, start=1)))
+        parts.append(b"},")
+    parts.append(b'"meta":' + dumps({"1": {"generation": generation, "format": _FORMAT}}) + b"}")
+    return b"".join(parts)
 
 
 class SnapshotStorage(Storage):
@@ -79,8 +101,7 @@ class SnapshotStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write_bytes(self.path, payload.encode("utf-8"))
+        atomic_write_bytes(self.path, dumps(data))
 
     def close(self) -> None:
         """Nothing stays open between reads and writes."""
@@ -128,9 +149,10 @@ class CollectorJournal:
         self.folder = Path(folder)
         self.snapshot_path = self.folder / SNAPSHOT_FILE
         self.generation = 0
-        self.snapshot_provider: Callable[[], dict[str, list[dict[str, Any]]]] | None = None
+        self.snapshot_provider: Callable[[], dict[str, list[bytes]]] | None = None
         self._pending: list[bytes] = []
         self._carry: list[bytes] = []
+        self._flush_requested = False
         self._appended = 0
         self._written = 0
         self._compact_requested = False
@@ -225,13 +247,14 @@ class CollectorJournal:
         )
         self._thread.start()
 
-    def append(self, record: dict[str, Any]) -> None:
-        """Queue one change; the caller holds the store's lock so order matches memory."""
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def append(self, line: bytes) -> None:
+        """Queue one encoded change (one JSON object, no newline); the caller holds the
+        store's lock so the journal's order matches memory."""
         with self._cond:
-            self._pending.append(line + b"\n")
+            self._pending.append(line)
             self._appended += 1
-            self._cond.notify()
+            if len(self._pending) == 1:
+                self._cond.notify()
 
     def request_compaction(self) -> None:
         """Ask the writer to write a fresh snapshot soon (e.g. after a reset)."""
@@ -256,6 +279,7 @@ class CollectorJournal:
             target = self._appended
             if self._thread is None or not self._thread.is_alive():
                 return self._written >= target
+            self._flush_requested = True
             self._cond.notify()
             return self._cond.wait_for(
                 lambda: (
@@ -282,6 +306,12 @@ class CollectorJournal:
                 self._cond.wait_for(
                     lambda: self._pending or self._stopping or self._compact_requested
                 )
+                # Group commit: let a burst of requests gather into one write + fsync.
+                self._cond.wait_for(
+                    lambda: self._stopping or self._flush_requested or self._compact_requested,
+                    _GROUP_COMMIT_SECONDS,
+                )
+                self._flush_requested = False
                 batch, self._pending = self._pending, []
                 stopping = self._stopping
             try:
@@ -310,7 +340,7 @@ class CollectorJournal:
                 return
 
     def _write_batch(self, batch: list[bytes]) -> None:
-        data = b"".join(batch)
+        data = b"\n".join(batch) + b"\n"
         self._handle.write(data)
         self._handle.flush()
         os.fsync(self._handle.fileno())
@@ -335,7 +365,7 @@ class CollectorJournal:
                 self._compacting = False
                 self._cond.notify_all()
 
-    def _write_snapshot(self, provider: Callable[[], dict[str, list[dict[str, Any]]]]) -> None:
+    def _write_snapshot(self, provider: Callable[[], dict[str, list[bytes]]]) -> None:
         old_generation = self.generation
         tables = provider()  # calls rotate() under the store's lock
         carry, self._carry = self._carry, []
@@ -344,12 +374,7 @@ class CollectorJournal:
             with self._cond:
                 self._written += len(carry)
                 self._cond.notify_all()
-        data: dict[str, dict[str, Any]] = {
-            name: {str(i): doc for i, doc in enumerate(tables.get(name, []), start=1)}
-            for name in TABLES
-        }
-        data["meta"] = {"1": {"generation": self.generation, "format": _FORMAT}}
-        SnapshotStorage(self.snapshot_path).write(data)
+        atomic_write_bytes(self.snapshot_path, snapshot_bytes(tables, self.generation))
         self._snapshot_bytes = self.snapshot_path.stat().st_size
         self._handle.close()
         self._handle = self.journal_path(self.generation).open("ab")

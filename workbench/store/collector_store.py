@@ -6,10 +6,14 @@ disk is written behind the request path by
 :class:`~workbench.store.collector_journal.CollectorJournal` (see there why).
 ``folder=None`` keeps everything in memory only.
 
-Documents are treated as immutable once stored: an update stores a new dict.
-That lets a snapshot copy only the containers, and lets the tracking code read
-the stored session and profile without copying them (it must not mutate them;
-:meth:`CollectorStore.peek` says so). Public reads return deep copies.
+Documents are kept **encoded** (compact JSON bytes, see
+:mod:`workbench.store.collector_json`), not as dict trees. Why: 100,000 events
+as dicts are ~3 million objects that Python's cyclic garbage collector keeps
+re-scanning, which measurably slowed every request as the store filled (275 µs
+instead of 183 µs per request at 100,000 events); bytes are not tracked by the
+collector at all. It also means the journal and the snapshot reuse the bytes
+instead of encoding again, memory is several times smaller, and every read
+decodes a fresh copy that the caller may change freely.
 
 All methods are thread-safe (one lock); the collector calls them from its event
 loop, the GUI from its own threads. Observers registered with
@@ -18,7 +22,6 @@ loop, the GUI from its own threads. Observers registered with
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 from collections import Counter, deque
@@ -28,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.store.atomic import StoreNotice
-from workbench.store.collector_journal import CollectorJournal
+from workbench.store.collector_journal import CollectorJournal, put_line
+from workbench.store.collector_json import dumps, loads
 from workbench.store.collector_sources import DEFAULT_SOURCES, EventSource, source_from_dict
 
 __all__ = ["DEFAULT_RETENTION", "CollectorStore"]
@@ -39,19 +43,27 @@ DEFAULT_RETENTION = 100_000
 _INDEXED = ("type", "source", "profile", "session")
 
 
-def _event_keys(event: dict[str, Any]) -> dict[str, str | None]:
-    """The values an event is indexed by."""
+EventKeys = tuple[str | None, str | None, str | None, str | None]  # type, source, profile, session
+
+
+def _event_keys(event: dict[str, Any]) -> EventKeys:
+    """The values an event is indexed by, in the order of ``_INDEXED``."""
 
     def ref_id(name: str) -> str | None:
         ref = event.get(name)
         return ref.get("id") if isinstance(ref, dict) else None
 
-    return {
-        "type": event.get("type"),
-        "source": ref_id("source"),
-        "profile": ref_id("profile"),
-        "session": ref_id("session"),
-    }
+    kind = event.get("type")
+    return (
+        kind if isinstance(kind, str) else None,
+        ref_id("source"),
+        ref_id("profile"),
+        ref_id("session"),
+    )
+
+
+def _decode(blob: bytes) -> Any:
+    return loads(blob)
 
 
 class CollectorStore:
@@ -82,11 +94,11 @@ class CollectorStore:
                 continue
             self._sources[parsed.id] = parsed
         for profile in loaded.tables["profiles"]:
-            self._profiles[profile["id"]] = profile
+            self._profiles[profile["id"]] = dumps(profile)
         for session in loaded.tables["sessions"]:
-            self._put_session(session)
+            self._put_session(session, dumps(session))
         for event in loaded.tables["events"][-retention:]:
-            self._put_event(event)
+            self._put_event(event["id"], _event_keys(event), dumps(event))
         if not loaded.initialised:
             self._install_defaults(journal=True)
         self._journal.snapshot_provider = self._snapshot
@@ -126,28 +138,32 @@ class CollectorStore:
 
     def _clear_memory(self) -> None:
         self._sources: dict[str, EventSource] = {}
-        self._profiles: dict[str, dict[str, Any]] = {}
-        self._sessions: dict[str, dict[str, Any]] = {}
+        self._profiles: dict[str, bytes] = {}
+        self._sessions: dict[str, bytes] = {}
+        self._session_owner: dict[str, str | None] = {}
         self._sessions_by_profile: dict[str, list[str]] = {}
-        self._events: dict[str, dict[str, Any]] = {}
+        self._events: dict[str, tuple[EventKeys, bytes]] = {}
         self._index: dict[str, dict[str, deque[str]]] = {name: {} for name in _INDEXED}
 
     def _install_defaults(self, *, journal: bool = False) -> None:
         for source in DEFAULT_SOURCES:
             self._sources[source.id] = source
             if journal:
-                self._record({"op": "put", "table": "sources", "docs": [source.to_dict()]})
+                self._record_source(source)
 
-    def _record(self, record: dict[str, Any]) -> None:
+    def _record(self, line: bytes) -> None:
         if self._journal is not None:
-            self._journal.append(record)
+            self._journal.append(line)
 
-    def _put_session(self, session: dict[str, Any]) -> None:
+    def _record_source(self, source: EventSource) -> None:
+        self._record(put_line("sources", [dumps(source.to_dict())]))
+
+    def _put_session(self, session: dict[str, Any], blob: bytes) -> None:
         session_id = session["id"]
-        old = self._sessions.get(session_id)
-        old_profile = _profile_of(old)
+        old_profile = self._session_owner.get(session_id)
         new_profile = _profile_of(session)
-        self._sessions[session_id] = session
+        self._sessions[session_id] = blob
+        self._session_owner[session_id] = new_profile
         if old_profile != new_profile:
             if old_profile is not None:
                 ids = self._sessions_by_profile.get(old_profile, [])
@@ -156,20 +172,19 @@ class CollectorStore:
             if new_profile is not None:
                 self._sessions_by_profile.setdefault(new_profile, []).append(session_id)
 
-    def _put_event(self, event: dict[str, Any]) -> None:
-        event_id = event["id"]
+    def _put_event(self, event_id: str, keys: EventKeys, blob: bytes) -> None:
         if event_id in self._events:
             self._drop_event(event_id)
-        self._events[event_id] = event
-        for name, key in _event_keys(event).items():
+        self._events[event_id] = (keys, blob)
+        for name, key in zip(_INDEXED, keys, strict=True):
             if key is not None:
                 self._index[name].setdefault(key, deque()).append(event_id)
         while len(self._events) > self.retention:
             self._drop_event(next(iter(self._events)))
 
     def _drop_event(self, event_id: str) -> None:
-        event = self._events.pop(event_id)
-        for name, key in _event_keys(event).items():
+        keys, _ = self._events.pop(event_id)
+        for name, key in zip(_INDEXED, keys, strict=True):
             if key is None:
                 continue
             ids = self._index[name].get(key)
@@ -182,14 +197,14 @@ class CollectorStore:
             if not ids:
                 del self._index[name][key]
 
-    def _snapshot(self) -> dict[str, list[dict[str, Any]]]:
-        """The whole state, for compaction (containers copied, documents shared)."""
+    def _snapshot(self) -> dict[str, list[bytes]]:
+        """The whole state as encoded documents, for compaction."""
         with self._lock:
             tables = {
-                "sources": [s.to_dict() for s in self._sources.values()],
+                "sources": [dumps(s.to_dict()) for s in self._sources.values()],
                 "profiles": list(self._profiles.values()),
                 "sessions": list(self._sessions.values()),
-                "events": list(self._events.values()),
+                "events": [blob for _, blob in self._events.values()],
             }
             if self._journal is not None:
                 self._journal.rotate()
@@ -208,24 +223,30 @@ class CollectorStore:
         """Add or replace a source; effective for the next request."""
         with self._lock:
             self._sources[source.id] = source
-            self._record({"op": "put", "table": "sources", "docs": [source.to_dict()]})
+            self._record_source(source)
         self._notify()
 
     def delete_source(self, source_id: str) -> bool:
         with self._lock:
             if self._sources.pop(source_id, None) is None:
                 return False
-            self._record({"op": "delete", "table": "sources", "id": source_id})
+            self._record(dumps({"op": "delete", "table": "sources", "id": source_id}))
         self._notify()
         return True
 
     # -- tracking writes -----------------------------------------------------------------
 
     def peek(self, session_id: str | None, profile_id: str | None) -> tuple[Any, Any]:
-        """The stored session and profile documents, **not copied**: read them, never mutate."""
+        """The stored session and profile (fresh copies; None where unknown)."""
         session = self._sessions.get(session_id) if session_id else None
         profile = self._profiles.get(profile_id) if profile_id else None
-        return session, profile
+        return (
+            _decode(session) if session is not None else None,
+            _decode(profile) if profile is not None else None,
+        )
+
+    def has_profile(self, profile_id: str | None) -> bool:
+        return bool(profile_id) and profile_id in self._profiles
 
     def commit(
         self,
@@ -234,19 +255,21 @@ class CollectorStore:
         session: dict[str, Any] | None = None,
         events: Iterable[dict[str, Any]] = (),
     ) -> None:
-        """Store what one request produced, as one change (the documents are kept, not copied)."""
-        events = list(events)
+        """Store what one request produced, as one change."""
+        profile_blob = dumps(profile) if profile is not None else None
+        session_blob = dumps(session) if session is not None else None
+        encoded = [(e["id"], _event_keys(e), dumps(e)) for e in events]
         with self._lock:
-            if profile is not None:
-                self._profiles[profile["id"]] = profile
-                self._record({"op": "put", "table": "profiles", "docs": [profile]})
-            if session is not None:
-                self._put_session(session)
-                self._record({"op": "put", "table": "sessions", "docs": [session]})
-            if events:
-                for event in events:
-                    self._put_event(event)
-                self._record({"op": "put", "table": "events", "docs": events})
+            if profile is not None and profile_blob is not None:
+                self._profiles[profile["id"]] = profile_blob
+                self._record(put_line("profiles", [profile_blob]))
+            if session is not None and session_blob is not None:
+                self._put_session(session, session_blob)
+                self._record(put_line("sessions", [session_blob]))
+            if encoded:
+                for event_id, keys, blob in encoded:
+                    self._put_event(event_id, keys, blob)
+                self._record(put_line("events", [blob for _, _, blob in encoded]))
         self._notify()
 
     def reset(self) -> None:
@@ -254,9 +277,9 @@ class CollectorStore:
         with self._lock:
             self._clear_memory()
             self._install_defaults()
-            self._record({"op": "reset"})
+            self._record(dumps({"op": "reset"}))
             for source in DEFAULT_SOURCES:
-                self._record({"op": "put", "table": "sources", "docs": [source.to_dict()]})
+                self._record_source(source)
         if self._journal is not None:
             self._journal.request_compaction()
         self._notify()
@@ -265,15 +288,15 @@ class CollectorStore:
 
     def get_profile(self, profile_id: str) -> dict[str, Any] | None:
         found = self._profiles.get(profile_id)
-        return copy.deepcopy(found) if found is not None else None
+        return _decode(found) if found is not None else None
 
     def get_session(self, session_id: str) -> dict[str, Any] | None:
         found = self._sessions.get(session_id)
-        return copy.deepcopy(found) if found is not None else None
+        return _decode(found) if found is not None else None
 
     def get_event(self, event_id: str) -> dict[str, Any] | None:
         found = self._events.get(event_id)
-        return copy.deepcopy(found) if found is not None else None
+        return _decode(found[1]) if found is not None else None
 
     def count_events(self, *, type: str | None = None) -> int:
         """How many events are stored (of *type*); O(1)."""
@@ -293,25 +316,25 @@ class CollectorStore:
         offset: int = 0,
     ) -> list[dict[str, Any]]:
         """Events newest first, filtered by any of type/source/profile/session."""
-        wanted = {"type": type, "source": source, "profile": profile, "session": session}
-        filters = {name: value for name, value in wanted.items() if value is not None}
+        wanted = (type, source, profile, session)
+        filters = {i: value for i, value in enumerate(wanted) if value is not None}
         with self._lock:
             matches = self._iter_newest(filters)
             page = list(islice(matches, max(offset, 0), max(offset, 0) + max(limit, 0)))
-            return copy.deepcopy(page)
+        return [_decode(blob) for blob in page]
 
-    def _iter_newest(self, filters: dict[str, str]) -> Iterator[dict[str, Any]]:
+    def _iter_newest(self, filters: dict[int, str]) -> Iterator[bytes]:
         if not filters:
-            return reversed(self._events.values())  # type: ignore[no-any-return]
-        smallest = min(filters, key=lambda name: len(self._index[name].get(filters[name], ())))
-        ids = self._index[smallest].get(filters[smallest], deque())
+            return (blob for _, blob in reversed(self._events.values()))
+        indexes = {i: self._index[_INDEXED[i]] for i in filters}
+        smallest = min(filters, key=lambda i: len(indexes[i].get(filters[i], ())))
+        ids = indexes[smallest].get(filters[smallest], deque())
 
-        def generate() -> Iterator[dict[str, Any]]:
+        def generate() -> Iterator[bytes]:
             for event_id in reversed(ids):
-                event = self._events[event_id]
-                keys = _event_keys(event)
-                if all(keys[name] == value for name, value in filters.items()):
-                    yield event
+                keys, blob = self._events[event_id]
+                if all(keys[i] == value for i, value in filters.items()):
+                    yield blob
 
         return generate()
 
@@ -320,14 +343,17 @@ class CollectorStore:
 
     def sessions_for_profile(self, profile_id: str) -> list[dict[str, Any]]:
         with self._lock:
-            ids = list(self._sessions_by_profile.get(profile_id, ()))
-            return copy.deepcopy([self._sessions[i] for i in reversed(ids)])
+            blobs = [
+                self._sessions[i] for i in reversed(self._sessions_by_profile.get(profile_id, ()))
+            ]
+        return [_decode(blob) for blob in blobs]
 
     def list_profiles(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Profiles, newest first."""
         with self._lock:
             newest = reversed(self._profiles.values())
-            return copy.deepcopy(list(islice(newest, max(offset, 0), max(offset, 0) + limit)))
+            blobs = list(islice(newest, max(offset, 0), max(offset, 0) + limit))
+        return [_decode(blob) for blob in blobs]
 
     def stats(self) -> dict[str, Any]:
         with self._lock:

@@ -1,0 +1,297 @@
+"""How much the embedded collector costs next to a bare Starlette app, and with 100,000 events.
+
+Run: ``python bench/collector.py`` (about 1 minute; ``--seconds`` changes each phase's length).
+
+Three phases, each a separate server process under the same uvicorn settings
+(:func:`workbench.collector.server.uvicorn_config`, on a socket bound the same
+way), driven by one load-generator process (raw asyncio sockets, HTTP/1.1
+keep-alive, ``--connections`` concurrent connections) sending the seed's
+minimal payload (two events) for a fixed time after a warm-up:
+
+1. ``bare``: a Starlette app that only parses the body and returns the seed's
+   plain response;
+2. ``collector``: the real collector (``CollectorServer``: persistent store in a
+   temporary folder, debugger on, request records and listeners as in the app);
+3. ``collector-100k``: the same with 100,000 events already stored (and the
+   retention cap at 100,000, so every request also evicts the oldest events).
+
+It prints req/s, p50 and p99 for each and ends with the goal lines:
+collector ≥ 0.5× bare, and collector-100k ≥ 0.9× collector. The ratios come
+from one run on the same machine, which is what keeps them meaningful on a
+noisy box.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+MINIMAL = ("examples", "track-minimal.json")
+PLAIN = ("examples", "response-plain.json")
+
+
+# -- servers (run in their own process) ---------------------------------------------------
+
+
+def _serve_bare(port_file: Path) -> None:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from workbench.collector.server import bind_socket, uvicorn_config
+    from workbench.resources import read_json_resource
+
+    answer = json.dumps(read_json_resource(*PLAIN), separators=(",", ":")).encode()
+
+    async def track(request: Request) -> Response:
+        json.loads(await request.body())
+        return Response(answer, media_type="application/json")
+
+    app = Starlette(routes=[Route("/track", track, methods=["POST"])])
+    sock = bind_socket("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn_config(app))
+
+    def stop_when_stdin_closes() -> None:
+        sys.stdin.read()
+        server.should_exit = True
+
+    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+    port_file.write_text(str(sock.getsockname()[1]))
+    server.run(sockets=[sock])
+
+
+def _prefill(store: Any, count: int) -> None:
+    from workbench.collector.documents import build_event
+
+    now = "2026-01-01T00:00:00+00:00"
+    batch = 1000
+    session = {"id": "prefill-session", "metadata": {"time": {}}, "context": {}}
+    for start in range(0, count, batch):
+        events = [
+            build_event(
+                {
+                    "type": "purchase-order" if i % 2 else "page-view",
+                    "properties": {"product": "Nike shoes", "quantity": 1, "n": i},
+                },
+                now=now,
+                source_id="source-id",
+                channel="Workbench REST source",
+                session=session,
+                profile_id=f"profile-{i % 5000}",
+                profile_less=False,
+                request={"headers": {"content-type": "application/json"}},
+                debug=False,
+            )
+            for i in range(start, min(start + batch, count))
+        ]
+        store.commit(events=events)
+    store.flush(timeout=600)
+
+
+def _serve_collector(port_file: Path, prefill: int) -> None:
+    from workbench.collector import CollectorConfig, CollectorServer
+
+    records = 0
+
+    def listener(record: Any) -> None:  # what the GUI's bridge does: hand over, return
+        nonlocal records
+        records += 1
+
+    with tempfile.TemporaryDirectory(prefix="wb-bench-") as folder:
+        server = CollectorServer(CollectorConfig(port=0, data_dir=Path(folder)), listener)
+        if prefill:
+            _prefill(server.store, prefill)
+        server.start()
+        port_file.write_text(str(server.port))
+        try:
+            sys.stdin.read()  # the parent closes stdin to stop us
+        finally:
+            server.stop()
+        print(json.dumps({"records": records, "events": server.store.count_events()}), flush=True)
+
+
+# -- load generator (own process) --------------------------------------------------------
+
+
+async def _drive(port: int, body: bytes, connections: int, warmup: float, seconds: float) -> dict:
+    request = (
+        b"POST /track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    start = time.perf_counter()
+    measure_from = start + warmup
+    end = measure_from + seconds
+
+    async def one() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while True:
+                sent = time.perf_counter()
+                if sent >= end:
+                    return
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                await reader.readexactly(length)
+                done = time.perf_counter()
+                if sent >= measure_from:
+                    latencies.append(done - sent)
+                    status = int(head[9:12])
+                    statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+    await asyncio.gather(*(one() for _ in range(connections)))
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "requests": n,
+        "rps": n / seconds,
+        "p50_ms": latencies[n // 2] * 1000 if n else float("nan"),
+        "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else float("nan"),
+        "statuses": statuses,
+    }
+
+
+def _load(port: int, connections: int, warmup: float, seconds: float) -> None:
+    from workbench.resources import read_json_resource
+
+    body = json.dumps(read_json_resource(*MINIMAL)).encode()
+    result = asyncio.run(_drive(port, body, connections, warmup, seconds))
+    print(json.dumps(result), flush=True)
+
+
+# -- orchestration ------------------------------------------------------------------------
+
+
+def _start_server(kind: str, prefill: int) -> tuple[subprocess.Popen[str], int, Path]:
+    folder = Path(tempfile.mkdtemp(prefix="wb-bench-port-"))
+    port_file = folder / "port"
+    args = [sys.executable, __file__, "--serve", kind, "--port-file", str(port_file)]
+    if prefill:
+        args += ["--prefill", str(prefill)]
+    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not port_file.exists() or not port_file.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the {kind} server did not start")
+        time.sleep(0.05)
+    return process, int(port_file.read_text()), folder
+
+
+def _phase(name: str, kind: str, prefill: int, args: argparse.Namespace) -> dict:
+    started = time.perf_counter()
+    server, port, folder = _start_server(kind, prefill)
+    ready = time.perf_counter() - started
+    try:
+        load = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--load",
+                str(port),
+                "--connections",
+                str(args.connections),
+                "--warmup",
+                str(args.warmup),
+                "--seconds",
+                str(args.seconds),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        server.stdin.close()  # type: ignore[union-attr]  # asks the server to stop
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    result = json.loads(load.stdout)
+    out = server.stdout.read()  # type: ignore[union-attr]
+    server.stdout.close()  # type: ignore[union-attr]
+    if kind == "collector" and out.strip():
+        result["server"] = json.loads(out.strip().splitlines()[-1])
+    (folder / "port").unlink(missing_ok=True)
+    folder.rmdir()
+    extra = f" (server ready in {ready:.1f} s)" if prefill else ""
+    print(
+        f"{name:<16} {result['rps']:9.0f} req/s   p50 {result['p50_ms']:6.2f} ms   "
+        f"p99 {result['p99_ms']:6.2f} ms   statuses {result['statuses']}{extra}",
+        flush=True,
+    )
+    if "server" in result:
+        print(f"{'':<16} server: {result['server']}", flush=True)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per phase")
+    parser.add_argument("--warmup", type=float, default=1.5)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--prefill", type=int, default=0)
+    parser.add_argument("--serve", choices=("bare", "collector"))
+    parser.add_argument("--port-file")
+    parser.add_argument("--load", type=int, metavar="PORT")
+    args = parser.parse_args()
+    if args.serve == "bare":
+        _serve_bare(Path(args.port_file))
+        return 0
+    if args.serve == "collector":
+        _serve_collector(Path(args.port_file), args.prefill)
+        return 0
+    if args.load:
+        _load(args.load, args.connections, args.warmup, args.seconds)
+        return 0
+
+    try:
+        import httptools  # noqa: F401
+
+        parser_name = "httptools"
+    except ImportError:
+        parser_name = "h11"
+    print(
+        f"POST /track with the minimal payload (2 events), {args.connections} connections, "
+        f"{args.seconds:g} s per phase after {args.warmup:g} s warm-up; uvicorn http={parser_name}",
+        flush=True,
+    )
+    bare = _phase("bare starlette", "bare", 0, args)
+    empty = _phase("collector", "collector", 0, args)
+    full = _phase("collector-100k", "collector", 100_000, args)
+    ratio = empty["rps"] / bare["rps"]
+    stored_ratio = full["rps"] / empty["rps"]
+    print(f"collector / bare: {ratio:.2f}x   collector-100k / collector: {stored_ratio:.2f}x")
+    print(
+        f"goal collector_vs_bare: {ratio:.2f}x (target 0.50x) {'met' if ratio >= 0.5 else 'missed'}"
+    )
+    print(
+        f"goal collector_100k_vs_empty: {stored_ratio:.2f}x (target 0.90x) "
+        f"{'met' if stored_ratio >= 0.9 else 'missed'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
