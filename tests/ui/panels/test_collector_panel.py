@@ -270,3 +270,18 @@ def test_collector_store_notice_is_shown_once_with_the_path(qtbot, tmp_path) -> 
         assert "moved aside" not in widget.note_label.text()
     finally:
         control.shutdown()
+
+
+def test_sources_tab_shows_sources_added_through_the_admin_api(qtbot, panel, controller, http):
+    source = {"id": "from-api", "name": "From the API", "type": ["rest"]}
+    assert http.post(controller.url + "/event-source", json=source).status_code == 200
+    panel.tabs.setCurrentWidget(panel.sources)
+    editor = panel.sources
+    assert editor.model.row_of("from-api") >= 0
+    editor.select_source("from-api")
+    texts = [edit.text() for edit in editor.url_edits]
+    assert texts == [
+        f"{controller.url}/track",
+        f"{controller.url}/track?profile_less=true",
+        '"source": {"id": "from-api"}',
+    ]

@@ -189,6 +189,11 @@ class CollectorPanel(QWidget):
     def _on_tabs_current_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.local_data:
             self.local_data.refresh()
+        elif self.tabs.widget(index) is self.sources and self.sources.model.store is not None:
+            selected = self.sources.selected_source()
+            self.sources.model.reload()  # sources may change through the admin API too
+            if selected is not None:
+                self.sources.select_source(selected.id)
 
     @Slot(str, str)
     def _on_controller_state_changed(self, state: str, reason: str) -> None:

@@ -47,12 +47,14 @@ ENABLED_COLUMN, CONSENT_COLUMN = 0, 4
 
 
 def source_urls(base_url: str, source: EventSource) -> list[tuple[str, str]]:
-    """(label, URL) pairs a client uses to send through *source*."""
+    """(label, text) pairs a client needs to send through *source*: URLs, and for REST
+    the ``source`` member of the payload."""
     base = base_url.rstrip("/")
     urls: list[tuple[str, str]] = []
     if "rest" in source.type:
         urls.append(("POST /track", f"{base}/track"))
         urls.append(("Profile-less", f"{base}/track?profile_less=true"))
+        urls.append(("In the payload", f'"source": {{"id": "{source.id}"}}'))
     if "webhook" in source.type:
         urls.append(("Webhook", f"{base}/collect/EVENT-TYPE/{source.id}"))
         urls.append(("With session", f"{base}/collect/EVENT-TYPE/{source.id}/SESSION-ID"))
