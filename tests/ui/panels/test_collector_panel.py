@@ -285,3 +285,28 @@ def test_sources_tab_shows_sources_added_through_the_admin_api(qtbot, panel, con
         f"{controller.url}/track?profile_less=true",
         '"source": {"id": "from-api"}',
     ]
+
+
+def test_switches_are_saved_for_the_next_start(qtbot) -> None:
+    from workbench.settings import SettingsFile
+    from workbench.settings.paths import app_paths
+
+    settings_file = SettingsFile(app_paths().ensure().settings_file)
+    control = CollectorController(CollectorConfig(port=0), settings_file=settings_file)
+    widget = CollectorPanel(control)
+    qtbot.addWidget(widget)
+    try:
+        with qtbot.waitSignal(control.server_started, timeout=15_000):
+            control.start()
+        widget.debugger_check.setChecked(False)
+        widget.format_combo.setCurrentIndex(widget.format_combo.findData("current"))
+        widget.source_check.setChecked(False)
+        saved = settings_file.load().collector
+        assert (saved.debugger, saved.response_format, saved.accept_any_source) == (
+            False,
+            "current",
+            True,
+        )
+        assert control.server.current_config.response_format == "current"
+    finally:
+        control.shutdown()

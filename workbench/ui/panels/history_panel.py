@@ -179,13 +179,15 @@ class HistoryPanel(QWidget):
             "Delete…", self.delete_selected, QKeySequence.StandardKey.Delete
         )
 
-        filters = QHBoxLayout()
+        filters = QHBoxLayout()  # two short rows: the dock is often narrow
         filters.setContentsMargins(0, 0, 0, 0)
-        filters.addWidget(self.event_type_edit, 2)
-        filters.addWidget(self.profile_edit, 2)
-        filters.addWidget(self.status_combo, 1)
-        filters.addWidget(self.target_combo, 1)
-        filters.addWidget(self.starred_check)
+        filters.addWidget(self.event_type_edit, 1)
+        filters.addWidget(self.profile_edit, 1)
+        choices = QHBoxLayout()
+        choices.setContentsMargins(0, 0, 0, 0)
+        choices.addWidget(self.status_combo, 1)
+        choices.addWidget(self.target_combo, 1)
+        choices.addWidget(self.starred_check)
         search = QHBoxLayout()
         search.setContentsMargins(0, 0, 0, 0)
         search.addWidget(self.search_edit, 1)
@@ -196,6 +198,7 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.notice_bar)
         layout.addLayout(search)
         layout.addLayout(filters)
+        layout.addLayout(choices)
         layout.addWidget(self.table, 1)
 
         self.show_store_notices()
