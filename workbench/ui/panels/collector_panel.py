@@ -139,6 +139,10 @@ class CollectorPanel(QWidget):
         self._on_controller_state_changed(controller.state, controller.reason)
 
     # -- actions -----------------------------------------------------------------------------
+    def refresh_state(self) -> None:
+        """Show the controller's current state (after it was set without a signal)."""
+        self._on_controller_state_changed(self.controller.state, self.controller.reason)
+
     def copy_url(self) -> str:
         url = self.controller.url
         if url:

@@ -12,6 +12,7 @@ shown once, in plain words, with the paths.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
@@ -56,8 +57,6 @@ def exchange_as_http_request(exchange: dict[str, Any]) -> HttpRequest:
     request = exchange.get("request") or {}
     body_text = request.get("body_text")
     if body_text is None and request.get("body") is not None:
-        import json
-
         body_text = json.dumps(request["body"], ensure_ascii=False)
     return HttpRequest(
         method=str(request.get("method") or "POST"),

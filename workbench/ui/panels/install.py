@@ -210,7 +210,7 @@ def _install_collector(
             CollectorState.ERROR if "not running" in status else CollectorState.STOPPED
         )
         controller.reason = status.partition(": ")[2] if "not running" in status else ""
-        panel._on_controller_state_changed(controller.state, controller.reason)
+        panel.refresh_state()
     return controller, panel
 
 
