@@ -280,3 +280,15 @@ def test_add_dock_for_panels(qtbot, window: MainWindow) -> None:
         {"request": None, "response": {"status": 201, "json": {"a": 1}}, "view": None}
     )
     assert window.status_code_label.text() == "Status 201"
+
+
+def test_each_target_keeps_its_own_identity(qtbot, window: MainWindow) -> None:
+    profile_id = send_and_wait(qtbot, window)["view"]["profile_id"]
+    session_id = window.composer.form.session_edit.text()
+    window.set_targets([TargetSettings(name="other", base_url="http://127.0.0.1:9")])
+    window.composer.request_bar.select_target("other")
+    assert window.composer.form.profile_edit.text() == ""
+    assert window.composer.form.session_edit.text() not in ("", session_id)
+    window.composer.request_bar.select_target("Embedded collector")
+    assert window.composer.form.profile_edit.text() == profile_id
+    assert window.composer.form.session_edit.text() == session_id

@@ -445,6 +445,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Profile forgotten: the next send is a first visit.", 4000)
 
     def _on_composer_target_changed(self, target: TargetSettings) -> None:
+        self._show_remembered_identity(target)
         if target.kind != "embedded" or self.collector is None:
             self.response_panel.debugger.set_can_open(False)
             return
@@ -455,6 +456,14 @@ class MainWindow(QMainWindow):
             channel="sources",
             on_done=self._on_sources_loaded,
         )
+
+    def _show_remembered_identity(self, target: TargetSettings) -> None:
+        """Each target keeps its own visitor (as the JS tracker does per site): show its ids."""
+        if self.sender is None or self.composer.is_collect:
+            return
+        identity = self.sender.identity.get(target, self._source_id())
+        self.composer.form.set_profile_id(identity.profile_id)
+        self.composer.form.set_session_id(identity.session_id)
 
     def _on_sources_loaded(self, outcome: TaskOutcome) -> None:
         if outcome.ok and not outcome.stale:
