@@ -292,3 +292,12 @@ def test_each_target_keeps_its_own_identity(qtbot, window: MainWindow) -> None:
     window.composer.request_bar.select_target("Embedded collector")
     assert window.composer.form.profile_edit.text() == profile_id
     assert window.composer.form.session_edit.text() == session_id
+
+
+def test_answer_does_not_overwrite_raw_json_being_typed(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.exchange_shown, timeout=15_000):
+        window.send()
+        window.composer.raw.text_edit.setPlainText('{"source": {"id": "half typed"')
+        assert window.composer.raw_edit_in_progress()
+    qtbot.waitUntil(lambda: window.composer.syntax_problem() is not None, timeout=3000)
+    assert window.composer.raw.text() == '{"source": {"id": "half typed"'

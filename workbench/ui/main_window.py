@@ -396,7 +396,12 @@ class MainWindow(QMainWindow):
             if result.status is None:
                 self.response_panel.tabs.setCurrentIndex(0)
         view = result.view
-        if view is not None and result.error is None and not self.composer.is_collect:
+        if (
+            view is not None
+            and result.error is None
+            and not self.composer.is_collect
+            and not self.composer.raw_edit_in_progress()
+        ):
             if view.profile_id:
                 self.composer.form.set_profile_id(view.profile_id)
             if view.session_id:
@@ -459,7 +464,7 @@ class MainWindow(QMainWindow):
 
     def _show_remembered_identity(self, target: TargetSettings) -> None:
         """Each target keeps its own visitor (as the JS tracker does per site): show its ids."""
-        if self.sender is None or self.composer.is_collect:
+        if self.sender is None or self.composer.is_collect or self.composer.raw_edit_in_progress():
             return
         identity = self.sender.identity.get(target, self._source_id())
         self.composer.form.set_profile_id(identity.profile_id)

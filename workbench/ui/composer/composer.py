@@ -269,6 +269,13 @@ class Composer(QWidget):
     def route_label(self) -> str:
         return self.request_bar.route_label()
 
+    def raw_edit_in_progress(self) -> bool:
+        """True while raw JSON text is being typed (not parsed yet, or not JSON yet).
+
+        Ids the window fills in from an answer must not overwrite that text.
+        """
+        return self._syntax is not None or self.raw.has_pending_edit()
+
     # --- validation ------------------------------------------------------------------------
     def issues(self) -> list[Issue]:
         return list(self._issues)
