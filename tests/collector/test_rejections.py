@@ -162,3 +162,18 @@ def test_unknown_route_is_json_404(client: httpx.Client) -> None:
     response = client.get("/nope")
     assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
     assert client.get("/track").status_code == 405
+
+
+def test_chunked_body_over_the_limit_is_413(make_server: ServerFactory) -> None:
+    server = make_server(max_body_bytes=1000, data_dir=None)
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"source": {"id": "source-id"}, "properties": {"x": "'
+        for _ in range(10):
+            yield b"y" * 200
+        yield b'"}}'
+
+    with httpx.Client(base_url=server.url) as http:
+        response = http.post("/track", content=chunks())
+    assert response.status_code == 413
+    assert server.store.stats()["events"] == 0

@@ -66,8 +66,10 @@ async def read_body(request: Request, limit: int) -> bytes:
         f"The request body is larger than the collector's limit of {limit} bytes "
         "(max_body_bytes); send fewer or smaller events per request, or raise the limit.",
     )
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_big
+    if declared is not None and declared.isdigit():
+        if int(declared) > limit:
+            raise too_big
+        return await request.body()  # the HTTP layer stops at Content-Length
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -79,6 +81,8 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def _bool_query(request: Request, name: str) -> bool:
+    if not request.scope.get("query_string"):
+        return False
     raw = request.query_params.get(name)
     if raw is None:
         return False

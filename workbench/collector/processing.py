@@ -165,7 +165,8 @@ class FlowProcessor:
         config = self.flow.config
         if config.empty:
             return process(data)
-        profile = _copy_json(data.profile) if data.profile is not None else None
+        # A shallow copy is enough: the engine copies nested objects before writing them.
+        profile = dict(data.profile) if data.profile is not None else None
         events = [_own_event(event) for event in data.events]
         outcome = run_flow(config, profile, data.session, events, strict=self._strict())
         if outcome.rejected is not None:

@@ -221,20 +221,22 @@ class _Tracking:
         outcome.profile_id = event_profile_id
         outcome.session_id = stored_session["id"] if stored_session is not None else None
         self.logs.extend(result.logs)
-        debugging = {
-            "session": save_result([stored_session] if stored_session else []),
-            "events": save_result(events if save_events else [], types=True),
-            "profile": (
-                None
-                if profile_less
-                else save_result([profile] if profile is not None and save_profile else [])
-            ),
-            "execution": result.execution,
-            "segmentation": result.segmentation,
-            "logs": self.logs,
-        }
-        if result.event_reports:  # per event: valid or not and why (the event flow)
-            debugging["events"]["validation"] = result.event_reports
+        debugging: dict[str, Any] = {}
+        if self.debug:  # built only when it is sent
+            debugging = {
+                "session": save_result([stored_session] if stored_session else []),
+                "events": save_result(events if save_events else [], types=True),
+                "profile": (
+                    None
+                    if profile_less
+                    else save_result([profile] if profile is not None and save_profile else [])
+                ),
+                "execution": result.execution,
+                "segmentation": result.segmentation,
+                "logs": self.logs,
+            }
+            if result.event_reports:  # per event: valid or not and why (the event flow)
+                debugging["events"]["validation"] = result.event_reports
         outcome.status, outcome.body = build_response(
             self.config.response_format,
             profile=profile if save_profile else None,

@@ -11,7 +11,6 @@ orjson installed everything uses the standard library.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 __all__ = ["dumps", "loads"]
@@ -22,11 +21,14 @@ except ImportError:  # pragma: no cover - orjson is a declared dependency
     orjson = None
 
 
-_LONG_DIGITS = re.compile(rb"\d{19}")
-
-
 def _std_dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# A document encoded by the standard library ends with one space (still valid JSON):
+# :func:`loads` then decodes it with the standard library too, because orjson would
+# turn an integer beyond 64 bits into a float.
+_FALLBACK_MARK = b" "
 
 
 def dumps(value: Any) -> bytes:
@@ -35,14 +37,12 @@ def dumps(value: Any) -> bytes:
         try:
             return orjson.dumps(value)
         except (TypeError, ValueError):
-            pass
+            return _std_dumps(value) + _FALLBACK_MARK
     return _std_dumps(value)
 
 
 def loads(data: bytes) -> Any:
     """Decode JSON bytes written by :func:`dumps`."""
-    # orjson would turn an integer beyond 64 bits into a float: such documents (written
-    # by the fallback above; 19+ digits in a row) are decoded by the standard library.
-    if orjson is not None and not _LONG_DIGITS.search(data):
+    if orjson is not None and not data.endswith(_FALLBACK_MARK):
         return orjson.loads(data)
     return json.loads(data)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -142,7 +142,9 @@ class CollectorStore:
         self._sessions: dict[str, bytes] = {}
         self._session_owner: dict[str, str | None] = {}
         self._sessions_by_profile: dict[str, list[str]] = {}
-        self._events: dict[str, tuple[EventKeys, bytes]] = {}
+        # OrderedDict, not dict: evicting the oldest of a plain dict that keeps losing
+        # its first items rescans the deleted slots at its front (O(n) per eviction).
+        self._events: OrderedDict[str, tuple[EventKeys, bytes]] = OrderedDict()
         self._index: dict[str, dict[str, deque[str]]] = {name: {} for name in _INDEXED}
 
     def _install_defaults(self, *, journal: bool = False) -> None:
@@ -178,12 +180,23 @@ class CollectorStore:
         self._events[event_id] = (keys, blob)
         for name, key in zip(_INDEXED, keys, strict=True):
             if key is not None:
-                self._index[name].setdefault(key, deque()).append(event_id)
+                index = self._index[name]
+                ids = index.get(key)
+                if ids is None:
+                    ids = index[key] = deque()
+                ids.append(event_id)
         while len(self._events) > self.retention:
-            self._drop_event(next(iter(self._events)))
+            self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        event_id, (keys, _) = self._events.popitem(last=False)
+        self._unindex(event_id, keys)
 
     def _drop_event(self, event_id: str) -> None:
         keys, _ = self._events.pop(event_id)
+        self._unindex(event_id, keys)
+
+    def _unindex(self, event_id: str, keys: EventKeys) -> None:
         for name, key in zip(_INDEXED, keys, strict=True):
             if key is None:
                 continue
