@@ -128,3 +128,21 @@ def test_wait_already_satisfied_and_timeout(client: httpx.Client) -> None:
     assert late.json()["count"] == 1 and "1 of 5" in late.json()["detail"]
     assert client.get("/_workbench/wait?count=0").status_code == 422
     assert client.get("/_workbench/wait?timeout=9999").status_code == 422
+
+
+def test_stop_releases_a_pending_wait(make_server) -> None:  # type: ignore[no-untyped-def]
+    server = make_server(data_dir=None)
+    result: dict[str, httpx.Response] = {}
+
+    def wait() -> None:
+        with httpx.Client(base_url=server.url, timeout=30) as other:
+            result["r"] = other.get("/_workbench/wait?count=5&timeout=60")
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    assert server.app.state.waiters.waiter_added.wait(10)
+    server.stop()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert result["r"].status_code == 503
+    assert "stopping" in result["r"].json()["detail"]

@@ -131,7 +131,7 @@ def _copy_json(value: Any) -> Any:
 
 
 def _own_event(event: dict[str, Any]) -> dict[str, Any]:
-    """A copy of *event* whose parts the flow writes (metadata, aux) are its own."""
+    """A copy of *event* whose metadata (which the engine writes) is its own."""
     metadata = event.get("metadata")
     own = dict(event)
     if isinstance(metadata, dict):
@@ -140,8 +140,6 @@ def _own_event(event: dict[str, Any]) -> dict[str, Any]:
         if isinstance(processed, dict):
             own_metadata["processed_by"] = _copy_json(processed)
         own["metadata"] = own_metadata
-    aux = event.get("aux")
-    own["aux"] = dict(aux) if isinstance(aux, dict) else {}
     return own
 
 
@@ -173,7 +171,7 @@ class FlowProcessor:
             from workbench.collector.rejections import Rejected
 
             raise Rejected(406, outcome.rejected)
-        self._annotate(outcome, profile, events)
+        _annotate(outcome, profile, events, full=data.debug)
         errors = [log for log in outcome.logs if log["type"] == "error"]
         warnings = [log for log in outcome.logs if log["type"] == "warning"]
         return ProcessingResult(
@@ -187,29 +185,52 @@ class FlowProcessor:
             event_reports=outcome.events,
         )
 
-    @staticmethod
-    def _annotate(
-        outcome: FlowResult, profile: dict[str, Any] | None, events: list[dict[str, Any]]
-    ) -> None:
-        traces = outcome.execution.get("events", [])
-        for index, event in enumerate(events):
-            report = outcome.events[index]
-            note: dict[str, Any] = {"valid": report["valid"], "errors": report["errors"]}
-            if index < len(traces):
-                trace = traces[index]
-                note["rules"] = trace["rules"]
-                if "skipped" in trace:
-                    note["skipped"] = trace["skipped"]
-            event["aux"]["flow"] = note
-        if profile is not None:
-            aux = profile.get("aux")
-            aux = dict(aux) if isinstance(aux, dict) else {}
-            aux["flow"] = {
-                "last_request": {
-                    "events": [event.get("id") for event in events],
-                    "segmentation": outcome.segmentation,
-                    "profile_diff": outcome.profile_diff,
-                    "errors": [log["message"] for log in outcome.logs if log["type"] == "error"],
-                }
+
+def _annotate(
+    outcome: FlowResult,
+    profile: dict[str, Any] | None,
+    events: list[dict[str, Any]],
+    *,
+    full: bool,
+) -> None:
+    """Store the flow's story with the data, for clients that read it back.
+
+    Always: ``metadata.valid`` and ``metadata.processed_by.rules`` (set by the
+    engine) and, on an invalid event, ``aux.flow`` with the issues. With the
+    debugger on (the request asked for it; it is also what makes the
+    ``current`` format list event ids): each event's full trace in
+    ``aux.flow`` and the request's segments and profile diff in the profile's
+    ``aux.flow.last_request``. Without it the trace is not stored, which keeps
+    the request cheap, as Tracardi's ``TRACK_DEBUG`` does.
+    """
+    traces = outcome.execution.get("events", [])
+    for index, event in enumerate(events):
+        report = outcome.events[index]
+        if not full and report["valid"]:
+            continue
+        note: dict[str, Any] = {"valid": report["valid"], "errors": report["errors"]}
+        if full and index < len(traces):
+            trace = traces[index]
+            note["rules"] = trace["rules"]
+            if "skipped" in trace:
+                note["skipped"] = trace["skipped"]
+        aux = event.get("aux")
+        event["aux"] = {**(aux if isinstance(aux, dict) else {}), "flow": note}
+    if profile is None:
+        return
+    aux = profile.get("aux")
+    if not full:
+        if isinstance(aux, dict) and "flow" in aux:  # never leave an older request's story
+            profile["aux"] = {k: v for k, v in aux.items() if k != "flow"}
+        return
+    profile["aux"] = {
+        **(aux if isinstance(aux, dict) else {}),
+        "flow": {
+            "last_request": {
+                "events": [event.get("id") for event in events],
+                "segmentation": outcome.segmentation,
+                "profile_diff": outcome.profile_diff,
+                "errors": [log["message"] for log in outcome.logs if log["type"] == "error"],
             }
-            profile["aux"] = aux
+        },
+    }

@@ -249,6 +249,8 @@ async def workbench_wait(request: Request) -> Response:
     waiters = request.app.state.waiters
     reached = await waiters.wait(count, event_type, timeout)
     current = _store(request).count_events(type=event_type)
+    if waiters.stopping and current < count:
+        raise Rejected(503, f"the collector is stopping: {current} of {count} events stored")
     body = {"count": current, "wanted": count, "type": event_type, "timed_out": not reached}
     if not reached:
         body["detail"] = (

@@ -116,10 +116,17 @@ RequestListener = Callable[[RequestRecord], None]
 
 
 class RequestHub:
-    """The recent requests (a ring of *keep*) and the listeners to tell about new ones."""
+    """The recent requests and the listeners to tell about new ones.
 
-    def __init__(self, keep: int = 1000) -> None:
-        self._recent: deque[RequestRecord] = deque(maxlen=keep)
+    At most *keep* records are kept, and at most *keep_bytes* of their bodies (a few
+    1 MiB requests must not pin hundreds of MiB), oldest dropped first.
+    """
+
+    def __init__(self, keep: int = 1000, keep_bytes: int = 32 * 1024 * 1024) -> None:
+        self._recent: deque[RequestRecord] = deque()
+        self._keep = keep
+        self._keep_bytes = keep_bytes
+        self._bytes = 0
         self._listeners: tuple[RequestListener, ...] = ()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -137,8 +144,15 @@ class RequestHub:
             self._listeners = tuple(cb for cb in self._listeners if cb is not callback)
 
     def publish(self, record: RequestRecord) -> None:
+        size = len(record.request_body) + len(record.response_body)
         with self._lock:
             self._recent.append(record)
+            self._bytes += size
+            while len(self._recent) > self._keep or (
+                self._bytes > self._keep_bytes and len(self._recent) > 1
+            ):
+                old = self._recent.popleft()
+                self._bytes -= len(old.request_body) + len(old.response_body)
             self.total += 1
         for callback in self._listeners:
             try:
@@ -155,6 +169,7 @@ class RequestHub:
     def clear(self) -> None:
         with self._lock:
             self._recent.clear()
+            self._bytes = 0
 
 
 @functools.lru_cache(maxsize=1024)

@@ -223,6 +223,7 @@ class CollectorServer:
 
     def _shutdown(self) -> None:
         if self._server is not None:
+            self.app.state.waiters.release_all()  # no /_workbench/wait holds the stop up
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join()

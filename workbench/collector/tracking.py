@@ -150,6 +150,12 @@ class _Tracking:
         if self.debug:
             self.logs.append(log_record(message, level=level, time=self.stamp, **ids))
 
+    def _stamp_profile(self, profile_id: str | None) -> None:
+        """Fill ``profile_id`` into this request's log records once the profile is known."""
+        for record in self.logs:
+            if record["profile_id"] is None:
+                record["profile_id"] = profile_id
+
     def run(self, outcome: TrackOutcome) -> TrackOutcome:
         payload, options = self.payload, self.options
         for note in self.request.warnings:
@@ -220,6 +226,7 @@ class _Tracking:
         outcome.event_types = [e["type"] for e in events]
         outcome.profile_id = event_profile_id
         outcome.session_id = stored_session["id"] if stored_session is not None else None
+        self._stamp_profile(event_profile_id)
         self.logs.extend(result.logs)
         debugging: dict[str, Any] = {}
         if self.debug:  # built only when it is sent

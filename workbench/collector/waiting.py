@@ -10,6 +10,7 @@ waiting the observer returns at once, so it costs the tracking path nothing.
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass
 
 from workbench.store.collector_store import CollectorStore
@@ -31,6 +32,9 @@ class EventWaiters:
         self.store = store
         self._waiting: list[_Waiter] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.stopping = False
+        #: Set whenever a request starts waiting (lets tests and tools know it is parked).
+        self.waiter_added = threading.Event()
 
     def on_store_changed(self) -> None:
         loop = self._loop
@@ -56,13 +60,32 @@ class EventWaiters:
                 still.append(waiter)
         self._waiting = still
 
+    def release_all(self) -> None:
+        """Answer every waiting request now (the collector is stopping). Thread-safe."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+
+        def release() -> None:
+            self.stopping = True
+            for waiter in self._waiting:
+                if not waiter.future.done():
+                    waiter.future.set_result(None)
+            self._waiting = []
+
+        loop.call_soon_threadsafe(release)
+
     async def wait(self, count: int, event_type: str | None, timeout: float) -> bool:
-        """True once *count* events (of *event_type*) are stored; False after *timeout* s."""
+        """True once *count* events (of *event_type*) are stored; False after *timeout* s.
+
+        Also returns (True) when :meth:`release_all` ends the wait; ``stopping`` says so.
+        """
         if self.store.count_events(type=event_type) >= count:
             return True
         self._loop = asyncio.get_running_loop()
         waiter = _Waiter(count, event_type, self._loop.create_future())
         self._waiting.append(waiter)
+        self.waiter_added.set()
         try:
             await asyncio.wait_for(waiter.future, timeout)
             return True
