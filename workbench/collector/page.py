@@ -3,8 +3,11 @@
 Trainers open it in a browser to show the collector is up, which sources it
 knows and what a browser request looks like: the button sends a page-view the
 way Tracardi's JS tracker does (``fetch`` with ``Content-Type:
-application/json`` and an ``x-timestamp`` header) and shows the answer. All
-dynamic text is inserted with ``textContent`` (never as HTML).
+application/json`` and an ``x-timestamp`` header) and shows the answer.
+``?api=http://127.0.0.1:8686`` makes it send to that origin instead (open the
+page as ``http://localhost:8686/`` and the call is cross-origin, preflight and
+all); ``#send`` sends once on load. Dynamic text is inserted with
+``textContent`` (never as HTML).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ button{{font-size:1rem;padding:.4rem 1rem}}
 <button id="send" type="button">Send a page-view</button></p>
 <pre id="result">(no request sent yet)</pre>
 <script>
+// ?api=http://host:port sends to another collector origin (a cross-origin call, as a
+// shop page makes); #send sends one page-view as soon as the page has loaded.
+const api = new URLSearchParams(location.search).get("api") || "";
 const state = {{profile: null,
   session: crypto.randomUUID ? crypto.randomUUID() : String(Date.now())}};
 document.getElementById("send").addEventListener("click", async () => {{
@@ -51,7 +57,7 @@ document.getElementById("send").addEventListener("click", async () => {{
     options: {{debugger: true}}
   }};
   try {{
-    const response = await fetch("/track", {{method: "POST", credentials: "omit",
+    const response = await fetch(api + "/track", {{method: "POST", credentials: "omit",
       headers: {{"Content-Type": "application/json", "x-timestamp": String(Date.now())}},
       body: JSON.stringify(body)}});
     const data = await response.json();
@@ -63,6 +69,7 @@ document.getElementById("send").addEventListener("click", async () => {{
     out.dataset.status = "error";
   }}
 }});
+if (location.hash === "#send") {{ document.getElementById("send").click(); }}
 </script></body></html>
 """
 
