@@ -166,7 +166,9 @@ class FlowProcessor:
         # A shallow copy is enough: the engine copies nested objects before writing them.
         profile = dict(data.profile) if data.profile is not None else None
         events = [_own_event(event) for event in data.events]
-        outcome = run_flow(config, profile, data.session, events, strict=self._strict())
+        outcome = run_flow(
+            config, profile, data.session, events, strict=self._strict(), trace=data.debug
+        )
         if outcome.rejected is not None:
             from workbench.collector.rejections import Rejected
 

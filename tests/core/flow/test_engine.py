@@ -288,3 +288,64 @@ def test_demo_story_visitor_to_customer() -> None:
     assert profile["data"]["contact"]["email"]["main"] == "ann@example.com"
     assert profile["data"]["metrics"]["ltv"] == 600
     assert MISSING is not None
+
+
+def test_a_shallow_copy_of_the_stored_profile_is_enough() -> None:
+    stored = {
+        **new_profile(),
+        "traits": {"cart": ["a"], "nested": {"deep": {"x": 1}}},
+        "data": {"preferences": {"purchases": ["old"]}},
+    }
+    snapshot = copy.deepcopy(stored)
+    rules = [
+        {
+            "id": "r",
+            "event_type": "x",
+            "operations": [
+                {"op": "delete", "target": "profile@traits.cart"},
+                {"op": "set", "target": "profile@traits.nested.deep.x", "value": 2},
+                {"op": "append", "target": "profile@data.preferences.purchases", "value": "new"},
+                {"op": "increment", "target": "profile@stats.views"},
+                {"op": "set", "target": "profile@data.metrics.ltv", "value": 5},
+            ],
+        }
+    ]
+    cfg = config(rules=rules, segments=[{"id": "s", "condition": "profile@stats.views > 0"}])
+    working = dict(stored)
+    run_flow(cfg, working, None, [event("x")])
+    assert stored == snapshot
+    assert working["traits"] == {"nested": {"deep": {"x": 2}}}
+    assert working["data"]["preferences"]["purchases"] == ["old", "new"]
+    assert working["stats"]["views"] == 1 and working["segments"] == ["s"]
+
+
+def test_without_trace_the_effects_and_failures_are_the_same() -> None:
+    rules = [
+        {
+            "id": "views",
+            "event_type": "page-view",
+            "operations": [{"op": "increment", "target": "profile@stats.views"}],
+        },
+        {
+            "id": "broken",
+            "event_type": "page-view",
+            "operations": [{"op": "append", "target": "profile@traits.plan", "value": 1}],
+        },
+    ]
+    cfg = config(rules=rules, segments=[{"id": "seen", "condition": "profile@stats.views >= 1"}])
+    traced = {**new_profile(), "traits": {"plan": "pro"}}
+    quiet = copy.deepcopy(traced)
+    full = run_flow(cfg, traced, None, [event("page-view")])
+    cheap = run_flow(cfg, quiet, None, [event("page-view")], trace=False)
+    assert traced == quiet
+    assert cheap.execution == {} and cheap.profile_diff == {
+        "added": [],
+        "changed": [],
+        "removed": [],
+    }
+    assert cheap.segmentation == {"errors": [], "ids": ["seen"], "entered": ["seen"], "left": []}
+    assert [log["message"] for log in cheap.logs] == [
+        log["message"] for log in full.logs if log["type"] != "info"
+    ]
+    assert "cannot append to profile@traits.plan" in cheap.logs[0]["message"]
+    assert "cannot append to profile@traits.plan" in cheap.logs[0]["message"]

@@ -514,23 +514,31 @@ def evaluate(node: Node, roots: Mapping[str, Any], errors: list[str] | None = No
         return False
     if isinstance(node, Contains):
         container, item = _resolve(node.container, roots), _resolve(node.item, roots)
-        if container is MISSING or item is MISSING:
-            return False
-        if isinstance(container, list):
-            return any(_equal(element, item) for element in container)
-        if isinstance(container, str) and isinstance(item, str):
-            return item in container
-        if isinstance(container, dict) and isinstance(item, str):
-            return item in container
-        _report(
-            errors,
-            node,
-            f"'contains' needs a list, a string or an object on the left, and fitting item on the "
-            f"right; got {describe_kind(container)} and {describe_kind(item)}",
-        )
-        return False
+        return _contains(node, container, item, errors)
     value, low, high = (_resolve(o, roots) for o in (node.operand, node.low, node.high))
-    if MISSING in (value, low, high):
+    return _between(node, value, low, high, errors)
+
+
+def _contains(node: Contains, container: Any, item: Any, errors: list[str] | None) -> bool:
+    if container is MISSING or item is MISSING:
+        return False
+    if isinstance(container, list):
+        return any(_equal(element, item) for element in container)
+    if isinstance(container, str) and isinstance(item, str):
+        return item in container
+    if isinstance(container, dict) and isinstance(item, str):
+        return item in container
+    _report(
+        errors,
+        node,
+        f"'contains' needs a list, a string or an object on the left, and fitting item on the "
+        f"right; got {describe_kind(container)} and {describe_kind(item)}",
+    )
+    return False
+
+
+def _between(node: Between, value: Any, low: Any, high: Any, errors: list[str] | None) -> bool:
+    if value is MISSING or low is MISSING or high is MISSING:
         return False
     if _orderable(value, low) and _orderable(value, high):
         return bool(low <= value <= high)
@@ -605,8 +613,20 @@ def compile_condition(node: Node) -> Evaluator:
             return False
 
         return compare
-    # contains and between are rarer: reuse the tree walker for their exact messages
-    return lambda roots, errors: evaluate(node, roots, errors)
+    if isinstance(node, Contains):
+        get_container, get_item, contains = _getter(node.container), _getter(node.item), node
+        return lambda roots, errors: _contains(
+            contains, get_container(roots), get_item(roots), errors
+        )
+    get_value, get_low, get_high, between = (
+        _getter(node.operand),
+        _getter(node.low),
+        _getter(node.high),
+        node,
+    )
+    return lambda roots, errors: _between(
+        between, get_value(roots), get_low(roots), get_high(roots), errors
+    )
 
 
 # --- a parsed condition with its source text ------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 
 from workbench.core.flow.model import FlowConfig, MappingRule
 from workbench.core.flow.operations import Change, OperationFailed, OperationSkipped
-from workbench.core.flow.paths import MISSING
+from workbench.core.flow.paths import MISSING, detach_path
 
 __all__ = ["FlowResult", "log_record", "run_flow"]
 
@@ -100,7 +100,9 @@ class _Run:
         profile: dict[str, Any] | None,
         session: dict[str, Any] | None,
         now: str,
+        trace: bool = True,
     ) -> None:
+        self.trace = trace
         self.config = config
         self.profile = profile
         self.session = session
@@ -108,6 +110,8 @@ class _Run:
         self.profile_id = profile.get("id") if isinstance(profile, dict) else None
         self.result = FlowResult()
         self.changes: list[Change] = []
+        # Containers of the profile this run has copied (copy-on-write; see detach_path).
+        self.owned: set[int] = set()
 
     def log(
         self,
@@ -190,6 +194,10 @@ class _Run:
         roots = {"event": event, "session": self.session, "profile": self.profile}
         ran: list[str] = []
         for rule in self.config.rules_for(event_type):
+            if not self.trace:
+                if self.run_rule_quietly(rule, roots, event):
+                    ran.append(rule.id)
+                continue
             entry = self.run_rule(rule, roots, event)
             trace["rules"].append(entry)
             if entry["matched"]:
@@ -231,6 +239,7 @@ class _Run:
         failures: list[dict[str, Any]] = []
         assert self.profile is not None
         for operation in rule.operations:
+            detach_path(self.profile, operation.target.keys, self.owned)
             try:
                 change = operation.apply(self.profile, roots)
             except OperationSkipped as exc:
@@ -258,6 +267,40 @@ class _Run:
             entry["failures"] = failures
         entry["duration_ms"] = _ms(start)
         return entry
+
+    def run_rule_quietly(
+        self, rule: MappingRule, roots: dict[str, Any], event: dict[str, Any]
+    ) -> bool:
+        """:meth:`run_rule` without the trace (no debugger): same effects, same failure logs."""
+        if not rule.enabled:
+            return False
+        if rule.condition is not None:
+            holds, errors = rule.condition.evaluate(roots)
+            for error in errors:
+                self.log(
+                    f"rule {rule.id!r}: condition could not be fully evaluated: {error}",
+                    origin="mapping",
+                    class_name="MappingRule",
+                    event_id=event.get("id"),
+                )
+            if not holds:
+                return False
+        assert self.profile is not None
+        for operation in rule.operations:
+            detach_path(self.profile, operation.target.keys, self.owned)
+            try:
+                operation.apply(self.profile, roots)
+            except OperationSkipped:
+                continue
+            except OperationFailed as exc:
+                self.log(
+                    f"rule {rule.id!r}: {operation.describe()} failed: {exc}",
+                    level="error",
+                    origin="mapping",
+                    class_name="MappingRule",
+                    event_id=event.get("id"),
+                )
+        return True
 
     # -- segmentation ---------------------------------------------------------------------
 
@@ -294,6 +337,14 @@ class _Run:
         if after != before or not isinstance(current, list):
             profile["segments"] = after
             self.changes.append(Change("profile@segments", before, list(after), "segmentation"))
+        self.result.segmentation = {
+            "errors": errors,
+            "ids": after,
+            "entered": entered,
+            "left": left,
+        }
+        if not self.trace:
+            return
         for segment_id in entered:
             self.log(
                 f"profile entered segment {segment_id!r}",
@@ -308,12 +359,6 @@ class _Run:
                 origin="segmentation",
                 class_name="Segmentation",
             )
-        self.result.segmentation = {
-            "errors": errors,
-            "ids": after,
-            "entered": entered,
-            "left": left,
-        }
 
     # -- diff -----------------------------------------------------------------------------
 
@@ -343,15 +388,21 @@ def run_flow(
     *,
     strict: bool = False,
     now: str | None = None,
+    trace: bool = True,
 ) -> FlowResult:
     """Validate *events*, apply *config*'s rules to *profile*, recompute its segments.
 
     *profile* and the events are changed in place (``metadata.valid``,
-    ``metadata.processed_by.rules``, the mapped fields, ``segments``). In
+    ``metadata.processed_by.rules``, the mapped fields, ``segments``), but
+    only the top level of *profile*: nested objects are copied before they are
+    written (copy-on-write), so a shallow copy of a stored profile is enough. In
     *strict* mode an invalid event stops everything before any change to the
-    profile and :attr:`FlowResult.rejected` holds the 406 message.
+    profile and :attr:`FlowResult.rejected` holds the 406 message. Without
+    *trace* (no debugger) rules and segments have the same effects and failures
+    are still logged, but no execution trace, info records or profile diff are
+    built (``execution`` stays ``{}``): that keeps the request cheap.
     """
-    run = _Run(config, profile, session, now or _now())
+    run = _Run(config, profile, session, now or _now(), trace)
     result = run.result
     verdicts = run.validate(events)
     if strict and not all(verdicts):
@@ -369,6 +420,8 @@ def run_flow(
         segments = profile.get("segments") if isinstance(profile, dict) else None
         ids = list(segments) if isinstance(segments, list) else []
         result.segmentation = {"errors": [], "ids": ids, "entered": [], "left": []}
+    if not trace:
+        return result
     result.profile_diff = run.diff()
     result.execution = {
         "events": traces,

@@ -25,6 +25,7 @@ __all__ = [
     "PathError",
     "delete_value",
     "describe_kind",
+    "detach_path",
     "parse_path",
     "read_value",
     "write_value",
@@ -175,6 +176,35 @@ def write_value(document: dict[str, Any], keys: tuple[str, ...], value: Any) -> 
     else:
         where = ".".join(keys[:-1])
         raise TypeError(f"{where} is a list without an item {last!r}")
+
+
+def detach_path(document: dict[str, Any], keys: tuple[str, ...], owned: set[int]) -> None:
+    """Give *document* its own copies of the containers on the way to *keys* (copy-on-write).
+
+    The collector hands over the stored profile, which must not change in place.
+    Instead of copying the whole profile for every request, the engine copies
+    (shallowly) only the objects and lists on the path it is about to write;
+    *owned* remembers which containers are already copies. *document* itself
+    must already be owned by the caller.
+    """
+    current: Any = document
+    for key in keys[:-1]:
+        if isinstance(current, dict):
+            child = current.get(key)
+            slot: Any = key
+        elif isinstance(current, list) and key.isdigit() and int(key) < len(current):
+            slot = int(key)
+            child = current[slot]
+        else:
+            return
+        if isinstance(child, dict | list):
+            if id(child) not in owned:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                current[slot] = child
+                owned.add(id(child))
+        else:
+            return
+        current = child
 
 
 def delete_value(document: Any, keys: tuple[str, ...]) -> bool:
