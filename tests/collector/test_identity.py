@@ -135,8 +135,10 @@ def test_profile_less_stores_a_session_but_no_profile(
 
 
 def test_profile_less_query_overrides_the_body(client: httpx.Client) -> None:
-    response = client.post("/track?profile_less=false", json=minimal(profile_less=False))
-    assert "profile" in response.json()
+    overridden = client.post("/track?profile_less=false", json=minimal(profile_less=True))
+    assert "profile" in overridden.json()
+    from_body = client.post("/track", json=minimal(profile_less=True))
+    assert "profile" not in from_body.json()
 
 
 def test_profile_less_current_format_answers_null_profile(make_server) -> None:  # type: ignore[no-untyped-def]

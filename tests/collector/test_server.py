@@ -30,6 +30,7 @@ def test_port_in_use_is_a_clear_start_error() -> None:
         server = CollectorServer(CollectorConfig(port=port))
         with pytest.raises(CollectorStartError, match="already in use"):
             server.start()
+        assert server.store.get_source("source-id") is not None  # still readable
         server.stop()
         assert not server.running
 

@@ -80,12 +80,13 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _bool_query(request: Request, name: str) -> bool:
+def _bool_query(request: Request, name: str) -> bool | None:
+    """A FastAPI-style boolean query parameter; None when absent."""
     if not request.scope.get("query_string"):
-        return False
+        return None
     raw = request.query_params.get(name)
     if raw is None:
-        return False
+        return None
     value = raw.strip().lower()
     if value in _TRUE:
         return True
@@ -195,7 +196,10 @@ async def track_endpoint(request: Request) -> Response:
         bridge="rest",
         headers=request.headers.items(),
         client_ip=_client_ip(request),
-        profile_less=profile_less or payload.get("profile_less") is True,
+        # The query parameter, when given, overrides the body's profile_less (§1.1).
+        profile_less=profile_less
+        if profile_less is not None
+        else payload.get("profile_less") is True,
         warnings=warnings,
     )
     return _run_tracking(request, track_request)

@@ -202,7 +202,7 @@ class CollectorServer:
         finished = started.wait(timeout)
         if self._error is not None or not finished:
             reason = self._error or "it did not start in time"
-            self._shutdown()
+            self._shutdown(close_store=False)  # the store stays readable; stop() closes it
             raise CollectorStartError(f"the collector failed to start: {reason}")
 
     def _serve(self, sock: socket.socket, started: threading.Event) -> None:
@@ -219,9 +219,9 @@ class CollectorServer:
         """Stop serving, join the thread, flush the store. Safe to call twice."""
         with self._lock:
             self._stopped = True
-        self._shutdown()
+        self._shutdown(close_store=True)
 
-    def _shutdown(self) -> None:
+    def _shutdown(self, *, close_store: bool) -> None:
         if self._server is not None:
             self.app.state.waiters.release_all()  # no /_workbench/wait holds the stop up
             self._server.should_exit = True
@@ -231,6 +231,8 @@ class CollectorServer:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
+        if not close_store:
+            return
         self.store.remove_observer(self.app.state.waiters.on_store_changed)
         if self._owns_store:
             self.store.close()

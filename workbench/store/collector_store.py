@@ -273,16 +273,20 @@ class CollectorStore:
         session_blob = dumps(session) if session is not None else None
         encoded = [(e["id"], _event_keys(e), dumps(e)) for e in events]
         with self._lock:
+            journal = self._journal is not None
             if profile is not None and profile_blob is not None:
                 self._profiles[profile["id"]] = profile_blob
-                self._record(put_line("profiles", [profile_blob]))
+                if journal:
+                    self._record(put_line("profiles", [profile_blob]))
             if session is not None and session_blob is not None:
                 self._put_session(session, session_blob)
-                self._record(put_line("sessions", [session_blob]))
+                if journal:
+                    self._record(put_line("sessions", [session_blob]))
             if encoded:
                 for event_id, keys, blob in encoded:
                     self._put_event(event_id, keys, blob)
-                self._record(put_line("events", [blob for _, _, blob in encoded]))
+                if journal:
+                    self._record(put_line("events", [blob for _, _, blob in encoded]))
         self._notify()
 
     def reset(self) -> None:
