@@ -658,8 +658,13 @@ class Condition:
         return cls(text, tree)
 
     def evaluate(self, roots: Mapping[str, Any]) -> tuple[bool, list[str]]:
+        """Whether the condition holds, and the evaluation problems met on the way."""
         errors: list[str] = []
         return self._evaluator(roots, errors), errors
+
+    def holds(self, roots: Mapping[str, Any], errors: list[str]) -> bool:
+        """Like :meth:`evaluate`, appending problems to *errors* (no allocation on the hot path)."""
+        return self._evaluator(roots, errors)
 
     def __str__(self) -> str:
         return self.text

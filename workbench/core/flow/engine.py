@@ -275,7 +275,8 @@ class _Run:
         if not rule.enabled:
             return False
         if rule.condition is not None:
-            holds, errors = rule.condition.evaluate(roots)
+            errors: list[str] = []
+            holds = rule.condition.holds(roots, errors)
             for error in errors:
                 self.log(
                     f"rule {rule.id!r}: condition could not be fully evaluated: {error}",
@@ -317,20 +318,22 @@ class _Run:
             return
         current = profile.get("segments")
         before = [s for s in current if isinstance(s, str)] if isinstance(current, list) else []
-        managed = {s.id for s in self.config.segments if s.enabled}
+        managed = self.config.enabled_segment_ids
         roots = {"profile": profile}
         matched: list[str] = []
         errors: list[str] = []
+        problems: list[str] = []
         for segment in self.config.segments:
             if not segment.enabled:
                 continue
-            holds, problems = segment.condition.evaluate(roots)
-            for problem in problems:
-                message = f"segment {segment.id!r}: {problem}"
-                errors.append(message)
-                self.log(message, origin="segmentation", class_name="Segmentation")
-            if holds:
+            if segment.condition.holds(roots, problems):
                 matched.append(segment.id)
+            if problems:
+                for problem in problems:
+                    message = f"segment {segment.id!r}: {problem}"
+                    errors.append(message)
+                    self.log(message, origin="segmentation", class_name="Segmentation")
+                problems.clear()
         after = [s for s in before if s not in managed] + matched
         entered = [s for s in matched if s not in before]
         left = [s for s in before if s in managed and s not in matched]

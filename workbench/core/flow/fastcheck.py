@@ -71,6 +71,14 @@ def _strict_equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _first_key_is_type(schema: dict[str, Any]) -> bool:
+    for key in schema:
+        if key in _ANNOTATIONS:
+            continue
+        return key == "type"
+    return False
+
+
 def _compile(schema: Any, depth: int) -> Check:
     if depth > 16:
         raise _Unsupported
@@ -85,7 +93,21 @@ def _compile(schema: Any, depth: int) -> Check:
         checks.append(_keyword(key, value, schema, depth))
     if len(checks) == 1:
         return checks[0]
-    return lambda v: all(check(v) for check in checks)
+    if not checks:
+        return lambda _v: True
+    # Fold "type" into the others: it is the first thing most schemas check.
+    type_check = checks[0] if "type" in schema and _first_key_is_type(schema) else None
+    rest = tuple(checks[1:] if type_check is not None else checks)
+
+    def check_all(v: Any) -> bool:
+        if type_check is not None and not type_check(v):
+            return False
+        for check in rest:  # noqa: SIM110 - a plain loop beats all() + generator here
+            if not check(v):
+                return False
+        return True
+
+    return check_all
 
 
 def _keyword(key: str, value: Any, schema: dict[str, Any], depth: int) -> Check:
@@ -94,15 +116,23 @@ def _keyword(key: str, value: Any, schema: dict[str, Any], depth: int) -> Check:
         if not isinstance(names, list) or not all(n in _TYPES for n in names):
             raise _Unsupported
         tests = [_TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
         return lambda v: any(test(v) for test in tests)
     if key == "properties":
         if not isinstance(value, dict):
             raise _Unsupported
-        inner = {name: _compile(sub, depth + 1) for name, sub in value.items()}
-        return lambda v: (
-            not isinstance(v, dict)
-            or all(check(v[name]) for name, check in inner.items() if name in v)
-        )
+        inner = tuple((name, _compile(sub, depth + 1)) for name, sub in value.items())
+
+        def check_properties(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            for name, check in inner:  # noqa: SIM110 - a plain loop beats all() here
+                if name in v and not check(v[name]):
+                    return False
+            return True
+
+        return check_properties
     if key == "required":
         if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
             raise _Unsupported

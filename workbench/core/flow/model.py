@@ -328,6 +328,11 @@ class FlowConfig:
                 seen.add(item.id)
         self._schema_index.update({s.event_type: s for s in self.schemas})
 
+    @cached_property
+    def enabled_segment_ids(self) -> frozenset[str]:
+        """Ids of the segments that are evaluated (the ones a profile can enter or leave)."""
+        return frozenset(s.id for s in self.segments if s.enabled)
+
     @property
     def empty(self) -> bool:
         return not (self.schemas or self.rules or self.segments)
