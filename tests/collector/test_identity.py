@@ -156,3 +156,16 @@ def test_visit_ended_suppresses_system_events(client: httpx.Client) -> None:
     }
     body = client.post("/track", json=payload).json()
     assert body["debugging"]["events"]["types"] == ["visit-ended"]
+
+
+def test_new_session_records_client_and_forwarded_addresses(
+    client: httpx.Client, server: CollectorServer
+) -> None:
+    client.post(
+        "/track",
+        json=minimal(session={"id": "ip"}),
+        headers={"x-forwarded-for": "203.0.113.7, 10.0.0.1"},
+    )
+    session = server.store.get_session("ip")
+    assert session["context"]["ip"] == "127.0.0.1"
+    assert session["device"]["ip"] == "203.0.113.7"

@@ -97,8 +97,14 @@ def visit_profile(profile: dict[str, Any], now: str, tz: Any) -> dict[str, Any]:
 
 
 def new_session(
-    session_id: str, profile_id: str | None, now: datetime, channel: str, ip: str | None
+    session_id: str,
+    profile_id: str | None,
+    now: datetime,
+    channel: str,
+    ip: str | None,
+    device_ip: str | None = None,
 ) -> dict[str, Any]:
+    """A new session; *ip* is the client's address, *device_ip* ``x-forwarded-for`` (§1.1)."""
     stamp = now.isoformat()
     return {
         "id": session_id,
@@ -116,7 +122,7 @@ def new_session(
             "aux": {},
             "status": "started",
         },
-        "device": {"ip": ip},
+        "device": {"ip": device_ip},
         "os": {},
         "app": {},
         "utm": {},

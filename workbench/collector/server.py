@@ -63,6 +63,7 @@ def uvicorn_config(app: Any) -> uvicorn.Config:
         timeout_graceful_shutdown=3,
         ws="none",
         loop="asyncio",
+        proxy_headers=False,  # the client address is the socket's; X-Forwarded-For is data
         http="httptools" if _has_httptools() else "h11",
     )
 

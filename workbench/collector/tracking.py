@@ -272,9 +272,7 @@ class _Tracking:
             self.log("profile-less request: no profile was loaded or created")
             if stored_session is not None:
                 return stored_session, False, None, False
-            session = new_session(
-                session_id or new_id(), None, self.now, channel, self.request.client_ip
-            )
+            session = self._new_session(session_id, channel)
             self.log(self._new_session_text(session_id, session["id"]))
             return session, True, None, False
 
@@ -297,9 +295,7 @@ class _Tracking:
             )
             return stored_session, True, profile, True
 
-        session = new_session(
-            session_id or new_id(), None, self.now, channel, self.request.client_ip
-        )
+        session = self._new_session(session_id, channel)
         session_new = True
         if sent_profile is not None:
             profile, profile_new = sent_profile, False
@@ -323,6 +319,15 @@ class _Tracking:
             if session_new:
                 self.log(self._new_session_text(session_id, session["id"]))
         return session, session_new, profile, profile_new
+
+    def _new_session(self, session_id: str | None, channel: str) -> dict[str, Any]:
+        forwarded = next(
+            (v for k, v in self.request.headers if k.lower() == "x-forwarded-for"), None
+        )
+        device_ip = forwarded.split(",")[0].strip() if forwarded else None
+        return new_session(
+            session_id or new_id(), None, self.now, channel, self.request.client_ip, device_ip
+        )
 
     @staticmethod
     def _new_session_text(sent: str | None, made: str) -> str:

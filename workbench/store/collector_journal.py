@@ -6,9 +6,12 @@ request would make the request cost grow with what is stored. Instead:
 
 - The live data is kept in memory by :class:`~workbench.store.collector_store.CollectorStore`
   (with indexes); requests never touch the disk.
-- Every change is one JSON line handed to :class:`CollectorJournal`, whose single
-  writer thread appends the lines in batches to ``journal-<generation>.jsonl``
-  (one ``write`` + ``fsync`` per batch). The request path only appends to a list.
+- Every change is one JSON line (built from the store's already encoded
+  documents, so nothing is encoded twice) handed to :class:`CollectorJournal`,
+  whose single writer thread appends the lines in batches to
+  ``journal-<generation>.jsonl``: it lets changes gather for up to 50 ms, then
+  makes one ``write`` + ``fsync`` (``flush()`` and ``close()`` skip the wait).
+  The request path only appends to a list.
 - When the journal has grown as large as the snapshot (and at least a few MiB),
   the writer compacts: it writes the whole current state as a TinyDB database
   file ``collector.json`` (through :class:`SnapshotStorage`, a TinyDB storage
