@@ -177,3 +177,38 @@ def test_chunked_body_over_the_limit_is_413(make_server: ServerFactory) -> None:
         response = http.post("/track", content=chunks())
     assert response.status_code == 413
     assert server.store.stats()["events"] == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "context"),
+    [
+        ({"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1)"}, None),
+        ({"User-Agent": "Python-urllib/3.11"}, None),
+        ({"From": "googlebot(at)googlebot.com"}, None),
+        ({}, {"browser": {"local": {"browser": {"userAgent": "bingbot/2.0"}}}}),
+    ],
+)
+def test_bots_on_a_new_session_are_401(
+    client: httpx.Client, server: CollectorServer, headers: dict, context: Any
+) -> None:
+    payload = minimal(session={"id": "new"}, **({"context": context} if context else {}))
+    response = client.post("/track", json=payload, headers=headers)
+    assert (response.status_code, response.json()) == (
+        401,
+        {"detail": "Traffic from bot is not allowed."},
+    )
+    _assert_nothing_stored(server)
+
+
+@pytest.mark.parametrize(
+    "agent", ["curl/8.5.0", "python-requests/2.31", "python-httpx/0.28", "PostmanRuntime/7.3"]
+)
+def test_tools_are_not_bots(client: httpx.Client, agent: str) -> None:
+    response = client.post("/track", json=minimal(), headers={"User-Agent": agent})
+    assert response.status_code == 200
+
+
+def test_bot_on_collect_is_401_before_the_source_check(client: httpx.Client) -> None:
+    response = client.get("/collect/x/unknown-source", headers={"User-Agent": "AhrefsBot/7.0"})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Traffic from bot is not allowed."

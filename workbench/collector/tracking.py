@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.collector.bots import BOT_DETAIL, bot_user_agent
 from workbench.collector.config import CollectorConfig
 from workbench.collector.documents import (
     INTERNAL_SOURCE_ID,
@@ -103,6 +104,8 @@ def track(
             f"HTTP 500; Workbench answers 403 because source id `{source_id}` is the "
             "client's mistake: ids starting with '@' are reserved for internal sources.)",
         )
+    if request.bridge == "webhook" and bot_user_agent(None, request.headers):
+        raise Rejected(401, BOT_DETAIL)  # /collect checks the header agent up front
     source = find_source(store, source_id)
     rejection = check_source(
         source,
@@ -174,6 +177,8 @@ class _Tracking:
         session, session_new, profile, profile_new = self._resolve(
             session_id, profile_id, profile_less, save_session
         )
+        if session_new and bot_user_agent(payload, self.request.headers):
+            raise Rejected(401, BOT_DETAIL)  # checked on new sessions, before anything is saved
         event_profile_id = profile["id"] if profile is not None and save_profile else None
         if profile is not None and not save_profile:
             self.log(f"options.saveProfile is false: profile `{profile['id']}` was not saved")
