@@ -194,3 +194,16 @@ def test_values_orjson_cannot_encode_still_round_trip(tmp_path: Path) -> None:
         assert again.get_event("e1")["properties"]["n"] == huge
     finally:
         again.close()
+
+
+def test_a_failing_disk_is_reported_and_memory_keeps_serving(tmp_path: Path) -> None:
+    store = CollectorStore(tmp_path)
+    try:
+        store._journal._handle.close()  # every later write fails
+        store.commit(events=[_event(1)])
+        store.flush(timeout=10)
+        assert store.write_error is not None and "failed" in store.write_error
+        assert store.stats()["write_error"] == store.write_error
+        assert store.get_event("e1") is not None
+    finally:
+        store.close()

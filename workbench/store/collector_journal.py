@@ -325,9 +325,11 @@ class CollectorJournal:
                     self._cond.notify_all()
                 if self._should_compact():
                     self._compact()
-            except OSError as exc:
-                self.error = f"writing the collector's data failed: {exc}"
-                log.error("%s", self.error)
+            except Exception as exc:  # a full disk or worse: keep serving from memory, say so
+                message = f"writing the collector's data failed: {exc}"
+                if message != self.error:  # once per distinct failure, not per batch
+                    log.error("%s", message)
+                self.error = message
                 with self._cond:
                     self._written += len(batch)
                     self._cond.notify_all()

@@ -386,6 +386,7 @@ class CollectorStore:
                 "retention": self.retention,
                 "persistent": self.folder is not None,
                 "folder": str(self.folder) if self.folder is not None else None,
+                "write_error": self.write_error,
             }
 
     # -- lifecycle -----------------------------------------------------------------------
