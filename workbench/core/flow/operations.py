@@ -308,8 +308,13 @@ class Operation:
         return Change(str(self.target), _frozen(before), _frozen(after), self.kind)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _frozen(value: Any) -> Any:
     """A copy of containers, so later operations cannot rewrite what a change recorded."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, dict):
         return {key: _frozen(item) for key, item in value.items()}
     if isinstance(value, list):

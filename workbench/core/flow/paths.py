@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Final
 
 __all__ = [
@@ -73,6 +74,11 @@ class FieldPath:
     keys: tuple[str, ...]
 
     def __str__(self) -> str:
+        return self.text
+
+    @cached_property
+    def text(self) -> str:
+        """The path as written, e.g. ``profile@traits.plan`` (built once)."""
         return f"{self.root}@{'.'.join(self.keys)}"
 
     @property
@@ -140,7 +146,10 @@ def read_value(document: Any, keys: Iterable[str]) -> Any:
     """The value at *keys* inside *document*, or :data:`MISSING`."""
     current = document
     for key in keys:
-        current = _step(current, key)
+        if type(current) is dict:  # the common case, without a call
+            current = current.get(key, MISSING)
+        else:
+            current = _step(current, key)
         if current is MISSING:
             return MISSING
     return current
