@@ -175,7 +175,7 @@ class _Tracking:
         profile_id = _ref_id(payload.get("profile"))
 
         session, session_new, profile, profile_new = self._resolve(
-            session_id, profile_id, profile_less, save_session
+            session_id, profile_id, profile_less
         )
         if session_new and bot_user_agent(payload, self.request.headers):
             raise Rejected(401, BOT_DETAIL)  # checked on new sessions, before anything is saved
@@ -268,7 +268,6 @@ class _Tracking:
         session_id: str | None,
         profile_id: str | None,
         profile_less: bool,
-        save_session: bool,
     ) -> tuple[dict[str, Any] | None, bool, dict[str, Any] | None, bool]:
         """§6.1 / §6.2: which session and profile this request belongs to."""
         stored_session, sent_profile = self.store.peek(session_id, profile_id)
