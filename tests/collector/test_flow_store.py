@@ -98,3 +98,14 @@ def test_corrupt_file_is_moved_aside(tmp_path: Path, content: str) -> None:
     assert len(moved) == 1 and moved[0].read_text(encoding="utf-8") == content
     store.put("rules", RULE)
     assert FlowStore(tmp_path).list("rules")[0]["id"] == "views"
+
+
+def test_puts_after_a_whole_replace_keep_every_definition(tmp_path: Path) -> None:
+    store = FlowStore(tmp_path)
+    store.put("rules", RULE)  # TinyDB would now cache its next document id
+    store.load_pack("demo")
+    store.put("rules", {**RULE, "id": "after-replace"})
+    store.put("segments", SEGMENT)
+    ids = [r["id"] for r in store.list("rules")]
+    assert len(ids) == 11 and ids[-1] == "after-replace"
+    assert FlowStore(tmp_path).export() == store.export()

@@ -23,6 +23,7 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage, Storage
+from tinydb.table import Document
 
 from workbench.core.flow.demo import demo_pack
 from workbench.core.flow.model import EventSchema, FlowConfig, MappingRule, Segment
@@ -165,10 +166,13 @@ class FlowStore:
                 position = max(positions, default=0) + 1
                 candidate[kind].append(definition)
             FlowConfig.from_dict(candidate)  # the whole flow must still check
-            table.upsert(
-                {"id": item.id, "position": position, "definition": definition},
-                Query().id == item.id,
-            )
+            record = {"id": item.id, "position": position, "definition": definition}
+            # The document id is the position (as replace() writes them), so TinyDB's own
+            # id counter, which a whole-database write would leave stale, is never used.
+            if row is not None:
+                table.update(record, doc_ids=[row.doc_id])
+            else:
+                table.insert(Document(record, doc_id=position))
             self._changed()
         return definition
 
@@ -184,15 +188,19 @@ class FlowStore:
     def replace(self, data: Any) -> FlowConfig:
         """Replace the whole flow with *data* (checked first; nothing changes on error)."""
         config = FlowConfig.from_dict(data)
+        tables = {
+            kind: {
+                str(index + 1): {"id": item.id, "position": index + 1, "definition": item.to_dict()}
+                for index, item in enumerate(getattr(config, kind))
+            }
+            for kind in KINDS
+        }
         with self._lock:
-            self._db.drop_tables()
+            # One write of the whole database (atomic on disk), not a drop then inserts:
+            # a crash in between must not leave an empty or half-loaded flow.
+            self._db.storage.write(tables)
             for kind in KINDS:
-                items = getattr(config, kind)
-                if items:
-                    self._db.table(kind).insert_multiple(
-                        {"id": item.id, "position": index + 1, "definition": item.to_dict()}
-                        for index, item in enumerate(items)
-                    )
+                self._db.table(kind).clear_cache()
             self._changed()
         return self.config
 
