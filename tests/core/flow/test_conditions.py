@@ -21,6 +21,7 @@ from workbench.core.flow.conditions import (
     Not,
     Or,
     PathRef,
+    compile_condition,
     evaluate,
     parse_condition,
     to_text,
@@ -242,3 +243,50 @@ def test_parser_never_crashes(text: str) -> None:
     else:
         assert parse_condition(to_text(tree)) == tree
         evaluate(tree, ROOTS, [])
+
+
+_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(alphabet="ab", max_size=2)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("ab"), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+_small_paths = st.builds(
+    lambda root, keys: PathRef(FieldPath(root, tuple(keys))),
+    st.sampled_from(["profile", "event"]),
+    st.lists(st.sampled_from(["a", "b", "0"]), min_size=1, max_size=2),
+)
+_small_operands = st.one_of(
+    _small_paths,
+    st.builds(
+        Literal,
+        st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(alphabet="ab", max_size=2)),
+    ),
+)
+_small_trees: st.SearchStrategy[Node] = st.recursive(
+    st.one_of(
+        st.builds(
+            Compare, st.sampled_from(["==", "!=", ">", "<="]), _small_operands, _small_operands
+        ),
+        st.builds(Exists, _small_operands),
+        st.builds(Contains, _small_operands, _small_operands),
+        st.builds(Between, _small_operands, _small_operands, _small_operands),
+    ),
+    lambda inner: st.one_of(
+        st.builds(Not, inner), st.builds(And, inner, inner), st.builds(Or, inner, inner)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_small_trees, st.dictionaries(st.sampled_from("ab"), _values, max_size=2), _values)
+def test_compiled_conditions_agree_with_the_tree_walker(
+    tree: Node, profile: dict[str, Any], event: Any
+) -> None:
+    roots = {"profile": profile, "event": event}
+    walked: list[str] = []
+    compiled: list[str] = []
+    assert compile_condition(tree)(roots, compiled) == evaluate(tree, roots, walked)
+    assert compiled == walked

@@ -572,14 +572,7 @@ def _getter(operand: Operand) -> _Getter:
         current = roots.get(root_name)
         if current is None:
             return MISSING
-        for key in keys:
-            if isinstance(current, dict):
-                current = current.get(key, MISSING)
-                if current is MISSING:
-                    return MISSING
-            else:
-                return read_value(current, (key,))
-        return current
+        return read_value(current, keys)
 
     return get
 
