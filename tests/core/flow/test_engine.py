@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.core.flow import FlowConfig, demo_config, run_flow
 from workbench.core.flow.paths import MISSING
@@ -349,3 +353,43 @@ def test_without_trace_the_effects_and_failures_are_the_same() -> None:
     ]
     assert "cannot append to profile@traits.plan" in cheap.logs[0]["message"]
     assert "cannot append to profile@traits.plan" in cheap.logs[0]["message"]
+
+
+_json = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5)
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+_fields = st.sampled_from(["product", "quantity", "value", "email", "query", "url", "page"])
+_props = st.dictionaries(_fields, _json, max_size=4)
+_events = st.lists(
+    st.builds(
+        lambda t, p, c: {"id": "e", "type": t, "properties": p, "context": c, "metadata": {}},
+        st.sampled_from(["purchase-order", "page-view", "sign-up", "add-to-cart", "search", "x"]),
+        st.one_of(_props, _json),
+        st.one_of(st.dictionaries(st.sampled_from(["page", "device"]), _json, max_size=2), _json),
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_events, st.dictionaries(st.sampled_from(["traits", "stats", "data", "segments"]), _json))
+def test_client_data_never_breaks_the_demo_flow(events: list[dict], extra: dict) -> None:
+    profile = {**new_profile(), **extra, "id": "p1"}
+    for strict in (False, True):
+        for trace in (True, False):
+            result = run_flow(
+                demo_config(),
+                copy.deepcopy(profile),
+                {"context": {"device": "x"}},
+                copy.deepcopy(events),
+                strict=strict,
+                trace=trace,
+            )
+            assert len(result.events) == len(events)
+            json.dumps(result.to_dict())  # no sentinel or non-JSON value leaks out
