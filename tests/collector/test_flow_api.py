@@ -153,3 +153,33 @@ def test_condition_check(client: httpx.Client) -> None:
         "body",
         "condition",
     ]
+
+
+def test_evaluate_explains_segments_without_changing_anything(client: httpx.Client) -> None:
+    client.post("/_workbench/flow/packs/demo")
+    body = {"source": {"id": "source-id"}, "events": [{"type": "page-view"}]}
+    profile_id = client.post("/track", json=body).json()["profile"]["id"]
+    before = client.get(f"/profile/{profile_id}").json()
+    answer = client.post(
+        "/_workbench/flow/evaluate",
+        json={"profile_id": profile_id, "condition": "profile@stats.views > 'many'"},
+    ).json()
+    by_id = {s["id"]: s for s in answer["segments"]}
+    assert by_id["visitor"]["holds"] is True and by_id["engaged"]["holds"] is False
+    assert by_id["engaged"]["condition"].startswith("profile@stats.views >= 3")
+    assert answer["condition"] == {
+        "condition": "profile@stats.views > 'many'",
+        "holds": False,
+        "errors": ['profile@stats.views > "many": cannot compare a number with a string'],
+    }
+    assert client.get(f"/profile/{profile_id}").json() == before
+    inline = client.post("/_workbench/flow/evaluate", json={"profile": {"stats": {"views": 9}}})
+    assert {s["id"]: s["holds"] for s in inline.json()["segments"]}["engaged"] is True
+    missing = client.post("/_workbench/flow/evaluate", json={"profile_id": "nope"})
+    assert missing.status_code == 404
+    assert detail_of(client.post("/_workbench/flow/evaluate", json={}))["loc"] == [
+        "body",
+        "profile_id",
+    ]
+    bad = client.post("/_workbench/flow/evaluate", json={"profile": {}, "condition": "x"})
+    assert "unknown word 'x'" in detail_of(bad)["msg"]

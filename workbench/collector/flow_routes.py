@@ -7,6 +7,7 @@ up a scenario use the same calls)::
     PUT    /_workbench/flow                  replace the whole flow
     POST   /_workbench/flow/packs/{name}     load a shipped pack: demo, predefined, empty
     POST   /_workbench/flow/check            check a condition: {"condition", "for": segment|rule}
+    POST   /_workbench/flow/evaluate         segments (+ a condition) on a profile; changes nothing
     GET    /_workbench/flow/{kind}           list (kind: schemas, rules, segments)
     POST   /_workbench/flow/{kind}           create or replace the definition in the body
     GET    /_workbench/flow/{kind}/{id}      one definition (schemas are keyed by event type)
@@ -194,6 +195,48 @@ async def check_condition(request: Request) -> Response:
     return _json({"ok": True, "condition": data["condition"]})
 
 
+async def evaluate_segments(request: Request) -> Response:
+    """Why is a profile in (or not in) each segment? Evaluates without changing anything."""
+    data = await _body(request)
+    if not isinstance(data, dict):
+        raise _body_error("body", 'send {"profile_id": "..."} or {"profile": {...}}')
+    profile = data.get("profile")
+    if profile is None and isinstance(data.get("profile_id"), str):
+        profile = request.app.state.store.get_profile(data["profile_id"])
+        if profile is None:
+            raise Rejected(404, f"profile {data['profile_id']!r} not found")
+    if not isinstance(profile, dict):
+        raise _body_error("profile_id", "give profile_id (a stored profile) or profile (an object)")
+    roots = {"profile": profile}
+    results = []
+    for segment in _store(request).config.segments:
+        holds, errors = segment.condition.evaluate(roots)
+        results.append(
+            {
+                "id": segment.id,
+                "condition": segment.condition.text,
+                "enabled": segment.enabled,
+                "holds": holds,
+                "errors": errors,
+            }
+        )
+    body: dict[str, Any] = {"profile_id": profile.get("id"), "segments": results}
+    if "condition" in data:
+        try:
+            condition = Condition.parse(data["condition"], roots=("profile",))
+        except ConditionError as exc:
+            raise _body_error("condition", f"condition: {exc}") from None
+        holds, errors = condition.evaluate(roots)
+        body["condition"] = {"condition": condition.text, "holds": holds, "errors": errors}
+    return _json(body)
+
+
+def _body_error(field: str, message: str) -> Rejected:
+    return Rejected(
+        422, [{"type": "value_error", "loc": ["body", field], "msg": message, "input": None}]
+    )
+
+
 async def list_items(request: Request) -> Response:
     return _json(_store(request).list(_kind(request)))
 
@@ -252,6 +295,7 @@ def flow_routes() -> list[BaseRoute]:
         Route(FLOW_PREFIX, put_flow, methods=["PUT"]),
         Route(f"{FLOW_PREFIX}/packs/{{name}}", load_pack, methods=["POST"]),
         Route(f"{FLOW_PREFIX}/check", check_condition, methods=["POST"]),
+        Route(f"{FLOW_PREFIX}/evaluate", evaluate_segments, methods=["POST"]),
         Route(f"{FLOW_PREFIX}/{{kind}}", list_items, methods=["GET"]),
         Route(f"{FLOW_PREFIX}/{{kind}}", create_item, methods=["POST"]),
         Route(f"{FLOW_PREFIX}/{{kind}}/{{item_id}}", get_item, methods=["GET"]),
