@@ -364,6 +364,7 @@ _json = st.recursive(
     ),
     max_leaves=10,
 )
+_DEMO = demo_config()
 _fields = st.sampled_from(["product", "quantity", "value", "email", "query", "url", "page"])
 _props = st.dictionaries(_fields, _json, max_size=4)
 _events = st.lists(
@@ -381,10 +382,11 @@ _events = st.lists(
 @given(_events, st.dictionaries(st.sampled_from(["traits", "stats", "data", "segments"]), _json))
 def test_client_data_never_breaks_the_demo_flow(events: list[dict], extra: dict) -> None:
     profile = {**new_profile(), **extra, "id": "p1"}
+    flow = _DEMO
     for strict in (False, True):
         for trace in (True, False):
             result = run_flow(
-                demo_config(),
+                flow,
                 copy.deepcopy(profile),
                 {"context": {"device": "x"}},
                 copy.deepcopy(events),
