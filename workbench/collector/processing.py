@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from workbench.collector.rejections import Rejected
 from workbench.core.flow.engine import FlowResult, run_flow
 
 if TYPE_CHECKING:
@@ -170,8 +171,6 @@ class FlowProcessor:
             config, profile, data.session, events, strict=self._strict(), trace=data.debug
         )
         if outcome.rejected is not None:
-            from workbench.collector.rejections import Rejected
-
             raise Rejected(406, outcome.rejected)
         _annotate(outcome, profile, events, full=data.debug)
         errors = [log for log in outcome.logs if log["type"] == "error"]
