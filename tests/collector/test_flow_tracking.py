@@ -221,14 +221,19 @@ def test_current_format_reads_the_same_story(start: Start) -> None:
                 "operations": [{"op": "increment", "target": "profile@traits.score"}],
             },
         )
-        client.put(
-            "/_workbench/flow/rules/seed",
-            json={
-                "id": "seed",
-                "event_type": "purchase-order",
-                "operations": [{"op": "set", "target": "profile@traits.score", "value": "high"}],
-            },
-        )
+        seed = {
+            "id": "seed",
+            "event_type": "purchase-order",
+            "operations": [{"op": "set", "target": "profile@traits.score", "value": "high"}],
+        }
+        conflict = client.put("/_workbench/flow/rules/seed", json=seed)
+        assert conflict.status_code == 422  # a literal text where another rule increments
+        seed["operations"][0] = {
+            "op": "set",
+            "target": "profile@traits.score",
+            "from": "event@properties.product",  # text only at run time
+        }
+        assert client.put("/_workbench/flow/rules/seed", json=seed).status_code == 201
         body = load_example("track-full.json")
         body["options"] = {"debugger": True}
         response = client.post("/track", json=body)

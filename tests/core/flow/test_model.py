@@ -135,3 +135,28 @@ def test_predefined_and_demo_pack() -> None:
     assert len(config.rules) == 10 and len(config.segments) == 10
     assert FlowConfig.from_dict(config.to_dict()) == config
     assert demo_pack()["schemas"] is not demo_pack()["schemas"]
+
+
+def test_rules_that_disagree_on_a_field_type_are_rejected() -> None:
+    sets_text = {
+        "id": "label",
+        "event_type": "sign-up",
+        "operations": [{"op": "set", "target": "profile@traits.score", "value": "high"}],
+    }
+    counts = {
+        "id": "count",
+        "event_type": "page-view",
+        "operations": [{"op": "increment", "target": "profile@traits.score"}],
+    }
+    with pytest.raises(DefinitionError) as info:
+        FlowConfig.from_dict({"rules": [sets_text, counts]})
+    assert info.value.field == "rules[1].operations[0].target"
+    assert info.value.message == (
+        "increment needs a number but rules[0].operations[0] (rule 'label') sets "
+        "profile@traits.score to a string"
+    )
+    numbers = {
+        **sets_text,
+        "operations": [{"op": "set", "target": "profile@traits.score", "value": 0}],
+    }
+    assert len(FlowConfig.from_dict({"rules": [numbers, counts]}).rules) == 2

@@ -302,6 +302,50 @@ class Segment:
 
 # --- the whole config ------------------------------------------------------------------------
 
+_NEEDS = {"increment": "number", "append": "list"}
+
+
+def _literal_type(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None if value is None else "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "list" if isinstance(value, list) else "object"
+
+
+def _check_rule_types(rules: tuple[MappingRule, ...]) -> None:
+    """Reject rules that disagree on a field's type (one sets text, another increments it).
+
+    Each rule checks alone when it is saved; this catches the mistakes that only
+    show between rules, before they fail at run time on every request.
+    """
+    written: dict[tuple[str, ...], tuple[str, str]] = {}  # keys -> (type, where)
+    needed: dict[tuple[str, ...], tuple[str, str, str]] = {}  # keys -> (type, op, where)
+    for r_index, rule in enumerate(rules):
+        for o_index, operation in enumerate(rule.operations):
+            where = f"rules[{r_index}].operations[{o_index}]"
+            keys = operation.target.keys
+            if operation.kind in ("set", "set_if_empty") and operation.has_value:
+                kind = _literal_type(operation.value)
+                if kind is not None:
+                    written.setdefault(keys, (kind, f"{where} (rule {rule.id!r})"))
+            elif operation.kind in _NEEDS:
+                needed.setdefault(keys, (_NEEDS[operation.kind], operation.kind, where))
+    for keys, (kind, op, where) in needed.items():
+        other = written.get(keys)
+        if other is not None and other[0] != kind:
+            raise DefinitionError(
+                f"{where}.target",
+                f"{op} needs {_kind_article(kind)} but {other[1]} sets profile@{'.'.join(keys)} "
+                f"to {_kind_article(other[0])}",
+            )
+
+
+def _kind_article(kind: str) -> str:
+    return {"object": "an object"}.get(kind, f"a {kind}")
+
 
 @dataclass(frozen=True)
 class FlowConfig:
@@ -326,6 +370,7 @@ class FlowConfig:
                 if item.id in seen:
                     raise DefinitionError(f"{kind}[{index}].id", f"duplicate id {item.id!r}")
                 seen.add(item.id)
+        _check_rule_types(self.rules)
         self._schema_index.update({s.event_type: s for s in self.schemas})
 
     @cached_property
