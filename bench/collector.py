@@ -18,10 +18,12 @@ minimal payload (two events) for a fixed time after a warm-up:
    schemas, 10 mapping rules, 10 segments), against ``collector`` (no rules):
    goal ≥ 0.8×.
 
-The three phases run ``--rounds`` times, alternating, and each phase's best
-round counts (the least disturbed by whatever else the machine runs); a fourth
-phase with the in-memory store shows what persistence costs. It prints req/s,
-p50 and p99 and ends with the goal lines: collector ≥ 0.5× bare, and
+The phases run ``--rounds`` times, alternating, and each phase's best round
+counts (the least disturbed by whatever else the machine runs); a last phase
+with the in-memory store shows what persistence costs. It prints req/s, p50,
+p99 and the server process's CPU time per request (read from ``/proc`` over the
+measured window: a cross-check that a busy machine disturbs less), and ends
+with the goal lines: collector ≥ 0.5× bare, and
 collector-100k ≥ 0.9× collector. The ratios come from one run on the same
 machine, which is what keeps them meaningful on a noisy box.
 """
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -136,7 +139,18 @@ def _serve_collector(port_file: Path, prefill: int, memory: bool, flow: str = ""
 # -- load generator (own process) --------------------------------------------------------
 
 
-async def _drive(port: int, body: bytes, connections: int, warmup: float, seconds: float) -> dict:
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process *pid* so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _drive(
+    port: int, body: bytes, connections: int, warmup: float, seconds: float, server_pid: int
+) -> dict:
     request = (
         b"POST /track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
@@ -170,7 +184,17 @@ async def _drive(port: int, body: bytes, connections: int, warmup: float, second
             writer.close()
             await writer.wait_closed()
 
-    await asyncio.gather(*(one() for _ in range(connections)))
+    cpu: list[float | None] = []
+
+    async def sample_cpu() -> None:
+        # The server's CPU time over the measured window: the cost per request that
+        # a busy machine disturbs least (req/s also counts time the server waited).
+        await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+        cpu.append(_cpu_seconds(server_pid))
+        await asyncio.sleep(max(0.0, end - time.perf_counter()))
+        cpu.append(_cpu_seconds(server_pid))
+
+    await asyncio.gather(sample_cpu(), *(one() for _ in range(connections)))
     latencies.sort()
     n = len(latencies)
     return {
@@ -179,14 +203,17 @@ async def _drive(port: int, body: bytes, connections: int, warmup: float, second
         "p50_ms": latencies[n // 2] * 1000 if n else float("nan"),
         "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else float("nan"),
         "statuses": statuses,
+        "cpu_us": (
+            (cpu[1] - cpu[0]) / n * 1e6 if n and None not in cpu else float("nan")  # type: ignore[operator]
+        ),
     }
 
 
-def _load(port: int, connections: int, warmup: float, seconds: float) -> None:
+def _load(port: int, connections: int, warmup: float, seconds: float, server_pid: int) -> None:
     from workbench.resources import read_json_resource
 
     body = json.dumps(read_json_resource(*MINIMAL)).encode()
-    result = asyncio.run(_drive(port, body, connections, warmup, seconds))
+    result = asyncio.run(_drive(port, body, connections, warmup, seconds, server_pid))
     print(json.dumps(result), flush=True)
 
 
@@ -225,6 +252,8 @@ def _phase(name: str, kind: str, prefill: int, args: argparse.Namespace) -> dict
                 str(args.warmup),
                 "--seconds",
                 str(args.seconds),
+                "--server-pid",
+                str(server.pid),
             ],
             capture_output=True,
             text=True,
@@ -247,7 +276,8 @@ def _phase(name: str, kind: str, prefill: int, args: argparse.Namespace) -> dict
     extra = f" (server ready in {ready:.1f} s)" if prefill else ""
     print(
         f"{name:<16} {result['rps']:9.0f} req/s   p50 {result['p50_ms']:6.2f} ms   "
-        f"p99 {result['p99_ms']:6.2f} ms   statuses {result['statuses']}{extra}",
+        f"p99 {result['p99_ms']:6.2f} ms   server CPU {result['cpu_us']:5.0f} µs/req   "
+        f"statuses {result['statuses']}{extra}",
         flush=True,
     )
     if "server" in result:
@@ -267,6 +297,7 @@ def main() -> int:
     )
     parser.add_argument("--port-file")
     parser.add_argument("--load", type=int, metavar="PORT")
+    parser.add_argument("--server-pid", type=int, default=0)
     args = parser.parse_args()
     if args.serve == "bare":
         _serve_bare(Path(args.port_file))
@@ -276,7 +307,7 @@ def main() -> int:
         _serve_collector(Path(args.port_file), args.prefill, args.serve == "collector-memory", flow)
         return 0
     if args.load:
-        _load(args.load, args.connections, args.warmup, args.seconds)
+        _load(args.load, args.connections, args.warmup, args.seconds, args.server_pid)
         return 0
 
     try:
@@ -310,11 +341,18 @@ def main() -> int:
     for name, result in best.items():
         print(
             f"  {name:<16} {result['rps']:9.0f} req/s   p50 {result['p50_ms']:6.2f} ms   "
-            f"p99 {result['p99_ms']:6.2f} ms"
+            f"p99 {result['p99_ms']:6.2f} ms   server CPU {result['cpu_us']:5.0f} µs/req"
         )
     ratio = empty["rps"] / bare["rps"]
     stored_ratio = full["rps"] / empty["rps"]
     print(f"collector / bare: {ratio:.2f}x   collector-100k / collector: {stored_ratio:.2f}x")
+    # Cross-check from CPU time per request (throughput a server could reach if it had
+    # its core to itself); the goals below stay on req/s, as the issue states them.
+    print(
+        "by server CPU per request: collector / bare "
+        f"{bare['cpu_us'] / empty['cpu_us']:.2f}x, collector-100k / collector "
+        f"{empty['cpu_us'] / full['cpu_us']:.2f}x"
+    )
     print(
         f"goal collector_vs_bare: {ratio:.2f}x (target 0.50x) {'met' if ratio >= 0.5 else 'missed'}"
     )
