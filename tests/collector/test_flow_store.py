@@ -109,3 +109,41 @@ def test_puts_after_a_whole_replace_keep_every_definition(tmp_path: Path) -> Non
     ids = [r["id"] for r in store.list("rules")]
     assert len(ids) == 11 and ids[-1] == "after-replace"
     assert FlowStore(tmp_path).export() == store.export()
+
+
+def test_a_put_that_conflicts_with_other_rules_names_its_own_field() -> None:
+    store = FlowStore(None)
+    store.put(
+        "rules",
+        {
+            **RULE,
+            "id": "text",
+            "operations": [
+                {"op": "set", "target": "profile@stats.counters.x", "from": "event@properties.x"},
+                {"op": "set", "target": "profile@traits.level", "value": "gold"},
+            ],
+        },
+    )
+    with pytest.raises(DefinitionError) as info:
+        store.put(
+            "rules", {**RULE, "operations": [{"op": "increment", "target": "profile@traits.level"}]}
+        )
+    assert info.value.field == "operations[0].target"
+    assert "sets profile@traits.level to a string" in info.value.message
+    counting = {
+        **RULE,
+        "id": "count",
+        "operations": [{"op": "increment", "target": "profile@traits.points"}],
+    }
+    store.put("rules", counting)
+    with pytest.raises(DefinitionError) as info:
+        store.put(
+            "rules",
+            {
+                **RULE,
+                "id": "text",
+                "operations": [{"op": "set", "target": "profile@traits.points", "value": "many"}],
+            },
+        )
+    assert info.value.field == ""
+    assert info.value.message.startswith("conflicts with the stored flow at rules[1]")

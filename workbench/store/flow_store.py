@@ -165,7 +165,11 @@ class FlowStore:
                 positions = [r.get("position", 0) for r in table.all()]
                 position = max(positions, default=0) + 1
                 candidate[kind].append(definition)
-            FlowConfig.from_dict(candidate)  # the whole flow must still check
+            index = [_id_of(kind, d) for d in candidate[kind]].index(item.id)
+            try:
+                FlowConfig.from_dict(candidate)  # the whole flow must still check
+            except DefinitionError as exc:
+                raise _as_item_error(exc, f"{kind}[{index}]") from None
             record = {"id": item.id, "position": position, "definition": definition}
             # The document id is the position (as replace() writes them), so TinyDB's own
             # id counter, which a whole-database write would leave stale, is never used.
@@ -227,6 +231,13 @@ def _check_kind(kind: str) -> tuple[type[Any], str]:
     if kind not in KINDS:
         raise KeyError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
     return KINDS[kind]
+
+
+def _as_item_error(exc: DefinitionError, prefix: str) -> DefinitionError:
+    """Locate a whole-flow error inside the one definition being saved, where it lies there."""
+    if exc.field.startswith(prefix + "."):
+        return DefinitionError(exc.field[len(prefix) + 1 :], exc.message)
+    return DefinitionError("", f"conflicts with the stored flow at {exc.field}: {exc.message}")
 
 
 def _id_of(kind: str, definition: dict[str, Any]) -> Any:
