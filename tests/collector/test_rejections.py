@@ -212,3 +212,15 @@ def test_bot_on_collect_is_401_before_the_source_check(client: httpx.Client) -> 
     response = client.get("/collect/x/unknown-source", headers={"User-Agent": "AhrefsBot/7.0"})
     assert response.status_code == 401
     assert response.json()["detail"] == "Traffic from bot is not allowed."
+
+
+def test_big_integers_and_non_json_constants(client: httpx.Client, server: CollectorServer) -> None:
+    huge = 123456789012345678901234567890
+    payload = minimal(events=[{"type": "big", "properties": {"n": huge}}])
+    assert client.post("/track", json=payload).status_code == 200
+    assert server.store.list_events(type="big")[0]["properties"]["n"] == huge
+    response = client.post(
+        "/track", content=b'{"source": {"id": "source-id"}, "properties": {"x": NaN}}'
+    )
+    assert response.status_code == 422
+    assert "NaN is not valid JSON" in response.json()["detail"][0]["msg"]

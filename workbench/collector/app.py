@@ -61,23 +61,26 @@ def _live(request: Request) -> CollectorConfig:
 async def read_body(request: Request, limit: int) -> bytes:
     """The body, or :class:`Rejected` 413 as soon as it is larger than *limit* bytes."""
     declared = request.headers.get("content-length")
-    too_big = Rejected(
-        413,
-        f"The request body is larger than the collector's limit of {limit} bytes "
-        "(max_body_bytes); send fewer or smaller events per request, or raise the limit.",
-    )
     if declared is not None and declared.isdigit():
         if int(declared) > limit:
-            raise too_big
+            raise _too_big(limit)
         return await request.body()  # the HTTP layer stops at Content-Length
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise too_big
+            raise _too_big(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _too_big(limit: int) -> Rejected:
+    return Rejected(
+        413,
+        f"The request body is larger than the collector's limit of {limit} bytes "
+        "(max_body_bytes); send fewer or smaller events per request, or raise the limit.",
+    )
 
 
 def _bool_query(request: Request, name: str) -> bool | None:

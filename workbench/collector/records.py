@@ -187,6 +187,18 @@ def _masked(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return out
 
 
+_second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+
+
+def _iso_utc(stamp: float) -> str:
+    """``2026-11-26T05:03:19.620Z`` for a ``time.time()`` value (the second is cached)."""
+    whole = int(stamp)
+    if _second[0] != whole:
+        _second[1] = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _second[0] = whole
+    return f"{_second[1]}.{int((stamp - whole) * 1000):03d}Z"
+
+
 def _decode(chunks: list[bytes]) -> str:
     data = b"".join(chunks)
     text = data[:BODY_LIMIT].decode("utf-8", "replace")
@@ -207,7 +219,7 @@ class ObserverMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        wall = datetime.now(UTC)
+        wall = time.time()
         raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
         origin = x_context = requested = None
         for name, value in raw_headers:
@@ -298,7 +310,7 @@ class ObserverMiddleware:
     def _publish(
         self,
         scope: Scope,
-        wall: datetime,
+        wall: float,
         latency: float,
         response: dict[str, Any],
         info: dict[str, Any],
@@ -309,7 +321,7 @@ class ObserverMiddleware:
         response_headers = _masked(response["headers"])
         record = RequestRecord(
             id=self.hub.next_id(),
-            time=wall.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            time=_iso_utc(wall),
             method=scope["method"],
             path=scope["path"],
             query=scope.get("query_string", b"").decode("latin-1"),
