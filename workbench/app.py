@@ -23,17 +23,27 @@ from workbench.settings.paths import AppPaths, app_paths
 from workbench.store.collections import CollectionStore
 from workbench.ui.main_window import MainWindow
 from workbench.ui.tasks import TaskOutcome
-from workbench.ui.theme import follow_system_scheme
 
 if TYPE_CHECKING:
     from workbench.client import Sender
     from workbench.collector import CollectorServer
     from workbench.store.history import HistoryStore
 
-__all__ = ["PORT_FALLBACK", "AppParts", "Services", "build", "load_services", "run", "start"]
+__all__ = [
+    "PORT_FALLBACK",
+    "SERVICES_FALLBACK_MS",
+    "AppParts",
+    "Services",
+    "build",
+    "load_services",
+    "run",
+    "start",
+]
 
 log = logging.getLogger(__name__)
 PORT_FALLBACK = 20
+# Load the services this long after start-up even if the window never painted.
+SERVICES_FALLBACK_MS = 1_000
 
 
 @dataclass
@@ -68,6 +78,7 @@ class AppParts:
     # when the window closes before they were attached.
     loaded: list[Services] = field(default_factory=list)
     closed: bool = False
+    submitted: bool = False
 
     @property
     def sender(self) -> Sender | None:
@@ -224,13 +235,17 @@ def start(
         parts.loaded.append(services)
         return services
 
-    # Submitted from the event loop, after the window's first show and paint events: a
-    # worker importing httpx and uvicorn would otherwise compete for the GIL with them.
+    # Submitted once the window drew its first frame: a worker importing httpx and uvicorn
+    # holds the GIL in long stretches, and the first paint (which calls into Python for
+    # the models and custom widgets) would wait for it. A window that is not painted
+    # (minimised, on a platform that never exposes it) still gets its services.
     def submit() -> None:
-        if not parts.closed:
+        if not parts.closed and not parts.submitted:
+            parts.submitted = True
             window.runner.submit(load, channel="services", on_done=attach)
 
-    QTimer.singleShot(0, submit)
+    window.first_painted.connect(submit)
+    QTimer.singleShot(SERVICES_FALLBACK_MS, window, submit)
     return parts
 
 
@@ -258,6 +273,8 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("Workbench")
     app.setApplicationDisplayName("Workbench")
     app.setOrganizationName("Workbench")
+    from workbench.ui.theme import follow_system_scheme
+
     follow_system_scheme(app)
     parts = start(app_paths(getattr(args, "basedir", None)))
     try:

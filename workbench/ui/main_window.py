@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -33,18 +40,18 @@ from PySide6.QtWidgets import (
 from workbench.settings import EMBEDDED_TARGET_NAME, Settings, TargetSettings
 from workbench.ui.composer.composer import Composer, PayloadNotReady
 from workbench.ui.composer.tools import ComposerTools
-from workbench.ui.entity_dialog import EntityDialog
 from workbench.ui.exchange_status import ExchangeStatus
-from workbench.ui.prompts import Prompts
 from workbench.ui.response_panel import ResponsePanel, load_json_file
 from workbench.ui.send_controller import SendController
-from workbench.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 from workbench.ui.widgets.json_view import JsonView
 from workbench.ui.window_state import restore_window_state, save_window_state
 
+# Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
 if TYPE_CHECKING:
     from workbench.client import Sender, SendResult
+    from workbench.ui.prompts import Prompts
+    from workbench.ui.shortcuts_dialog import ShortcutsDialog
 
 __all__ = ["WINDOW_TITLE", "MainWindow"]
 
@@ -61,12 +68,14 @@ class MainWindow(QMainWindow):
         exchange_shown(dict): an exchange is now shown in the response panel.
         targets_changed(list): the target list changed (``set_targets``).
         services_attached(): sender, collector and history arrived (``attach_services``).
+        first_painted(): the window drew its first frame (emitted once, from the event loop).
     """
 
     exchange_recorded = Signal(dict)
     exchange_shown = Signal(dict)
     targets_changed = Signal(list)
     services_attached = Signal()
+    first_painted = Signal()
 
     def __init__(
         self,
@@ -102,6 +111,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
         self._seen_types: set[str] = set()
+        self.painted = False
 
         self.composer = Composer(self)
         self.tools = ComposerTools(
@@ -320,6 +330,13 @@ class MainWindow(QMainWindow):
         if self._unsized_docks:
             QTimer.singleShot(0, self._size_new_docks)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.painted:
+            # Queued: the children paint in this same pass; the signal comes after the frame.
+            self.painted = True
+            QTimer.singleShot(0, self.first_painted)
+
     def open_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
         """Show an exchange dict (from history, a file...) in the response panel."""
         self.response_panel.show_exchange(exchange, title=title)
@@ -357,7 +374,7 @@ class MainWindow(QMainWindow):
             self.composer.show_error(str(exc), "Fix the JSON in the Raw JSON tab, then send.")
             return None
         issues = self.composer.validate_now()
-        if issues and not Prompts.ask_send_invalid(self, issues):
+        if issues and not _prompts().ask_send_invalid(self, issues):
             self.statusBar().showMessage("Not sent: the payload has validation issues.", 5000)
             return None
         target = self.composer.current_target()
@@ -486,6 +503,8 @@ class MainWindow(QMainWindow):
         }[kind]
 
         def show(outcome: TaskOutcome) -> None:
+            from workbench.ui.entity_dialog import EntityDialog
+
             document = outcome.result if outcome.ok else None
             dialog = EntityDialog(kind, ident, document, self)
             dialog.show()
@@ -494,7 +513,7 @@ class MainWindow(QMainWindow):
 
     # --- opening responses --------------------------------------------------------------------
     def ask_open_file(self) -> None:
-        path = Prompts.get_open_path(self)
+        path = _prompts().get_open_path(self)
         if path:
             self.open_file(path)
 
@@ -544,8 +563,7 @@ class MainWindow(QMainWindow):
         current = panel.tabs.currentWidget()
         view: JsonView | None = None
         if current is panel.debugger:
-            tree = panel.debugger.tabs.currentWidget()
-            view = tree if isinstance(tree, JsonView) else None
+            view = panel.debugger.current_tree()
         elif current is panel.body_tabs:
             panel.body_tabs.setCurrentWidget(panel.body_tree)
             view = panel.body_tree
@@ -581,12 +599,16 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         """Help → Shortcuts: every action with a key, in a table."""
+        from workbench.ui.shortcuts_dialog import ShortcutsDialog
+
         dialog = ShortcutsDialog(self.shortcut_actions, self)
         dialog.show()
         self.shortcuts_dialog = dialog
         return dialog
 
     def shortcut_table(self) -> list[tuple[str, str]]:
+        from workbench.ui.shortcuts_dialog import shortcut_rows
+
         return shortcut_rows(self.shortcut_actions)
 
     # --- closing ---------------------------------------------------------------------------------
@@ -599,3 +621,10 @@ class MainWindow(QMainWindow):
         if self._owns_sender and self.sender is not None:
             self.sender.close()
         super().closeEvent(event)
+
+
+def _prompts() -> type[Prompts]:
+    """The dialogs (QFileDialog, QMessageBox...) load on first use, after the first paint."""
+    from workbench.ui.prompts import Prompts
+
+    return Prompts

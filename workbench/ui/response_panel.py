@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.response_view import normalize_response
 from workbench.ui.widgets.debugger_view import DebuggerView, view_as_dict
 from workbench.ui.widgets.json_view import JsonView
 
@@ -61,6 +60,8 @@ def exchange_from_document(document: Any, *, origin: str = "opened") -> dict[str
         and isinstance(document.get("response"), dict)
     ):
         return document
+    from workbench.core.response_view import normalize_response  # loads after the first paint
+
     view = normalize_response(document)
     return {
         "id": None,
@@ -91,11 +92,13 @@ class ResponsePanel(QWidget):
         self.title_label = QLabel("Response", self)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.debugger = DebuggerView(self)
-        self.body_tree = JsonView(self)
-        self.body_raw = self._plain_text()
+        # The Body and Request pages build their trees and text views when first shown
+        # (or asked for): hidden at start-up, they would only slow the first paint.
+        self._body_tree: JsonView | None = None
+        self._body_raw: QPlainTextEdit | None = None
+        self._request_tree: JsonView | None = None
+        self._request_raw: QPlainTextEdit | None = None
         self.body_tabs = QTabWidget(self)
-        self.body_tabs.addTab(self.body_tree, "Tree")
-        self.body_tabs.addTab(self.body_raw, "Raw")
         self.body_tabs.currentChanged.connect(self._on_body_tabs_current_changed)
         self.headers_table = QTableWidget(0, 2, self)
         self.headers_table.setHorizontalHeaderLabels(["Header", "Value"])
@@ -104,11 +107,7 @@ class ResponsePanel(QWidget):
         )
         self.headers_table.verticalHeader().hide()
         self.headers_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.request_tree = JsonView(self)
-        self.request_raw = self._plain_text()
         self.request_tabs = QTabWidget(self)
-        self.request_tabs.addTab(self.request_tree, "Tree")
-        self.request_tabs.addTab(self.request_raw, "Raw")
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.debugger, "Debugger")
@@ -116,10 +115,62 @@ class ResponsePanel(QWidget):
         self.tabs.addTab(self.headers_table, "Headers")
         self.tabs.addTab(self.request_tabs, "Request as sent")
 
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)
         layout.addWidget(self.tabs, 1)
+
+    # --- pages built on first use ----------------------------------------------------------
+    @property
+    def body_tree(self) -> JsonView:
+        self._build_body()
+        assert self._body_tree is not None
+        return self._body_tree
+
+    @property
+    def body_raw(self) -> QPlainTextEdit:
+        self._build_body()
+        assert self._body_raw is not None
+        return self._body_raw
+
+    @property
+    def request_tree(self) -> JsonView:
+        self._build_request()
+        assert self._request_tree is not None
+        return self._request_tree
+
+    @property
+    def request_raw(self) -> QPlainTextEdit:
+        self._build_request()
+        assert self._request_raw is not None
+        return self._request_raw
+
+    def _build_body(self) -> None:
+        if self._body_tree is not None:
+            return
+        self._body_tree = JsonView(self)
+        self._body_raw = self._plain_text()
+        self.body_tabs.addTab(self._body_tree, "Tree")
+        self.body_tabs.addTab(self._body_raw, "Raw")
+        self._fill_body()
+
+    def _build_request(self) -> None:
+        if self._request_tree is not None:
+            return
+        self._request_tree = JsonView(self)
+        self._request_raw = self._plain_text()
+        self.request_tabs.addTab(self._request_tree, "Tree")
+        self.request_tabs.addTab(self._request_raw, "Raw")
+        self._fill_request()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        if current is self.body_tabs:
+            self._build_body()
+        elif current is self.request_tabs:
+            self._build_request()
 
     def _plain_text(self) -> QPlainTextEdit:
         edit = QPlainTextEdit(self)
@@ -136,27 +187,18 @@ class ResponsePanel(QWidget):
         """Show every tab of *exchange* (an exchange dict)."""
         self._exchange = exchange
         response = exchange.get("response") or {}
-        request = exchange.get("request")
         body = response.get("json")
         body_text = response.get("body_text")
         self.debugger.set_view(exchange.get("view"))
-        self.body_tree.set_document(body)
-        self.body_tree.expand_to_depth(0)
-        self._raw_filled = False
-        self.body_raw.clear()
-        if self.body_tabs.currentWidget() is self.body_raw:
-            self._fill_raw()
+        if self._body_tree is not None:
+            self._fill_body()
         headers = response.get("headers") or {}
         self.headers_table.setRowCount(len(headers))
         for row, (name, value) in enumerate(headers.items()):
             self.headers_table.setItem(row, 0, QTableWidgetItem(str(name)))
             self.headers_table.setItem(row, 1, QTableWidgetItem(str(value)))
-        self.request_tree.set_document(request)
-        self.request_tree.expand_to_depth(1)
-        if isinstance(request, dict):
-            self.request_raw.setPlainText(_request_text(request))
-        else:
-            self.request_raw.setPlainText("(not sent from here)")
+        if self._request_tree is not None:
+            self._fill_request()
         if title is None:
             status = response.get("status")
             title = (
@@ -166,6 +208,28 @@ class ResponsePanel(QWidget):
             )
         self.title_label.setText(title)
 
+    def _fill_body(self) -> None:
+        assert self._body_tree is not None and self._body_raw is not None
+        response = (self._exchange or {}).get("response") or {}
+        self._body_tree.set_document(response.get("json"))
+        self._body_tree.expand_to_depth(0)
+        self._raw_filled = False
+        self._body_raw.clear()
+        if self.body_tabs.currentWidget() is self._body_raw:
+            self._fill_raw()
+
+    def _fill_request(self) -> None:
+        assert self._request_tree is not None and self._request_raw is not None
+        request = (self._exchange or {}).get("request")
+        self._request_tree.set_document(request)
+        self._request_tree.expand_to_depth(1)
+        if isinstance(request, dict):
+            self._request_raw.setPlainText(_request_text(request))
+        elif self._exchange is not None:
+            self._request_raw.setPlainText("(not sent from here)")
+        else:
+            self._request_raw.clear()
+
     def open_document(self, document: Any, *, title: str) -> None:
         """Show a JSON value that someone handed over: an exchange or a response body."""
         self.show_exchange(exchange_from_document(document), title=title)
@@ -174,15 +238,16 @@ class ResponsePanel(QWidget):
     def clear(self) -> None:
         self._exchange = None
         self.debugger.clear()
-        self.body_tree.set_document(None)
-        self.body_raw.clear()
+        if self._body_tree is not None:
+            self._fill_body()
         self.headers_table.setRowCount(0)
-        self.request_tree.set_document(None)
-        self.request_raw.clear()
+        if self._request_tree is not None:
+            self._fill_request()
         self.title_label.setText("Response")
 
     def _on_body_tabs_current_changed(self, _index: int) -> None:
-        if self.body_tabs.currentWidget() is self.body_raw and not self._raw_filled:
+        raw = self._body_raw
+        if raw is not None and self.body_tabs.currentWidget() is raw and not self._raw_filled:
             self._fill_raw()
 
     def _fill_raw(self) -> None:

@@ -14,7 +14,6 @@ differently; the composer compares and keeps the raw JSON as the authority then.
 from __future__ import annotations
 
 import copy
-import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -213,6 +212,8 @@ class PayloadForm(QWidget):
     # --- identity ------------------------------------------------------------------------
     def new_visit(self) -> str:
         """Put a fresh uuid4 in the session id (a new visit)."""
+        import uuid  # here: uuid imports platform, not needed before the first paint
+
         session_id = str(uuid.uuid4())
         self.session_edit.setText(session_id)
         self.new_visit_requested.emit(session_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 __all__ = ["JsonSyntaxProblem", "RawJsonEditor", "parse_json_text"]
@@ -56,7 +56,9 @@ class RawJsonEditor(QWidget):
         self._loading = False
         self.problem: JsonSyntaxProblem | None = None
         self.text_edit = QPlainTextEdit(self)
-        self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # The fixed-pitch font is looked up in showEvent: the Raw JSON tab is hidden at
+        # start-up and the lookup costs more than a millisecond before the first paint.
+        self._font_set = False
         self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text_edit.setAccessibleName("raw JSON")
         self.text_edit.setTabChangesFocus(False)
@@ -84,6 +86,12 @@ class RawJsonEditor(QWidget):
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.parse_now)
         self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._font_set:
+            self._font_set = True
+            self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        super().showEvent(event)
 
     def set_document(self, document: Any) -> None:
         """Show *document* pretty-printed; does not emit ``document_edited``."""

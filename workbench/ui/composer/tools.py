@@ -18,27 +18,50 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from workbench.core import snippets
-from workbench.core.curl_import import CurlImportError, parse_curl
-from workbench.core.snippets import HttpRequest
 from workbench.resources import resource_path
 from workbench.settings import TargetSettings
 from workbench.store.collections import CollectionError, CollectionStore, SavedRequest
 from workbench.ui.composer.composer import Composer, PayloadNotReady
-from workbench.ui.prompts import Prompts
 
+# Snippets, curl import and the dialogs load when first used: not before the first paint.
 if TYPE_CHECKING:
     from workbench.client import RequestSpec
+    from workbench.core.snippets import HttpRequest
 
 __all__ = ["SNIPPET_KINDS", "ComposerTools", "example_templates"]
 
-Prepare = Callable[[TargetSettings, "RequestSpec"], HttpRequest]
+Prepare = Callable[[TargetSettings, "RequestSpec"], "HttpRequest"]
+
+
+def _curl(request: HttpRequest) -> str:
+    from workbench.core import snippets
+
+    return snippets.to_curl(request, pretty=True)
+
+
+def _httpx(request: HttpRequest) -> str:
+    from workbench.core import snippets
+
+    return snippets.to_httpx(request)
+
+
+def _fetch(request: HttpRequest) -> str:
+    from workbench.core import snippets
+
+    return snippets.to_fetch(request)
+
+
+def _httpie(request: HttpRequest) -> str:
+    from workbench.core import snippets
+
+    return snippets.to_httpie(request)
+
 
 SNIPPET_KINDS: dict[str, tuple[str, Callable[[HttpRequest], str]]] = {
-    "curl": ("curl", lambda r: snippets.to_curl(r, pretty=True)),
-    "httpx": ("Python httpx", snippets.to_httpx),
-    "fetch": ("JavaScript fetch", snippets.to_fetch),
-    "httpie": ("HTTPie", snippets.to_httpie),
+    "curl": ("curl", _curl),
+    "httpx": ("Python httpx", _httpx),
+    "fetch": ("JavaScript fetch", _fetch),
+    "httpie": ("HTTPie", _httpie),
 }
 
 
@@ -52,6 +75,8 @@ def example_templates() -> list[SavedRequest]:
 
 
 def _simple_prepare(target: TargetSettings, spec: RequestSpec) -> HttpRequest:
+    from workbench.core.snippets import HttpRequest
+
     url = target.base_url.rstrip("/") + spec.path()
     if spec.query_params():
         url += "?" + "&".join(f"{k}={v}" for k, v in spec.query_params().items())
@@ -164,6 +189,8 @@ class ComposerTools(QObject):
         except PayloadNotReady as exc:
             self.composer.show_error(str(exc), "Fix the JSON before saving it.")
             return None
+        from workbench.ui.prompts import Prompts
+
         answer = Prompts.get_line(
             self.composer,
             "Save to collection",
@@ -206,6 +233,8 @@ class ComposerTools(QObject):
         return text
 
     def ask_and_paste_curl(self) -> bool:
+        from workbench.ui.prompts import Prompts
+
         text = Prompts.get_text(
             self.composer,
             "Paste curl",
@@ -217,6 +246,7 @@ class ComposerTools(QObject):
     def paste_curl(self, text: str) -> bool:
         """Import a curl command: route and payload into the composer, target matched or added."""
         from workbench.client import target_from_import
+        from workbench.core.curl_import import CurlImportError, parse_curl
 
         try:
             imported = parse_curl(text)

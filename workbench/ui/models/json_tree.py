@@ -33,6 +33,14 @@ BATCH = 500
 MAX_PREVIEW = 500
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+# Looked up once: data(), headerData() and flags() run for every painted cell, and each
+# PySide6 enum attribute access (and a Flag ``|``) is a Python-level call.
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_HORIZONTAL = Qt.Orientation.Horizontal
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 Path = tuple[str | int, ...]
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -228,13 +236,13 @@ class JsonTreeModel(QAbstractItemModel):
             return None
         node = self._node(index)
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in _TEXT_ROLES:
             if column == self.KEY:
                 return f"[{node.key}]" if isinstance(node.key, int) else str(node.key)
             if column == self.VALUE:
                 return preview(node.value)
             return json_type(node.value)
-        if role == Qt.ItemDataRole.ForegroundRole and node.value and isinstance(node.key, str):
+        if role == _FOREGROUND and node.value and isinstance(node.key, str):
             return _PROBLEM_COLOURS.get(node.key.lower())
         if role == PATH_ROLE:
             return node.path()
@@ -245,18 +253,14 @@ class JsonTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 3
-        ):
+        if orientation == _HORIZONTAL and role == _DISPLAY and 0 <= section < 3:
             return self.HEADERS[section]
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        return _ROW_FLAGS
 
     # --- paths --------------------------------------------------------------------------
     def path_of(self, index: AnyIndex) -> Path:

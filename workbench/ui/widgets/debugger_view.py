@@ -9,6 +9,7 @@ collector opened (the window connects :attr:`DebuggerView.open_requested`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -154,17 +155,18 @@ class DebuggerView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.setUsesScrollButtons(True)
         self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
-        self.trees: dict[str, JsonView] = {}
+        # One page per section; its tree is built when the page is first shown or asked
+        # for (``trees[name]``): eight trees at start-up would slow the first paint.
+        self._pages: dict[str, QWidget] = {}
+        self.trees = _SectionTrees(self)
         for name in SECTIONS:
-            tree = JsonView(self)
-            tree.menu_extender = lambda menu, path, value, n=name: self._extend_menu(
-                n, menu, path, value
-            )
-            tree.value_activated.connect(
-                lambda path, n=name: self._on_tree_value_activated(n, path)
-            )
-            self.trees[name] = tree
-            self.tabs.addTab(tree, name.capitalize())
+            page = QWidget(self)
+            page_layout = QVBoxLayout(page)
+            page_layout.setContentsMargins(0, 0, 0, 0)
+            self._pages[name] = page
+            self.tabs.addTab(page, name.capitalize())
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.current_tree()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -186,8 +188,8 @@ class DebuggerView(QWidget):
         sections = _sections(data)
         for i, name in enumerate(SECTIONS):
             value = sections.get(name)
-            self.trees[name].set_document(value, dot_root=None)
-            self.trees[name].expand_to_depth(1)
+            if self.trees.is_built(name):
+                self._load_tree(self.trees[name], name)
             count = section_count(value)
             title = name.capitalize() + (f" ({count})" if count is not None else "")
             self.tabs.setTabText(i, title)
@@ -207,6 +209,27 @@ class DebuggerView(QWidget):
         lines += [str(n) for n in notes] if isinstance(notes, list) else []
         self.missing_label.setText("\n".join(lines))
         self.missing_label.setVisible(bool(lines))
+
+    def _build_tree(self, name: str) -> JsonView:
+        tree = JsonView(self._pages[name])
+        tree.menu_extender = lambda menu, path, value: self._extend_menu(name, menu, path, value)
+        tree.value_activated.connect(lambda path: self._on_tree_value_activated(name, path))
+        layout = self._pages[name].layout()
+        assert layout is not None
+        layout.addWidget(tree)
+        self._load_tree(tree, name)
+        return tree
+
+    def _load_tree(self, tree: JsonView, name: str) -> None:
+        tree.set_document(_sections(self._data).get(name), dot_root=None)
+        tree.expand_to_depth(1)
+
+    def current_tree(self) -> JsonView:
+        """The tree of the section in view (built now if it was not yet)."""
+        return self.trees[SECTIONS[max(self.tabs.currentIndex(), 0)]]
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self.current_tree()
 
     def clear(self) -> None:
         self.set_view(None)
@@ -250,3 +273,28 @@ class DebuggerView(QWidget):
             value = value[key]
         if isinstance(value, str):
             self._open(kind, value)
+
+
+class _SectionTrees(Mapping[str, JsonView]):
+    """``trees[name]``: the section's tree, built on first access."""
+
+    def __init__(self, view: DebuggerView) -> None:
+        self._view = view
+        self._built: dict[str, JsonView] = {}
+
+    def is_built(self, name: str) -> bool:
+        return name in self._built
+
+    def __getitem__(self, name: str) -> JsonView:
+        tree = self._built.get(name)
+        if tree is None:
+            if name not in SECTIONS:
+                raise KeyError(name)
+            tree = self._built[name] = self._view._build_tree(name)
+        return tree
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SECTIONS)
+
+    def __len__(self) -> int:
+        return len(SECTIONS)

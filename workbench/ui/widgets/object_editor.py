@@ -11,7 +11,7 @@ so nothing the user typed is lost.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:  # only in annotations; its class (and enums) load when Qt passes one
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 __all__ = ["TYPES", "ObjectEditor", "parse_scalar"]
 
