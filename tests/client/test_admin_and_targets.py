@@ -159,7 +159,9 @@ def test_pretty_report(serve, sender) -> None:
     text = format_result(result)
     lines = text.splitlines()
     assert lines[0].startswith(f"POST {server.url}/track → HTTP 200 in ")
-    assert lines[1] == "new profile 0d2d… · session sess… · 2 events saved · 0 errors · 1 warning"
+    assert (
+        lines[1] == "new profile 0d2d… · session session-id · 2 events saved · 0 errors · 1 warning"
+    )
     assert '  segmentation {"ids": ["vip"], "errors": []}' in lines
     assert any(line.startswith("  logs       ") for line in lines)
 

@@ -21,7 +21,7 @@ def test_documented_debugger_example_from_the_seed() -> None:
     assert view.execution == {} and view.segmentation == {"ids": [], "errors": []}
     assert view.logs == [] and view.errors == [] and view.warnings == []
     assert view.missing == {}
-    assert view.verdict() == "new profile 0d2d… · session stri… · 0 events saved · 0 errors"
+    assert view.verdict() == "new profile 0d2d… · session string · 0 events saved · 0 errors"
 
 
 def test_documented_plain_example_says_what_is_missing() -> None:
@@ -84,7 +84,9 @@ def test_081_with_and_without_counters() -> None:
     )
     assert debug.session == {"id": "s", "saved": 1, "new": None, "data": None}
     assert debug.events_saved == 2 and debug.events["ids"] == ["a", "b"]
-    assert debug.verdict() == "new profile 0d2d… · session s · 2 events saved"
+    # A known session brings its own profile: no telling whether it is new.
+    assert debug.profile["new"] is None
+    assert debug.verdict() == "profile 0d2d… · session s · 2 events saved"
     profile_less = normalize_response({"task": "t", "ux": [], "response": {}})
     assert profile_less.profile_less and "profile-less" in profile_less.missing["profile"]
 
@@ -167,3 +169,30 @@ def test_section_lookup_rejects_unknown_names() -> None:
     view = normalize_response(None)
     with pytest.raises(KeyError, match="sections are session"):
         view.section("nope")
+
+
+def test_a_known_session_without_a_profile_id_is_not_called_a_new_profile() -> None:
+    body = {"profile": {"id": PID}, "source": {"consent": False}}
+    view = normalize_response(body, status=200, request={"session": {"id": "session-id"}})
+    assert view.verdict().startswith("profile 0d2d…")
+    first = normalize_response(
+        {
+            **body,
+            "debugging": {
+                "events": {
+                    "saved": 3,
+                    "ids": ["a", "b", "c"],
+                    "types": ["page-view", "profile-created", "session-opened"],
+                }
+            },
+        },
+        status=200,
+        request={"session": {"id": "session-id"}},
+    )
+    assert first.verdict().startswith("new profile 0d2d…")
+    again = normalize_response(
+        {**body, "debugging": {"events": {"saved": 1, "ids": ["d"], "types": ["page-view"]}}},
+        status=200,
+        request={"session": {"id": "session-id"}},
+    )
+    assert again.verdict().startswith("profile 0d2d… (known) · session session-id")

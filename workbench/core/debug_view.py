@@ -34,10 +34,12 @@ FORMATS = ("documented", "0.8.1", "current", "error", "unknown")
 
 
 def short_id(value: str | None, length: int = 4) -> str:
-    """``0d2d9dc5-…`` → ``0d2d…``: enough to tell ids apart in a one-line verdict."""
+    """``0d2d9dc5-…`` → ``0d2d…``: enough to tell ids apart in a one-line verdict.
+
+    Short, readable ids such as ``session-id`` are kept whole."""
     if not value:
         return "-"
-    return value if len(value) <= length + 1 else f"{value[:length]}…"
+    return value if len(value) <= max(length + 1, 12) else f"{value[:length]}…"
 
 
 @dataclass(frozen=True)

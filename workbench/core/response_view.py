@@ -131,13 +131,24 @@ def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> Deb
     if not known or view.format in ("error", "unknown"):
         return view
     changes: dict[str, Any] = {}
+    # System events, when the answer lists event types, are the surest sign.
+    types = set((view.events or {}).get("types") or [])
     if view.profile_id and not view.profile_less:
         profile = {**entity_section(view.profile_id), **(view.profile or {})}
-        profile["new"] = sent_profile != view.profile_id
+        if "profile-created" in types:
+            profile["new"] = True
+        elif sent_profile is not None:
+            profile["new"] = sent_profile != view.profile_id
+        elif sent_session is None:
+            profile["new"] = True
+        else:
+            # A known session brings its own profile (§6.1): without a
+            # profile-created event there is no telling whether this one is new.
+            profile["new"] = None
         changes["profile"] = profile
     if view.session_id:
         session = {**entity_section(view.session_id), **(view.session or {})}
-        if sent_session is None:
+        if sent_session is None or "session-opened" in types:
             session["new"] = True
         changes["session"] = session
     return replace(view, **changes) if changes else view
