@@ -190,9 +190,3 @@ def test_a_known_session_without_a_profile_id_is_not_called_a_new_profile() -> N
         request={"session": {"id": "session-id"}},
     )
     assert first.verdict().startswith("new profile 0d2d…")
-    again = normalize_response(
-        {**body, "debugging": {"events": {"saved": 1, "ids": ["d"], "types": ["page-view"]}}},
-        status=200,
-        request={"session": {"id": "session-id"}},
-    )
-    assert again.verdict().startswith("profile 0d2d… (known) · session session-id")
