@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
 
-from workbench.ui.widgets.debugger_view import DebuggerView, section_count
+from workbench.ui.widgets.debugger_view import (
+    DebuggerView,
+    section_count,
+    section_note,
+    shown_section,
+)
 
 VIEW = {
     "format": "documented",
@@ -43,8 +48,42 @@ def test_shows_verdict_ids_and_counts(qtbot) -> None:
     assert "Warnings (1)" in titles
     seg = titles.index("Segmentation (0)")
     assert view.tabs.tabBar().tabTextColor(seg).red() == 200
-    assert view.missing_label.isVisibleTo(view)
+    assert not view.section_notes["execution"].isHidden()
+    assert "did not run any workflow" in view.section_notes["execution"].text()
+    assert view.section_notes["session"].isHidden()
     assert view.trees["events"].model.document()["ids"] == ["e1", "e2"]
+
+
+def test_placeholders_are_explained_not_shown_as_null(qtbot) -> None:
+    view = DebuggerView()
+    qtbot.addWidget(view)
+    sections = {
+        **VIEW["sections"],
+        "events": {"saved": 2, "ids": ["e1", "e2"], "types": [], "errors": [], "items": None},
+        "session": {"id": "s-1", "saved": 1, "new": True, "data": None, "errors": []},
+    }
+    view.set_view({**VIEW, "sections": sections, "notes": ["an old server"]})
+    events = view.trees["events"].model.document()
+    assert "items" not in events and events["ids"] == ["e1", "e2"]
+    note = view.section_notes["events"].text()
+    assert "did not report the events' details" in note and "open one" in note
+    assert "the stored session" in view.section_notes["session"].text()
+    assert "data" not in view.trees["session"].model.document()
+    assert view.missing_label.text() == "an old server"  # general notes stay on top
+    view.set_can_open(True)
+    with qtbot.waitSignal(view.open_requested) as blocker:
+        view._on_tree_value_activated("events", ("ids", 0))  # paths are unchanged
+    assert blocker.args == ["event", "e1"]
+
+
+def test_shown_section_and_note() -> None:
+    assert shown_section({"a": 1, "b": None}) == {"a": 1}
+    assert shown_section([None]) == [None]
+    assert section_note("logs", [], {}) == ""
+    assert section_note("execution", None, {}) == "Not in this answer."
+    assert section_note("execution", None, {"execution": "old server"}) == (
+        "Not in this answer: old server."
+    )
 
 
 def test_copy_and_open_ids(qtbot) -> None:

@@ -5,6 +5,11 @@ or its ``to_dict()``), so old inline ``debugging`` bodies and newer servers look
 the same here. Tab titles carry counts; tabs for errors and warnings turn red or
 orange when they hold anything. Ids can be copied, and for the embedded
 collector opened (the window connects :attr:`DebuggerView.open_requested`).
+
+A normalised view keeps every section's keys and puts ``None`` where the server
+sent nothing (``events.items`` when only ids came back, ``session.data``...).
+Those placeholders are not shown as ``null`` rows: each section's page says in
+plain words what the answer did not hold and why (the view's ``missing`` notes).
 """
 
 from __future__ import annotations
@@ -29,7 +34,14 @@ from PySide6.QtWidgets import (
 from workbench.ui.models.json_tree import Path
 from workbench.ui.widgets.json_view import JsonView
 
-__all__ = ["SECTIONS", "DebuggerView", "section_count", "view_as_dict"]
+__all__ = [
+    "SECTIONS",
+    "DebuggerView",
+    "section_count",
+    "section_note",
+    "shown_section",
+    "view_as_dict",
+]
 
 SECTIONS = (
     "session",
@@ -42,6 +54,15 @@ SECTIONS = (
     "warnings",
 )
 _ID_KINDS = {"session": "session", "events": "event", "profile": "profile"}
+# What a placeholder key (a top-level ``None`` in a section) stands for, in words.
+_PLACEHOLDER_NAMES = {
+    "items": "the events' details",
+    "data": "the stored {entity}",
+    "new": "whether it is new",
+    "saved": "how many were saved",
+    "id": "an id",
+}
+_ENTITIES = {"session": "session", "profile": "profile", "events": "events"}
 _ERROR_COLOUR = QColor(200, 40, 40)
 _WARNING_COLOUR = QColor(200, 120, 0)
 
@@ -83,6 +104,35 @@ def section_count(value: Any) -> int | None:
         if isinstance(ids, list):
             return len(ids)
     return None
+
+
+def shown_section(value: Any) -> Any:
+    """A section as the tree shows it: top-level ``None`` placeholders left out.
+
+    Only keys are removed, so the paths (and ids) of what remains are unchanged.
+    """
+    if isinstance(value, dict) and any(v is None for v in value.values()):
+        return {k: v for k, v in value.items() if v is not None}
+    return value
+
+
+def section_note(name: str, value: Any, missing: Any) -> str:
+    """Plain words for what a section's answer did not hold (empty when nothing is absent)."""
+    lines: list[str] = []
+    why = missing.get(name) if isinstance(missing, dict) else None
+    if why:
+        lines.append(f"Not in this answer: {why}.".replace("..", "."))
+    elif value is None:
+        lines.append("Not in this answer.")
+    if isinstance(value, dict):
+        absent = [k for k, v in value.items() if v is None]
+        if absent:
+            entity = _ENTITIES.get(name, name)
+            words = [_PLACEHOLDER_NAMES.get(k, k).format(entity=entity) for k in absent]
+            lines.append("The server did not report " + ", ".join(words) + ".")
+        if name == "events" and "items" in absent and value.get("ids"):
+            lines.append("Only the event ids came back: open one to see the stored event.")
+    return "\n".join(lines)
 
 
 def _has_problems(value: Any) -> bool:
@@ -158,11 +208,22 @@ class DebuggerView(QWidget):
         # One page per section; its tree is built when the page is first shown or asked
         # for (``trees[name]``): eight trees at start-up would slow the first paint.
         self._pages: dict[str, QWidget] = {}
+        self.section_notes: dict[str, QLabel] = {}
         self.trees = _SectionTrees(self)
         for name in SECTIONS:
             page = QWidget(self)
             page_layout = QVBoxLayout(page)
             page_layout.setContentsMargins(0, 0, 0, 0)
+            note = QLabel(page)
+            note.setObjectName(f"{name}Note")
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            note.setWordWrap(True)
+            italic = note.font()
+            italic.setItalic(True)  # an explanation, not data
+            note.setFont(italic)
+            note.hide()
+            page_layout.addWidget(note)
+            self.section_notes[name] = note
             self._pages[name] = page
             self.tabs.addTab(page, name.capitalize())
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -199,14 +260,18 @@ class DebuggerView(QWidget):
             elif name != "logs" and _has_problems(value):
                 colour = _ERROR_COLOUR
             self.tabs.tabBar().setTabTextColor(i, colour)
+        missing = data.get("missing")
+        for name in SECTIONS:
+            text = section_note(name, sections.get(name), missing) if data else ""
+            self.section_notes[name].setText(text)
+            self.section_notes[name].setVisible(bool(text))
         for kind in ("profile", "session"):
             ident = self.id_of(kind)
             self.id_labels[kind].setText(ident or "—")
             self.open_buttons[kind].setEnabled(bool(ident) and self.can_open)
-        missing = data.get("missing")
-        lines = [f"{k}: {v}" for k, v in missing.items()] if isinstance(missing, dict) else []
+        # Section-wide explanations sit in each section's page; general notes stay on top.
         notes = data.get("notes")
-        lines += [str(n) for n in notes] if isinstance(notes, list) else []
+        lines = [str(n) for n in notes] if isinstance(notes, list) else []
         self.missing_label.setText("\n".join(lines))
         self.missing_label.setVisible(bool(lines))
 
@@ -221,7 +286,7 @@ class DebuggerView(QWidget):
         return tree
 
     def _load_tree(self, tree: JsonView, name: str) -> None:
-        tree.set_document(_sections(self._data).get(name), dot_root=None)
+        tree.set_document(shown_section(_sections(self._data).get(name)), dot_root=None)
         tree.expand_to_depth(1)
 
     def current_tree(self) -> JsonView:
