@@ -42,7 +42,14 @@ from workbench.core.validation import validate_payload
 from workbench.store.collector_json import dumps
 from workbench.store.collector_store import CollectorStore
 
-__all__ = ["create_app", "json_response", "read_body"]
+__all__ = [
+    "check_payload",
+    "create_app",
+    "json_response",
+    "read_body",
+    "reject_non_json",
+    "too_big",
+]
 
 _TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
 _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
@@ -63,19 +70,20 @@ async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit():
         if int(declared) > limit:
-            raise _too_big(limit)
+            raise too_big(limit)
         return await request.body()  # the HTTP layer stops at Content-Length
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_big(limit)
+            raise too_big(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_big(limit: int) -> Rejected:
+def too_big(limit: int) -> Rejected:
+    """The 413 for a body larger than *limit* bytes."""
     return Rejected(
         413,
         f"The request body is larger than the collector's limit of {limit} bytes "
@@ -114,6 +122,25 @@ def _is_json_type(content_type: str | None) -> bool:
         return True  # FastAPI parses a body without Content-Type as JSON
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
+
+
+def reject_non_json(content_type: str | None, body: bytes) -> None:
+    """422 for a ``/track`` body whose Content-Type is not JSON (none at all counts as JSON)."""
+    if _is_json_type(content_type):
+        return
+    raise Rejected(
+        422,
+        [
+            {
+                "type": "model_attributes_type",
+                "loc": ["body"],
+                "input": body[:200].decode("utf-8", "replace"),
+                "msg": "Input should be a valid dictionary or object to extract fields from: "
+                f"Content-Type `{content_type}` is not JSON; send "
+                "Content-Type: application/json (Tracardi rejects it too)",
+            }
+        ],
+    )
 
 
 def check_payload(payload: Any, config: CollectorConfig) -> list[str]:
@@ -174,21 +201,7 @@ async def track_endpoint(request: Request) -> Response:
     config = _live(request)
     profile_less = _bool_query(request, "profile_less")
     body = await read_body(request, config.max_body_bytes)
-    content_type = request.headers.get("content-type")
-    if not _is_json_type(content_type):
-        raise Rejected(
-            422,
-            [
-                {
-                    "type": "model_attributes_type",
-                    "loc": ["body"],
-                    "input": body[:200].decode("utf-8", "replace"),
-                    "msg": "Input should be a valid dictionary or object to extract fields from: "
-                    f"Content-Type `{content_type}` is not JSON; send "
-                    "Content-Type: application/json (Tracardi rejects it too)",
-                }
-            ],
-        )
+    reject_non_json(request.headers.get("content-type"), body)
     payload = parse_json_body(body)
     warnings = check_payload(payload, config)
     _annotate(request, source_id=payload["source"]["id"])
@@ -319,6 +332,7 @@ def create_app(
     """
     from workbench.collector.page import page_routes
     from workbench.collector.read_routes import read_routes
+    from workbench.collector.track_fast import is_fast_track, track_asgi
 
     live = config if isinstance(config, LiveConfig) else LiveConfig(config or CollectorConfig())
     hub = hub or RequestHub()
@@ -331,7 +345,7 @@ def create_app(
     }
     app = Starlette(
         routes=[*tracking_routes(), *read_routes(), *page_routes(), *extra_routes],
-        middleware=[Middleware(ObserverMiddleware, hub=hub)],
+        middleware=[Middleware(ObserverMiddleware, hub=hub, shortcut=(is_fast_track, track_asgi))],
         exception_handlers=handlers,
     )
     app.state.store = store

@@ -1,0 +1,68 @@
+"""The fast ``POST /track`` path answers exactly as the ordinary Starlette route does.
+
+``/track?unused=1`` takes the ordinary route (a query string is never fast), so each
+case is sent both ways and the answers compared: status, headers (but the timing)
+and body, ids aside.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from workbench.collector import CollectorServer
+
+from .conftest import ServerFactory
+from .helpers import minimal
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT[0-9:.+]+")
+
+_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("valid", {"json": minimal(profile={"id": "p-1"})}),
+    ("debugger", {"json": minimal(options={"debugger": True})}),
+    ("empty events", {"json": {"source": {"id": "source-id"}, "events": []}}),
+    ("unknown source", {"json": minimal(source={"id": "nope"})}),
+    ("missing source", {"json": {"events": [{"type": "page-view"}]}}),
+    ("blank type", {"json": {"source": {"id": "source-id"}, "events": [{"type": " "}]}}),
+    ("not json", {"content": b"{oops", "headers": {"content-type": "application/json"}}),
+    ("not an object", {"json": [1, 2]}),
+    ("form body", {"content": b"a=1", "headers": {"content-type": "text/plain"}}),
+    ("too big", {"content": b"x" * 2048, "headers": {"content-type": "application/json"}}),
+    ("no content type", {"content": json.dumps(minimal()).encode()}),
+    ("internal source", {"json": minimal(source={"id": "@internal"})}),
+]
+
+
+def _comparable(response: httpx.Response) -> tuple[int, dict[str, str], Any]:
+    headers = {k: v for k, v in response.headers.items() if k != "x-process-time"}
+    # New ids and times differ by request; everything else must be the same.
+    text = _UUID.sub("<id>", response.text)
+    text = _TIME.sub("<time>", text)
+    headers.pop("content-length", None)  # the times' texts vary in length
+    return response.status_code, headers, json.loads(text) if text else None
+
+
+@pytest.mark.parametrize(("name", "request_kwargs"), _CASES, ids=[c[0] for c in _CASES])
+def test_fast_and_routed_answers_agree(
+    make_server: ServerFactory, name: str, request_kwargs: dict[str, Any]
+) -> None:
+    server: CollectorServer = make_server(max_body_bytes=1024)
+    records: list[Any] = []
+    server.add_listener(records.append)
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        fast = client.post("/track", **request_kwargs)
+        routed = client.post("/track?unused=1", **request_kwargs)
+    assert _comparable(fast) == _comparable(routed), name
+    assert fast.status_code < 500
+    first, second = records[-2], records[-1]
+    assert (first.status, first.source_id, first.event_types, first.reason) == (
+        second.status,
+        second.source_id,
+        second.event_types,
+        second.reason,
+    )
