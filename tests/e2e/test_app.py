@@ -82,3 +82,47 @@ def test_closing_before_services_load_leaks_nothing(qtbot, tmp_path: Path) -> No
     QCoreApplication.processEvents()  # the queued start-up timer fires: it must start nothing
     assert parts.services is None and not parts.loaded
     assert threading.active_count() <= threads_before
+
+
+def test_collector_menu_loads_the_demo_flow(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """Collector → Load demo flow: the next debugger answer has execution and segmentation."""
+    from workbench.ui.prompts import Prompts
+
+    parts = build(app_paths(tmp_path), collector_port=0, collector_in_memory=True)
+    try:
+        window = parts.window
+        qtbot.addWidget(window)
+        assert window.load_demo_action.isEnabled()
+        with qtbot.waitSignal(window.demo_flow_loaded, timeout=10_000):
+            window.load_demo_action.trigger()
+        assert "Demo flow loaded" in window.statusBar().currentMessage()
+        window.load_request(
+            {
+                "source": {"id": "source-id"},
+                "events": [
+                    {
+                        "type": "purchase-order",
+                        "properties": {"product": "Nike shoes", "quantity": 1},
+                    }
+                ],
+                "options": {"debugger": True, "profile": True},
+            },
+            "/track",
+        )
+        with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
+            window.send()
+        view = blocker.args[0]["view"]
+        assert view["execution"]["rules_matched"]
+        assert "customer" in view["segmentation"]["ids"]
+        debugger = window.response_panel.debugger
+        assert debugger.trees["segmentation"].model.document()["ids"] == view["segmentation"]["ids"]
+
+        # A flow that holds something is replaced only after a yes.
+        asked: list[str] = []
+        monkeypatch.setattr(
+            Prompts, "confirm", classmethod(lambda cls, p, title, text: asked.append(text) or False)
+        )
+        window.load_demo_flow()
+        assert asked and "segments" in asked[0]
+    finally:
+        parts.close()

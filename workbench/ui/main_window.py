@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         targets_changed(list): the target list changed (``set_targets``).
         services_attached(): sender, collector and history arrived (``attach_services``).
         first_painted(): the window drew its first frame (emitted once, from the event loop).
+        demo_flow_loaded(): Collector → Load demo flow finished.
     """
 
     exchange_recorded = Signal(dict)
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
     targets_changed = Signal(list)
     services_attached = Signal()
     first_painted = Signal()
+    demo_flow_loaded = Signal()
 
     def __init__(
         self,
@@ -241,8 +243,17 @@ class MainWindow(QMainWindow):
         self._action(self.view_menu, "Show &Raw JSON / Form", self._toggle_raw, ("Ctrl+Shift+R",))
         self.view_menu.addSeparator()
 
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Shortcuts", self.show_shortcuts, ("F1",))
+        self.collector_menu = bar.addMenu("&Collector")
+        self.load_demo_action = self._action(
+            self.collector_menu,
+            "Load &demo flow",
+            self.load_demo_flow,
+            tip="Put the demo event flow (schemas, rules, segments) into the embedded collector",
+        )
+        self.load_demo_action.setEnabled(False)  # until the collector runs
+
+        self.help_menu = bar.addMenu("&Help")
+        self._action(self.help_menu, "&Shortcuts", self.show_shortcuts, ("F1",))
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {
@@ -351,6 +362,7 @@ class MainWindow(QMainWindow):
 
     def set_targets(self, remote: list[TargetSettings]) -> None:
         """Offer the embedded collector first, then *remote* targets (from settings)."""
+        self.load_demo_action.setEnabled(self.collector is not None)
         url = self.collector.url if self.collector is not None else DEFAULT_EMBEDDED_URL
         # The same target as workbench.client.embedded_target(url), built here so the
         # window does not import the client (httpx) before it is shown.
@@ -510,6 +522,46 @@ class MainWindow(QMainWindow):
             dialog.show()
 
         self.runner.submit(getter, ident, channel=f"entity-{kind}", on_done=show)
+
+    # --- the embedded collector's event flow ---------------------------------------------------
+    def load_demo_flow(self) -> None:
+        """Collector → Load demo flow: the shipped demo pack into the embedded collector.
+
+        It replaces the collector's flow (schemas, rules, segments), so a flow that
+        holds anything is only replaced after the user said yes.
+        """
+        collector = self.collector
+        if collector is None:
+            self.statusBar().showMessage("The embedded collector is not running.", 5000)
+            return
+        from workbench.collector.flow_routes import flow_store_of
+
+        store = flow_store_of(collector.app)
+        current = store.config
+        sizes = (len(current.schemas), len(current.rules), len(current.segments))
+        if any(sizes) and not _prompts().confirm(
+            self,
+            "Load the demo flow?",
+            "The embedded collector's event flow has {} schemas, {} rules and {} segments. "
+            "Replace them with the demo pack?".format(*sizes),
+        ):
+            return
+        self.runner.submit(
+            store.load_pack, "demo", channel="flow", on_done=self._on_demo_flow_loaded
+        )
+
+    def _on_demo_flow_loaded(self, outcome: TaskOutcome) -> None:
+        if outcome.error is not None:
+            self.composer.show_error(f"The demo flow was not loaded: {outcome.error}", "")
+            return
+        flow = outcome.result
+        self.statusBar().showMessage(
+            f"Demo flow loaded: {len(flow.schemas)} event schemas, {len(flow.rules)} rules, "
+            f"{len(flow.segments)} segments. Send with the debugger on to see execution "
+            "and segmentation.",
+            8000,
+        )
+        self.demo_flow_loaded.emit()
 
     # --- opening responses --------------------------------------------------------------------
     def ask_open_file(self) -> None:

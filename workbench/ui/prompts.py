@@ -37,6 +37,17 @@ class Prompts:
         return box.exec() == QMessageBox.StandardButton.Yes
 
     @classmethod
+    def confirm(cls, parent: QWidget, title: str, text: str) -> bool:
+        """A yes/cancel question (cancel is the default)."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    @classmethod
     def get_open_path(cls, parent: QWidget) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
             parent,

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from workbench.collector import CollectorConfig
 from workbench.settings import SettingsFile
@@ -235,7 +235,12 @@ def _install_targets(window: Any, parts: Any, settings_file: SettingsFile) -> QA
         dialog.deleteLater()
 
     action.triggered.connect(open_dialog)
-    menu = window.menuBar().addMenu("&Tools")
+    menu = QMenu("&Tools", window)
+    help_menu = getattr(window, "help_menu", None)
+    if help_menu is not None:  # Help stays the last menu
+        window.menuBar().insertMenu(help_menu.menuAction(), menu)
+    else:
+        window.menuBar().addMenu(menu)
     menu.addAction(action)
     return action
 
