@@ -35,6 +35,7 @@ def test_section_counts() -> None:
     assert section_count({"saved": 3}) == 3
     assert section_count([1]) == 1
     assert section_count({}) is None
+    assert section_count({"events": [], "rules_matched": 3}) == 3
 
 
 def test_shows_verdict_ids_and_counts(qtbot) -> None:

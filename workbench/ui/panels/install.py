@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QFrame, QMainWindow, QMenu, QScrollArea
 
 from workbench.collector import CollectorConfig
 from workbench.settings import SettingsFile
@@ -32,6 +32,7 @@ from workbench.ui.panels.targets_dialog import TargetsDialog
 __all__ = ["InstalledPanels", "install_panels"]
 
 log = logging.getLogger(__name__)
+COLLECTOR_DOCK_HEIGHT = 250  # first start: room for the composer and the debugger above
 
 
 @dataclass
@@ -94,7 +95,9 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
         side = [window.docks[n] for n in ("dock-history", "dock-collections") if n in window.docks]
         if side:
             window.resizeDocks(side, [560] * len(side), Qt.Orientation.Horizontal)
-        window.resizeDocks([window.docks["dock-collector"]], [290], Qt.Orientation.Vertical)
+        window.resizeDocks(
+            [window.docks["dock-collector"]], [COLLECTOR_DOCK_HEIGHT], Qt.Orientation.Vertical
+        )
     return panels
 
 
@@ -173,8 +176,18 @@ def _install_collector(
         _collector_config(parts), window.runner, window, settings_file=settings_file
     )
     panel = CollectorPanel(controller)
+    # The panel's natural minimum (switches, traffic table, request details with their
+    # debugger trees) is about 390 px: docked under the window it left the composer
+    # and the answer a strip. In a scroll area the dock can be as short as the user
+    # wants; squeezed below that minimum, the panel scrolls instead.
+    holder = QScrollArea(window)
+    holder.setObjectName("collectorScroll")
+    holder.setWidgetResizable(True)
+    holder.setFrameShape(QFrame.Shape.NoFrame)
+    holder.setWidget(panel)
+    holder.setWindowTitle("Collector")
     window.add_dock(
-        panel,
+        holder,
         Qt.DockWidgetArea.BottomDockWidgetArea,
         "Collector",
         object_name="dock-collector",

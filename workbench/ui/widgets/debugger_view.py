@@ -93,7 +93,7 @@ def _sections(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def section_count(value: Any) -> int | None:
-    """The number shown in a section's title: saved objects, else ids, else list items."""
+    """The number in a section's title: saved objects, else ids, list items or rules matched."""
     if isinstance(value, list):
         return len(value)
     if isinstance(value, dict):
@@ -103,6 +103,9 @@ def section_count(value: Any) -> int | None:
         ids = value.get("ids")
         if isinstance(ids, list):
             return len(ids)
+        matched = value.get("rules_matched")  # the embedded collector's execution section
+        if isinstance(matched, int) and not isinstance(matched, bool):
+            return matched
     return None
 
 
