@@ -37,8 +37,9 @@ import contextlib
 import json
 import logging
 import os
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,8 @@ __all__ = [
     "SnapshotStorage",
     "put_line",
     "snapshot_bytes",
+    "snapshot_chunks",
+    "write_snapshot_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,8 @@ _COMPACT_MIN_BYTES = 8 * 1024 * 1024
 #: How long the writer lets changes gather before one write + fsync (flush() skips it).
 _GROUP_COMMIT_SECONDS = 0.05
 _FORMAT = 1
+#: Documents per piece of a snapshot written by compaction (see :func:`snapshot_chunks`).
+_CHUNK_DOCS = 2000
 
 
 def put_line(table: str, blobs: list[bytes]) -> bytes:
@@ -73,16 +78,50 @@ def put_line(table: str, blobs: list[bytes]) -> bytes:
     return b'{"op":"put","table":"' + table.encode() + b'","docs":[' + b",".join(blobs) + b"]}"
 
 
-def snapshot_bytes(tables: dict[str, list[bytes]], generation: int) -> bytes:
-    """A TinyDB database file (``{"table": {"1": doc, ...}}``) from encoded documents."""
-    parts = [b"{"]
+def snapshot_chunks(tables: dict[str, list[bytes]], generation: int) -> Iterator[bytes]:
+    """A TinyDB database file (``{"table": {"1": doc, ...}}``) from encoded documents, in pieces.
+
+    Pieces of at most :data:`_CHUNK_DOCS` documents, so a compaction never holds the
+    whole file in memory a second time: building one 60 MB bytes object for 40,000
+    events cost as much CPU (page faults) as writing it.
+    """
+    yield b"{"
     for name in TABLES:
         docs = tables.get(name, [])
-        parts.append(b'"' + name.encode() + b'":{')
-        parts.append(b",".join(b'"%d":%s' % (i, doc) for i, doc in enumerate(docs, start=1)))
-        parts.append(b"},")
-    parts.append(b'"meta":' + dumps({"1": {"generation": generation, "format": _FORMAT}}) + b"}")
-    return b"".join(parts)
+        yield b'"' + name.encode() + b'":{'
+        for start in range(0, len(docs), _CHUNK_DOCS):
+            piece = b",".join(
+                b'"%d":%s' % (i, doc)
+                for i, doc in enumerate(docs[start : start + _CHUNK_DOCS], start=start + 1)
+            )
+            yield piece if start + _CHUNK_DOCS >= len(docs) else piece + b","
+        yield b"},"
+    yield b'"meta":' + dumps({"1": {"generation": generation, "format": _FORMAT}}) + b"}"
+
+
+def snapshot_bytes(tables: dict[str, list[bytes]], generation: int) -> bytes:
+    """The whole snapshot file of :func:`snapshot_chunks` as one bytes object."""
+    return b"".join(snapshot_chunks(tables, generation))
+
+
+def write_snapshot_file(path: Path, chunks: Iterable[bytes]) -> int:
+    """Replace *path* atomically with *chunks* (temp file, fsync, rename); returns the size."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+                size += len(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(path.parent)
+    return size
 
 
 class SnapshotStorage(Storage):
@@ -379,8 +418,9 @@ class CollectorJournal:
             with self._cond:
                 self._written += len(carry)
                 self._cond.notify_all()
-        atomic_write_bytes(self.snapshot_path, snapshot_bytes(tables, self.generation))
-        self._snapshot_bytes = self.snapshot_path.stat().st_size
+        self._snapshot_bytes = write_snapshot_file(
+            self.snapshot_path, snapshot_chunks(tables, self.generation)
+        )
         self._handle.close()
         self._handle = self.journal_path(self.generation).open("ab")
         self._journal_bytes = 0
