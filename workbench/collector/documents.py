@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,9 +31,25 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+_ID_BATCH = 256  # ids drawn per os.urandom call
+_random_pool: list[bytes] = []
+_random_lock = threading.Lock()
+# A forked child must not hand out the ids its parent still holds.
+os.register_at_fork(after_in_child=_random_pool.clear)
+
+
 def new_id() -> str:
-    """A random uuid4 string (what ``str(uuid.uuid4())`` gives, in a third of the time)."""
-    raw = bytearray(os.urandom(16))
+    """A random uuid4 string (what ``str(uuid.uuid4())`` gives, in a fraction of the time).
+
+    The random bytes come from ``os.urandom`` like ``uuid4``'s, but 256 ids' worth per
+    call: profiling the collector under load showed the one system call per id (two
+    or more per request) costing more than the rest of building an event.
+    """
+    with _random_lock:
+        if not _random_pool:
+            block = os.urandom(16 * _ID_BATCH)
+            _random_pool.extend(block[i : i + 16] for i in range(0, len(block), 16))
+        raw = bytearray(_random_pool.pop())
     raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
     raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = raw.hex()

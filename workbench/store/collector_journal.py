@@ -75,7 +75,10 @@ _CHUNK_DOCS = 2000
 
 def put_line(table: str, blobs: list[bytes]) -> bytes:
     """The journal record "put these encoded documents into *table*", built without re-encoding."""
-    return b'{"op":"put","table":"' + table.encode() + b'","docs":[' + b",".join(blobs) + b"]}"
+    # One copy of the documents (a chain of ``+`` would copy them once per operator).
+    return b"".join(
+        (b'{"op":"put","table":"', table.encode(), b'","docs":[', b",".join(blobs), b"]}")
+    )
 
 
 def snapshot_chunks(tables: dict[str, list[bytes]], generation: int) -> Iterator[bytes]:
