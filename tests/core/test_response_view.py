@@ -190,3 +190,25 @@ def test_a_known_session_without_a_profile_id_is_not_called_a_new_profile() -> N
         request={"session": {"id": "session-id"}},
     )
     assert first.verdict().startswith("new profile 0d2d…")
+
+
+def test_segments_entered_and_left_reach_the_view() -> None:
+    body = {
+        "profile": {"id": PID},
+        "debugging": {
+            "segmentation": {
+                "ids": ["customer"],
+                "errors": [],
+                "entered": ["customer"],
+                "left": ["visitor"],
+            }
+        },
+    }
+    view = normalize_response(body, status=200)
+    assert view.segmentation == {
+        "ids": ["customer"],
+        "errors": [],
+        "entered": ["customer"],
+        "left": ["visitor"],
+    }
+    assert "entered customer · left visitor" in view.verdict()

@@ -222,6 +222,13 @@ def _read_documented(body: dict[str, Any], status: int | None) -> DebugView:
             {
                 "ids": list(segmentation_raw.get("ids") or []),
                 "errors": list(segmentation_raw.get("errors") or []),
+                # Workbench's collector also says which segments this request
+                # entered and left; other keys a server adds are kept as they are.
+                **{
+                    key: value
+                    for key, value in segmentation_raw.items()
+                    if key not in ("ids", "errors")
+                },
             }
             if isinstance(segmentation_raw, dict)
             else None
