@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -190,3 +191,51 @@ def test_append_unique_skips_values_already_listed() -> None:
         op(op="set", target="profile@traits.a", value=1, unique=True)
     with pytest.raises(DefinitionError, match="expected true or false"):
         op(op="append", target="profile@traits.a", value=1, unique="yes")
+
+
+_QUIET_OPERATIONS = [
+    {"op": "set", "target": "profile@traits.plan", "from": "event@properties.plan"},
+    {"op": "set", "target": "profile@traits.plan", "value": "pro"},
+    {"op": "set", "target": "profile@traits.tags.first", "value": 1},
+    {"op": "set_if_empty", "target": "profile@traits.plan", "from": "event@properties.plan"},
+    {"op": "append", "target": "profile@traits.plan", "from": "event@properties.plan"},
+    {"op": "append", "target": "profile@traits.tags", "from": "event@properties.plan"},
+    {"op": "append", "target": "profile@traits.tags", "value": "a", "unique": True},
+    {"op": "increment", "target": "profile@stats.views", "value": 1},
+    {"op": "increment", "target": "profile@stats.views", "from": "event@properties.n"},
+    {"op": "increment", "target": "profile@traits.plan"},
+    {"op": "delete", "target": "profile@traits.plan"},
+    {"op": "delete", "target": "profile@traits.absent"},
+]
+_QUIET_PROFILES: list[dict[str, Any]] = [
+    {},
+    {"traits": {"plan": "basic", "tags": ["a"]}, "stats": {"views": 2}},
+    {"traits": {"plan": "", "tags": "not a list"}, "stats": {"views": "many"}},
+    {"traits": "a scalar", "stats": None},
+]
+_QUIET_EVENTS: list[dict[str, Any]] = [
+    {},
+    {"properties": {"plan": "pro", "n": 2}},
+    {"properties": {"plan": ["x"], "n": "two"}},
+]
+
+
+@pytest.mark.parametrize("data", _QUIET_OPERATIONS)
+def test_apply_quietly_writes_and_fails_exactly_as_apply(data: dict[str, Any]) -> None:
+    """The collector's no-debugger path must change a profile exactly as the traced one."""
+    operation = Operation.from_dict(data)
+    for original in _QUIET_PROFILES:
+        for event in _QUIET_EVENTS:
+            traced, quiet = copy.deepcopy(original), copy.deepcopy(original)
+            traced_error = quiet_error = None
+            try:
+                operation.apply(traced, roots(event, traced))
+            except OperationSkipped:
+                pass
+            except OperationFailed as exc:
+                traced_error = str(exc)
+            try:
+                operation.apply_quietly(quiet, roots(event, quiet))
+            except OperationFailed as exc:
+                quiet_error = str(exc)
+            assert (quiet, quiet_error) == (traced, traced_error), (original, event)

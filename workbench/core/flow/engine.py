@@ -290,9 +290,7 @@ class _Run:
         for operation in rule.operations:
             detach_path(self.profile, operation.target.keys, self.owned)
             try:
-                operation.apply(self.profile, roots)
-            except OperationSkipped:
-                continue
+                operation.apply_quietly(self.profile, roots)
             except OperationFailed as exc:
                 self.log(
                     f"rule {rule.id!r}: {operation.describe()} failed: {exc}",

@@ -307,6 +307,70 @@ class Operation:
             raise OperationFailed(f"cannot write {self.target}: {exc}") from None
         return Change(str(self.target), _frozen(before), _frozen(after), self.kind)
 
+    def apply_quietly(self, profile: dict[str, Any], roots: dict[str, Any]) -> None:
+        """:meth:`apply` without the trace (no debugger): the same writes and failures.
+
+        A skip returns instead of raising, and no :class:`Change` (with its copies of
+        the values before and after) is built: the collector runs this for every
+        rule of every request that did not ask for the debugger.
+        """
+        keys = self.target.keys
+        before = read_value(profile, keys)
+        kind = self.kind
+        if kind == "delete":
+            if before is not MISSING:
+                delete_value(profile, keys)
+            return
+        source = self.source
+        if source is None:
+            if not self.has_value:
+                incoming: Any = MISSING
+            else:
+                incoming = _frozen(self.value)
+        else:
+            root = roots.get(source.root)
+            value = MISSING if root is None else read_value(root, source.keys)
+            if value is MISSING:
+                return
+            incoming = _frozen(value)
+        if kind == "set_if_empty" and before not in (MISSING, None, "", [], {}):
+            return
+        if kind in ("set", "set_if_empty"):
+            after = incoming
+        elif kind == "append":
+            if before is MISSING or before is None:
+                after = [incoming]
+            elif isinstance(before, list):
+                if self.unique and incoming in before:
+                    return
+                after = [*before, incoming]
+            else:
+                raise OperationFailed(
+                    f"cannot append to {self.target}: it holds {describe_kind(before)}, not a list"
+                )
+        else:
+            amount = 1 if incoming is MISSING else incoming
+            if not _is_number(amount):
+                raise OperationFailed(
+                    f"cannot increment {self.target} by {self.source}: "
+                    f"it holds {describe_kind(amount)}, not a number"
+                )
+            if before is MISSING or before is None:
+                after = amount
+            elif _is_number(before):
+                after = before + amount
+            else:
+                raise OperationFailed(
+                    f"cannot increment {self.target}: it holds {describe_kind(before)}, "
+                    "not a number"
+                )
+        if before is not MISSING and before == after and type(before) is type(after):
+            return
+        try:
+            write_value(profile, keys, after)
+        except TypeError as exc:
+            raise OperationFailed(f"cannot write {self.target}: {exc}") from None
+
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
