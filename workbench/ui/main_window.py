@@ -3,6 +3,10 @@
 The window wires pieces together and reacts to them; it does no I/O of its own:
 sending goes through :class:`~workbench.ui.send_controller.SendController` (the
 task runner), history and collections are stores handed in by ``workbench.app``.
+The menu bar is built by :mod:`~workbench.ui.window_menus`; opening files and the
+clipboard is :class:`~workbench.ui.response_opener.ResponseOpener`; what the window
+does with the embedded collector is :class:`~workbench.ui.collector_actions.CollectorActions`;
+keyboard navigation is :mod:`~workbench.ui.window_navigation`.
 
 For the panels (engineer F), the extension points are:
 
@@ -16,7 +20,6 @@ For the panels (engineer F), the extension points are:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,18 +36,20 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
     QSplitter,
-    QTabWidget,
     QWidget,
 )
 
 from workbench.settings import EMBEDDED_TARGET_NAME, Settings, TargetSettings
+from workbench.ui.collector_actions import CollectorActions
 from workbench.ui.composer.composer import Composer, PayloadNotReady
 from workbench.ui.composer.tools import ComposerTools
 from workbench.ui.exchange_status import ExchangeStatus
-from workbench.ui.response_panel import ResponsePanel, load_json_file
+from workbench.ui.response_opener import ResponseOpener
+from workbench.ui.response_panel import ResponsePanel
 from workbench.ui.send_controller import SendController
-from workbench.ui.tasks import TaskOutcome, TaskRunner
-from workbench.ui.widgets.json_view import JsonView
+from workbench.ui.tasks import TaskRunner
+from workbench.ui.window_menus import build_menus
+from workbench.ui.window_navigation import cycle_tab, focus_search
 from workbench.ui.window_state import restore_window_state, save_window_state
 
 # Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
@@ -116,6 +121,8 @@ class MainWindow(QMainWindow):
         self.painted = False
 
         self.composer = Composer(self)
+        self.opener = ResponseOpener(self)
+        self.collector_actions = CollectorActions(self)
         self.tools = ComposerTools(
             self.composer,
             collections=collections,
@@ -143,13 +150,19 @@ class MainWindow(QMainWindow):
         self.composer.cancel_requested.connect(self.cancel)
         self.composer.target_changed.connect(self._on_composer_target_changed)
         self.composer.connect_identity(self._on_form_new_visit, self._on_form_forget_profile)
-        self.response_panel.file_dropped.connect(self.open_file)
-        self.response_panel.debugger.open_requested.connect(self.open_entity)
+        self.response_panel.file_dropped.connect(self.opener.open_file)
+        self.response_panel.debugger.open_requested.connect(self.collector_actions.open_entity)
 
         if services_pending and collector_status is None:
             collector_status = "Collector: starting…"
         self._build_status_bar(collector_status)
-        self._build_menus()
+        menus = build_menus(self)
+        self.view_menu = menus.view_menu
+        self.collector_menu = menus.collector_menu
+        self.help_menu = menus.help_menu
+        self.send_action = menus.send_action
+        self.cancel_action = menus.cancel_action
+        self.load_demo_action = menus.load_demo_action
         self.set_targets(self.settings.targets)
         self._default_size()
         if state_file is not None:
@@ -183,77 +196,6 @@ class MainWindow(QMainWindow):
     def set_collector_status(self, text: str) -> None:
         """Show the embedded collector's state (URL, port note, or why it is not running)."""
         self.exchange_status.set_collector(text)
-
-    def _action(
-        self, menu: Any, text: str, slot: Any, shortcuts: tuple[str, ...] = (), tip: str = ""
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.shortcut_actions.append(action)
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open response or debug JSON…", self.ask_open_file, ("Ctrl+O",))
-        self._action(file_menu, "&Paste response JSON", self.paste_response, ("Ctrl+Shift+V",))
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, ("Ctrl+Q",))
-
-        request_menu = bar.addMenu("&Request")
-        self.send_action = self._action(
-            request_menu, "&Send", self.send, ("Ctrl+Return", "Ctrl+Enter")
-        )
-        self.cancel_action = self._action(request_menu, "&Cancel", self.cancel, ("Esc",))
-        self._action(
-            request_menu,
-            "&New visit (new session id)",
-            lambda: self.composer.form.new_visit(),
-            ("Ctrl+Shift+N",),
-        )
-        self._action(request_menu, "&Forget profile", lambda: self.composer.form.forget_profile())
-        request_menu.addSeparator()
-        self._action(request_menu, "&Validate now", self.composer.validate_now, ("Ctrl+Shift+E",))
-        self._action(
-            request_menu, "Save to &collection…", self.tools.save_to_collection, ("Ctrl+S",)
-        )
-        self._action(
-            request_menu, "Copy as c&url", lambda: self.tools.copy_as("curl"), ("Ctrl+Shift+U",)
-        )
-        self._action(request_menu, "&Paste curl…", self.tools.ask_and_paste_curl)
-
-        self.view_menu = bar.addMenu("&View")
-        self._action(self.view_menu, "Focus &search", self.focus_search, ("Ctrl+F",))
-        self._action(
-            self.view_menu, "&Next tab", lambda: self.cycle_tab(1), ("Ctrl+PgDown", "Ctrl+Tab")
-        )
-        self._action(
-            self.view_menu,
-            "&Previous tab",
-            lambda: self.cycle_tab(-1),
-            ("Ctrl+PgUp", "Ctrl+Shift+Tab"),
-        )
-        self._action(self.view_menu, "Show &Raw JSON / Form", self._toggle_raw, ("Ctrl+Shift+R",))
-        self.view_menu.addSeparator()
-
-        self.collector_menu = bar.addMenu("&Collector")
-        self.load_demo_action = self._action(
-            self.collector_menu,
-            "Load &demo flow",
-            self.load_demo_flow,
-            tip="Put the demo event flow (schemas, rules, segments) into the embedded collector",
-        )
-        self.load_demo_action.setEnabled(False)  # until the collector runs
-
-        self.help_menu = bar.addMenu("&Help")
-        self._action(self.help_menu, "&Shortcuts", self.show_shortcuts, ("F1",))
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {
@@ -480,16 +422,7 @@ class MainWindow(QMainWindow):
 
     def _on_composer_target_changed(self, target: TargetSettings) -> None:
         self._show_remembered_identity(target)
-        if target.kind != "embedded" or self.collector is None:
-            self.response_panel.debugger.set_can_open(False)
-            return
-        self.response_panel.debugger.set_can_open(True)
-        store = self.collector.store
-        self.runner.submit(
-            lambda: [s.id for s in store.list_sources()],
-            channel="sources",
-            on_done=self._on_sources_loaded,
-        )
+        self.collector_actions.target_changed(target)
 
     def _show_remembered_identity(self, target: TargetSettings) -> None:
         """Each target keeps its own visitor (as the JS tracker does per site): show its ids."""
@@ -499,152 +432,33 @@ class MainWindow(QMainWindow):
         self.composer.form.set_profile_id(identity.profile_id)
         self.composer.form.set_session_id(identity.session_id)
 
-    def _on_sources_loaded(self, outcome: TaskOutcome) -> None:
-        if outcome.ok and not outcome.stale:
-            self.composer.form.set_sources(list(outcome.result))
-
+    # --- delegated to collaborators (public entry points) ---------------------------------------
     def open_entity(self, kind: str, ident: str) -> None:
         """Open a stored profile/session/event of the embedded collector in its own window."""
-        if self.collector is None:
-            return
-        store = self.collector.store
-        getter = {
-            "profile": store.get_profile,
-            "session": store.get_session,
-            "event": store.get_event,
-        }[kind]
+        self.collector_actions.open_entity(kind, ident)
 
-        def show(outcome: TaskOutcome) -> None:
-            from workbench.ui.entity_dialog import EntityDialog
-
-            document = outcome.result if outcome.ok else None
-            dialog = EntityDialog(kind, ident, document, self)
-            dialog.show()
-
-        self.runner.submit(getter, ident, channel=f"entity-{kind}", on_done=show)
-
-    # --- the embedded collector's event flow ---------------------------------------------------
     def load_demo_flow(self) -> None:
-        """Collector → Load demo flow: the shipped demo pack into the embedded collector.
+        """Collector → Load demo flow (asks before replacing a flow that holds anything)."""
+        self.collector_actions.load_demo_flow()
 
-        It replaces the collector's flow (schemas, rules, segments), so a flow that
-        holds anything is only replaced after the user said yes.
-        """
-        collector = self.collector
-        if collector is None:
-            self.statusBar().showMessage("The embedded collector is not running.", 5000)
-            return
-        from workbench.collector.flow_routes import flow_store_of
-
-        store = flow_store_of(collector.app)
-        current = store.config
-        sizes = (len(current.schemas), len(current.rules), len(current.segments))
-        if any(sizes) and not _prompts().confirm(
-            self,
-            "Load the demo flow?",
-            "The embedded collector's event flow has {} schemas, {} rules and {} segments. "
-            "Replace them with the demo pack?".format(*sizes),
-        ):
-            return
-        self.runner.submit(
-            store.load_pack, "demo", channel="flow", on_done=self._on_demo_flow_loaded
-        )
-
-    def _on_demo_flow_loaded(self, outcome: TaskOutcome) -> None:
-        if outcome.error is not None:
-            self.composer.show_error(f"The demo flow was not loaded: {outcome.error}", "")
-            return
-        flow = outcome.result
-        self.statusBar().showMessage(
-            f"Demo flow loaded: {len(flow.schemas)} event schemas, {len(flow.rules)} rules, "
-            f"{len(flow.segments)} segments. Send with the debugger on to see execution "
-            "and segmentation.",
-            8000,
-        )
-        self.demo_flow_loaded.emit()
-
-    # --- opening responses --------------------------------------------------------------------
     def ask_open_file(self) -> None:
-        path = _prompts().get_open_path(self)
-        if path:
-            self.open_file(path)
+        self.opener.ask_open_file()
 
     def open_file(self, path: str) -> None:
         """Read a response/debug JSON file in the background and show it."""
-        name = Path(path).name
-        self.statusBar().showMessage(f"Opening {name}…")
-        self.runner.submit(
-            load_json_file,
-            path,
-            channel="open",
-            on_done=lambda outcome: self._on_file_loaded(name, outcome),
-        )
-
-    def _on_file_loaded(self, name: str, outcome: TaskOutcome) -> None:
-        if outcome.stale:
-            return
-        if outcome.error is not None:
-            self.composer.show_error(f"Could not open {name}: {outcome.error}", "")
-            self.statusBar().clearMessage()
-            return
-        self.response_panel.open_document(outcome.result, title=f"Opened {name}")
-        self.statusBar().showMessage(f"Opened {name}", 4000)
-        exchange = self.response_panel.exchange()
-        if exchange is not None:
-            self._show_status(exchange)
-            self.exchange_shown.emit(exchange)
+        self.opener.open_file(path)
 
     def paste_response(self) -> bool:
         """Show JSON from the clipboard (a response or an exchange someone sent)."""
-        text = QGuiApplication.clipboard().text()
-        try:
-            document = json.loads(text)
-        except ValueError as exc:
-            self.composer.show_error(
-                f"The clipboard does not hold JSON: {exc}",
-                "Copy the whole response body (or a history export line) and try again.",
-            )
-            return False
-        self.response_panel.open_document(document, title="Pasted response")
-        return True
+        return self.opener.paste_response()
 
-    # --- navigation ----------------------------------------------------------------------------
     def focus_search(self) -> None:
         """Focus the search box of the JSON tree in view (debugger section, body or request)."""
-        panel = self.response_panel
-        current = panel.tabs.currentWidget()
-        view: JsonView | None = None
-        if current is panel.debugger:
-            view = panel.debugger.current_tree()
-        elif current is panel.body_tabs:
-            panel.body_tabs.setCurrentWidget(panel.body_tree)
-            view = panel.body_tree
-        elif current is panel.request_tabs:
-            panel.request_tabs.setCurrentWidget(panel.request_tree)
-            view = panel.request_tree
-        else:
-            panel.tabs.setCurrentWidget(panel.body_tabs)
-            panel.body_tabs.setCurrentWidget(panel.body_tree)
-            view = panel.body_tree
-        if view is not None:
-            view.focus_search()
+        focus_search(self.response_panel)
 
     def cycle_tab(self, step: int) -> None:
         """Next/previous tab of the tab widget holding the focus (else the response tabs)."""
-        widget = QGuiApplication.focusObject()
-        tabs: QTabWidget | None = None
-        while isinstance(widget, QWidget):
-            if isinstance(widget, QTabWidget):
-                tabs = widget
-                break
-            widget = widget.parentWidget()
-        tabs = tabs or self.response_panel.tabs
-        if tabs.count():
-            tabs.setCurrentIndex((tabs.currentIndex() + step) % tabs.count())
-
-    def _toggle_raw(self) -> None:
-        tabs = self.composer.tabs
-        tabs.setCurrentIndex(1 - tabs.currentIndex())
+        cycle_tab(self.response_panel.tabs, step)
 
     def _on_tools_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 4000)
