@@ -22,12 +22,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,6 +35,7 @@ from workbench.core.snippets import HttpRequest, to_curl
 from workbench.store.history_model import HistoryQuery
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.history_model import STAR_COLUMN, HistoryModel
+from workbench.ui.panels.log_table import make_log_table
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["HistoryPanel", "exchange_as_http_request"]
@@ -142,19 +141,9 @@ class HistoryPanel(QWidget):
         self.starred_check.toggled.connect(self.apply_filters)
 
         # -- table --
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            header.resizeSection(column, width)
+        self.table = make_log_table(
+            self, self.model, _COLUMN_WIDTHS, QAbstractItemView.SelectionMode.ExtendedSelection
+        )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
         self.table.clicked.connect(self._on_table_clicked)

@@ -16,17 +16,16 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.ui.panels.collector_bridge import CollectorBridge
+from workbench.ui.panels.log_table import make_log_table
 from workbench.ui.panels.record_details import RecordDetails
 from workbench.ui.panels.traffic_model import TrafficFilterModel, TrafficModel
 
@@ -66,19 +65,9 @@ class LiveTrafficView(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.count_label = QLabel("0 requests", self)
 
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            header.resizeSection(column, width)
+        self.table = make_log_table(
+            self, self.proxy, _COLUMN_WIDTHS, QAbstractItemView.SelectionMode.SingleSelection
+        )
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.model.held_count_changed.connect(self._on_model_held_count_changed)
         self.model.batch_appended.connect(self._on_model_batch_appended)
