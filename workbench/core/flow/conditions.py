@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -572,9 +573,39 @@ def _getter(operand: Operand) -> _Getter:
         current = roots.get(root_name)
         if current is None:
             return MISSING
-        return read_value(current, keys)
+        for depth, key in enumerate(keys):  # read_value, inlined for nested objects
+            if type(current) is not dict:
+                return read_value(current, keys[depth:])
+            current = current.get(key, MISSING)
+            if current is MISSING:
+                return MISSING
+        return current
 
     return get
+
+
+_ORDERING = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
+
+def _compare_with_number(node: Compare, get_left: _Getter, number: Any) -> Evaluator:
+    """``path <op> <number literal>`` (most segment conditions): no call for the literal,
+    no dispatch on the operator; anything but a plain number goes the general way."""
+    ordering = _ORDERING[node.op]
+    op = node.op
+
+    def compare(roots: Mapping[str, Any], errors: list[str] | None) -> bool:
+        left = get_left(roots)
+        kind = type(left)
+        if kind is int or kind is float:
+            return bool(ordering(left, number))
+        if left is MISSING:
+            return False
+        if _orderable(left, number):
+            return _compare(op, left, number)
+        _report(errors, node, f"cannot compare {describe_kind(left)} with {describe_kind(number)}")
+        return False
+
+    return compare
 
 
 def compile_condition(node: Node) -> Evaluator:
@@ -592,6 +623,13 @@ def compile_condition(node: Node) -> Evaluator:
         get = _getter(node.operand)
         return lambda roots, _errors: get(roots) is not MISSING
     if isinstance(node, Compare):
+        if (
+            node.op in _ORDERING
+            and isinstance(node.right, Literal)
+            and _is_number(node.right.value)
+            and not isinstance(node.left, Literal)
+        ):
+            return _compare_with_number(node, _getter(node.left), node.right.value)
         get_left, get_right, op = _getter(node.left), _getter(node.right), node.op
 
         def compare(roots: Mapping[str, Any], errors: list[str] | None) -> bool:

@@ -99,14 +99,14 @@ class _Run:
         config: FlowConfig,
         profile: dict[str, Any] | None,
         session: dict[str, Any] | None,
-        now: str,
+        now: str | None,
         trace: bool = True,
     ) -> None:
         self.trace = trace
         self.config = config
         self.profile = profile
         self.session = session
-        self.now = now
+        self.now = now  # None: the time of the first log record (most requests log nothing)
         self.profile_id = profile.get("id") if isinstance(profile, dict) else None
         self.result = FlowResult()
         self.changes: list[Change] = []
@@ -130,9 +130,14 @@ class _Run:
                 class_name=class_name,
                 event_id=event_id,
                 profile_id=self.profile_id,
-                timestamp=self.now,
+                timestamp=self._timestamp(),
             )
         )
+
+    def _timestamp(self) -> str:
+        if self.now is None:
+            self.now = _now()
+        return self.now
 
     # -- validation -----------------------------------------------------------------------
 
@@ -403,7 +408,7 @@ def run_flow(
     are still logged, but no execution trace, info records or profile diff are
     built (``execution`` stays ``{}``): that keeps the request cheap.
     """
-    run = _Run(config, profile, session, now or _now(), trace)
+    run = _Run(config, profile, session, now, trace)
     result = run.result
     verdicts = run.validate(events)
     if strict and not all(verdicts):

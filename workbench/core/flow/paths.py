@@ -198,7 +198,8 @@ def detach_path(document: dict[str, Any], keys: tuple[str, ...], owned: set[int]
     """
     current: Any = document
     for key in keys[:-1]:
-        if isinstance(current, dict):
+        kind = type(current)
+        if kind is dict or (kind is not list and isinstance(current, dict)):
             child = current.get(key)
             slot: Any = key
         elif isinstance(current, list) and key.isdigit() and int(key) < len(current):
@@ -206,7 +207,8 @@ def detach_path(document: dict[str, Any], keys: tuple[str, ...], owned: set[int]
             child = current[slot]
         else:
             return
-        if isinstance(child, dict | list):
+        child_kind = type(child)
+        if child_kind is dict or child_kind is list or isinstance(child, dict | list):
             if id(child) not in owned:
                 child = dict(child) if isinstance(child, dict) else list(child)
                 current[slot] = child
