@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.ui.widgets.object_editor import ObjectEditor
+from workbench.ui.widgets.tool_button import tool_button
 
 __all__ = ["KNOWN_EVENT_TYPES", "EventsEditor"]
 
@@ -79,16 +79,18 @@ class EventsEditor(QWidget):
         self.list.setAccessibleName("events")
         self.list.setMinimumHeight(48)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
-        self.add_button = self._button("Add", "Add an event (page-view)", self.add_event)
-        self.remove_button = self._button("Remove", "Remove the selected event", self.remove_event)
-        self.duplicate_button = self._button(
-            "Duplicate", "Duplicate the selected event", self.duplicate_event
+        self.add_button = tool_button(self, "Add", "Add an event (page-view)", self.add_event)
+        self.remove_button = tool_button(
+            self, "Remove", "Remove the selected event", self.remove_event
         )
-        self.up_button = self._button(
-            "↑", "Move the selected event up", lambda: self.move_event(-1)
+        self.duplicate_button = tool_button(
+            self, "Duplicate", "Duplicate the selected event", self.duplicate_event
         )
-        self.down_button = self._button(
-            "↓", "Move the selected event down", lambda: self.move_event(1)
+        self.up_button = tool_button(
+            self, "↑", "Move the selected event up", lambda: self.move_event(-1)
+        )
+        self.down_button = tool_button(
+            self, "↓", "Move the selected event down", lambda: self.move_event(1)
         )
         list_buttons = QHBoxLayout()
         list_buttons.setContentsMargins(0, 0, 0, 0)
@@ -171,13 +173,6 @@ class EventsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self._show_detail()
-
-    def _button(self, text: str, tip: str, slot: Any) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
 
     # --- value in and out ----------------------------------------------------------------
     def set_events(self, events: list[Any]) -> None:

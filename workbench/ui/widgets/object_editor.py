@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QStyledItemDelegate,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from workbench.ui.models.json_tree import json_type
+from workbench.ui.widgets.tool_button import tool_button
 
 if TYPE_CHECKING:  # only in annotations; its class (and enums) load when Qt passes one
     from PySide6.QtWidgets import QStyleOptionViewItem
@@ -39,17 +41,9 @@ _CONTAINERS = ("object", "array")
 
 
 def _type_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    return "string"
+    """The row type for *value*: its JSON type, and ``string`` for anything JSON has not."""
+    kind = json_type(value)
+    return kind if kind in TYPES else "string"
 
 
 def _text_of(value: Any) -> str:
@@ -144,11 +138,13 @@ class ObjectEditor(QWidget):
         self.tree.setMinimumHeight(60)  # small screens: the splitters decide, not the tree
         self.tree.itemChanged.connect(self._on_tree_item_changed)
 
-        self.add_button = self._button("+ Key", "Add a key at this level", self.add_row)
-        self.add_child_button = self._button(
-            "+ Child", "Add a key inside the selected object or array", self.add_child
+        self.add_button = tool_button(self, "+ Key", "Add a key at this level", self.add_row)
+        self.add_child_button = tool_button(
+            self, "+ Child", "Add a key inside the selected object or array", self.add_child
         )
-        self.remove_button = self._button("Remove", "Remove the selected row", self.remove_selected)
+        self.remove_button = tool_button(
+            self, "Remove", "Remove the selected row", self.remove_selected
+        )
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.add_button, self.add_child_button, self.remove_button):
@@ -158,13 +154,6 @@ class ObjectEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
-
-    def _button(self, text: str, tip: str, slot: Any) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
 
     # --- value in and out ----------------------------------------------------------------
     def set_value(self, value: dict[str, Any] | None) -> None:
