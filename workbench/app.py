@@ -154,12 +154,25 @@ def _start_collector(
     return server, status
 
 
-def _load_settings(paths: AppPaths, notices: list[str]) -> Settings:
+def _prepare(
+    paths: AppPaths | None,
+) -> tuple[AppPaths, Settings, CollectionStore, list[str]]:
+    """What both ways of starting need before the window: folders, settings, collections.
+
+    The notices list holds what the user must be told (e.g. a settings file moved aside).
+    """
+    paths = (paths or app_paths()).ensure()
     settings_file = SettingsFile(paths.settings_file)
     settings = settings_file.load()
-    if settings_file.notice is not None:
-        notices.append(str(settings_file.notice))
-    return settings
+    notices = [str(settings_file.notice)] if settings_file.notice is not None else []
+    return paths, settings, CollectionStore(paths.collections_dir), notices
+
+
+def _finish(parts: AppParts, install_panels: bool) -> None:
+    """Once the services are there: add the panels' docks and show the notices."""
+    if install_panels:
+        _install_panels(parts)
+    _show_notices(parts)
 
 
 def build(
@@ -170,11 +183,8 @@ def build(
     install_panels: bool = True,
 ) -> AppParts:
     """Build every part, services included, then the window (a ``QApplication`` must exist)."""
-    paths = (paths or app_paths()).ensure()
-    notices: list[str] = []
-    settings = _load_settings(paths, notices)
+    paths, settings, collections, notices = _prepare(paths)
     services = load_services(paths, settings, collector_port, collector_in_memory)
-    collections = CollectionStore(paths.collections_dir)
     window = MainWindow(
         settings=settings,
         sender=services.sender,
@@ -185,9 +195,7 @@ def build(
         state_file=paths.window_state_file,
     )
     parts = AppParts(paths, settings, window, collections, services, notices + services.notices)
-    if install_panels:
-        _install_panels(parts)
-    _show_notices(parts)
+    _finish(parts, install_panels)
     return parts
 
 
@@ -199,10 +207,7 @@ def start(
     install_panels: bool = True,
 ) -> AppParts:
     """Show the window now; load the services on the task runner and attach them when ready."""
-    paths = (paths or app_paths()).ensure()
-    notices: list[str] = []
-    settings = _load_settings(paths, notices)
-    collections = CollectionStore(paths.collections_dir)
+    paths, settings, collections, notices = _prepare(paths)
     window = MainWindow(
         settings=settings,
         collections=collections,
@@ -226,9 +231,7 @@ def start(
             history=services.history,
             collector_status=services.collector_status,
         )
-        if install_panels:
-            _install_panels(parts)
-        _show_notices(parts)
+        _finish(parts, install_panels)
 
     def load() -> Services:
         services = load_services(paths, settings, collector_port, collector_in_memory)
