@@ -282,12 +282,8 @@ def _read_documented(body: dict[str, Any], status: int | None) -> DebugView:
 
 def _read_081(body: Any, status: int | None) -> DebugView:
     if isinstance(body, list):  # 0.8.0/0.8.1 answer an empty event list with []
-        why = "the payload had no events, so the server did nothing"
-        return DebugView(
-            format="0.8.1",
-            status=status,
-            events={"saved": 0, "ids": [], "types": [], "errors": [], "items": None},
-            missing={s: why for s in SECTIONS if s != "events"},
+        return _nothing_done(
+            "0.8.1", status, "the payload had no events, so the server did nothing"
         )
     profile_raw = body.get("profile")
     session_raw = body.get("session")
@@ -347,12 +343,8 @@ def _read_081(body: Any, status: int | None) -> DebugView:
 
 def _read_current(body: Any, status: int | None) -> DebugView:
     if body is None:
-        why = "the payload had no events: the server answered null and did nothing"
-        return DebugView(
-            format="current",
-            status=status,
-            events={"saved": 0, "ids": [], "types": [], "errors": [], "items": None},
-            missing={s: why for s in SECTIONS if s != "events"},
+        return _nothing_done(
+            "current", status, "the payload had no events: the server answered null and did nothing"
         )
     profile_raw = body.get("profile")
     session_raw = body.get("session")
@@ -397,6 +389,16 @@ def _read_current(body: Any, status: int | None) -> DebugView:
         ux=list(body.get("ux") or []),
         response=body.get("response"),
         missing=missing,
+    )
+
+
+def _nothing_done(response_format: str, status: int | None, why: str) -> DebugView:
+    """The answer to a payload without events: none saved, and *why* for every other section."""
+    return DebugView(
+        format=response_format,
+        status=status,
+        events={"saved": 0, "ids": [], "types": [], "errors": [], "items": None},
+        missing={s: why for s in SECTIONS if s != "events"},
     )
 
 
