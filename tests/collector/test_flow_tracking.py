@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.collector.conftest import ServerFactory
 from tests.conftest import example_names, load_example
-from workbench.collector import CollectorConfig, CollectorServer
-
-Start = Callable[..., CollectorServer]
 
 PURCHASE_SCHEMA = {
     "event_type": "purchase-order",
@@ -26,25 +24,8 @@ PURCHASE_SCHEMA = {
 
 
 @pytest.fixture
-def start(tmp_path: Path) -> Iterator[Start]:
-    servers: list[CollectorServer] = []
-
-    def factory(**fields: Any) -> CollectorServer:
-        fields.setdefault("port", 0)
-        fields.setdefault("data_dir", tmp_path / "collector")
-        server = CollectorServer(CollectorConfig(**fields))
-        server.start()
-        servers.append(server)
-        return server
-
-    yield factory
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def demo(start: Start) -> Iterator[httpx.Client]:
-    server = start()
+def demo(make_server: ServerFactory) -> Iterator[httpx.Client]:
+    server = make_server()
     with httpx.Client(base_url=server.url, timeout=10) as client:
         assert client.post("/_workbench/flow/packs/demo").status_code == 200
         yield client
@@ -189,8 +170,8 @@ def test_invalid_event_is_stored_flagged_and_skipped(demo: httpx.Client) -> None
     assert "customer" not in profile["segments"]
 
 
-def test_strict_validation_rejects_with_406_and_stores_nothing(start: Start) -> None:
-    server = start(strict_validation=True)
+def test_strict_validation_rejects_with_406_and_stores_nothing(make_server: ServerFactory) -> None:
+    server = make_server(strict_validation=True)
     with httpx.Client(base_url=server.url, timeout=10) as client:
         client.put("/_workbench/flow/schemas/purchase-order", json=PURCHASE_SCHEMA)
         body = payload(
@@ -209,8 +190,8 @@ def test_strict_validation_rejects_with_406_and_stores_nothing(start: Start) -> 
         assert client.get("/_workbench/stats").json()["events"] > 0
 
 
-def test_current_format_reads_the_same_story(start: Start) -> None:
-    server = start(response_format="current")
+def test_current_format_reads_the_same_story(make_server: ServerFactory) -> None:
+    server = make_server(response_format="current")
     with httpx.Client(base_url=server.url, timeout=10) as client:
         client.post("/_workbench/flow/packs/demo")
         client.put(
@@ -252,14 +233,14 @@ def test_current_format_reads_the_same_story(start: Start) -> None:
         assert last["errors"] and profile["stats"]["views"] == 1
 
 
-def test_flow_survives_restart_and_reset(start: Start, tmp_path: Path) -> None:
-    server = start()
+def test_flow_survives_restart_and_reset(make_server: ServerFactory, tmp_path: Path) -> None:
+    server = make_server()
     with httpx.Client(base_url=server.url, timeout=10) as client:
         client.post("/_workbench/flow/packs/demo")
         client.post("/_workbench/reset")
         assert len(client.get("/_workbench/flow").json()["segments"]) == 10
     server.stop()
-    again = start()
+    again = make_server()
     with httpx.Client(base_url=again.url, timeout=10) as client:
         flow = client.get("/_workbench/flow").json()
         assert len(flow["rules"]) == 10 and flow["notice"] is None
@@ -279,8 +260,8 @@ def test_profile_less_and_webhook_requests_still_work(demo: httpx.Client) -> Non
     assert (issue["location"], issue["keyword"]) == ("properties.query", "minLength")
 
 
-def test_empty_flow_keeps_the_documented_debugging_shape(start: Start) -> None:
-    server = start(data_dir=None)
+def test_empty_flow_keeps_the_documented_debugging_shape(make_server: ServerFactory) -> None:
+    server = make_server(data_dir=None)
     with httpx.Client(base_url=server.url, timeout=10) as client:
         debugging = client.post("/track", json=payload({"type": "page-view"})).json()["debugging"]
         assert debugging["execution"] == {}
