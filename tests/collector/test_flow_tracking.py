@@ -11,16 +11,9 @@ import httpx
 import pytest
 
 from tests.collector.conftest import ServerFactory
-from tests.conftest import example_names, load_example
+from tests.conftest import example_names, load_data, load_example
 
-PURCHASE_SCHEMA = {
-    "event_type": "purchase-order",
-    "properties": {
-        "type": "object",
-        "required": ["product", "quantity"],
-        "properties": {"product": {"type": "string"}, "quantity": {"type": "integer"}},
-    },
-}
+PURCHASE_SCHEMA = load_data("purchase-order-schema.json")
 
 
 @pytest.fixture

@@ -9,18 +9,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import load_data
 from workbench.core.flow import FlowConfig, demo_config, run_flow
 from workbench.core.flow.paths import MISSING
 from workbench.core.flow.predefined import predefined_rule_dicts
 
-SCHEMA = {
-    "event_type": "purchase-order",
-    "properties": {
-        "type": "object",
-        "required": ["product", "quantity"],
-        "properties": {"product": {"type": "string"}, "quantity": {"type": "integer"}},
-    },
-}
+SCHEMA = load_data("purchase-order-schema.json")
 
 
 def new_profile() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import load_data
 from workbench.core.flow import (
     DefinitionError,
     EventSchema,
@@ -17,14 +18,7 @@ from workbench.core.flow import (
     predefined_rules,
 )
 
-SCHEMA = {
-    "event_type": "purchase-order",
-    "properties": {
-        "type": "object",
-        "required": ["product", "quantity"],
-        "properties": {"product": {"type": "string"}, "quantity": {"type": "integer"}},
-    },
-}
+SCHEMA = load_data("purchase-order-schema.json")
 RULE = {
     "id": "plan",
     "name": "Plan from sign-up",
