@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from workbench.settings.paths import ENV_HOME
 # Qt must never need a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -44,6 +47,29 @@ def load_example(name: str) -> Any:
 
 def load_data(name: str) -> Any:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def run_workbench(
+    *args: str,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m workbench ARGS`` from the repository root as a user would.
+
+    Output is captured as text and a non-zero exit is returned, not raised, so the
+    test can assert on the code and the messages.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import run_workbench
 from workbench.cli import collector as collector_cli
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.store.collector_store import CollectorStore
@@ -110,14 +111,7 @@ def test_port_in_use_exits_with_a_message(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "workbench", "collector", "--memory", "--port", str(port)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_workbench("collector", "--memory", "--port", str(port))
     assert result.returncode == 1
     assert "already in use" in result.stderr
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_workbench
 from tests.store.history_helpers import make_exchange
 from workbench.__main__ import main
 from workbench.settings import app_paths
@@ -119,13 +118,10 @@ def test_without_an_action_prints_help(capsys: pytest.CaptureFixture[str]) -> No
 def test_the_real_command_honours_workbench_home(tmp_path: Path) -> None:
     home = tmp_path / "project"
     ids = record(home, count=1)
-    result = subprocess.run(
-        [sys.executable, "-m", "workbench", "history", "list"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    result = run_workbench(
+        "history",
+        "list",
         env={"WORKBENCH_HOME": str(home), "PATH": "", "PYTHONPATH": str(ROOT)},
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert ids[0] in result.stdout

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_workbench
 from workbench.__main__ import main
 from workbench.cli import send as send_cli
 from workbench.client import embedded_target
@@ -18,7 +17,6 @@ from workbench.resources import resource_path
 from workbench.settings import Settings, SettingsFile, TargetSettings, app_paths
 from workbench.store.history import HistoryStore
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(resource_path("examples").glob("track-*.json"))
 
 
@@ -173,14 +171,7 @@ def test_network_error_exits_1(capsys) -> None:  # type: ignore[no-untyped-def]
 
 def test_stdin_through_the_real_command(collector) -> None:
     body = resource_path("examples", "track-with-options.json").read_text()
-    result = subprocess.run(
-        [sys.executable, "-m", "workbench", "send", "-", "--to", collector.url, "--no-history"],
-        input=body,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_workbench("send", "-", "--to", collector.url, "--no-history", input=body)
     assert result.returncode == 0, result.stderr
     assert " → HTTP 200 in " in result.stdout
 

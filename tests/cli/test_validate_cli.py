@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.conftest import run_workbench
 from workbench.__main__ import main
 from workbench.resources import resource_path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_valid_example(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -34,13 +31,6 @@ def test_broken_json_is_a_usage_error(tmp_path: Path, capsys) -> None:  # type: 
 
 def test_stdin_through_the_real_command() -> None:
     body = resource_path("examples", "track-minimal.json").read_text()
-    result = subprocess.run(
-        [sys.executable, "-m", "workbench", "validate", "-", "--format", "json"],
-        input=body,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_workbench("validate", "-", "--format", "json", input=body)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"valid": True, "issues": []}

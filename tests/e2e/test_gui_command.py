@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_workbench
 from workbench.cli import gui
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_no_display_prints_one_clear_message(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("QT_QPA_PLATFORM", None)
     env["WORKBENCH_HOME"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "workbench"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_workbench(env=env)
     assert result.returncode == 2
     assert "neither DISPLAY nor WAYLAND_DISPLAY is set" in result.stderr
     assert "workbench collector" in result.stderr
