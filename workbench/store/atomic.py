@@ -13,12 +13,20 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["StoreNotice", "atomic_write_bytes", "atomic_write_json", "fsync_dir", "move_aside"]
+__all__ = [
+    "StoreNotice",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "atomic_write_stream",
+    "fsync_dir",
+    "move_aside",
+]
 
 
 @dataclass(frozen=True)
@@ -46,12 +54,22 @@ def fsync_dir(folder: Path) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace *path* with *data* atomically (temp file, fsync, rename)."""
+    atomic_write_stream(path, (data,))
+
+
+def atomic_write_stream(path: Path, chunks: Iterable[bytes]) -> None:
+    """Replace *path* atomically with content produced piece by piece (large exports).
+
+    *chunks* is consumed while the temporary file is open: an exception from it
+    removes the temporary file and leaves *path* as it was.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

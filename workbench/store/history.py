@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from workbench.store.atomic import StoreNotice, atomic_write_json
+from workbench.store.atomic import StoreNotice, atomic_write_json, atomic_write_stream
 from workbench.store.har import build_har
 from workbench.store.history_lock import HistoryBusyError, WriterLock
 from workbench.store.history_masking import mask_exchange
@@ -41,11 +41,7 @@ from workbench.store.history_model import (
 )
 from workbench.store.history_query import matching_rows, unfiltered_rows
 from workbench.store.history_storage import HistoryStorage
-from workbench.store.history_transfer import (
-    HistoryImportError,
-    read_import_file,
-    write_stream_atomic,
-)
+from workbench.store.history_transfer import HistoryImportError, read_import_file
 
 __all__ = [
     "DEFAULT_RETENTION",
@@ -276,7 +272,7 @@ class HistoryStore:
                     exported = dict(entry, exchange=mask_exchange(entry["exchange"]))
                     yield (json.dumps(exported, ensure_ascii=False) + "\n").encode("utf-8")
 
-            write_stream_atomic(Path(path), lines)
+            atomic_write_stream(Path(path), lines())
             return count
 
     def export_har(self, path: str | os.PathLike[str], ids: Iterable[str] | None = None) -> int:

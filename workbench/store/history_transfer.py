@@ -1,4 +1,4 @@
-"""Moving entries in and out: reading an import file, writing a large export atomically.
+"""Moving entries in: reading and checking an import file.
 
 An import is checked as a whole before anything is stored, so a file with a bad
 line adds nothing and the error names the line. Each line is either an entry as
@@ -8,18 +8,13 @@ bare exchange dict; both are masked again on the way in.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from workbench.store.atomic import fsync_dir
 from workbench.store.history_model import make_stored_entry
 
-__all__ = ["HistoryImportError", "read_import_file", "write_stream_atomic"]
+__all__ = ["HistoryImportError", "read_import_file"]
 
 
 class HistoryImportError(ValueError):
@@ -77,21 +72,3 @@ def _parse_lines(source: Path, text: str) -> list[dict[str, Any]]:
             entry = make_stored_entry(record)
         entries.append(entry)
     return entries
-
-
-def write_stream_atomic(path: Path, chunks: Callable[[], Iterator[bytes]]) -> None:
-    """Like ``atomic_write_bytes`` for content produced piece by piece (large exports)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks():
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    fsync_dir(path.parent)
