@@ -365,19 +365,23 @@ class Composer(QWidget):
     def _load_into_widgets(self, document: Any) -> None:
         self._syncing = True
         try:
-            if self.is_collect:
-                self.collect_editor.set_value(document if isinstance(document, dict) else {})
-                faithful = isinstance(document, dict) and self.collect_editor.value() == document
-            elif isinstance(document, dict):
-                self.form.set_payload(document)
-                faithful = self.form.payload() == document and not self.form.hidden_parts(document)
-            else:
-                self.form.set_payload({})
-                faithful = False
+            if not self.is_collect and not isinstance(document, dict):
+                self.form.set_payload({})  # no stale form under a document it cannot show
+            faithful = self._fill_editor(document)
             self.raw.set_document(document)
         finally:
             self._syncing = False
         self._show_banner(document, faithful)
+
+    def _fill_editor(self, document: Any) -> bool:
+        """Show *document* in the form (or the /collect editor); False if it cannot show all."""
+        if self.is_collect:
+            self.collect_editor.set_value(document if isinstance(document, dict) else {})
+            return isinstance(document, dict) and self.collect_editor.value() == document
+        if isinstance(document, dict):
+            self.form.set_payload(document)
+            return self.form.payload() == document and not self.form.hidden_parts(document)
+        return False
 
     def _show_banner(self, document: Any, faithful: bool) -> None:
         self.form_banner.setVisible(not faithful)
@@ -421,14 +425,7 @@ class Composer(QWidget):
             self._track_doc = document
         self._syncing = True
         try:
-            if self.is_collect:
-                self.collect_editor.set_value(document if isinstance(document, dict) else {})
-                faithful = isinstance(document, dict) and self.collect_editor.value() == document
-            elif isinstance(document, dict):
-                self.form.set_payload(document)
-                faithful = self.form.payload() == document and not self.form.hidden_parts(document)
-            else:
-                faithful = False
+            faithful = self._fill_editor(document)
         finally:
             self._syncing = False
         self._show_banner(document, faithful)
