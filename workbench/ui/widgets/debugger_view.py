@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.debug_view import SECTIONS
 from workbench.ui.models.json_tree import Path
 from workbench.ui.widgets.json_view import JsonView
 
@@ -43,16 +44,6 @@ __all__ = [
     "view_as_dict",
 ]
 
-SECTIONS = (
-    "session",
-    "events",
-    "profile",
-    "execution",
-    "segmentation",
-    "logs",
-    "errors",
-    "warnings",
-)
 _ID_KINDS = {"session": "session", "events": "event", "profile": "profile"}
 # What a placeholder key (a top-level ``None`` in a section) stands for, in words.
 _PLACEHOLDER_NAMES = {
