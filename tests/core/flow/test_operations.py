@@ -226,7 +226,10 @@ def test_apply_quietly_writes_and_fails_exactly_as_apply(data: dict[str, Any]) -
     operation = Operation.from_dict(data)
     for original in _QUIET_PROFILES:
         for event in _QUIET_EVENTS:
-            traced, quiet = copy.deepcopy(original), copy.deepcopy(original)
+            # The quiet run gets a shallow copy of a stored profile and must leave the
+            # stored one alone (copy-on-write through *owned*).
+            traced, stored = copy.deepcopy(original), copy.deepcopy(original)
+            quiet = dict(stored)
             traced_error = quiet_error = None
             try:
                 operation.apply(traced, roots(event, traced))
@@ -235,7 +238,8 @@ def test_apply_quietly_writes_and_fails_exactly_as_apply(data: dict[str, Any]) -
             except OperationFailed as exc:
                 traced_error = str(exc)
             try:
-                operation.apply_quietly(quiet, roots(event, quiet))
+                operation.apply_quietly(quiet, roots(event, quiet), set())
             except OperationFailed as exc:
                 quiet_error = str(exc)
             assert (quiet, quiet_error) == (traced, traced_error), (original, event)
+            assert stored == original, (original, event)

@@ -693,6 +693,11 @@ class Condition:
         errors: list[str] = []
         return self._evaluator(roots, errors), errors
 
+    @property
+    def evaluator(self) -> Evaluator:
+        """The compiled ``(roots, errors) -> bool`` that :meth:`holds` calls (for hot loops)."""
+        return self._evaluator
+
     def holds(self, roots: Mapping[str, Any], errors: list[str]) -> bool:
         """Like :meth:`evaluate`, appending problems to *errors* (no allocation on the hot path)."""
         return self._evaluator(roots, errors)

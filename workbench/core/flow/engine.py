@@ -293,9 +293,8 @@ class _Run:
                 return False
         assert self.profile is not None
         for operation in rule.operations:
-            detach_path(self.profile, operation.target.keys, self.owned)
             try:
-                operation.apply_quietly(self.profile, roots)
+                operation.apply_quietly(self.profile, roots, self.owned)
             except OperationFailed as exc:
                 self.log(
                     f"rule {rule.id!r}: {operation.describe()} failed: {exc}",
@@ -326,14 +325,12 @@ class _Run:
         matched: list[str] = []
         errors: list[str] = []
         problems: list[str] = []
-        for segment in self.config.segments:
-            if not segment.enabled:
-                continue
-            if segment.condition.holds(roots, problems):
-                matched.append(segment.id)
+        for segment_id, holds in self.config.segment_checks:
+            if holds(roots, problems):
+                matched.append(segment_id)
             if problems:
                 for problem in problems:
-                    message = f"segment {segment.id!r}: {problem}"
+                    message = f"segment {segment_id!r}: {problem}"
                     errors.append(message)
                     self.log(message, origin="segmentation", class_name="Segmentation")
                 problems.clear()

@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from workbench.core.flow.conditions import Condition, ConditionError
+from workbench.core.flow.conditions import Condition, ConditionError, Evaluator
 from workbench.core.flow.fastcheck import Check, compile_check
 from workbench.core.flow.operations import DefinitionError, Operation, check_json_value
 from workbench.core.flow.paths import describe_kind
@@ -377,6 +377,11 @@ class FlowConfig:
     def enabled_segment_ids(self) -> frozenset[str]:
         """Ids of the segments that are evaluated (the ones a profile can enter or leave)."""
         return frozenset(s.id for s in self.segments if s.enabled)
+
+    @cached_property
+    def segment_checks(self) -> tuple[tuple[str, Evaluator], ...]:
+        """``(id, compiled condition)`` of the enabled segments, in order (built once)."""
+        return tuple((s.id, s.condition.evaluator) for s in self.segments if s.enabled)
 
     @property
     def empty(self) -> bool:

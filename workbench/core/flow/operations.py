@@ -22,6 +22,7 @@ from workbench.core.flow.paths import (
     PathError,
     delete_value,
     describe_kind,
+    detach_path,
     parse_path,
     read_value,
     write_value,
@@ -307,18 +308,24 @@ class Operation:
             raise OperationFailed(f"cannot write {self.target}: {exc}") from None
         return Change(str(self.target), _frozen(before), _frozen(after), self.kind)
 
-    def apply_quietly(self, profile: dict[str, Any], roots: dict[str, Any]) -> None:
+    def apply_quietly(
+        self, profile: dict[str, Any], roots: dict[str, Any], owned: set[int] | None = None
+    ) -> None:
         """:meth:`apply` without the trace (no debugger): the same writes and failures.
 
         A skip returns instead of raising, and no :class:`Change` (with its copies of
         the values before and after) is built: the collector runs this for every
-        rule of every request that did not ask for the debugger.
+        rule of every request that did not ask for the debugger. With *owned* (see
+        :func:`~workbench.core.flow.paths.detach_path`) the containers on the target's
+        path are copied only when something is really written, not for a skip.
         """
         keys = self.target.keys
         before = read_value(profile, keys)
         kind = self.kind
         if kind == "delete":
             if before is not MISSING:
+                if owned is not None:
+                    detach_path(profile, keys, owned)
                 delete_value(profile, keys)
             return
         source = self.source
@@ -366,6 +373,8 @@ class Operation:
                 )
         if before is not MISSING and before == after and type(before) is type(after):
             return
+        if owned is not None:
+            detach_path(profile, keys, owned)
         try:
             write_value(profile, keys, after)
         except TypeError as exc:
