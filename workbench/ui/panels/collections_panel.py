@@ -33,6 +33,7 @@ from workbench.store.collections import (
 )
 from workbench.ui.panels.collections_model import MY_COLLECTIONS, CollectionsModel, Node
 from workbench.ui.panels.dialogs import PanelDialogs
+from workbench.ui.panels.view_action import view_action
 
 __all__ = ["CollectionsPanel"]
 
@@ -95,13 +96,7 @@ class CollectionsPanel(QWidget):
         self._on_model_reset()
 
     def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.tree.addAction(action)
-        return action
+        return view_action(self, self.tree, text, slot, shortcut)
 
     # -- selection ---------------------------------------------------------------------------
     def selected_node(self) -> Node | None:

@@ -36,6 +36,7 @@ from workbench.store.history_model import HistoryQuery
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.history_model import STAR_COLUMN, HistoryModel
 from workbench.ui.panels.log_table import make_log_table
+from workbench.ui.panels.view_action import view_action
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["HistoryPanel", "exchange_as_http_request"]
@@ -197,13 +198,7 @@ class HistoryPanel(QWidget):
         return QSize(620, 480)
 
     def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.table.addAction(action)
-        return action
+        return view_action(self, self.table, text, slot, shortcut)
 
     # -- filters -----------------------------------------------------------------------------
     def set_target_names(self, names: list[str]) -> None:
