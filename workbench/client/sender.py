@@ -191,27 +191,15 @@ class Sender:
         try:
             sent = prepared if prepared is not None else self.prepare(target, spec)
         except VariableError as exc:
-            return self._failed(
-                started_at,
-                start,
-                target_info,
-                target,
-                spec,
-                SendError(
-                    "variable",
-                    str(exc),
-                    "define the variable on the target (or with --var name=value), or fix its name",
-                ),
+            error = SendError(
+                "variable",
+                str(exc),
+                "define the variable on the target (or with --var name=value), or fix its name",
             )
+            return self._failed(started_at, start, target_info, target, spec, error)
         except ValueError as exc:
-            return self._failed(
-                started_at,
-                start,
-                target_info,
-                target,
-                spec,
-                SendError("invalid_request", str(exc), "complete the request"),
-            )
+            error = SendError("invalid_request", str(exc), "complete the request")
+            return self._failed(started_at, start, target_info, target, spec, error)
         result = self._exchange(target, sent, cancel, started_at, start, target_info, spec)
         if result.ok:
             self.identity.remember(target, spec, result)
