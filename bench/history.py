@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,14 +110,20 @@ def fill(store: HistoryStore, start: int, stop: int) -> None:
         store.append_many(batch)
 
 
-def time_appends(store: HistoryStore, count: int) -> list[float]:
-    exchanges = [make_exchange(n) for n in range(count)]
+def time_each(
+    insert: Callable[[dict[str, Any]], object], exchanges: list[dict[str, Any]]
+) -> list[float]:
+    """Seconds each ``insert(exchange)`` took (exchanges built beforehand, not timed)."""
     timings = []
     for exchange in exchanges:
         started = time.perf_counter()
-        store.append(exchange)
+        insert(exchange)
         timings.append(time.perf_counter() - started)
     return timings
+
+
+def time_appends(store: HistoryStore, count: int) -> list[float]:
+    return time_each(store.append, [make_exchange(n) for n in range(count)])
 
 
 def bench_store(folder: Path) -> dict[str, Any]:
@@ -171,12 +178,7 @@ def bench_tinydb(folder: Path) -> dict[int, list[float]]:
         db = TinyDB(path)
         db.insert_multiple(make_exchange(n) for n in range(size))  # one write to prefill
         samples = 20 if size <= 1_000 else 5
-        exchanges = [make_exchange(n) for n in range(samples)]
-        timings = []
-        for exchange in exchanges:
-            started = time.perf_counter()
-            db.insert(exchange)
-            timings.append(time.perf_counter() - started)
+        timings = time_each(db.insert, [make_exchange(n) for n in range(samples)])
         db.close()
         path.unlink()
         results[size] = timings
