@@ -280,15 +280,15 @@ class JsonView(QWidget):
         return text
 
     def copy_dot_path(self) -> str:
-        index = self.current_source_index()
-        text = self.model.dot_path_of(index) if index.isValid() else ""
-        if text:
-            QGuiApplication.clipboard().setText(text)
-        return text
+        return self._copy_path(self.model.dot_path_of)
 
     def copy_json_pointer(self) -> str:
+        return self._copy_path(self.model.json_pointer_of)
+
+    def _copy_path(self, path_of: Callable[[QModelIndex], str]) -> str:
+        """Put the current row's path, as *path_of* writes it, on the clipboard ("" if none)."""
         index = self.current_source_index()
-        text = self.model.json_pointer_of(index) if index.isValid() else ""
+        text = path_of(index) if index.isValid() else ""
         if text:
             QGuiApplication.clipboard().setText(text)
         return text
