@@ -10,18 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run this interpreter with *args* in the repository root; output captured as text."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
 def test_import_contracts_hold() -> None:
     # import-linter reads the contracts from pyproject.toml.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from importlinter.cli import lint_imports_command; lint_imports_command()",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = _python(
+        "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -48,25 +47,11 @@ def test_non_ui_packages_import_without_pyside6() -> None:
         print("ok")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = _python("-c", script)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr
 
 
 def test_ruff_is_clean() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ruff",
-            "check",
-            "--no-cache",
-            *[d for d in ("workbench", "tests", "bench") if (ROOT / d).is_dir()],
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    folders = [d for d in ("workbench", "tests", "bench") if (ROOT / d).is_dir()]
+    result = _python("-m", "ruff", "check", "--no-cache", *folders)
     assert result.returncode == 0, result.stdout + result.stderr
