@@ -46,11 +46,9 @@ Retention keeps the newest ``retention`` entries plus every starred one; it is
 applied when a segment is sealed (and on open and ``flush()``), so between seals
 up to ``segment_size`` more entries may be listed.
 
-Secrets are masked (``history_masking``) before anything reaches a file, and
-again on export. One writer at a time: a writable store holds an OS lock on
-``history.lock`` (:class:`~workbench.store.history_lock.WriterLock`); read-only
-stores (``read_only=True``, the CLI's fallback while the window is open) take
-none. Versions and migrations: ``history_migrate``.
+Entries arrive here already masked, and one process writes at a time: both are
+the store's part (see :mod:`workbench.store.history`). Versions and migrations,
+applied on open: ``history_migrate``.
 """
 
 from __future__ import annotations
