@@ -222,14 +222,23 @@ class Composer(QWidget):
             self.raw.parse_now()
         if self._syntax is not None:
             raise PayloadNotReady(str(self._syntax))
-        return copy.deepcopy(self._collect_doc if self.is_collect else self._track_doc)
+        return copy.deepcopy(self._document)
+
+    @property
+    def _document(self) -> Any:
+        """The document of the current route: the /collect body or the /track payload."""
+        return self._collect_doc if self.is_collect else self._track_doc
+
+    @_document.setter
+    def _document(self, document: Any) -> None:
+        if self.is_collect:
+            self._collect_doc = document
+        else:
+            self._track_doc = document
 
     def set_document(self, document: Any) -> None:
         """Replace the payload (or /collect body) everywhere."""
-        if self.is_collect:
-            self._collect_doc = copy.deepcopy(document)
-        else:
-            self._track_doc = copy.deepcopy(document)
+        self._document = copy.deepcopy(document)
         self._syntax = None
         self._load_into_widgets(document)
         self._changed()
@@ -402,10 +411,7 @@ class Composer(QWidget):
         if self._syncing:
             return
         document = self.collect_editor.value() if self.is_collect else self.form.payload()
-        if self.is_collect:
-            self._collect_doc = document
-        else:
-            self._track_doc = document
+        self._document = document
         self._syncing = True
         try:
             self.raw.set_document(document)
@@ -419,10 +425,7 @@ class Composer(QWidget):
         if self._syncing:
             return
         self._syntax = None
-        if self.is_collect:
-            self._collect_doc = document
-        else:
-            self._track_doc = document
+        self._document = document
         self._syncing = True
         try:
             faithful = self._fill_editor(document)
@@ -438,12 +441,12 @@ class Composer(QWidget):
     def _on_request_bar_route_changed(self, _route: str) -> None:
         self.form_stack.setCurrentIndex(1 if self.is_collect else 0)
         self._syntax = None
-        self._load_into_widgets(self._collect_doc if self.is_collect else self._track_doc)
+        self._load_into_widgets(self._document)
         self._validate_timer.start()
 
     def _changed(self) -> None:
         self._validate_timer.start()
-        self.document_changed.emit(self._collect_doc if self.is_collect else self._track_doc)
+        self.document_changed.emit(self._document)
 
     # --- hooks for the window ----------------------------------------------------------------
     def connect_identity(
