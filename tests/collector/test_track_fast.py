@@ -7,6 +7,7 @@ and body, ids aside.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from workbench.collector import CollectorServer
+from workbench.collector.records import RequestRecord
 
 from .conftest import ServerFactory
 from .helpers import minimal
@@ -66,3 +68,30 @@ def test_fast_and_routed_answers_agree(
         second.event_types,
         second.reason,
     )
+
+
+def test_records_built_from_fields_equal_constructed_ones() -> None:
+    fields: dict[str, Any] = {
+        "id": "r1",
+        "time": "2026-11-26T06:00:00.000Z",
+        "method": "POST",
+        "path": "/track",
+        "query": "",
+        "status": 200,
+        "latency_ms": 1.5,
+        "source_id": "source-id",
+        "event_types": ["page-view"],
+        "profile_id": "p",
+        "session_id": "s",
+        "reason": None,
+        "request_headers": {"host": "x"},
+        "request_body": "{}",
+        "response_headers": {"content-type": "application/json"},
+        "response_body": "{}",
+    }
+    assert {f.name for f in dataclasses.fields(RequestRecord)} == set(fields)
+    built = RequestRecord.from_fields(dict(fields))
+    assert built == RequestRecord(**fields)
+    assert built.to_dict() == fields
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.status = 500  # type: ignore[misc]
