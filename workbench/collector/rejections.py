@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from workbench.core.validation import Issue
+from workbench.core.validation import Issue, json_type_name
 
 __all__ = [
     "Rejected",
@@ -183,20 +183,3 @@ def object_expected(value: Any, what: str = "the tracker payload") -> Rejected:
             }
         ],
     )
-
-
-def json_type_name(value: Any) -> str:
-    """How a JSON value's type reads in a message ("a list", "a string", ...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

@@ -22,6 +22,7 @@ __all__ = [
     "PAYLOAD_SCHEMA_FILE",
     "Issue",
     "format_path",
+    "json_type_name",
     "payload_schema",
     "validate_payload",
     "validate_with",
@@ -102,13 +103,14 @@ def _describe(error: ValidationError) -> str:
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        return f"{where}: expected {wanted}, got {_json_type(error.instance)}"
+        return f"{where}: expected {wanted}, got {json_type_name(error.instance)}"
     if keyword == "pattern" and error.validator_value == "\\S":
         return f"{where}: must not be empty or blank"
     return f"{where}: {error.message}"
 
 
-def _json_type(value: Any) -> str:
+def json_type_name(value: Any) -> str:
+    """How a JSON value's type reads in a message ("a list", "a string", ...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):

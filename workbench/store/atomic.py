@@ -57,12 +57,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_stream(path, (data,))
 
 
-def atomic_write_stream(path: Path, chunks: Iterable[bytes]) -> None:
-    """Replace *path* atomically with content produced piece by piece (large exports).
+def atomic_write_stream(path: Path, chunks: Iterable[bytes]) -> int:
+    """Replace *path* atomically with content produced piece by piece; return its size.
 
     *chunks* is consumed while the temporary file is open: an exception from it
     removes the temporary file and leaves *path* as it was.
     """
+    size = 0
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -70,6 +71,7 @@ def atomic_write_stream(path: Path, chunks: Iterable[bytes]) -> None:
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
+                size += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
@@ -78,6 +80,7 @@ def atomic_write_stream(path: Path, chunks: Iterable[bytes]) -> None:
             os.unlink(tmp_name)
         raise
     fsync_dir(path.parent)
+    return size
 
 
 def atomic_write_json(path: Path, value: Any, *, indent: int | None = 2) -> None:

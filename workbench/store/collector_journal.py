@@ -37,7 +37,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,7 +46,13 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from workbench.store.atomic import StoreNotice, atomic_write_bytes, fsync_dir, move_aside
+from workbench.store.atomic import (
+    StoreNotice,
+    atomic_write_bytes,
+    atomic_write_stream,
+    fsync_dir,
+    move_aside,
+)
 from workbench.store.collector_json import dumps
 
 __all__ = [
@@ -109,22 +114,7 @@ def snapshot_bytes(tables: dict[str, list[bytes]], generation: int) -> bytes:
 
 def write_snapshot_file(path: Path, chunks: Iterable[bytes]) -> int:
     """Replace *path* atomically with *chunks* (temp file, fsync, rename); returns the size."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    size = 0
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-                size += len(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    fsync_dir(path.parent)
-    return size
+    return atomic_write_stream(path, chunks)
 
 
 class SnapshotStorage(Storage):
