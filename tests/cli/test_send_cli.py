@@ -58,6 +58,15 @@ def test_pretty_output_and_history(collector, capsys) -> None:  # type: ignore[n
     assert _history_count() == 1
 
 
+def test_history_setting_off_records_nothing(collector, capsys) -> None:  # type: ignore[no-untyped-def]
+    settings_file = SettingsFile(app_paths().settings_file)
+    settings_file.save(Settings(history_enabled=False))
+    example = resource_path("examples", "track-minimal.json")
+    assert main(["send", str(example), "--to", collector.url]) == 0
+    assert "history" not in capsys.readouterr().err
+    assert not app_paths().history_dir.exists() or _history_count() == 0
+
+
 def test_default_target_is_the_embedded_collector(collector, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     seen: list[str] = []
 

@@ -148,8 +148,12 @@ def _spec(args: argparse.Namespace, payload: Any) -> RequestSpec:
 
 def _record(result: SendResult, args: argparse.Namespace) -> str | None:
     """Append the exchange to history; returns a warning text when that failed."""
+    paths = app_paths(getattr(args, "basedir", None))
     try:
-        store = HistoryStore(app_paths(getattr(args, "basedir", None)).history_dir)
+        settings = SettingsFile(paths.settings_file).load()
+        if not settings.history_enabled:  # the user turned history off
+            return None
+        store = HistoryStore(paths.history_dir, retention=settings.history_retention)
         try:
             store.append(result.to_dict())
         finally:
