@@ -111,15 +111,17 @@ def load_services(
 
     notices: list[str] = []
     collector, status = _start_collector(paths, settings, collector_port, collector_in_memory)
-    history = None
-    if settings.history_enabled:
-        from workbench.store.history import HistoryStore
+    # The store opens even when recording is switched off (settings.history_enabled):
+    # earlier exchanges stay readable, and the switch in the Request menu can turn
+    # recording back on without a restart.
+    from workbench.store.history import HistoryStore
 
-        try:
-            history = HistoryStore(paths.history_dir, retention=settings.history_retention)
-            notices.extend(str(n) for n in history.notices)
-        except (OSError, ValueError) as exc:
-            notices.append(f"History is off for this run: {exc}")
+    history = None
+    try:
+        history = HistoryStore(paths.history_dir, retention=settings.history_retention)
+        notices.extend(str(n) for n in history.notices)
+    except (OSError, ValueError) as exc:
+        notices.append(f"History is off for this run: {exc}")
     return Services(Sender(), collector, status, history, notices)
 
 
@@ -193,6 +195,7 @@ def build(
         collector=services.collector,
         collector_status=services.collector_status,
         state_file=paths.window_state_file,
+        settings_file=SettingsFile(paths.settings_file),
     )
     parts = AppParts(paths, settings, window, collections, services, notices + services.notices)
     _finish(parts, install_panels)
@@ -213,6 +216,7 @@ def start(
         collections=collections,
         state_file=paths.window_state_file,
         services_pending=True,
+        settings_file=SettingsFile(paths.settings_file),
     )
     parts = AppParts(paths, settings, window, collections, None, notices)
     window.show()

@@ -126,3 +126,25 @@ def test_collector_menu_loads_the_demo_flow(qtbot, tmp_path: Path, monkeypatch) 
         assert asked and "segments" in asked[0]
     finally:
         parts.close()
+
+
+def test_history_recording_switch_is_kept_and_obeyed(qtbot, tmp_path: Path) -> None:
+    from workbench.settings import SettingsFile
+
+    parts = build(app_paths(tmp_path), collector_port=0, collector_in_memory=True)
+    try:
+        window = parts.window
+        qtbot.addWidget(window)
+        record = window.record_history_action
+        assert record.isChecked()
+        record.setChecked(False)
+        assert SettingsFile(tmp_path / "settings.json").load().history_enabled is False
+        with qtbot.waitSignal(window.exchange_shown, timeout=15_000):
+            window.send()
+        assert parts.history is not None and parts.history.count() == 0
+        record.setChecked(True)
+        with qtbot.waitSignal(window.exchange_shown, timeout=15_000):
+            window.send()
+        qtbot.waitUntil(lambda: parts.history.count() == 1, timeout=5000)
+    finally:
+        parts.close()

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.settings import EMBEDDED_TARGET_NAME, Settings, TargetSettings
+from workbench.settings import EMBEDDED_TARGET_NAME, Settings, SettingsFile, TargetSettings
 from workbench.ui.collector_actions import CollectorActions
 from workbench.ui.composer.composer import Composer, PayloadNotReady
 from workbench.ui.composer.tools import ComposerTools
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         collector_status: str | None = None,
         state_file: Path | None = None,
         services_pending: bool = False,
+        settings_file: SettingsFile | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(WINDOW_TITLE)
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.collections = collections
         self.collector = collector
         self.state_file = state_file
+        self.settings_file = settings_file
         self.shortcut_actions: list[QAction] = []
         self.docks: dict[str, QDockWidget] = {}
         self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.controller = SendController(self.sender, self.runner, history, self)
+        self.controller.recording = self.settings.history_enabled
         self.controller.exchange_finished.connect(self._on_controller_exchange_finished)
         self.controller.exchange_crashed.connect(self._on_controller_exchange_crashed)
         self.controller.busy_changed.connect(self._on_controller_busy_changed)
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         self.send_action = menus.send_action
         self.cancel_action = menus.cancel_action
         self.load_demo_action = menus.load_demo_action
+        self.record_history_action = menus.record_history_action
         self.set_targets(self.settings.targets)
         self._default_size()
         if state_file is not None:
@@ -289,6 +293,22 @@ class MainWindow(QMainWindow):
             # Queued: the children paint in this same pass; the signal comes after the frame.
             self.painted = True
             QTimer.singleShot(0, self.first_painted)
+
+    def set_history_recording(self, on: bool) -> None:
+        """Turn recording of exchanges in history on or off, and keep the choice."""
+        self.settings.history_enabled = on
+        self.controller.recording = on
+        if self.settings_file is not None:
+            try:
+                saved = self.settings_file.load()
+                saved.history_enabled = on
+                self.settings_file.save(saved)
+            except OSError as exc:
+                self.statusBar().showMessage(f"Could not save the history setting: {exc}")
+                return
+        self.statusBar().showMessage(
+            "Exchanges are recorded in history" if on else "History recording is off"
+        )
 
     def open_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
         """Show an exchange dict (from history, a file...) in the response panel."""

@@ -55,6 +55,8 @@ class SendController(QObject):
         self.history = history
         self._tokens: dict[int, CancelToken] = {}
         self._started: dict[int, float] = {}
+        # The user's "record exchanges in history" switch (settings.history_enabled).
+        self.recording = True
         self.last_history_error: str | None = None
 
     @property
@@ -102,7 +104,7 @@ class SendController(QObject):
         """Worker thread: send, then append the exchange to history."""
         assert self.sender is not None
         result = self.sender.send(target, spec, cancel=token)
-        if self.history is not None:
+        if self.history is not None and self.recording:
             try:
                 self.history.append(result.to_dict())
             except Exception as exc:  # history trouble must not hide the answer

@@ -30,6 +30,7 @@ class WindowMenus:
     send_action: QAction
     cancel_action: QAction
     load_demo_action: QAction
+    record_history_action: QAction
 
 
 def build_menus(window: MainWindow) -> WindowMenus:
@@ -77,6 +78,12 @@ def build_menus(window: MainWindow) -> WindowMenus:
     action(request_menu, "Save to &collection…", tools.save_to_collection, ("Ctrl+S",))
     action(request_menu, "Copy as c&url", lambda: tools.copy_as("curl"), ("Ctrl+Shift+U",))
     action(request_menu, "&Paste curl…", tools.ask_and_paste_curl)
+    request_menu.addSeparator()
+    record = QAction("&Record exchanges in history", window)
+    record.setCheckable(True)
+    record.setChecked(window.settings.history_enabled)
+    record.toggled.connect(window.set_history_recording)
+    request_menu.addAction(record)
 
     view_menu = bar.addMenu("&View")
     action(view_menu, "Focus &search", window.focus_search, ("Ctrl+F",))
@@ -108,6 +115,7 @@ def build_menus(window: MainWindow) -> WindowMenus:
         send_action=send_action,
         cancel_action=cancel_action,
         load_demo_action=load_demo_action,
+        record_history_action=record,
     )
 
 
