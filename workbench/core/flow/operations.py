@@ -259,6 +259,37 @@ class Operation:
             raise OperationSkipped(f"{self.source} is missing; nothing to do")
         return _frozen(value)
 
+    def _combine(self, before: Any, incoming: Any) -> Any:
+        """The target's new value for set, append and increment (not delete).
+
+        Raises OperationSkipped (a unique append of a value already there) or
+        OperationFailed (appending to a non-list, incrementing a non-number)."""
+        if self.kind in ("set", "set_if_empty"):
+            return incoming
+        if self.kind == "append":
+            if before is MISSING or before is None:
+                return [incoming]
+            if isinstance(before, list):
+                if self.unique and incoming in before:
+                    raise OperationSkipped(f"{self.target} already holds this value")
+                return [*before, incoming]
+            raise OperationFailed(
+                f"cannot append to {self.target}: it holds {describe_kind(before)}, not a list"
+            )
+        amount = 1 if incoming is MISSING else incoming
+        if not _is_number(amount):
+            raise OperationFailed(
+                f"cannot increment {self.target} by {self.source}: "
+                f"it holds {describe_kind(amount)}, not a number"
+            )
+        if before is MISSING or before is None:
+            return amount
+        if _is_number(before):
+            return before + amount
+        raise OperationFailed(
+            f"cannot increment {self.target}: it holds {describe_kind(before)}, not a number"
+        )
+
     def apply(self, profile: dict[str, Any], roots: dict[str, Any]) -> Change | None:
         """Change *profile*; None when nothing changed. Raises OperationFailed/OperationSkipped."""
         keys = self.target.keys
@@ -271,35 +302,7 @@ class Operation:
         incoming = self._source_value(roots)
         if self.kind == "set_if_empty" and before not in (MISSING, None, "", [], {}):
             raise OperationSkipped(f"{self.target} already has a value")
-        if self.kind in ("set", "set_if_empty"):
-            after = incoming
-        elif self.kind == "append":
-            if before is MISSING or before is None:
-                after = [incoming]
-            elif isinstance(before, list):
-                if self.unique and incoming in before:
-                    raise OperationSkipped(f"{self.target} already holds this value")
-                after = [*before, incoming]
-            else:
-                raise OperationFailed(
-                    f"cannot append to {self.target}: it holds {describe_kind(before)}, not a list"
-                )
-        else:
-            amount = 1 if incoming is MISSING else incoming
-            if not _is_number(amount):
-                raise OperationFailed(
-                    f"cannot increment {self.target} by {self.source}: "
-                    f"it holds {describe_kind(amount)}, not a number"
-                )
-            if before is MISSING or before is None:
-                after = amount
-            elif _is_number(before):
-                after = before + amount
-            else:
-                raise OperationFailed(
-                    f"cannot increment {self.target}: it holds {describe_kind(before)}, "
-                    "not a number"
-                )
+        after = self._combine(before, incoming)
         if before is not MISSING and before == after and type(before) is type(after):
             return None
         try:
@@ -342,35 +345,10 @@ class Operation:
             incoming = _frozen(value)
         if kind == "set_if_empty" and before not in (MISSING, None, "", [], {}):
             return
-        if kind in ("set", "set_if_empty"):
-            after = incoming
-        elif kind == "append":
-            if before is MISSING or before is None:
-                after = [incoming]
-            elif isinstance(before, list):
-                if self.unique and incoming in before:
-                    return
-                after = [*before, incoming]
-            else:
-                raise OperationFailed(
-                    f"cannot append to {self.target}: it holds {describe_kind(before)}, not a list"
-                )
-        else:
-            amount = 1 if incoming is MISSING else incoming
-            if not _is_number(amount):
-                raise OperationFailed(
-                    f"cannot increment {self.target} by {self.source}: "
-                    f"it holds {describe_kind(amount)}, not a number"
-                )
-            if before is MISSING or before is None:
-                after = amount
-            elif _is_number(before):
-                after = before + amount
-            else:
-                raise OperationFailed(
-                    f"cannot increment {self.target}: it holds {describe_kind(before)}, "
-                    "not a number"
-                )
+        try:
+            after = self._combine(before, incoming)
+        except OperationSkipped:
+            return
         if before is not MISSING and before == after and type(before) is type(after):
             return
         if owned is not None:
