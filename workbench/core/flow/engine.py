@@ -113,6 +113,17 @@ class _Run:
         # Containers of the profile this run has copied (copy-on-write; see detach_path).
         self.owned: set[int] = set()
 
+    def _log_condition_errors(
+        self, rule: MappingRule, errors: list[str], event: dict[str, Any]
+    ) -> None:
+        for error in errors:
+            self.log(
+                f"rule {rule.id!r}: condition could not be fully evaluated: {error}",
+                origin="mapping",
+                class_name="MappingRule",
+                event_id=event.get("id"),
+            )
+
     def log(
         self,
         message: str,
@@ -227,13 +238,7 @@ class _Run:
             holds, errors = rule.condition.evaluate(roots)
             if errors:
                 entry["errors"] = errors
-                for error in errors:
-                    self.log(
-                        f"rule {rule.id!r}: condition could not be fully evaluated: {error}",
-                        origin="mapping",
-                        class_name="MappingRule",
-                        event_id=event.get("id"),
-                    )
+                self._log_condition_errors(rule, errors, event)
             if not holds:
                 entry["reason"] = f"condition is false: {rule.condition.text}"
                 entry["duration_ms"] = _ms(start)
@@ -282,13 +287,7 @@ class _Run:
         if rule.condition is not None:
             errors: list[str] = []
             holds = rule.condition.holds(roots, errors)
-            for error in errors:
-                self.log(
-                    f"rule {rule.id!r}: condition could not be fully evaluated: {error}",
-                    origin="mapping",
-                    class_name="MappingRule",
-                    event_id=event.get("id"),
-                )
+            self._log_condition_errors(rule, errors, event)
             if not holds:
                 return False
         assert self.profile is not None

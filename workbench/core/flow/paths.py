@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
+from workbench.core.validation import json_type_name
+
 __all__ = [
     "MISSING",
     "ROOTS",
@@ -233,15 +235,6 @@ def delete_value(document: Any, keys: tuple[str, ...]) -> bool:
     return False
 
 
-def describe_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null" if value is None else type(value).__name__
+# How a value's kind reads in messages ("a list", "a string", ...): the same
+# phrasing the payload validation uses.
+describe_kind = json_type_name
