@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from workbench.client import embedded_target
 from workbench.settings import TargetSettings
@@ -191,3 +192,53 @@ def test_error_panel_shows_message_and_hint(qtbot, composer: Composer) -> None:
     assert composer.error_hint.text() == "Is the server running?"
     composer.clear_error()
     assert not composer.error_frame.isVisibleTo(composer)
+
+
+def _completion_popup(qtbot, composer: Composer, typed: str):
+    edit = composer.form.events_editor.type_edit
+    show_active(qtbot, composer)
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, typed)
+    popup = edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    return edit, popup
+
+
+def test_type_completion_taken_with_the_keyboard_reaches_the_payload(
+    qtbot, composer: Composer
+) -> None:
+    edit, popup = _completion_popup(qtbot, composer, "purchase-o")
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert edit.text() == "purchase-order"
+    assert raw_json(composer)["events"][0]["type"] == "purchase-order"
+    assert composer.form.events_editor.list.item(0).text() == "1. purchase-order"
+    assert composer.build_spec().payload["events"][0]["type"] == "purchase-order"
+
+
+def test_type_completion_taken_with_the_mouse_reaches_the_payload(
+    qtbot, composer: Composer
+) -> None:
+    edit, popup = _completion_popup(qtbot, composer, "sign")
+    model = popup.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "sign-up")
+    rect = popup.visualRect(model.index(row, 0))
+    qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert edit.text() == "sign-up"
+    assert raw_json(composer)["events"][0]["type"] == "sign-up"
+
+
+def test_every_way_a_field_changes_reaches_the_payload(qtbot, composer: Composer) -> None:
+    """Text set by code (a completion, a drop, a script) counts as much as typed text."""
+    form = composer.form
+    form.session_edit.setText("s-pasted")
+    assert raw_json(composer)["session"] == {"id": "s-pasted"}
+    form.profile_edit.setText("p-pasted")
+    assert raw_json(composer)["profile"] == {"id": "p-pasted"}
+    events = form.events_editor
+    events.type_edit.setText("identify")
+    assert raw_json(composer)["events"][0]["type"] == "identify"
+    events.tags_box.setChecked(True)
+    events.tags_edit.setText("promo, mobile")
+    assert raw_json(composer)["events"][0]["tags"] == ["promo", "mobile"]

@@ -117,7 +117,9 @@ class EventsEditor(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.type_edit.setCompleter(completer)
-        self.type_edit.textEdited.connect(self._on_detail_changed)
+        # textChanged, not textEdited: a completion taken from the list, a paste or an undo
+        # changes the text without "editing" it, and each must reach the payload.
+        self.type_edit.textChanged.connect(self._on_detail_changed)
 
         self.properties_editor = ObjectEditor(self, title="event properties")
         self.properties_editor.changed.connect(self._on_detail_changed)
@@ -143,7 +145,7 @@ class EventsEditor(QWidget):
         self.tags_box.setChecked(False)
         self.tags_edit = QLineEdit(self.tags_box)
         self.tags_edit.setPlaceholderText("comma-separated, e.g. promo, mobile")
-        self.tags_edit.textEdited.connect(self._on_detail_changed)
+        self.tags_edit.textChanged.connect(self._on_detail_changed)
         self.tags_box.toggled.connect(self._on_detail_changed)
         tags_layout = QVBoxLayout(self.tags_box)
         tags_layout.addWidget(self.tags_edit)

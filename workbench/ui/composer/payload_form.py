@@ -67,7 +67,7 @@ class PayloadForm(QWidget):
         self.session_edit = QLineEdit(self)
         self.session_edit.setPlaceholderText("empty: let the server create a session")
         self.session_edit.setAccessibleName("session id")
-        self.session_edit.textEdited.connect(self._on_field_changed)
+        self.session_edit.textChanged.connect(self._on_field_changed)
         self.new_visit_button = QPushButton("New visit", self)
         self.new_visit_button.setToolTip("Start a new session: a fresh uuid4 session id (Ctrl+N)")
         self.new_visit_button.clicked.connect(self.new_visit)
@@ -75,7 +75,7 @@ class PayloadForm(QWidget):
         self.profile_edit = QLineEdit(self)
         self.profile_edit.setPlaceholderText("empty: the server creates a new profile")
         self.profile_edit.setAccessibleName("profile id")
-        self.profile_edit.textEdited.connect(self._on_field_changed)
+        self.profile_edit.textChanged.connect(self._on_field_changed)
         self.forget_button = QPushButton("Forget profile", self)
         self.forget_button.setToolTip("Clear the profile id so the next send creates a new profile")
         self.forget_button.clicked.connect(self.forget_profile)
@@ -215,28 +215,24 @@ class PayloadForm(QWidget):
         import uuid  # here: uuid imports platform, not needed before the first paint
 
         session_id = str(uuid.uuid4())
-        self.session_edit.setText(session_id)
+        self.session_edit.setText(session_id)  # textChanged tells the composer
         self.new_visit_requested.emit(session_id)
-        self.changed.emit()
         return session_id
 
     def forget_profile(self) -> None:
-        self.profile_edit.clear()
+        self.profile_edit.clear()  # textChanged tells the composer
         self.forget_profile_requested.emit()
-        self.changed.emit()
 
     def set_profile_id(self, profile_id: str | None) -> None:
-        """Fill the profile id from a response (emits ``changed`` so raw JSON follows)."""
+        """Fill the profile id from a response (``changed`` follows, so raw JSON does)."""
         if (profile_id or "") == self.profile_edit.text():
             return
         self.profile_edit.setText(profile_id or "")
-        self.changed.emit()
 
     def set_session_id(self, session_id: str | None) -> None:
         if (session_id or "") == self.session_edit.text():
             return
         self.session_edit.setText(session_id or "")
-        self.changed.emit()
 
     def set_sources(self, source_ids: list[str]) -> None:
         """Offer *source_ids* in the source combo, keeping what is typed."""
