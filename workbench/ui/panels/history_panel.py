@@ -90,6 +90,11 @@ class HistoryPanel(QWidget):
         self.runner = runner if runner is not None else TaskRunner(self)
         self.model = HistoryModel(store, self.runner, self)
         self._shown_notices: set[str] = set()
+        # The entries whose selection was last shown, and whether something else (a new
+        # answer) has been shown since: rows inserted above the selection move it without
+        # the user choosing anything, and must not bring an old entry back over a new answer.
+        self._shown_ids: tuple[str, ...] = ()
+        self._shown_elsewhere = False
 
         # -- notice banner --
         self.notice_label = QLabel(self)
@@ -233,7 +238,8 @@ class HistoryPanel(QWidget):
         self.model.set_query(self.current_query())
 
     def entries_appended(self) -> None:
-        """The app recorded new exchanges: show them at the top."""
+        """The app recorded new exchanges: show them at the top (the new answer is in view)."""
+        self._shown_elsewhere = True
         self.model.refresh_head()
         self.show_store_notices()
 
@@ -260,9 +266,20 @@ class HistoryPanel(QWidget):
 
         self.runner.submit(self.store.get, entry_id, channel="history-entry", on_done=done)
 
+    def _selected_ids(self) -> tuple[str, ...]:
+        return tuple(str(summary.id) for summary in self.selected_summaries())
+
+    def _show_selected(self) -> None:
+        self._shown_ids = self._selected_ids()
+        self._shown_elsewhere = False
+        self._load_selected(self.exchange_selected.emit)
+
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, *_: QItemSelection) -> None:
-        self._load_selected(self.exchange_selected.emit)
+        # Only a change of *which entries* are selected shows one; the same entries
+        # shifted by new rows at the top (or re-read pages) are not the user's choice.
+        if self._selected_ids() != self._shown_ids:
+            self._show_selected()
 
     @Slot(QModelIndex)
     def _on_table_clicked(self, index: QModelIndex) -> None:
@@ -270,6 +287,8 @@ class HistoryPanel(QWidget):
             summary = self.model.summary(index.row())
             if summary is not None:
                 self.model.set_starred(index.row(), not summary.starred)
+        elif self._shown_elsewhere and self.table.selectionModel().isRowSelected(index.row()):
+            self._show_selected()  # a click on the selected entry brings it back into view
 
     @Slot(QModelIndex)
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
