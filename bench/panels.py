@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication
 from tests.ui.panels.history_data import make_exchange
 from workbench.collector import CollectorConfig
 from workbench.store.history import HistoryStore
-from workbench.store.history_model import HistoryQuery
+from workbench.store.history.entries import HistoryQuery
 from workbench.ui.panels.collector_control import CollectorController
 from workbench.ui.panels.collector_panel import CollectorPanel
 from workbench.ui.panels.history_panel import HistoryPanel

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import run_workbench
 from workbench.cli import collector as collector_cli
 from workbench.collector import CollectorConfig, CollectorServer
-from workbench.store.collector_store import CollectorStore
+from workbench.store.collector.store import CollectorStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = {"source": {"id": "source-id"}, "events": [{"type": "page-view"}]}

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from workbench.collector import EventSource
-from workbench.store import collector_journal
-from workbench.store.collector_journal import SNAPSHOT_FILE
-from workbench.store.collector_store import CollectorStore
+from workbench.store.collector import journal as collector_journal
+from workbench.store.collector.journal import SNAPSHOT_FILE
+from workbench.store.collector.store import CollectorStore
 
 from .conftest import ServerFactory
 from .helpers import minimal

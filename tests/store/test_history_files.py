@@ -229,7 +229,7 @@ def test_segments_are_tinydb_databases(tmp_path: Path) -> None:
 
 def test_folder_migrations_run_step_by_step(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The path for later layouts: each step k -> k+1 runs once and bumps the manifest."""
-    from workbench.store import history_migrate
+    from workbench.store.history import migrate as history_migrate
 
     ran: list[int] = []
     monkeypatch.setattr(history_migrate, "CURRENT_VERSION", 3)

@@ -24,7 +24,7 @@ from workbench.store.history import (
     HistorySummary,
     HistoryVersionError,
 )
-from workbench.store.history_model import STATUS_CLASSES
+from workbench.store.history.entries import STATUS_CLASSES
 
 __all__ = ["register", "run"]
 

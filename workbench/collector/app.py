@@ -39,8 +39,8 @@ from workbench.collector.rejections import (
 from workbench.collector.tracking import TrackRequest, collect_payload, track
 from workbench.collector.waiting import EventWaiters
 from workbench.core.validation import validate_payload
-from workbench.store.collector_json import dumps
-from workbench.store.collector_store import CollectorStore
+from workbench.store.collector.codec import dumps
+from workbench.store.collector.store import CollectorStore
 
 __all__ = [
     "check_payload",

@@ -1,7 +1,7 @@
 """The stored documents (§6.6): new profiles, sessions and events, built and updated.
 
 Stored documents are never mutated; every update here returns a new dict
-(shallow copies along the changed path), see :mod:`workbench.store.collector_store`.
+(shallow copies along the changed path), see :mod:`workbench.store.collector.store`.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from workbench.collector.app import create_app
 from workbench.collector.config import CollectorConfig, LiveConfig
 from workbench.collector.processing import Processor
 from workbench.collector.records import RequestHub, RequestListener
-from workbench.store.collector_store import CollectorStore
+from workbench.store.collector.store import CollectorStore
 
 __all__ = ["CollectorServer", "CollectorStartError", "bind_socket", "uvicorn_config"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.store.collector_sources import (
+from workbench.store.collector.sources import (
     DEFAULT_SOURCES,
     REST_SOURCE_ID,
     WEBHOOK_SOURCE_ID,

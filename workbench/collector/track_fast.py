@@ -25,7 +25,7 @@ from starlette.types import Receive, Scope, Send
 from workbench.collector.app import check_payload, reject_non_json, too_big
 from workbench.collector.rejections import Rejected, parse_json_body
 from workbench.collector.tracking import TrackRequest, track
-from workbench.store.collector_json import dumps
+from workbench.store.collector.codec import dumps
 
 __all__ = ["is_fast_track", "track_asgi"]
 

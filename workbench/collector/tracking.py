@@ -35,7 +35,7 @@ from workbench.collector.processing import (
 from workbench.collector.rejections import Rejected
 from workbench.collector.responses import build_response, save_result
 from workbench.collector.sources import EventSource, check_source
-from workbench.store.collector_store import CollectorStore
+from workbench.store.collector.store import CollectorStore
 
 __all__ = ["TrackOutcome", "TrackRequest", "track"]
 

@@ -13,7 +13,7 @@ import asyncio
 import threading
 from dataclasses import dataclass
 
-from workbench.store.collector_store import CollectorStore
+from workbench.store.collector.store import CollectorStore
 
 __all__ = ["EventWaiters"]
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.store.collections import CollectionStore, SavedRequest
-from workbench.ui.panels.collections_model import TEMPLATES
+from workbench.ui.models.collection_tree import TEMPLATES
 from workbench.ui.panels.collections_panel import CollectionsPanel
 from workbench.ui.panels.dialogs import PanelDialogs
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.collector.records import RequestRecord
-from workbench.store.collector_store import CollectorStore
+from workbench.store.collector.store import CollectorStore
 from workbench.store.history import HistoryStore
-from workbench.ui.panels.history_model import HistoryModel
+from workbench.ui.models.history import HistoryModel
+from workbench.ui.models.rows import RowsModel
+from workbench.ui.models.traffic import TrafficFilterModel, TrafficModel
 from workbench.ui.panels.local_data import EVENT_COLUMNS, timeline
-from workbench.ui.panels.rows_model import RowsModel
 from workbench.ui.panels.sources_editor import SourcesModel
-from workbench.ui.panels.traffic_model import TrafficFilterModel, TrafficModel
 from workbench.ui.tasks import TaskRunner
 
 from .history_data import make_exchange
@@ -73,7 +73,7 @@ def test_history_model(qtbot, qtmodeltester, tmp_path: Path) -> None:
         store.append_many([make_exchange(i) for i in range(450)])
         runner = TaskRunner()
         model = HistoryModel(store, runner, page_size=100)
-        from workbench.store.history_model import HistoryQuery
+        from workbench.store.history.entries import HistoryQuery
 
         with qtbot.waitSignal(model.query_loaded, timeout=5000):
             model.set_query(HistoryQuery())

@@ -31,7 +31,7 @@ from workbench.store.collections import (
     NameTakenError,
     SavedRequest,
 )
-from workbench.ui.panels.collections_model import MY_COLLECTIONS, CollectionsModel, Node
+from workbench.ui.models.collection_tree import MY_COLLECTIONS, CollectionsModel, Node
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.view_action import view_action
 

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.snippets import HttpRequest, to_curl
-from workbench.store.history_model import HistoryQuery
+from workbench.store.history.entries import HistoryQuery
+from workbench.ui.models.history import STAR_COLUMN, HistoryModel
 from workbench.ui.panels.dialogs import PanelDialogs
-from workbench.ui.panels.history_model import STAR_COLUMN, HistoryModel
 from workbench.ui.panels.log_table import make_log_table
 from workbench.ui.panels.view_action import view_action
 from workbench.ui.tasks import TaskOutcome, TaskRunner

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.models.rows import RowsModel, dig
 from workbench.ui.panels.dialogs import PanelDialogs
-from workbench.ui.panels.rows_model import RowsModel, dig
 from workbench.ui.widgets.json_view import JsonView
 
 __all__ = ["LocalDataView"]

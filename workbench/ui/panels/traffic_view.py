@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.models.traffic import TrafficFilterModel, TrafficModel
 from workbench.ui.panels.collector_bridge import CollectorBridge
 from workbench.ui.panels.log_table import make_log_table
 from workbench.ui.panels.record_details import RecordDetails
-from workbench.ui.panels.traffic_model import TrafficFilterModel, TrafficModel
 
 __all__ = ["LiveTrafficView"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from workbench.store.history_model import HistoryQuery, row_matches
-from workbench.store.history_segments import SegmentFiles
+from workbench.store.history.entries import HistoryQuery, row_matches
+from workbench.store.history.segments import SegmentFiles
 
 __all__ = ["FILTER_FIELDS", "matching_rows", "unfiltered_rows"]
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workbench.store.history_model import make_stored_entry
+from workbench.store.history.entries import make_stored_entry
 
 __all__ = ["HistoryImportError", "read_import_file"]
 

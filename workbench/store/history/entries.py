@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from workbench.store.history_masking import mask_exchange
+from workbench.store.history.masking import mask_exchange
 
 __all__ = [
     "ROW_FIELDS",

@@ -3,11 +3,11 @@
 The data lives in memory with indexes (by event type, source, profile and
 session), so a request costs the same with 10 or 100,000 events stored; the
 disk is written behind the request path by
-:class:`~workbench.store.collector_journal.CollectorJournal` (see there why).
+:class:`~workbench.store.collector.journal.CollectorJournal` (see there why).
 ``folder=None`` keeps everything in memory only.
 
 Documents are kept **encoded** (compact JSON bytes, see
-:mod:`workbench.store.collector_json`), not as dict trees. Why: 100,000 events
+:mod:`workbench.store.collector.codec`), not as dict trees. Why: 100,000 events
 as dicts are ~3 million objects that Python's cyclic garbage collector keeps
 re-scanning, which measurably slowed every request as the store filled (275 µs
 instead of 183 µs per request at 100,000 events); bytes are not tracked by the
@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.store.atomic import StoreNotice
-from workbench.store.collector_journal import CollectorJournal, put_line
-from workbench.store.collector_json import dumps, loads
-from workbench.store.collector_sources import DEFAULT_SOURCES, EventSource, source_from_dict
+from workbench.store.collector.codec import dumps, loads
+from workbench.store.collector.journal import CollectorJournal, put_line
+from workbench.store.collector.sources import DEFAULT_SOURCES, EventSource, source_from_dict
 
 __all__ = ["DEFAULT_RETENTION", "CollectorStore"]
 

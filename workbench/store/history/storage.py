@@ -18,7 +18,7 @@ file grow with the history:
   (≈0.7 ms median here at 100 and at 50,000 entries).
 * Every ``segment_size`` entries (256 by default) the journal is **sealed** into a
   segment: a small TinyDB database (``.json``, read through TinyDB with
-  :class:`~workbench.store.history_segments.AtomicJSONStorage`) written once,
+  :class:`~workbench.store.history.segments.AtomicJSONStorage`) written once,
   atomically (``workbench.store.atomic``: temporary file, fsync, rename), with two
   derived sidecars: the summary rows (``.idx``) and the search text (``.txt``).
   Then the journal is emptied. A seal writes ≈0.8 MB (≈15 ms), bounded too and
@@ -37,7 +37,7 @@ at most) an ``append`` on the GUI thread already takes about a frame at worst.
 
 Reading stays cheap because only summaries are in memory: opening reads the
 ``.idx`` bytes of every segment (≈260 bytes per entry) and counts lines; rows
-are parsed per segment on demand (``history_query``), so the unfiltered first
+are parsed per segment on demand (``query``), so the unfiltered first
 page parses one segment. Full-text search scans the ``.txt`` bytes of each
 segment and parses only the segments that hit. ``get(id)`` reads one segment
 (a few ms; the last four are cached).
@@ -48,7 +48,7 @@ up to ``segment_size`` more entries may be listed.
 
 Entries arrive here already masked, and one process writes at a time: both are
 the store's part (see :mod:`workbench.store.history`). Versions and migrations,
-applied on open: ``history_migrate``.
+applied on open: ``migrate``.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.store.atomic import StoreNotice, fsync_dir, move_aside
-from workbench.store.history_migrate import (
+from workbench.store.history.entries import R_ID, R_STARRED, search_text, summary_row
+from workbench.store.history.migrate import (
     CURRENT_VERSION,
     V0_FILE_NAME,
     migrate_folder,
@@ -71,8 +72,7 @@ from workbench.store.history_migrate import (
     retire_v0_file,
     write_manifest,
 )
-from workbench.store.history_model import R_ID, R_STARRED, search_text, summary_row
-from workbench.store.history_segments import (
+from workbench.store.history.segments import (
     Journal,
     SegmentError,
     SegmentFiles,

@@ -28,7 +28,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from workbench.store.atomic import StoreNotice, atomic_write_json, fsync_dir, move_aside
-from workbench.store.history_model import make_stored_entry
+from workbench.store.history.entries import make_stored_entry
 
 __all__ = [
     "CURRENT_VERSION",

@@ -4,7 +4,7 @@ Why this shape: TinyDB's own storage rewrites the whole file on every write
 (7 ms per insert at 1,000 documents, 70 ms at 5,000), so writing through it per
 request would make the request cost grow with what is stored. Instead:
 
-- The live data is kept in memory by :class:`~workbench.store.collector_store.CollectorStore`
+- The live data is kept in memory by :class:`~workbench.store.collector.store.CollectorStore`
   (with indexes); requests never touch the disk.
 - Every change is one JSON line (built from the store's already encoded
   documents, so nothing is encoded twice) handed to :class:`CollectorJournal`,
@@ -53,7 +53,7 @@ from workbench.store.atomic import (
     fsync_dir,
     move_aside,
 )
-from workbench.store.collector_json import dumps
+from workbench.store.collector.codec import dumps
 
 __all__ = [
     "SNAPSHOT_FILE",

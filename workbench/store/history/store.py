@@ -4,13 +4,13 @@
 answers queries page by page and exports or imports whole histories. How the
 entries lie on disk (TinyDB segments behind an fsync'ed journal, so an append
 costs the same at 100 entries as at 50,000), and why, is explained in
-:mod:`workbench.store.history_storage`, which does every write.
+:mod:`workbench.store.history.storage`, which does every write.
 
-Secrets are masked (``history_masking``) before anything reaches a file, and
+Secrets are masked (``masking``) before anything reaches a file, and
 again on export. One writer at a time: a writable store holds an OS lock on
-``history.lock`` (:class:`~workbench.store.history_lock.WriterLock`); read-only
+``history.lock`` (:class:`~workbench.store.history.lock.WriterLock`); read-only
 stores (``read_only=True``, the CLI's fallback while the window is open) take
-none. Versions and migrations: ``history_migrate``.
+none. Versions and migrations: ``migrate``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,7 @@ from typing import Any
 
 from workbench.store.atomic import StoreNotice, atomic_write_json, atomic_write_stream
 from workbench.store.har import build_har
-from workbench.store.history_lock import HistoryBusyError, WriterLock
-from workbench.store.history_masking import mask_exchange
-from workbench.store.history_migrate import HistoryVersionError
-from workbench.store.history_model import (
+from workbench.store.history.entries import (
     R_ID,
     HistoryEntry,
     HistoryQuery,
@@ -39,9 +36,12 @@ from workbench.store.history_model import (
     summary_from_row,
     summary_row,
 )
-from workbench.store.history_query import matching_rows, unfiltered_rows
-from workbench.store.history_storage import HistoryStorage
-from workbench.store.history_transfer import HistoryImportError, read_import_file
+from workbench.store.history.lock import HistoryBusyError, WriterLock
+from workbench.store.history.masking import mask_exchange
+from workbench.store.history.migrate import HistoryVersionError
+from workbench.store.history.query import matching_rows, unfiltered_rows
+from workbench.store.history.storage import HistoryStorage
+from workbench.store.history.transfer import HistoryImportError, read_import_file
 
 __all__ = [
     "DEFAULT_RETENTION",

@@ -9,7 +9,7 @@ that share a stem ``<number>.g<generation>``:
     composed from the entries' JSON text as it went to the journal, so sealing does
     not encode 256 entries again. This is the entry's durable home.
 ``.idx``
-    one summary row per line (JSON arrays, see ``history_model.ROW_FIELDS``), so
+    one summary row per line (JSON arrays, see ``entries.ROW_FIELDS``), so
     the store can list and count without parsing the big file.
 ``.txt``
     one lower-cased search line per entry, same order, scanned as bytes by full-text
