@@ -167,11 +167,13 @@ def test_evaluate_explains_segments_without_changing_anything(client: httpx.Clie
     by_id = {s["id"]: s for s in answer["segments"]}
     assert by_id["visitor"]["holds"] is True and by_id["engaged"]["holds"] is False
     assert by_id["engaged"]["condition"].startswith("profile@stats.views >= 3")
-    assert answer["condition"] == {
+    condition = answer["condition"]
+    assert {k: condition[k] for k in ("condition", "holds", "errors")} == {
         "condition": "profile@stats.views > 'many'",
         "holds": False,
         "errors": ['profile@stats.views > "many": cannot compare a number with a string'],
     }
+    assert "cannot be compared" in condition["failed"][0]["because"]
     assert client.get(f"/profile/{profile_id}").json() == before
     inline = client.post("/_workbench/flow/evaluate", json={"profile": {"stats": {"views": 9}}})
     assert {s["id"]: s["holds"] for s in inline.json()["segments"]}["engaged"] is True
@@ -183,3 +185,54 @@ def test_evaluate_explains_segments_without_changing_anything(client: httpx.Clie
     ]
     bad = client.post("/_workbench/flow/evaluate", json={"profile": {}, "condition": "x"})
     assert "unknown word 'x'" in detail_of(bad)["msg"]
+
+
+def test_evaluate_says_which_part_failed_with_the_values(client: httpx.Client) -> None:
+    client.post("/_workbench/flow/packs/demo")
+    profile = {"id": "p", "stats": {"views": 2}, "traits": {"cart": ["Nike shoes"]}}
+    answer = client.post(
+        "/_workbench/flow/evaluate",
+        json={
+            "profile": profile,
+            "event": {"type": "purchase-order", "properties": {"quantity": 1}},
+        },
+    ).json()
+    engaged = next(s for s in answer["segments"] if s["id"] == "engaged")
+    assert engaged["holds"] is False
+    assert engaged["failed"][0] == {
+        "part": "profile@stats.views >= 3",
+        "because": "profile@stats.views is 2, and the condition needs it to be at least 3",
+        "values": {"profile@stats.views": "2"},
+    }
+    assert engaged["why"]["kind"] == "or" and len(engaged["why"]["children"]) == 3
+    abandoner = next(s for s in answer["segments"] if s["id"] == "cart-abandoner")
+    assert abandoner["holds"] is True and abandoner["failed"] == []
+    bulk = next(r for r in answer["rules"] if r["id"] == "demo-bulk-buyer")
+    assert bulk["matches"] is False
+    assert "is 1, and the condition needs it to be at least 3" in bulk["failed"][0]["because"]
+    assert next(r for r in answer["rules"] if r["id"] == "predefined-purchase-order")["matches"]
+    bad = client.post("/_workbench/flow/evaluate", json={"profile": profile, "event": []})
+    assert bad.status_code == 422 and detail_of(bad)["loc"] == ["body", "event"]
+
+
+def test_a_rule_that_did_not_match_says_why_in_the_trace(client: httpx.Client) -> None:
+    client.post("/_workbench/flow/packs/demo")
+    body = {
+        "source": {"id": "source-id"},
+        "session": {"id": "trace-1"},
+        "events": [
+            {"type": "purchase-order", "properties": {"product": "Nike shoes", "quantity": 2}}
+        ],
+        "options": {"debugger": True},
+    }
+    answer = client.post("/track", json=body).json()
+    rules = answer["debugging"]["execution"]["events"][0]["rules"]
+    bulk = next(r for r in rules if r["id"] == "demo-bulk-buyer")
+    assert bulk["matched"] is False
+    assert bulk["failed"] == [
+        {
+            "part": "event@properties.quantity >= 3",
+            "because": "event@properties.quantity is 2, and the condition needs it to be at least 3",
+            "values": {"event@properties.quantity": "2"},
+        }
+    ]

@@ -36,6 +36,8 @@ from starlette.routing import BaseRoute, Route
 from workbench.collector.processing import FlowProcessor
 from workbench.collector.rejections import Rejected
 from workbench.core.flow.conditions import Condition, ConditionError
+from workbench.core.flow.explain import Verdict, explain
+from workbench.core.flow.model import MappingRule
 from workbench.core.flow.operations import DefinitionError
 from workbench.store.flow_store import KINDS, FlowStore
 
@@ -196,7 +198,14 @@ async def check_condition(request: Request) -> Response:
 
 
 async def evaluate_segments(request: Request) -> Response:
-    """Why is a profile in (or not in) each segment? Evaluates without changing anything."""
+    """Why is a profile in (or not in) each segment? Evaluates without changing anything.
+
+    Each segment's answer holds ``why``: the verdict of every part of its
+    condition with the values that decided it, and ``failed``: the parts that
+    would have to change (see :mod:`workbench.core.flow.explain`). With an
+    ``event`` (``{"type", "properties", ...}``) the rules for its type are judged
+    the same way (``rules``), against the profile as it is now.
+    """
     data = await _body(request)
     if not isinstance(data, dict):
         raise _body_error("body", 'send {"profile_id": "..."} or {"profile": {...}}')
@@ -207,28 +216,79 @@ async def evaluate_segments(request: Request) -> Response:
             raise Rejected(404, f"profile {data['profile_id']!r} not found")
     if not isinstance(profile, dict):
         raise _body_error("profile_id", "give profile_id (a stored profile) or profile (an object)")
+    event = data.get("event")
+    if event is not None and not (isinstance(event, dict) and isinstance(event.get("type"), str)):
+        raise _body_error("event", 'event: expected an object with a "type" string')
     roots = {"profile": profile}
+    config = _store(request).config
     results = []
-    for segment in _store(request).config.segments:
+    for segment in config.segments:
+        verdict = explain(segment.condition, roots)
         holds, errors = segment.condition.evaluate(roots)
         results.append(
             {
                 "id": segment.id,
+                "name": segment.name or segment.id,
                 "condition": segment.condition.text,
                 "enabled": segment.enabled,
                 "holds": holds,
                 "errors": errors,
+                "why": verdict.to_dict(),
+                "failed": [] if holds else [_part(p) for p in verdict.reasons()],
             }
         )
-    body: dict[str, Any] = {"profile_id": profile.get("id"), "segments": results}
+    body: dict[str, Any] = {
+        "profile_id": profile.get("id"),
+        "segments": results,
+        "in_segments": [s for s in profile.get("segments") or [] if isinstance(s, str)],
+    }
+    if event is not None:
+        body["rules"] = _judge_rules(config.rules_for(event["type"]), event, profile)
     if "condition" in data:
         try:
             condition = Condition.parse(data["condition"], roots=("profile",))
         except ConditionError as exc:
             raise _body_error("condition", f"condition: {exc}") from None
         holds, errors = condition.evaluate(roots)
-        body["condition"] = {"condition": condition.text, "holds": holds, "errors": errors}
+        verdict = explain(condition, roots)
+        body["condition"] = {
+            "condition": condition.text,
+            "holds": holds,
+            "errors": errors,
+            "why": verdict.to_dict(),
+            "failed": [] if holds else [_part(p) for p in verdict.reasons()],
+        }
     return _json(body)
+
+
+def _part(verdict: Verdict) -> dict[str, Any]:
+    return {"part": verdict.text, "because": verdict.sentence, "values": dict(verdict.values)}
+
+
+def _judge_rules(
+    rules: tuple[MappingRule, ...], event: dict[str, Any], profile: dict[str, Any]
+) -> list[dict[str, Any]]:
+    roots = {"event": event, "session": None, "profile": profile}
+    out = []
+    for rule in rules:
+        entry: dict[str, Any] = {
+            "id": rule.id,
+            "name": rule.name or rule.id,
+            "event_type": rule.event_type,
+            "enabled": rule.enabled,
+            "condition": rule.condition.text if rule.condition is not None else None,
+        }
+        if rule.condition is None:
+            entry.update(matches=rule.enabled, failed=[], why=None)
+        else:
+            verdict = explain(rule.condition, roots)
+            entry.update(
+                matches=rule.enabled and verdict.holds,
+                why=verdict.to_dict(),
+                failed=[] if verdict.holds else [_part(p) for p in verdict.reasons()],
+            )
+        out.append(entry)
+    return out
 
 
 def _body_error(field: str, message: str) -> Rejected:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from workbench.core.flow.explain import failed_parts
 from workbench.core.flow.model import FlowConfig, MappingRule
 from workbench.core.flow.operations import Change, OperationFailed, OperationSkipped
 from workbench.core.flow.paths import MISSING, detach_path
@@ -241,6 +242,8 @@ class _Run:
                 self._log_condition_errors(rule, errors, event)
             if not holds:
                 entry["reason"] = f"condition is false: {rule.condition.text}"
+                # Which parts failed, with the values: what a "nearest miss" is made of.
+                entry["failed"] = failed_parts(rule.condition, roots)
                 entry["duration_ms"] = _ms(start)
                 return entry
         entry["matched"] = True
