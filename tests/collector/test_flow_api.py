@@ -232,7 +232,8 @@ def test_a_rule_that_did_not_match_says_why_in_the_trace(client: httpx.Client) -
     assert bulk["failed"] == [
         {
             "part": "event@properties.quantity >= 3",
-            "because": "event@properties.quantity is 2, and the condition needs it to be at least 3",
+            "because": "event@properties.quantity is 2, "
+            "and the condition needs it to be at least 3",
             "values": {"event@properties.quantity": "2"},
         }
     ]

@@ -215,6 +215,14 @@ def _annotate(
             note["rules"] = trace["rules"]
             if "skipped" in trace:
                 note["skipped"] = trace["skipped"]
+        if full and index == 0:
+            # The request's segments, kept with its first event: a profile's timeline reads
+            # what each request left it in (the profile itself keeps only the last request).
+            note["request"] = {
+                "segments": list(outcome.segmentation.get("ids") or []),
+                "entered": list(outcome.segmentation.get("entered") or []),
+                "left": list(outcome.segmentation.get("left") or []),
+            }
         aux = event.get("aux")
         event["aux"] = {**(aux if isinstance(aux, dict) else {}), "flow": note}
     if profile is None:
