@@ -224,3 +224,39 @@ def test_big_integers_and_non_json_constants(client: httpx.Client, server: Colle
     )
     assert response.status_code == 422
     assert "NaN is not valid JSON" in response.json()["detail"][0]["msg"]
+
+
+BODY_ROUTES = [
+    ("POST", "/track"),
+    ("POST", "/collect/page-view/source-id"),
+    ("POST", "/collect/page-view/source-id/session-1"),
+    ("POST", "/healthcheck"),
+    ("POST", "/event-source"),
+    ("PUT", "/_workbench/flow"),
+    ("POST", "/_workbench/flow/rules"),
+    ("PUT", "/_workbench/flow/rules/plan"),
+    ("POST", "/_workbench/flow/check"),
+    ("POST", "/_workbench/flow/evaluate"),
+]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["declared", "chunked"])
+def test_every_route_with_a_body_has_the_one_limit(
+    make_server: ServerFactory, chunked: bool
+) -> None:
+    server = make_server(max_body_bytes=1000, data_dir=None)
+    big = b'{"id": "' + b"y" * 2000 + b'"}'
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for start in range(0, len(big), 100):
+            yield big[start : start + 100]
+
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        for method, path in BODY_ROUTES:
+            content = chunks() if chunked else big
+            response = http.request(
+                method, path, content=content, headers={"content-type": "application/json"}
+            )
+            assert response.status_code == 413, (method, path, response.text)
+            assert "1000 bytes" in response.json()["detail"], (method, path)
+    assert server.store.stats()["events"] == 0

@@ -23,7 +23,6 @@ an app built by :func:`workbench.collector.app.create_app`.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -33,8 +32,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from workbench.collector.inputs import json_body
 from workbench.collector.processing import FlowProcessor
-from workbench.collector.rejections import Rejected
+from workbench.collector.rejections import Rejected, json_response
 from workbench.core.flow.conditions import Condition, ConditionError
 from workbench.core.flow.explain import Verdict, explain
 from workbench.core.flow.model import MappingRule
@@ -44,14 +44,12 @@ from workbench.store.flow_store import KINDS, FlowStore
 __all__ = ["FLOW_PREFIX", "flow_routes", "flow_store_of", "install_flow"]
 
 FLOW_PREFIX = "/_workbench/flow"
-_MAX_BODY = 1024 * 1024
 _SINGULAR = {"schemas": "event schema", "rules": "mapping rule", "segments": "segment"}
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def _json(body: Any, status: int = 200) -> Response:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(content, status_code=status, media_type="application/json")
+    return json_response(body, status)
 
 
 def flow_store_of(app: Starlette) -> FlowStore:
@@ -75,40 +73,7 @@ def _kind(request: Request) -> str:
 
 
 async def _body(request: Request) -> Any:
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > _MAX_BODY:
-            raise Rejected(413, f"a flow definition may be at most {_MAX_BODY} bytes")
-    if not raw.strip():
-        raise Rejected(
-            422,
-            [
-                {
-                    "type": "missing",
-                    "loc": ["body"],
-                    "input": None,
-                    "msg": "the body is empty: send the definition as a JSON object",
-                }
-            ],
-        )
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        column = getattr(exc, "colno", None)
-        where = f" (line {line}, column {column})" if line is not None else ""
-        raise Rejected(
-            422,
-            [
-                {
-                    "type": "json_invalid",
-                    "loc": ["body"],
-                    "input": raw[:200].decode("utf-8", "replace"),
-                    "msg": f"the body is not valid JSON{where}: {getattr(exc, 'msg', exc)}",
-                }
-            ],
-        ) from None
+    return await json_body(request, what="the flow definition")
 
 
 def _loc(field: str) -> list[str | int]:

@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from workbench import __version__
-from workbench.collector.rejections import Rejected, parse_json_body
+from workbench.collector.inputs import json_body
+from workbench.collector.rejections import Rejected, json_response
 from workbench.collector.sources import source_from_dict
 
 __all__ = ["TRACARDI_VERSIONS", "read_routes"]
@@ -28,8 +29,6 @@ _MAX_WAIT_SECONDS = 300.0
 
 
 def _response(body: Any, status: int = 200) -> Response:
-    from workbench.collector.app import json_response
-
     return json_response(body, status)
 
 
@@ -127,7 +126,7 @@ async def get_source(request: Request) -> Response:
 
 
 async def put_source(request: Request) -> Response:
-    data = parse_json_body(await request.body())
+    data = await json_body(request, what="the event source")
     try:
         source = source_from_dict(data)
     except ValueError as exc:

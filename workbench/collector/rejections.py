@@ -1,27 +1,35 @@
-"""Turning bad input into a precise 4xx: the exception, FastAPI-style 422 items, body parsing.
+"""Turning bad input into a precise 4xx: the exception, FastAPI-style 422 items, the handlers.
 
 Every rejection carries a ``detail`` that names the field and what was
 expected. 422 bodies keep FastAPI's shape (``{"detail": [{"type", "loc",
 "msg", "input"}]}``, §3.4) with the full ``loc`` (``["body", "events", 0,
 "type"]``; Tracardi loses the ``events, <i>`` part, we keep it). The items come
 from the one payload schema via :func:`workbench.core.validation.validate_payload`.
+Reading and decoding bodies is :mod:`workbench.collector.inputs`' part.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
 from workbench.core.validation import Issue, json_type_name
+from workbench.store.collector.codec import dumps
 
 __all__ = [
+    "EXCEPTION_HANDLERS",
     "Rejected",
+    "annotate",
     "issue_items",
     "json_error_item",
+    "json_response",
     "json_type_name",
     "object_expected",
-    "parse_json_body",
 ]
 
 _PYDANTIC_TYPES = {
@@ -110,64 +118,6 @@ def json_error_item(error: json.JSONDecodeError) -> dict[str, Any]:
     }
 
 
-def parse_json_body(body: bytes, *, required: bool = True) -> Any:
-    """Parse a request body as JSON or raise :class:`Rejected` (422) saying why."""
-    if not body.strip():
-        if not required:
-            return None
-        raise Rejected(
-            422,
-            [
-                {
-                    "type": "missing",
-                    "loc": ["body"],
-                    "input": None,
-                    "msg": "Field required: the body is empty; send a JSON object "
-                    "(the tracker payload)",
-                }
-            ],
-        )
-    if _orjson is not None and _NINETEEN_DIGITS not in body.translate(_DIGIT_MAP):
-        try:
-            return _orjson.loads(body)  # the fast path; any doubt goes to the stdlib below
-        except _orjson.JSONDecodeError:
-            pass
-    try:
-        return json.loads(body, parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise Rejected(
-            422,
-            [
-                {
-                    "type": "json_invalid",
-                    "loc": ["body", exc.start],
-                    "input": {},
-                    "msg": f"JSON decode error: the body is not UTF-8 text ({exc.reason})",
-                }
-            ],
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise Rejected(422, [json_error_item(exc)]) from None
-
-
-# orjson parses ~3x faster but turns integers beyond 64 bits into floats, so bodies
-# with such a number (and every body orjson refuses, to word the error the same way
-# and to accept what the standard library accepts, e.g. lone surrogates) are parsed
-# by the standard library.
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - a declared dependency
-    _orjson = None  # type: ignore[assignment]
-# A run of 19 digits, found by mapping every digit to "0" and everything else to a space
-# and searching the result (both in C): ~5x faster than the regex ``\d{19}``.
-_DIGIT_MAP = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_NINETEEN_DIGITS = b"0" * 19
-
-
-def _reject_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not valid JSON (use null or a number)", name, 0)
-
-
 def object_expected(value: Any, what: str = "the tracker payload") -> Rejected:
     """422 for a JSON body that is not an object."""
     kind = json_type_name(value)
@@ -183,3 +133,42 @@ def object_expected(value: Any, what: str = "the tracker payload") -> Rejected:
             }
         ],
     )
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """JSON without spaces (what Tracardi's FastAPI sends), UTF-8."""
+    return Response(dumps(body), status_code=status, headers=headers, media_type="application/json")
+
+
+def annotate(request: Request, **values: Any) -> None:
+    """Add *values* to the request's record (source, event types, reason…), when it is observed."""
+    info = request.scope.get("workbench")
+    if info is not None:
+        info.update(values)
+
+
+async def _rejected_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Rejected)
+    annotate(request, reason=exc.reason)
+    return json_response({"detail": exc.detail}, exc.status, exc.headers)
+
+
+async def _http_exception_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    annotate(request, reason=str(exc.detail))
+    return json_response({"detail": exc.detail}, exc.status_code, dict(exc.headers or {}))
+
+
+async def _unexpected_handler(request: Request, exc: Exception) -> Response:
+    """A bug of ours, not the client's: still JSON, and said plainly."""
+    reason = f"internal error in the collector: {type(exc).__name__}: {exc}"
+    annotate(request, reason=reason)
+    return json_response({"detail": reason}, 500)
+
+
+#: The app's exception handlers: every failure is answered as ``{"detail": ...}`` JSON.
+EXCEPTION_HANDLERS: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+    Rejected: _rejected_handler,
+    HTTPException: _http_exception_handler,
+    Exception: _unexpected_handler,
+}

@@ -6,7 +6,7 @@ the layers around the tracking code (exception middleware, router, the
 lazily parsed headers, a ``Response`` object) cost about as much as tracking
 itself. :class:`~workbench.collector.records.ObserverMiddleware` hands the
 plain case — ``POST /track`` without a query string — to :func:`track_asgi`,
-which does exactly what :func:`~workbench.collector.app.track_endpoint` does
+which does exactly what :func:`~workbench.collector.tracking_routes.track_endpoint` does
 (same checks in the same order, same tracking, same answers and headers, same
 record annotations) directly on the ASGI messages. Anything else (a query
 string such as ``?profile_less=true``, ``PUT``, other routes) takes the
@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from workbench.collector.app import check_payload, reject_non_json, too_big
-from workbench.collector.rejections import Rejected, parse_json_body
+from workbench.collector.inputs import parse_json_body, read_body_asgi, reject_non_json
+from workbench.collector.rejections import Rejected
 from workbench.collector.tracking import TrackRequest, track
+from workbench.collector.tracking_routes import check_payload
 from workbench.store.collector.codec import dumps
 
 __all__ = ["is_fast_track", "track_asgi"]
@@ -55,28 +55,6 @@ async def _send_json(send: Send, body: Any, status: int, headers: dict[str, str]
     await send({"type": "http.response.body", "body": content})
 
 
-async def _read_body(receive: Receive, declared: bytes | None, limit: int) -> bytes:
-    """``read_body`` of the app on raw messages: 413 as soon as the body exceeds *limit*."""
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_big(limit)
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.request":
-            chunk = message.get("body", b"")
-            if chunk:
-                size += len(chunk)
-                if size > limit:
-                    raise too_big(limit)
-                chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        elif message["type"] == "http.disconnect":
-            raise ClientDisconnect()
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
 async def track_asgi(scope: Scope, receive: Receive, send: Send) -> None:
     """The plain ``POST /track`` (module docstring); *scope* holds ``app`` and ``workbench``."""
     info: dict[str, Any] = scope["workbench"]
@@ -93,7 +71,7 @@ async def track_asgi(scope: Scope, receive: Receive, send: Send) -> None:
                 declared = raw_value
             elif name == "content-type" and content_type is None:
                 content_type = value
-        body = await _read_body(receive, declared, config.max_body_bytes)
+        body = await read_body_asgi(receive, declared, config.max_body_bytes)
         reject_non_json(content_type, body)
         payload = parse_json_body(body)
         warnings = check_payload(payload, config)
