@@ -142,6 +142,7 @@ def _start_collector(
         debugger=wanted.debugger,
         max_body_bytes=wanted.max_body_bytes,
         strict_validation=wanted.strict_validation,
+        durability=wanted.durability,
         port_fallback=0 if port == 0 else PORT_FALLBACK,
     )
     server = CollectorServer(config)

@@ -18,6 +18,7 @@ from typing import Any
 
 from workbench.collector import CollectorConfig, CollectorServer, CollectorStartError
 from workbench.collector.config import DEFAULT_PORT
+from workbench.collector.durability import DURABILITY_CHOICES, RELAXED_RISK
 from workbench.collector.flow_routes import flow_store_of
 from workbench.collector.records import RequestRecord
 from workbench.settings.paths import app_paths
@@ -78,6 +79,13 @@ def register(sub: Any) -> None:
         help="load the demo event flow (schemas, rules, segments: visitor -> engaged -> "
         "customer), replacing the stored one",
     )
+    parser.add_argument(
+        "--durability",
+        choices=DURABILITY_CHOICES,
+        default="durable",
+        help="'durable' (default): answer a tracking request only once its events are "
+        f"written and fsync'ed; 'relaxed': {RELAXED_RISK} (for load tests)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
     parser.set_defaults(func=run)
 
@@ -109,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
             accept_any_source=args.accept_any_source,
             debugger=not args.no_debugger,
             strict_validation=args.strict_validation,
+            durability=args.durability,
         )
     except ValueError as exc:
         print(f"workbench collector: {exc}", file=sys.stderr)
@@ -174,6 +183,11 @@ def _print_banner(server: CollectorServer, config: CollectorConfig) -> None:
     print(f"  POST {server.url}/track   (status page: {server.url}/)")
     where = config.data_dir if config.data_dir is not None else "memory only (--memory)"
     print(f"  data: {where}")
+    if config.data_dir is not None:
+        if config.durability == "durable":
+            print("  durability: durable (answered only once written and fsync'ed)")
+        else:
+            print(f"  durability: relaxed: {RELAXED_RISK}")
     print(
         f"  response format: {config.response_format}; debugger: "
         f"{'on' if config.debugger else 'off'}; source check: "

@@ -63,6 +63,7 @@ def create_app(
     app.state.live = live
     app.state.hub = hub
     app.state.processor = processor or process
+    app.state.stopping = False  # set by the server when a stop begins (tracking answers 503)
     install_flow(app, custom_processor=processor is not None)
     waiters = EventWaiters(store)
     store.add_observer(waiters.on_store_changed)

@@ -28,8 +28,16 @@ _FORMATS = ("documented", "current")
 
 #: The fields :meth:`LiveConfig.update` (and ``CollectorServer.reconfigure``) may change.
 RECONFIGURABLE_FIELDS = frozenset(
-    {"response_format", "debugger", "accept_any_source", "strict_validation", "max_body_bytes"}
+    {
+        "response_format",
+        "debugger",
+        "accept_any_source",
+        "strict_validation",
+        "max_body_bytes",
+        "durability",
+    }
 )
+_DURABILITIES = ("durable", "relaxed")
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,9 @@ class CollectorConfig:
     ``strict_validation`` rejects payloads that the schema rejects even where
     Tracardi would quietly default (e.g. a non-boolean option) instead of only
     the ones Tracardi itself rejects. ``port_fallback`` is how many following
-    ports to try when ``port`` is taken.
+    ports to try when ``port`` is taken. ``durability`` "durable" answers a tracking
+    request only once its changes are on disk; "relaxed" answers at once and risks the
+    last ~50 ms of answered events in a crash (see :mod:`workbench.collector.durability`).
     """
 
     host: str = "127.0.0.1"
@@ -55,6 +65,7 @@ class CollectorConfig:
     retention: int = 100_000
     strict_validation: bool = False
     port_fallback: int = 0
+    durability: Literal["durable", "relaxed"] = "durable"
 
     def __post_init__(self) -> None:
         check_fields(
@@ -80,6 +91,8 @@ def check_fields(values: dict[str, Any]) -> None:
             value, bool
         ):
             raise ValueError(f"{name} must be True or False, got {value!r}")
+        if name == "durability" and value not in _DURABILITIES:
+            raise ValueError(f"durability must be 'durable' or 'relaxed', got {value!r}")
         if name == "max_body_bytes" and (
             isinstance(value, bool) or not isinstance(value, int) or value < 1
         ):

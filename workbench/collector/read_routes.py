@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from workbench import __version__
+from workbench.collector.durability import answer_when_durable
 from workbench.collector.inputs import json_body
 from workbench.collector.rejections import Rejected, json_response
 from workbench.collector.sources import source_from_dict
@@ -142,7 +143,7 @@ async def put_source(request: Request) -> Response:
             ],
         ) from None
     _store(request).put_source(source)
-    return _response(source.to_dict())
+    return await answer_when_durable(request, _response(source.to_dict()))
 
 
 def _field_of(exc: ValueError) -> list[str]:
@@ -155,7 +156,7 @@ async def delete_source(request: Request) -> Response:
     source_id = request.path_params["source_id"]
     if not _store(request).delete_source(source_id):
         raise Rejected(404, f"Event source `{source_id}` does not exist.")
-    return _response({"deleted": 1, "id": source_id})
+    return await answer_when_durable(request, _response({"deleted": 1, "id": source_id}))
 
 
 async def get_profile(request: Request) -> Response:
@@ -238,7 +239,7 @@ async def workbench_stats(request: Request) -> Response:
 async def workbench_reset(request: Request) -> Response:
     _store(request).reset()
     request.app.state.hub.clear()
-    return _response({"reset": True, **_store(request).stats()})
+    return await answer_when_durable(request, _response({"reset": True, **_store(request).stats()}))
 
 
 async def workbench_wait(request: Request) -> Response:

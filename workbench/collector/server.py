@@ -3,8 +3,10 @@
 ``start()`` binds the socket itself (so "port in use" is an immediate
 :class:`CollectorStartError`, port 0 is known at once and ``port_fallback``
 can try the following ports), then serves it from a thread with its own event
-loop and returns once uvicorn accepts connections. ``stop()`` asks uvicorn to
-finish, joins the thread, closes the socket and flushes and closes the store.
+loop and returns once uvicorn accepts connections. ``stop()`` first makes new
+tracking requests answer 503, asks uvicorn to finish the requests in flight
+(their answers still wait until their changes are on disk), joins the thread,
+closes the socket and only then flushes and closes the store.
 The CLI and the GUI both use this class; the GUI calls ``reconfigure`` and
 listens through ``add_listener``.
 """
@@ -224,6 +226,7 @@ class CollectorServer:
 
     def _shutdown(self, *, close_store: bool) -> None:
         if self._server is not None:
+            self.app.state.stopping = True  # from now on tracking answers 503
             self.app.state.waiters.release_all()  # no /_workbench/wait holds the stop up
             self._server.should_exit = True
         if self._thread is not None:

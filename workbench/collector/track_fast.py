@@ -21,6 +21,7 @@ from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
+from workbench.collector.durability import not_durable, stopping, until_durable
 from workbench.collector.inputs import parse_json_body, read_body_asgi, reject_non_json
 from workbench.collector.rejections import Rejected
 from workbench.collector.tracking import TrackRequest, track
@@ -60,6 +61,8 @@ async def track_asgi(scope: Scope, receive: Receive, send: Send) -> None:
     info: dict[str, Any] = scope["workbench"]
     state = scope["app"].state
     try:
+        if state.stopping:
+            raise stopping()
         config = state.live.current
         declared = content_type = None
         headers: list[tuple[str, str]] = []
@@ -86,6 +89,10 @@ async def track_asgi(scope: Scope, receive: Receive, send: Send) -> None:
             warnings=warnings,
         )
         outcome = track(state.store, config, request, state.processor)
+        if outcome.ticket and config.durability == "durable":
+            error = await until_durable(state.store, outcome.ticket)
+            if error is not None:
+                raise not_durable(error)
     except Rejected as exc:
         info["reason"] = exc.reason
         await _send_json(send, {"detail": exc.detail}, exc.status, exc.headers)

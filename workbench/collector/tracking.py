@@ -63,6 +63,7 @@ class TrackOutcome:
     event_types: list[str] = field(default_factory=list)
     profile_id: str | None = None
     session_id: str | None = None
+    ticket: int = 0  # the store's durability ticket for what was stored (0: nothing)
 
 
 def _is_on(options: dict[str, Any], key: str, default: bool) -> bool:
@@ -223,10 +224,11 @@ class _Tracking:
         if not save_events:
             self.log("options.saveEvents is false: no event was saved")
         profile_changed = profile is not None and profile is not self.loaded_profile
-        self.store.commit(
+        outcome.ticket = self.store.commit(
             profile=profile if profile_changed and save_profile else None,
             session=stored_session,
             events=events if save_events else (),
+            flush=self.config.durability == "durable",
         )
         outcome.event_types = [e["type"] for e in events]
         outcome.profile_id = event_profile_id

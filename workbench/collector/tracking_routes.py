@@ -2,10 +2,12 @@
 
 Every body is read and decoded by :mod:`workbench.collector.inputs` (one limit,
 one JSON decoder); the tracking itself is :func:`workbench.collector.tracking.track`.
-Handlers are synchronous after the body is read: the store is in memory, so a
-request never waits on the disk. The plain ``POST /track`` is usually answered
-by :mod:`workbench.collector.track_fast`, which must behave exactly like
-:func:`track_endpoint`; both check a payload with :func:`check_payload`.
+Tracking runs synchronously once the body is read (the store is in memory);
+then, in durable mode, the handler awaits the store's writer before it answers
+(:mod:`workbench.collector.durability`), without blocking other requests. The
+plain ``POST /track`` is usually answered by :mod:`workbench.collector.track_fast`,
+which must behave exactly like :func:`track_endpoint`; both check a payload with
+:func:`check_payload`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from workbench.collector.config import CollectorConfig, LiveConfig
+from workbench.collector.durability import not_durable, refuse_while_stopping, until_durable
 from workbench.collector.fast_check import certainly_valid
 from workbench.collector.inputs import bool_query, parse_json_body, read_body, reject_non_json
 from workbench.collector.rejections import (
@@ -79,10 +82,14 @@ def _client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _run_tracking(request: Request, track_request: TrackRequest) -> Response:
+async def _run_tracking(request: Request, track_request: TrackRequest) -> Response:
     config = _live(request)
     state = request.app.state
     outcome = track(state.store, config, track_request, state.processor)
+    if outcome.ticket and config.durability == "durable":
+        error = await until_durable(state.store, outcome.ticket)
+        if error is not None:
+            raise not_durable(error)
     annotate(
         request,
         source_id=outcome.source_id,
@@ -95,6 +102,7 @@ def _run_tracking(request: Request, track_request: TrackRequest) -> Response:
 
 async def track_endpoint(request: Request) -> Response:
     """``POST /track``: the tracker payload; ``?profile_less=true`` tracks without a profile."""
+    refuse_while_stopping(request)
     config = _live(request)
     profile_less = bool_query(request, "profile_less")
     body = await read_body(request, config.max_body_bytes)
@@ -115,7 +123,7 @@ async def track_endpoint(request: Request) -> Response:
         else payload.get("profile_less") is True,
         warnings=warnings,
     )
-    return _run_tracking(request, track_request)
+    return await _run_tracking(request, track_request)
 
 
 def _query_properties(request: Request) -> dict[str, Any]:
@@ -148,6 +156,7 @@ async def _collect_properties(request: Request, *, with_session: bool) -> dict[s
 
 async def collect_endpoint(request: Request) -> Response:
     """``GET|POST /collect/{event_type}/{source_id}[/{session_id}]``: the webhook bridge."""
+    refuse_while_stopping(request)
     params = request.path_params
     session_id = params.get("session_id")
     properties = await _collect_properties(request, with_session=session_id is not None)
@@ -161,7 +170,7 @@ async def collect_endpoint(request: Request) -> Response:
         profile_less=session_id is None,
         save_session=session_id is not None,
     )
-    return _run_tracking(request, track_request)
+    return await _run_tracking(request, track_request)
 
 
 async def healthcheck_endpoint(request: Request) -> Response:

@@ -71,6 +71,9 @@ class CollectorSettings:
     strict_validation: bool = False
     max_body_bytes: int = 1024 * 1024
     autostart: bool = True
+    # "durable": answer tracking once the data is on disk; "relaxed": at once (may lose
+    # the last ~50 ms of answered events in a crash).
+    durability: Literal["durable", "relaxed"] = "durable"
 
 
 @dataclass
@@ -91,6 +94,8 @@ class Settings:
         collector = CollectorSettings(
             **{k: v for k, v in (data.get("collector") or {}).items() if k in collector_known}
         )
+        if collector.durability not in ("durable", "relaxed"):
+            collector.durability = "durable"  # an unknown value never weakens what is promised
         return cls(
             version=SETTINGS_VERSION,
             history_enabled=bool(data.get("history_enabled", True)),

@@ -9,9 +9,14 @@ request would make the request cost grow with what is stored. Instead:
 - Every change is one JSON line (built from the store's already encoded
   documents, so nothing is encoded twice) handed to :class:`CollectorJournal`,
   whose single writer thread appends the lines in batches to
-  ``journal-<generation>.jsonl``: it lets changes gather for up to 50 ms, then
-  makes one ``write`` + ``fsync`` (``flush()`` and ``close()`` skip the wait).
-  The request path only appends to a list.
+  ``journal-<generation>.jsonl`` with one ``write`` + ``fsync`` per batch. The
+  request path only appends to a list and gets a *ticket* (the change's
+  position). Group commit: when someone waits for a ticket
+  (:meth:`CollectorJournal.when_written`, what a durable answer does), the writer
+  writes at once whatever has gathered; while that fsync runs, the next
+  requests gather into the next batch, so concurrent requests share one flush
+  and a lone request never waits for a timer. When nobody waits (relaxed
+  answers), changes gather for up to 50 ms per batch.
 - When the journal has grown as large as the snapshot (and at least a few MiB),
   the writer compacts: it writes the whole current state as a TinyDB database
   file ``collector.json`` (through :class:`SnapshotStorage`, a TinyDB storage
@@ -76,6 +81,8 @@ _GROUP_COMMIT_SECONDS = 0.05
 _FORMAT = 1
 #: Documents per piece of a snapshot written by compaction (see :func:`snapshot_chunks`).
 _CHUNK_DOCS = 2000
+#: The journal's fsync (a seam for tests that make the disk slow or full).
+_fsync = os.fsync
 
 
 def put_line(table: str, blobs: list[bytes]) -> bytes:
@@ -170,11 +177,17 @@ def apply_record(tables: dict[str, dict[str, dict[str, Any]]], record: dict[str,
         raise ValueError(f"unknown journal operation {op!r}")
 
 
+#: Called by the writer thread once a ticket's batch is written: None, or why writing failed.
+WrittenCallback = Callable[[str | None], None]
+
+
 class CollectorJournal:
     """Owns the collector's folder: loads it, then appends changes from one writer thread.
 
-    ``append(record)`` is cheap and thread-safe; ``flush()`` blocks until everything
-    appended before the call is on disk; ``close()`` flushes and stops the thread.
+    ``append(record)`` is cheap and thread-safe and returns the change's ticket;
+    ``when_written(ticket, callback)`` calls back (from the writer thread) once it
+    is on disk; ``flush()`` blocks until everything appended before the call is on
+    disk; ``close()`` flushes and stops the thread.
     ``snapshot_provider`` (set by the store) returns the full state to compact into,
     and is called by the writer thread while :meth:`rotate` discards the pending
     records that the state already contains.
@@ -198,6 +211,8 @@ class CollectorJournal:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._handle: Any = None
+        self._waiters: list[tuple[int, WrittenCallback]] = []
+        self._failed: tuple[int, int] = (0, 0)  # tickets (first, last) of the last failed batch
         self.error: str | None = None
 
     # -- loading -------------------------------------------------------------------------
@@ -276,20 +291,66 @@ class CollectorJournal:
 
     def start(self) -> None:
         """Start the writer thread (after :meth:`load` and after the store set its provider)."""
-        self._handle = self.journal_path(self.generation).open("ab")
+        self._handle = self.journal_path(self.generation).open("ab", buffering=0)
         self._thread = threading.Thread(
             target=self._run, name="collector-store-writer", daemon=True
         )
         self._thread.start()
 
-    def append(self, line: bytes) -> None:
-        """Queue one encoded change (one JSON object, no newline); the caller holds the
-        store's lock so the journal's order matches memory."""
+    def append(self, line: bytes) -> int:
+        """Queue one encoded change (one JSON object, no newline) and return its ticket.
+
+        The caller holds the store's lock so the journal's order matches memory.
+        """
         with self._cond:
             self._pending.append(line)
             self._appended += 1
             if len(self._pending) == 1:
                 self._cond.notify()
+            return self._appended
+
+    def append_lines(self, lines: list[bytes], *, flush: bool = False) -> int:
+        """Queue several changes at once (one batch, never split); returns the last ticket.
+
+        *flush*: someone will wait for them, so the writer writes at once instead of
+        letting changes gather (and is woken once, not once more by the waiter).
+        """
+        with self._cond:
+            was_empty = not self._pending
+            self._pending.extend(lines)
+            self._appended += len(lines)
+            if flush:
+                self._flush_requested = True
+            if was_empty:
+                self._cond.notify()
+            return self._appended
+
+    @property
+    def last_ticket(self) -> int:
+        """The ticket of the newest change appended so far (0 before the first)."""
+        return self._appended
+
+    def when_written(self, ticket: int, callback: WrittenCallback) -> bool:
+        """Have *callback(error)* called by the writer thread once *ticket* is on disk.
+
+        *error* is None, or why the ticket's batch could not be written. Returns False
+        (and never calls back) when there is nothing to wait for: the ticket is done
+        already, and :meth:`ticket_error` tells how. Asking makes the writer write at
+        once instead of letting changes gather.
+        """
+        with self._cond:
+            if self._written >= ticket or self._thread is None or not self._thread.is_alive():
+                return False
+            self._waiters.append((ticket, callback))
+            if not self._flush_requested:  # else the writer was woken for it already
+                self._flush_requested = True
+                self._cond.notify()
+            return True
+
+    def ticket_error(self, ticket: int) -> str | None:
+        """Why *ticket* (done already) was not written, if it was in the last failed batch."""
+        first, last = self._failed
+        return self.error if first <= ticket <= last else None
 
     def request_compaction(self) -> None:
         """Ask the writer to write a fresh snapshot soon (e.g. after a reset)."""
@@ -341,7 +402,8 @@ class CollectorJournal:
                 self._cond.wait_for(
                     lambda: self._pending or self._stopping or self._compact_requested
                 )
-                # Group commit: let a burst of requests gather into one write + fsync.
+                # Nobody waits for these changes (relaxed answers): let a burst of
+                # requests gather into one write + fsync. A waiter ends the wait at once.
                 self._cond.wait_for(
                     lambda: self._stopping or self._flush_requested or self._compact_requested,
                     _GROUP_COMMIT_SECONDS,
@@ -349,12 +411,12 @@ class CollectorJournal:
                 self._flush_requested = False
                 batch, self._pending = self._pending, []
                 stopping = self._stopping
+            written = False
             try:
                 if batch:
                     self._write_batch(batch)
-                with self._cond:
-                    self._written += len(batch)
-                    self._cond.notify_all()
+                written = True
+                self._advance(len(batch))
                 if self._should_compact():
                     self._compact()
             except Exception as exc:  # a full disk or worse: keep serving from memory, say so
@@ -362,9 +424,8 @@ class CollectorJournal:
                 if message != self.error:  # once per distinct failure, not per batch
                     log.error("%s", message)
                 self.error = message
-                with self._cond:
-                    self._written += len(batch)
-                    self._cond.notify_all()
+                if not written:
+                    self._advance(len(batch), failed=True)
             if stopping:
                 with self._cond:
                     if self._pending:
@@ -376,11 +437,40 @@ class CollectorJournal:
                         self._compact()
                 return
 
+    def _advance(self, count: int, *, failed: bool = False) -> None:
+        """*count* more changes are done (written, or *failed*): wake whoever waits for them."""
+        with self._cond:
+            first = self._written + 1
+            self._written += count
+            if failed and count:
+                self._failed = (first, self._written)
+            self._cond.notify_all()
+            if not self._waiters:
+                return
+            written = self._written
+            ready = [w for w in self._waiters if w[0] <= written]
+            self._waiters = [w for w in self._waiters if w[0] > written]
+        error = self.error if failed else None
+        for ticket, callback in ready:
+            try:
+                callback(error if first <= ticket else None)
+            except Exception:  # a waiter must never stop the writer
+                log.exception("a collector durability callback failed")
+
     def _write_batch(self, batch: list[bytes]) -> None:
         data = b"\n".join(batch) + b"\n"
-        self._handle.write(data)
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        fd = self._handle.fileno()
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            _fsync(fd)
+        except OSError:
+            # Never leave half a batch behind: the next batch would be glued to it and
+            # a good change would be read back as a damaged line.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, self._journal_bytes)
+            raise
         self._journal_bytes += len(data)
 
     def _should_compact(self) -> bool:
@@ -407,15 +497,17 @@ class CollectorJournal:
         tables = provider()  # calls rotate() under the store's lock
         carry, self._carry = self._carry, []
         if carry:
-            self._write_batch(carry)
-            with self._cond:
-                self._written += len(carry)
-                self._cond.notify_all()
+            try:
+                self._write_batch(carry)
+            except Exception:
+                self._advance(len(carry), failed=True)
+                raise
+            self._advance(len(carry))
         self._snapshot_bytes = write_snapshot_file(
             self.snapshot_path, snapshot_chunks(tables, self.generation)
         )
         self._handle.close()
-        self._handle = self.journal_path(self.generation).open("ab")
+        self._handle = self.journal_path(self.generation).open("ab", buffering=0)
         self._journal_bytes = 0
         with contextlib.suppress(OSError):
             self.journal_path(old_generation).unlink()

@@ -32,7 +32,7 @@ from typing import Any
 
 from workbench.store.atomic import StoreNotice
 from workbench.store.collector.codec import dumps, loads
-from workbench.store.collector.journal import CollectorJournal, put_line
+from workbench.store.collector.journal import CollectorJournal, WrittenCallback, put_line
 from workbench.store.collector.sources import DEFAULT_SOURCES, EventSource, source_from_dict
 
 __all__ = ["DEFAULT_RETENTION", "CollectorStore"]
@@ -153,9 +153,8 @@ class CollectorStore:
             if journal:
                 self._record_source(source)
 
-    def _record(self, line: bytes) -> None:
-        if self._journal is not None:
-            self._journal.append(line)
+    def _record(self, line: bytes) -> int:
+        return self._journal.append(line) if self._journal is not None else 0
 
     def _record_source(self, source: EventSource) -> None:
         self._record(put_line("sources", [dumps(source.to_dict())]))
@@ -267,27 +266,38 @@ class CollectorStore:
         profile: dict[str, Any] | None = None,
         session: dict[str, Any] | None = None,
         events: Iterable[dict[str, Any]] = (),
-    ) -> None:
-        """Store what one request produced, as one change."""
+        flush: bool = False,
+    ) -> int:
+        """Store what one request produced, as one change; returns its durability ticket.
+
+        The change is in memory (and visible to every read) at once; pass the ticket to
+        :meth:`when_durable` to learn when it is on disk (0 for an in-memory store).
+        *flush* says the caller will wait for it: the writer then starts at once.
+        """
         profile_blob = dumps(profile) if profile is not None else None
         session_blob = dumps(session) if session is not None else None
         encoded = [(e["id"], _event_keys(e), dumps(e)) for e in events]
+        lines: list[bytes] = []
+        journal = self._journal
         with self._lock:
-            journal = self._journal is not None
             if profile is not None and profile_blob is not None:
                 self._profiles[profile["id"]] = profile_blob
-                if journal:
-                    self._record(put_line("profiles", [profile_blob]))
+                if journal is not None:
+                    lines.append(put_line("profiles", [profile_blob]))
             if session is not None and session_blob is not None:
                 self._put_session(session, session_blob)
-                if journal:
-                    self._record(put_line("sessions", [session_blob]))
+                if journal is not None:
+                    lines.append(put_line("sessions", [session_blob]))
             if encoded:
                 for event_id, keys, blob in encoded:
                     self._put_event(event_id, keys, blob)
-                if journal:
-                    self._record(put_line("events", [blob for _, _, blob in encoded]))
+                if journal is not None:
+                    lines.append(put_line("events", [blob for _, _, blob in encoded]))
+            # One hand-over for the whole change: the writer never splits a request's
+            # lines over two batches (two fsyncs for one answer).
+            ticket = journal.append_lines(lines, flush=flush) if journal and lines else 0
         self._notify()
+        return ticket
 
     def reset(self) -> None:
         """Forget every profile, session and event and restore the default sources."""
@@ -388,6 +398,28 @@ class CollectorStore:
                 "folder": str(self.folder) if self.folder is not None else None,
                 "write_error": self.write_error,
             }
+
+    # -- durability ----------------------------------------------------------------------
+
+    @property
+    def last_ticket(self) -> int:
+        """The durability ticket of the newest change so far (0 in memory or before any)."""
+        return self._journal.last_ticket if self._journal is not None else 0
+
+    def when_durable(self, ticket: int, callback: WrittenCallback) -> bool:
+        """Have *callback(error)* called from the writer thread once *ticket* is on disk.
+
+        Returns False when there is nothing to wait for (in memory, or done already:
+        then :meth:`ticket_error` says whether writing it failed). Waiting makes the
+        writer flush at once: requests waiting together share one write and fsync.
+        """
+        if self._journal is None or ticket <= 0:
+            return False
+        return self._journal.when_written(ticket, callback)
+
+    def ticket_error(self, ticket: int) -> str | None:
+        """Why the change of *ticket* could not be written to disk, if it could not."""
+        return self._journal.ticket_error(ticket) if self._journal is not None else None
 
     # -- lifecycle -----------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ _SETTINGS_FIELDS = {
     "accept_any_source": "accept_any_source",
     "strict_validation": "strict_validation",
     "max_body_bytes": "max_body_bytes",
+    "durability": "durability",
     "port": "port",
 }
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.collector.durability import RELAXED_RISK
 from workbench.ui.panels.collector_control import CollectorController, CollectorState
 from workbench.ui.panels.local_data import LocalDataView
 from workbench.ui.panels.sources_editor import SourcesEditor
@@ -98,6 +99,14 @@ class CollectorPanel(QWidget):
             "(off = ENABLE_EVENT_SOURCE_CHECK=no, any source id is accepted)"
         )
         self.source_check.toggled.connect(self._on_source_check_toggled)
+        self.durable_check = QCheckBox("Durable", self)
+        self.durable_check.setChecked(config.durability == "durable")
+        self.durable_check.setToolTip(
+            "On: a tracking request is answered only once its events are written and "
+            "fsync'ed (nothing answered 200 is lost in a crash).\n"
+            f"Off (relaxed, for load tests): {RELAXED_RISK}."
+        )
+        self.durable_check.toggled.connect(self._on_durable_check_toggled)
         self.note_label = QLabel(self)
         self.note_label.setTextFormat(Qt.TextFormat.PlainText)
         self.note_label.setWordWrap(True)
@@ -115,6 +124,7 @@ class CollectorPanel(QWidget):
         row2.addWidget(self.format_combo)
         row2.addWidget(self.debugger_check)
         row2.addWidget(self.source_check)
+        row2.addWidget(self.durable_check)
         row2.addStretch(1)
 
         self.traffic = LiveTrafficView(controller.bridge, self)
@@ -188,6 +198,12 @@ class CollectorPanel(QWidget):
     @Slot(bool)
     def _on_source_check_toggled(self, on: bool) -> None:
         self._reconfigure(accept_any_source=not on)
+
+    @Slot(bool)
+    def _on_durable_check_toggled(self, on: bool) -> None:
+        self._reconfigure(durability="durable" if on else "relaxed")
+        if not on:
+            self._set_note(f"Relaxed durability: the collector {RELAXED_RISK}.")
 
     @Slot(int)
     def _on_tabs_current_changed(self, index: int) -> None:

@@ -74,6 +74,7 @@ def _collector_config(parts: Any) -> CollectorConfig:
         debugger=wanted.debugger,
         max_body_bytes=wanted.max_body_bytes,
         strict_validation=wanted.strict_validation,
+        durability=wanted.durability,
         port_fallback=20,
     )
 

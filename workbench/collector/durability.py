@@ -1,0 +1,109 @@
+"""When the collector may answer: after a request's changes are on disk, or at once.
+
+``durable`` (the default): a tracking request (and a source or reset written
+through the API) is answered only once the change it made is written and
+fsync'ed. The handler awaits :func:`until_durable`, a future that the store's
+writer thread resolves through ``loop.call_soon_threadsafe``, so the event loop
+keeps serving other requests meanwhile. The writer groups whatever has gathered
+into one ``write`` + ``fsync`` (group commit, see
+:mod:`workbench.store.collector.journal`): a lone request is flushed at once,
+concurrent ones share a flush.
+
+``relaxed``: the answer goes out as soon as the change is in memory, and the
+writer batches changes for up to 50 ms. Faster under heavy load, but a crash
+(SIGKILL, power cut) can lose the last ~50 ms of changes that were already
+answered 200. For load tests, never for proving what a CI run tracked.
+
+A write that fails (a full disk) is not acknowledged in durable mode: the
+request gets 503 saying so. Once a stop has begun, tracking requests get 503
+("the collector is stopping") instead of an answer nothing would back; answers
+to requests already in flight are still durable, because the store is closed
+only after the server has finished them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from workbench.collector.rejections import Rejected
+from workbench.store.collector.store import CollectorStore
+
+__all__ = [
+    "DURABILITY_CHOICES",
+    "RELAXED_RISK",
+    "Durability",
+    "answer_when_durable",
+    "not_durable",
+    "refuse_while_stopping",
+    "stopping",
+    "until_durable",
+]
+
+Durability = Literal["durable", "relaxed"]
+DURABILITY_CHOICES: tuple[Durability, ...] = ("durable", "relaxed")
+
+#: What ``relaxed`` trades away, in the words the CLI, the panel and the README use.
+RELAXED_RISK = (
+    "answers before the data is on disk: a crash or power cut can lose up to the last "
+    "~50 ms of events that were already answered 200"
+)
+
+
+def _resolve(future: asyncio.Future[str | None], error: str | None) -> None:
+    if not future.done():
+        future.set_result(error)
+
+
+async def until_durable(store: CollectorStore, ticket: int) -> str | None:
+    """Wait, without blocking the loop, until *ticket* is on disk; None, or why it failed."""
+    if ticket <= 0:
+        return None
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str | None] = loop.create_future()
+
+    def written(error: str | None) -> None:  # on the store's writer thread
+        loop.call_soon_threadsafe(_resolve, future, error)
+
+    if not store.when_durable(ticket, written):
+        return store.ticket_error(ticket)
+    return await future
+
+
+def not_durable(error: str) -> Rejected:
+    """The 503 for a change that is in memory but could not be written to disk."""
+    return Rejected(
+        503,
+        f"The collector could not write this request's data to disk ({error}); it is held "
+        "in memory only and would be lost by a restart. Free some disk space and send again.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def stopping() -> Rejected:
+    """The 503 for a tracking request that arrives once the collector has begun to stop."""
+    return Rejected(
+        503,
+        "The collector is stopping: this request was not tracked. Send it again once the "
+        "collector runs.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def refuse_while_stopping(request: Request) -> None:
+    """503 once the collector has begun to stop (nothing would back a 200 any more)."""
+    if request.app.state.stopping:
+        raise stopping()
+
+
+async def answer_when_durable(request: Request, response: Response) -> Response:
+    """*response* once the store's latest change is on disk (durable mode), else a 503."""
+    if request.app.state.live.current.durability == "durable":
+        store: CollectorStore = request.app.state.store
+        error = await until_durable(store, store.last_ticket)
+        if error is not None:
+            raise not_durable(error)
+    return response
