@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from workbench.client.result import SendResult
+from workbench.core.answer_lines import section_lines
 from workbench.core.response_view import SECTIONS, DebugView
 
 __all__ = ["format_error", "format_result", "format_view"]
@@ -54,11 +55,12 @@ def _section_line(name: str, value: Any) -> str:
         if value.get("items"):
             parts.append(f"{len(value['items'])} stored events read")
         return " · ".join(parts) or "none"
-    if isinstance(value, list):
-        if not value:
-            return "none"
-        return "\n" + "\n".join(f"    - {_compact(item, _WIDTH - 6)}" for item in value)
-    return _compact(value)
+    # Execution, segmentation and the record lists are told as lines, as the window's
+    # trees show them: the first on the section's line, the rest indented under it.
+    lines = section_lines(name, value)
+    if not lines:
+        return "none"
+    return "\n".join([lines[0], *(f"             {line}" for line in lines[1:])])
 
 
 def format_view(view: DebugView) -> list[str]:

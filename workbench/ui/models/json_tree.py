@@ -5,7 +5,8 @@ and wide objects/arrays arrive in batches of :data:`BATCH` rows, so a 50 MB
 document shows its first rows as soon as it is parsed: the model never walks
 the document up front. Columns are key, value and type. Every row knows its
 path, rendered as a JSON Pointer (``/profile/traits/email``) or in Tracardi's
-dot notation (``profile@traits.email``).
+dot notation (``profile@traits.email``). An object that stands for one line (a
+log record, a flow rule, a change) shows that line in its value column.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+
+from workbench.core.answer_lines import summary_line
 
 __all__ = [
     "BATCH",
@@ -240,7 +243,9 @@ class JsonTreeModel(QAbstractItemModel):
             if column == self.KEY:
                 return f"[{node.key}]" if isinstance(node.key, int) else str(node.key)
             if column == self.VALUE:
-                return preview(node.value)
+                # A log record, a rule, a change: its message line first, the keys on expand.
+                line = summary_line(node.value) if isinstance(node.value, dict) else None
+                return preview(node.value) if line is None else preview(line)
             return json_type(node.value)
         if role == _FOREGROUND and node.value and isinstance(node.key, str):
             return _PROBLEM_COLOURS.get(node.key.lower())
