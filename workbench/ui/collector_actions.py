@@ -97,10 +97,12 @@ class CollectorActions:
             window.composer.show_error(f"The demo flow was not loaded: {outcome.error}", "")
             return
         flow = outcome.result
-        window.statusBar().showMessage(
+        text = (
             f"Demo flow loaded: {len(flow.schemas)} event schemas, {len(flow.rules)} rules, "
             f"{len(flow.segments)} segments. Send with the debugger on to see execution "
-            "and segmentation.",
-            8000,
+            "and segmentation."
         )
+        window.statusBar().showMessage(text, 8000)
+        # The status bar forgets in seconds; the debugger keeps it until the next answer.
+        window.response_panel.debugger.show_flow_notice(text)
         window.demo_flow_loaded.emit()

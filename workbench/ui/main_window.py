@@ -155,6 +155,9 @@ class MainWindow(QMainWindow):
         self.composer.connect_identity(self._on_form_new_visit, self._on_form_forget_profile)
         self.response_panel.file_dropped.connect(self.opener.open_file)
         self.response_panel.debugger.open_requested.connect(self.collector_actions.open_entity)
+        self.response_panel.debugger.demo_flow_requested.connect(
+            self.collector_actions.load_demo_flow
+        )
 
         if services_pending and collector_status is None:
             collector_status = "Collector: starting…"
@@ -345,7 +348,9 @@ class MainWindow(QMainWindow):
         try:
             spec = self.composer.build_spec()
         except PayloadNotReady as exc:
-            self.composer.show_error(str(exc), "Fix the JSON in the Raw JSON tab, then send.")
+            self.composer.show_error(
+                str(exc), "Fix the JSON in the Raw JSON tab, then send.", until_json_parses=True
+            )
             return None
         issues = self.composer.validate_now()
         if issues and not _prompts().ask_send_invalid(self, issues):

@@ -27,7 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ui.widgets.debugger_view import DebuggerView, view_as_dict
+from workbench.ui.models.json_tree import find_paths
+from workbench.ui.widgets.code_edit import CodeEdit
+from workbench.ui.widgets.debugger_view import (
+    ELSEWHERE_LIMIT,
+    SECTIONS,
+    DebuggerView,
+    shown_section,
+    view_as_dict,
+)
 from workbench.ui.widgets.json_view import JsonView
 
 __all__ = ["RAW_TEXT_LIMIT", "ResponsePanel", "exchange_from_document", "load_json_file"]
@@ -92,12 +100,17 @@ class ResponsePanel(QWidget):
         self.title_label = QLabel("Response", self)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.debugger = DebuggerView(self)
+        # A search in a section also counts matches in the body and the request as sent.
+        self.debugger.extra_places = lambda: [
+            p for p in self._places() if not p[0].startswith("section:")
+        ]
+        self.debugger.place_requested.connect(self.go_to_place)
         # The Body and Request pages build their trees and text views when first shown
         # (or asked for): hidden at start-up, they would only slow the first paint.
         self._body_tree: JsonView | None = None
-        self._body_raw: QPlainTextEdit | None = None
+        self._body_raw: CodeEdit | None = None
         self._request_tree: JsonView | None = None
-        self._request_raw: QPlainTextEdit | None = None
+        self._request_raw: CodeEdit | None = None
         self.body_tabs = QTabWidget(self)
         self.body_tabs.currentChanged.connect(self._on_body_tabs_current_changed)
         self.headers_table = QTableWidget(0, 2, self)
@@ -130,7 +143,7 @@ class ResponsePanel(QWidget):
         return self._body_tree
 
     @property
-    def body_raw(self) -> QPlainTextEdit:
+    def body_raw(self) -> CodeEdit:
         self._build_body()
         assert self._body_raw is not None
         return self._body_raw
@@ -142,15 +155,61 @@ class ResponsePanel(QWidget):
         return self._request_tree
 
     @property
-    def request_raw(self) -> QPlainTextEdit:
+    def request_raw(self) -> CodeEdit:
         self._build_request()
         assert self._request_raw is not None
         return self._request_raw
+
+    # --- places a search can lead to -----------------------------------------------------
+    def _places(self) -> list[tuple[str, str, Any]]:
+        """``(key, title, document)`` of every searchable place of the exchange shown."""
+        exchange = self._exchange or {}
+        response = exchange.get("response") or {}
+        sections = self.debugger.view_dict()
+        sections = sections.get("sections", sections) if isinstance(sections, dict) else {}
+
+        places = [
+            (
+                f"section:{name}",
+                f"Debugger › {name.capitalize()}",
+                shown_section(sections.get(name)),
+            )
+            for name in SECTIONS
+        ]
+        places.append(("body", "Body", response.get("json")))
+        places.append(("request", "Request as sent", exchange.get("request")))
+        return places
+
+    def _elsewhere(self, here: str, text: str) -> list[tuple[str, str, int]]:
+        return [
+            (key, title, count)
+            for key, title, document in self._places()
+            if key != here and (count := len(find_paths(document, text, limit=ELSEWHERE_LIMIT)))
+        ]
+
+    def go_to_place(self, key: str, text: str) -> JsonView:
+        """Show the place *key* (``section:NAME``, ``body``, ``request``) searching *text*."""
+        kind, _, name = key.partition(":")
+        if kind == "section":
+            self.tabs.setCurrentWidget(self.debugger)
+            view = self.debugger.show_section(name)
+        elif key == "request":
+            self.tabs.setCurrentWidget(self.request_tabs)
+            self.request_tabs.setCurrentWidget(self.request_tree)
+            view = self.request_tree
+        else:
+            self.tabs.setCurrentWidget(self.body_tabs)
+            self.body_tabs.setCurrentWidget(self.body_tree)
+            view = self.body_tree
+        view.search_for(text)
+        return view
 
     def _build_body(self) -> None:
         if self._body_tree is not None:
             return
         self._body_tree = JsonView(self)
+        self._body_tree.elsewhere = lambda text: self._elsewhere("body", text)
+        self._body_tree.elsewhere_activated.connect(self.go_to_place)
         self._body_raw = self._plain_text()
         self.body_tabs.addTab(self._body_tree, "Tree")
         self.body_tabs.addTab(self._body_raw, "Raw")
@@ -160,6 +219,8 @@ class ResponsePanel(QWidget):
         if self._request_tree is not None:
             return
         self._request_tree = JsonView(self)
+        self._request_tree.elsewhere = lambda text: self._elsewhere("request", text)
+        self._request_tree.elsewhere_activated.connect(self.go_to_place)
         self._request_raw = self._plain_text()
         self.request_tabs.addTab(self._request_tree, "Tree")
         self.request_tabs.addTab(self._request_raw, "Raw")
@@ -172,8 +233,8 @@ class ResponsePanel(QWidget):
         elif current is self.request_tabs:
             self._build_request()
 
-    def _plain_text(self) -> QPlainTextEdit:
-        edit = QPlainTextEdit(self)
+    def _plain_text(self) -> CodeEdit:
+        edit = CodeEdit(self, findable=True)
         edit.setReadOnly(True)
         edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

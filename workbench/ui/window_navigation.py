@@ -16,15 +16,21 @@ __all__ = ["cycle_tab", "focus_search"]
 
 
 def focus_search(panel: ResponsePanel) -> None:
-    """Focus the search box of the JSON tree in view (debugger section, body or request)."""
+    """Focus the search box in view: a debugger section's, a tree's or a raw text's find bar."""
     current = panel.tabs.currentWidget()
     view: JsonView | None = None
     if current is panel.debugger:
         view = panel.debugger.current_tree()
     elif current is panel.body_tabs:
+        if panel.body_tabs.currentWidget() is panel.body_raw:
+            panel.body_raw.focus_find()  # the raw text has its own find bar
+            return
         panel.body_tabs.setCurrentWidget(panel.body_tree)
         view = panel.body_tree
     elif current is panel.request_tabs:
+        if panel.request_tabs.currentWidget() is panel.request_raw:
+            panel.request_raw.focus_find()
+            return
         panel.request_tabs.setCurrentWidget(panel.request_tree)
         view = panel.request_tree
     else:

@@ -82,6 +82,7 @@ class Composer(QWidget):
         self._issues: list[Issue] = []
         self._syntax: JsonSyntaxProblem | None = None
         self._syncing = False
+        self._error_until_parse = False  # the error shown is "the JSON does not parse"
 
         self.request_bar = RequestBar(self)
         self.request_bar.send_clicked.connect(self.send_requested)
@@ -354,14 +355,19 @@ class Composer(QWidget):
             self.form.focus_path(tuple(path))
 
     # --- errors and progress ---------------------------------------------------------------
-    def show_error(self, message: str, hint: str = "") -> None:
-        """Show a send error next to the request (replaces the previous one; never a dialog)."""
+    def show_error(self, message: str, hint: str = "", *, until_json_parses: bool = False) -> None:
+        """Show a send error next to the request (replaces the previous one; never a dialog).
+
+        *until_json_parses*: the error is about the raw JSON, and goes once it parses.
+        """
+        self._error_until_parse = until_json_parses
         self.error_message.setText(message)
         self.error_hint.setText(hint)
         self.error_hint.setVisible(bool(hint))
         self.error_frame.show()
 
     def clear_error(self) -> None:
+        self._error_until_parse = False
         self.error_frame.hide()
         self.error_message.clear()
         self.error_hint.clear()
@@ -445,6 +451,8 @@ class Composer(QWidget):
         self._validate_timer.start()
 
     def _changed(self) -> None:
+        if self._error_until_parse and self._syntax is None:
+            self.clear_error()  # the JSON that could not be sent parses now
         self._validate_timer.start()
         self.document_changed.emit(self._document)
 

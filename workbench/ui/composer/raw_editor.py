@@ -1,8 +1,8 @@
 """The *Raw JSON* tab: the payload as text, parsed as the user types.
 
-Invalid JSON is reported with its line and column (and the cursor can jump
-there); the caller keeps the last good document, so the forms are never wiped
-by a half-typed brace.
+Invalid JSON is reported with its line and column (the editor numbers its lines,
+and the cursor can jump there); the caller keeps the last good document, so the
+forms are never wiped by a half-typed brace.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from workbench.ui.widgets.code_edit import CodeEdit
 
 __all__ = ["JsonSyntaxProblem", "RawJsonEditor", "parse_json_text"]
 
@@ -55,7 +57,7 @@ class RawJsonEditor(QWidget):
         super().__init__(parent)
         self._loading = False
         self.problem: JsonSyntaxProblem | None = None
-        self.text_edit = QPlainTextEdit(self)
+        self.text_edit = CodeEdit(self)  # line numbers: "line 14, column 3" can be found
         # The fixed-pitch font is looked up in showEvent: the Raw JSON tab is hidden at
         # start-up and the lookup costs more than a millisecond before the first paint.
         self._font_set = False

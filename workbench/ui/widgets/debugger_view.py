@@ -10,20 +10,29 @@ A normalised view keeps every section's keys and puts ``None`` where the server
 sent nothing (``events.items`` when only ids came back, ``session.data``...).
 Those placeholders are not shown as ``null`` rows: each section's page says in
 plain words what the answer did not hold and why (the view's ``missing`` notes).
+
+Every section is one click away: their buttons wrap onto a second line in a
+narrow panel instead of hiding behind scroll arrows, and the verdict's parts
+("2 warnings", "entered visitor") are links to the section they speak of. A
+search says which other sections (and, through ``extra_places``, the body or the
+request) also match.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import html
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QGridLayout,
     QLabel,
     QMenu,
+    QPushButton,
     QSizePolicy,
     QTabWidget,
     QToolButton,
@@ -32,15 +41,19 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.debug_view import SECTIONS
-from workbench.ui.models.json_tree import Path
+from workbench.ui.models.json_tree import Path, find_paths
+from workbench.ui.widgets.flow_layout import FlowLayout
 from workbench.ui.widgets.json_view import JsonView
 
 __all__ = [
+    "ELSEWHERE_LIMIT",
     "SECTIONS",
     "DebuggerView",
+    "empty_note",
     "section_count",
     "section_note",
     "shown_section",
+    "verdict_links",
     "view_as_dict",
 ]
 
@@ -56,6 +69,9 @@ _PLACEHOLDER_NAMES = {
 _ENTITIES = {"session": "session", "profile": "profile", "events": "events"}
 _ERROR_COLOUR = QColor(200, 40, 40)
 _WARNING_COLOUR = QColor(200, 120, 0)
+ELSEWHERE_LIMIT = 100  # matches counted per other place ("Events (100)" means 100 or more)
+# Record lists read as one message line per row: their rows start collapsed.
+_RECORD_LISTS = ("logs", "errors", "warnings")
 
 
 def view_as_dict(view: Any) -> dict[str, Any]:
@@ -129,6 +145,81 @@ def section_note(name: str, value: Any, missing: Any) -> str:
     return "\n".join(lines)
 
 
+def empty_note(name: str, value: Any, *, embedded: bool) -> str:
+    """Words for a section that came back empty (only Execution needs them: an empty tree
+    there means no flow ran, which is the answer, not a fault)."""
+    if name != "execution" or value not in ({}, []):
+        return ""
+    text = "Nothing ran for this request: no rule or workflow was set up to run on its events."
+    if embedded:
+        text += " Load the demo flow to see rules, changes and segments here."
+    return text
+
+
+def _verdict_section(part: str) -> str | None:
+    """Which section a part of the verdict line speaks of."""
+    words = part.split()
+    if not words:
+        return None
+    first, last = words[0], words[-1]
+    if last in ("error", "errors") or first == "HTTP":
+        return "errors"
+    if last in ("warning", "warnings"):
+        return "warnings"
+    if first in ("entered", "left"):
+        return "segmentation"
+    if "profile" in part:
+        return "profile"
+    if first == "session":
+        return "session"
+    if "event" in part:
+        return "events"
+    return None
+
+
+def verdict_links(verdict: str) -> str:
+    """The verdict as rich text: each part that speaks of a section links to it.
+
+    Every piece of the text is escaped (ids and segment names come from the answer).
+    """
+    pieces = []
+    for part in verdict.split(" · "):
+        section = _verdict_section(part)
+        text = html.escape(part)
+        pieces.append(f'<a href="section:{section}">{text}</a>' if section else text)
+    return " · ".join(pieces)
+
+
+class _VerdictLabel(QLabel):
+    """The verdict with links to the sections; ``text()`` is the plain verdict."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self._plain = ""
+        self.set_verdict(text, links=False)
+
+    def set_verdict(self, text: str, *, links: bool = True) -> None:
+        self._plain = text
+        super().setText(verdict_links(text) if links else html.escape(text))
+
+    def text(self) -> str:  # type: ignore[override]
+        return self._plain
+
+
+def _has_content(value: Any) -> bool:
+    """False for a section that is absent or holds only empty lists, objects and zeros."""
+    if isinstance(value, dict):
+        return any(_has_content(v) for v in value.values())
+    if isinstance(value, list | str):
+        return bool(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    return False
+
+
 def _has_problems(value: Any) -> bool:
     if isinstance(value, list):
         return bool(value)
@@ -140,23 +231,37 @@ def _has_problems(value: Any) -> bool:
 class DebuggerView(QWidget):
     """Verdict, ids and section trees for one response.
 
+    ``extra_places`` (optional): ``() -> [(key, title, document)]``, more places a
+    search counts matches in (the response panel adds the body and the request).
+
     Signals:
         open_requested(str, str): (kind, id) with kind "profile", "session" or "event",
             when the user asks to open an id (only offered when ``can_open`` is True).
+        place_requested(str, str): (key, search text): the user followed a link from a
+            section's search (``section:NAME`` is already shown; other keys are the
+            owner's ``extra_places``).
+        demo_flow_requested(): *Load demo flow* was pressed on the empty Execution page.
     """
 
     open_requested = Signal(str, str)
+    place_requested = Signal(str, str)
+    demo_flow_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.can_open = False
         self._data: dict[str, Any] = {}
+        self.extra_places: Callable[[], list[tuple[str, str, Any]]] | None = None
 
-        self.verdict_label = QLabel(
+        self.verdict_label = _VerdictLabel(
             "No response yet — compose a payload and press Ctrl+Enter.", self
         )
-        self.verdict_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.verdict_label.linkActivated.connect(self._on_verdict_label_link_activated)
         font = self.verdict_label.font()
         font.setBold(True)
         self.verdict_label.setFont(font)
@@ -195,10 +300,39 @@ class DebuggerView(QWidget):
             for column, widget in enumerate((caption, value, copy, open_button)):
                 ids_grid.addWidget(widget, row, column)
 
+        # A notice that outlives the status bar's few seconds (e.g. "demo flow loaded").
+        self.flow_notice_label = QLabel(self)
+        self.flow_notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.flow_notice_label.setWordWrap(True)
+        self.flow_notice_label.setObjectName("flowNotice")
+        self.flow_notice_label.setStyleSheet(
+            "#flowNotice { background: #e8f5e9; color: #1b5e20; border: 1px solid #81c784;"
+            " padding: 3px; }"
+        )
+        self.flow_notice_label.hide()
+
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.setUsesScrollButtons(True)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        # The sections' own buttons (below) replace the tab bar: they wrap, never scroll.
+        self.tabs.tabBar().hide()
+        self.section_buttons: dict[str, QToolButton] = {}
+        self._button_group = QButtonGroup(self)
+        self._button_group.setExclusive(True)
+        self.section_bar = QWidget(self)
+        self.section_bar.setObjectName("debuggerSections")
+        bar_layout = FlowLayout(self.section_bar, spacing=3)
+        for i, name in enumerate(SECTIONS):
+            button = QToolButton(self.section_bar)
+            button.setText(name.capitalize())
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setObjectName(f"{name}SectionButton")
+            button.setToolTip(f"Show the {name} section")
+            button.clicked.connect(lambda _=False, index=i: self.tabs.setCurrentIndex(index))
+            self._button_group.addButton(button, i)
+            bar_layout.addWidget(button)
+            self.section_buttons[name] = button
+        self.section_buttons[SECTIONS[0]].setChecked(True)
         # One page per section; its tree is built when the page is first shown or asked
         # for (``trees[name]``): eight trees at start-up would slow the first paint.
         self._pages: dict[str, QWidget] = {}
@@ -217,6 +351,14 @@ class DebuggerView(QWidget):
             note.setFont(italic)
             note.hide()
             page_layout.addWidget(note)
+            if name == "execution":
+                self.demo_flow_button = QPushButton("Load demo flow", page)
+                self.demo_flow_button.setToolTip(
+                    "Collector → Load demo flow: schemas, rules and segments to try"
+                )
+                self.demo_flow_button.clicked.connect(self.demo_flow_requested)
+                self.demo_flow_button.hide()
+                page_layout.addWidget(self.demo_flow_button, 0, Qt.AlignmentFlag.AlignLeft)
             self.section_notes[name] = note
             self._pages[name] = page
             self.tabs.addTab(page, name.capitalize())
@@ -228,6 +370,8 @@ class DebuggerView(QWidget):
         layout.addWidget(self.verdict_label)
         layout.addLayout(ids_grid)
         layout.addWidget(self.missing_label)
+        layout.addWidget(self.flow_notice_label)
+        layout.addWidget(self.section_bar)
         layout.addWidget(self.tabs, 1)
 
     # --- content ------------------------------------------------------------------------
@@ -237,9 +381,14 @@ class DebuggerView(QWidget):
         self._data = data
         verdict = getattr(view, "verdict", None)
         text = verdict() if callable(verdict) else data.get("verdict")
-        self.verdict_label.setText(
-            str(text) if text else "No debugging information in this response."
-        )
+        if text:
+            self.verdict_label.set_verdict(str(text))
+        else:
+            self.verdict_label.set_verdict(
+                "No debugging information in this response.", links=False
+            )
+        if view is not None:
+            self.flow_notice_label.hide()  # a new answer: the notice has done its job
         sections = _sections(data)
         for i, name in enumerate(SECTIONS):
             value = sections.get(name)
@@ -254,11 +403,20 @@ class DebuggerView(QWidget):
             elif name != "logs" and _has_problems(value):
                 colour = _ERROR_COLOUR
             self.tabs.tabBar().setTabTextColor(i, colour)
+            self._style_button(name, title, colour, _has_content(value))
         missing = data.get("missing")
         for name in SECTIONS:
-            text = section_note(name, sections.get(name), missing) if data else ""
+            value = sections.get(name)
+            text = section_note(name, value, missing) if data else ""
+            empty = empty_note(name, value, embedded=self.can_open) if data else ""
+            text = "\n".join(t for t in (text, empty) if t)
             self.section_notes[name].setText(text)
             self.section_notes[name].setVisible(bool(text))
+        self.demo_flow_button.setVisible(
+            self.can_open
+            and bool(data)
+            and bool(empty_note("execution", sections.get("execution"), embedded=True))
+        )
         for kind in ("profile", "session"):
             ident = self.id_of(kind)
             self.id_labels[kind].setText(ident or "—")
@@ -269,10 +427,62 @@ class DebuggerView(QWidget):
         self.missing_label.setText("\n".join(lines))
         self.missing_label.setVisible(bool(lines))
 
+    def _style_button(self, name: str, title: str, colour: QColor, content: bool) -> None:
+        button = self.section_buttons[name]
+        button.setText(title)
+        rules = []
+        if colour.isValid():
+            rules.append(f"color: {colour.name()}; font-weight: bold;")
+        elif not content:
+            rules.append("color: palette(placeholder-text);")
+        button.setStyleSheet(f"QToolButton {{ {' '.join(rules)} }}" if rules else "")
+        button.setToolTip(
+            f"Show the {name} section" + ("" if content else " (nothing in this answer)")
+        )
+
+    def show_section(self, name: str) -> JsonView:
+        """Bring the section *name* into view and return its tree."""
+        self.tabs.setCurrentIndex(SECTIONS.index(name))
+        return self.current_tree()
+
+    def show_flow_notice(self, text: str) -> None:
+        """Keep *text* (e.g. "Demo flow loaded…") above the sections until the next answer."""
+        self.flow_notice_label.setText(text)
+        self.flow_notice_label.setVisible(bool(text))
+
+    def _on_verdict_label_link_activated(self, link: str) -> None:
+        name = link.partition(":")[2]
+        if name in SECTIONS:
+            self.show_section(name)
+
+    def elsewhere(self, section: str, text: str) -> list[tuple[str, str, int]]:
+        """The other sections (and ``extra_places``) whose content matches *text*."""
+        sections = _sections(self._data)
+        found = [
+            (
+                f"section:{other}",
+                other.capitalize(),
+                len(find_paths(shown_section(sections.get(other)), text, limit=ELSEWHERE_LIMIT)),
+            )
+            for other in SECTIONS
+            if other != section
+        ]
+        for key, title, document in self.extra_places() if self.extra_places else []:
+            found.append((key, title, len(find_paths(document, text, limit=ELSEWHERE_LIMIT))))
+        return [place for place in found if place[2]]
+
+    def _on_tree_elsewhere_activated(self, key: str, text: str) -> None:
+        kind, _, name = key.partition(":")
+        if kind == "section" and name in SECTIONS:
+            self.show_section(name).search_for(text)
+        self.place_requested.emit(key, text)  # the owner brings the place into view
+
     def _build_tree(self, name: str) -> JsonView:
         tree = JsonView(self._pages[name])
         tree.menu_extender = lambda menu, path, value: self._extend_menu(name, menu, path, value)
         tree.value_activated.connect(lambda path: self._on_tree_value_activated(name, path))
+        tree.elsewhere = lambda text: self.elsewhere(name, text)
+        tree.elsewhere_activated.connect(self._on_tree_elsewhere_activated)
         layout = self._pages[name].layout()
         assert layout is not None
         layout.addWidget(tree)
@@ -281,18 +491,24 @@ class DebuggerView(QWidget):
 
     def _load_tree(self, tree: JsonView, name: str) -> None:
         tree.set_document(shown_section(_sections(self._data).get(name)), dot_root=None)
-        tree.expand_to_depth(1)
+        if name not in _RECORD_LISTS:  # records: one message line each, keys on expand
+            tree.expand_to_depth(1)
 
     def current_tree(self) -> JsonView:
         """The tree of the section in view (built now if it was not yet)."""
         return self.trees[SECTIONS[max(self.tabs.currentIndex(), 0)]]
 
-    def _on_tabs_current_changed(self, _index: int) -> None:
+    def _on_tabs_current_changed(self, index: int) -> None:
+        button = self._button_group.button(index)
+        if button is not None:
+            button.setChecked(True)
         self.current_tree()
 
     def clear(self) -> None:
         self.set_view(None)
-        self.verdict_label.setText("No response yet — compose a payload and press Ctrl+Enter.")
+        self.verdict_label.set_verdict(
+            "No response yet — compose a payload and press Ctrl+Enter.", links=False
+        )
 
     def view_dict(self) -> dict[str, Any]:
         return self._data

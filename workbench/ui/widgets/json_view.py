@@ -8,6 +8,7 @@ each match. All text is plain text: the default delegate never renders rich text
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from typing import Any
@@ -81,17 +82,24 @@ class JsonFilterProxy(QSortFilterProxyModel):
 class JsonView(QWidget):
     """Search box + tree of a JSON document, with copy actions.
 
+    ``elsewhere`` (optional) is ``text -> [(key, title, count)]``: the other places
+    (debugger sections, the body...) that also match the search. They are listed
+    under the search box as links; following one emits :attr:`elsewhere_activated`.
+
     Signals:
         value_activated(tuple): the path of a row that was double-clicked or Enter-ed.
+        elsewhere_activated(str, str): (key, search text) of a place the user followed.
     """
 
     value_activated = Signal(object)
+    elsewhere_activated = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None, *, dot_root: str | None = None) -> None:
         super().__init__(parent)
         self.model = JsonTreeModel(None, self, dot_root=dot_root)
         # Optional hook: called with (menu, path, value) to add row-specific actions.
         self.menu_extender: Callable[[QMenu, Path, Any], None] | None = None
+        self.elsewhere: Callable[[str], list[tuple[str, str, int]]] | None = None
         self.proxy = JsonFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -101,6 +109,13 @@ class JsonView(QWidget):
         self.search.setObjectName("jsonSearch")
         self.match_label = QLabel(self)
         self.match_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Our own words with escaped titles and keys: rich text only for the links.
+        self.elsewhere_label = QLabel(self)
+        self.elsewhere_label.setTextFormat(Qt.TextFormat.RichText)
+        self.elsewhere_label.setWordWrap(True)
+        self.elsewhere_label.linkActivated.connect(self._on_elsewhere_label_link_activated)
+        self.elsewhere_label.hide()
+        self._elsewhere_found: list[tuple[str, str, int]] = []
         expand = QToolButton(self)
         expand.setText("Expand all")
         expand.clicked.connect(self.expand_all)
@@ -148,6 +163,7 @@ class JsonView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.elsewhere_label)
         layout.addWidget(self.tree, 1)
 
     def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
@@ -166,26 +182,34 @@ class JsonView(QWidget):
         if self.model.canFetchMore(QModelIndex()):
             self.model.fetchMore(QModelIndex())
         if self.search.text():
-            self.apply_search()
+            # A search stays on a new document and says so: its count is the new one.
+            self.apply_search(fresh=True)
         else:
             self.match_label.clear()
+            self._show_elsewhere("")
 
     def document(self) -> Any:
         return self.model.document()
 
     # --- search -------------------------------------------------------------------------
-    def apply_search(self) -> None:
-        """Filter to the rows matching the search text and expand to each match."""
+    def apply_search(self, *, fresh: bool = False) -> None:
+        """Filter to the rows matching the search text and expand to each match.
+
+        *fresh*: the document is new (a new answer); the count says it was re-applied.
+        """
         self._search_timer.stop()
         text = self.search.text().strip()
         if not text:
             self.proxy.set_matches(None)
             self.match_label.clear()
+            self._show_elsewhere("")
             return
         matches = find_paths(self.model.document(), text, limit=SEARCH_LIMIT)
         self.proxy.set_matches(matches)
         more = "+" if len(matches) >= SEARCH_LIMIT else ""
-        self.match_label.setText(f"{len(matches)}{more} match{'es' if len(matches) != 1 else ''}")
+        count = f"{len(matches)}{more} match{'es' if len(matches) != 1 else ''}"
+        self.match_label.setText(f"{count} in the new answer" if fresh else count)
+        self._show_elsewhere(text)
         first: QModelIndex | None = None
         for path in matches[:200]:
             source = self.model.index_for_path(path)
@@ -204,6 +228,34 @@ class JsonView(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def search_for(self, text: str) -> None:
+        """Put *text* in the search box and search at once (no debounce)."""
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
+        self.apply_search()
+
+    def elsewhere_matches(self) -> list[tuple[str, str, int]]:
+        """The other places listed under the search box: ``(key, title, count)``."""
+        return list(self._elsewhere_found)
+
+    def _show_elsewhere(self, text: str) -> None:
+        found = [p for p in self.elsewhere(text) if p[2]] if text and self.elsewhere else []
+        self._elsewhere_found = found
+        if not found:
+            self.elsewhere_label.clear()
+            self.elsewhere_label.hide()
+            return
+        links = ", ".join(
+            f'<a href="{html.escape(key, quote=True)}">{html.escape(title)} ({count})</a>'
+            for key, title, count in found
+        )
+        self.elsewhere_label.setText(f"Also in: {links}")
+        self.elsewhere_label.show()
+
+    def _on_elsewhere_label_link_activated(self, key: str) -> None:
+        self.elsewhere_activated.emit(key, self.search.text().strip())
 
     # --- expand / collapse ---------------------------------------------------------------
     def expand_all(self) -> None:

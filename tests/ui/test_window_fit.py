@@ -1,0 +1,83 @@
+"""The window against a real embedded collector: what it says and how it fits a laptop."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from workbench.collector import CollectorConfig, CollectorServer
+from workbench.settings import Settings
+from workbench.store.collections import CollectionStore
+from workbench.store.history import HistoryStore
+from workbench.ui.composer.composer import DEFAULT_PAYLOAD
+from workbench.ui.main_window import MainWindow
+from workbench.ui.widgets.code_edit import CodeEdit
+
+
+@pytest.fixture
+def collector() -> Iterator[CollectorServer]:
+    server = CollectorServer(CollectorConfig(port=0))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def window(qtbot, collector, tmp_path: Path) -> Iterator[MainWindow]:
+    history = HistoryStore(tmp_path / "history")
+    win = MainWindow(
+        settings=Settings(),
+        history=history,
+        collections=CollectionStore(tmp_path / "collections"),
+        collector=collector,
+        state_file=tmp_path / "window-state.json",
+    )
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    history.close()
+
+
+def test_the_invalid_json_banner_goes_once_the_json_is_fixed(qtbot, window: MainWindow) -> None:
+    composer = window.composer
+    composer.raw.set_text('{"source": ')
+    assert window.send() is None
+    assert composer.error_frame.isVisibleTo(window)
+    assert "line 1" in composer.error_message.text()
+    composer.raw.set_text(json.dumps({"source": {"id": "source-id"}, "events": []}))
+    assert not composer.error_frame.isVisibleTo(window)
+    # An answer's error (not about the JSON) stays until dismissed or replaced.
+    composer.show_error("HTTP 500", "the server failed")
+    composer.raw.set_text(json.dumps({"source": {"id": "x"}, "events": []}))
+    assert composer.error_frame.isVisibleTo(window)
+
+
+def test_raw_editors_number_their_lines_and_raw_body_has_find(qtbot, window: MainWindow) -> None:
+    editor = window.composer.raw.text_edit
+    assert isinstance(editor, CodeEdit)
+    window.composer.tabs.setCurrentWidget(window.composer.raw)
+    editor.setPlainText("\n".join(["{"] + ['  "k": 1,'] * 150 + ['  "z": 2', "}"]))
+    assert editor.viewportMargins().left() >= editor.fontMetrics().horizontalAdvance("999")
+    window.composer.set_document(DEFAULT_PAYLOAD)
+    with qtbot.waitSignal(window.exchange_shown, timeout=15_000):
+        window.send()
+    panel = window.response_panel
+    panel.tabs.setCurrentWidget(panel.body_tabs)
+    panel.body_tabs.setCurrentWidget(panel.body_raw)
+    window.focus_search()  # Ctrl+F on the raw body: its find bar
+    bar = panel.body_raw.find_bar
+    assert bar is not None and bar.edit.hasFocus()
+    qtbot.keyClicks(bar.edit, "profile")
+    assert bar.match_count >= 1
+    assert bar.count_label.text() == f"1 of {bar.match_count}"
+    assert "profile" in panel.body_raw.textCursor().selectedText().lower()
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    assert bar.current == (1 if bar.match_count > 1 else 0)
+    bar.search("no-such-text-anywhere")
+    assert bar.count_label.text() == "no match"
