@@ -13,7 +13,7 @@ What "semantic" means here:
   sequences, so one inserted value is one ``added`` change, not a cascade of
   ``changed`` ones; those elements are addressed by index (``tags[3]``).
 * Volatile values — ids, timestamps and durations, recognised by key name
-  (``id``, ``*_id``, ``ids``, ``insert``/``create``/``update``, ``time``,
+  (``id``, ``*_id``, ``insert``/``create``/``update``, ``time``,
   ``timestamp``, ``duration``, ``time_ms``…) or because both sides are UUIDs or
   ISO-8601 times — are left out of :attr:`DiffResult.changes` unless
   ``include_volatile``; they are kept in :attr:`DiffResult.hidden` so a view can
@@ -140,7 +140,7 @@ class DiffResult:
 
 # --- volatile values -------------------------------------------------------
 
-_ID_KEYS = ("id", "ids", "uuid", "guid", "etag")
+_ID_KEYS = ("id", "uuid", "guid", "etag")
 _TIME_KEYS = (
     *("time", "timestamp", "ts", "date", "datetime", "insert", "create", "update"),
     *("created", "updated", "modified", "inserted", "created_at", "updated_at"),
