@@ -105,6 +105,7 @@ def load_services(
     settings: Settings,
     collector_port: int | None = None,
     collector_in_memory: bool = False,
+    read_only_history: bool = False,
 ) -> Services:
     """Import and start the sender, collector and history (safe on a worker thread)."""
     from workbench.client import Sender
@@ -118,7 +119,9 @@ def load_services(
 
     history = None
     try:
-        history = HistoryStore(paths.history_dir, retention=settings.history_retention)
+        history = HistoryStore(
+            paths.history_dir, retention=settings.history_retention, read_only=read_only_history
+        )
         notices.extend(str(n) for n in history.notices)
     except (OSError, ValueError) as exc:
         notices.append(f"History is off for this run: {exc}")
@@ -209,6 +212,7 @@ def start(
     collector_port: int | None = None,
     collector_in_memory: bool = False,
     install_panels: bool = True,
+    read_only_history: bool = False,
 ) -> AppParts:
     """Show the window now; load the services on the task runner and attach them when ready."""
     paths, settings, collections, notices = _prepare(paths)
@@ -239,7 +243,9 @@ def start(
         _finish(parts, install_panels)
 
     def load() -> Services:
-        services = load_services(paths, settings, collector_port, collector_in_memory)
+        services = load_services(
+            paths, settings, collector_port, collector_in_memory, read_only_history
+        )
         parts.loaded.append(services)
         return services
 
@@ -284,7 +290,14 @@ def run(args: argparse.Namespace) -> int:
     from workbench.ui.theme import follow_system_scheme
 
     follow_system_scheme(app)
-    parts = start(app_paths(getattr(args, "basedir", None)))
+    # A support bundle opens in its own home with its history read-only (cli/bundle.py).
+    parts = start(
+        app_paths(getattr(args, "basedir", None)),
+        read_only_history=bool(getattr(args, "read_only_history", False)),
+    )
+    title = getattr(args, "window_title", None)
+    if title:
+        parts.window.setWindowTitle(f"{parts.window.windowTitle()} — {title}")
     try:
         return int(app.exec())
     finally:
