@@ -125,7 +125,7 @@ def test_bad_bodies_and_addresses(client: httpx.Client) -> None:
 
 def test_whole_flow_and_packs(client: httpx.Client) -> None:
     demo = client.post("/_workbench/flow/packs/demo").json()
-    assert (len(demo["schemas"]), len(demo["rules"]), len(demo["segments"])) == (7, 10, 10)
+    assert (len(demo["schemas"]), len(demo["rules"]), len(demo["segments"])) == (8, 12, 11)
     flow = {"schemas": [SCHEMA], "rules": [RULE], "segments": [SEGMENT]}
     replaced = client.put("/_workbench/flow", json=flow).json()
     assert replaced == {"version": 1, **flow}

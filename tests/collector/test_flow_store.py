@@ -73,7 +73,7 @@ def test_persists_across_reopen(tmp_path: Path) -> None:
 
 def test_packs() -> None:
     store = FlowStore(None)
-    assert len(store.load_pack("demo").segments) == 10
+    assert len(store.load_pack("demo").segments) == 11
     assert {r.id for r in store.load_pack("predefined").rules} >= {"predefined-page-view"}
     assert store.load_pack("empty").empty
     with pytest.raises(DefinitionError, match="unknown pack 'nope'"):
@@ -107,7 +107,7 @@ def test_puts_after_a_whole_replace_keep_every_definition(tmp_path: Path) -> Non
     store.put("rules", {**RULE, "id": "after-replace"})
     store.put("segments", SEGMENT)
     ids = [r["id"] for r in store.list("rules")]
-    assert len(ids) == 11 and ids[-1] == "after-replace"
+    assert len(ids) == 13 and ids[-1] == "after-replace"
     assert FlowStore(tmp_path).export() == store.export()
 
 

@@ -231,12 +231,12 @@ def test_flow_survives_restart_and_reset(make_server: ServerFactory, tmp_path: P
     with httpx.Client(base_url=server.url, timeout=10) as client:
         client.post("/_workbench/flow/packs/demo")
         client.post("/_workbench/reset")
-        assert len(client.get("/_workbench/flow").json()["segments"]) == 10
+        assert len(client.get("/_workbench/flow").json()["segments"]) == 11
     server.stop()
     again = make_server()
     with httpx.Client(base_url=again.url, timeout=10) as client:
         flow = client.get("/_workbench/flow").json()
-        assert len(flow["rules"]) == 10 and flow["notice"] is None
+        assert len(flow["rules"]) == 12 and flow["notice"] is None
     assert json.loads((tmp_path / "collector" / "flow.json").read_text(encoding="utf-8"))
 
 

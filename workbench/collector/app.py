@@ -4,8 +4,9 @@ This module only assembles: routes grouped by purpose in small modules (tracking
 in :mod:`workbench.collector.tracking_routes`, Tracardi-shaped reads and the
 ``/_workbench/*`` API in :mod:`workbench.collector.read_routes`, the event flow
 in :mod:`workbench.collector.flow_routes`, the status page in
-:mod:`workbench.collector.page`), the observing middleware with the fast path of
-``POST /track`` (:mod:`workbench.collector.track_fast`) and the exception
+:mod:`workbench.collector.page`, the demo shop in :mod:`workbench.collector.demo_shop`,
+the live page in :mod:`workbench.collector.live`), the observing middleware with
+the fast path of ``POST /track`` (:mod:`workbench.collector.track_fast`) and the exception
 handlers of :mod:`workbench.collector.rejections`. Every route reads its body
 through :mod:`workbench.collector.inputs`. To add routes, pass ``extra_routes``
 or append to ``app.router.routes`` before serving; handlers find the store,
@@ -21,7 +22,9 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from workbench.collector.config import CollectorConfig, LiveConfig
+from workbench.collector.demo_shop import demo_routes
 from workbench.collector.flow_routes import install_flow
+from workbench.collector.live import LiveFeed, live_routes
 from workbench.collector.page import page_routes
 from workbench.collector.processing import Processor, process
 from workbench.collector.read_routes import read_routes
@@ -55,7 +58,14 @@ def create_app(
     if on_request is not None:
         hub.add_listener(on_request)
     app = Starlette(
-        routes=[*tracking_routes(), *read_routes(), *page_routes(), *extra_routes],
+        routes=[
+            *tracking_routes(),
+            *read_routes(),
+            *page_routes(),
+            *demo_routes(),
+            *live_routes(),
+            *extra_routes,
+        ],
         middleware=[Middleware(ObserverMiddleware, hub=hub, shortcut=(is_fast_track, track_asgi))],
         exception_handlers=dict(EXCEPTION_HANDLERS),
     )
@@ -64,6 +74,9 @@ def create_app(
     app.state.hub = hub
     app.state.processor = processor or process
     app.state.stopping = False  # set by the server when a stop begins (tracking answers 503)
+    feed = LiveFeed()
+    hub.add_listener(feed.publish)
+    app.state.live_feed = feed
     install_flow(app, custom_processor=processor is not None)
     waiters = EventWaiters(store)
     store.add_observer(waiters.on_store_changed)

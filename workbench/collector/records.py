@@ -253,6 +253,7 @@ class ObserverMiddleware:
         scope["workbench"] = info
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
+        sent_size = [0]
         response: dict[str, Any] = {"status": 500, "headers": []}
         captured = 0
 
@@ -294,7 +295,10 @@ class ObserverMiddleware:
                 response["status"] = message["status"]
                 response["headers"] = headers
             elif message["type"] == "http.response.body":
-                response_chunks.append(message.get("body", b""))
+                chunk = message.get("body", b"")
+                if sent_size[0] <= BODY_LIMIT:  # a long stream (live view) must not pile up
+                    response_chunks.append(chunk)
+                sent_size[0] += len(chunk)
                 if not message.get("more_body", False):
                     # Record before the last bytes leave: whoever got the answer can
                     # already see the request in /_workbench/requests and the listeners.

@@ -228,6 +228,9 @@ class CollectorServer:
         if self._server is not None:
             self.app.state.stopping = True  # from now on tracking answers 503
             self.app.state.waiters.release_all()  # no /_workbench/wait holds the stop up
+            feed = getattr(self.app.state, "live_feed", None)
+            if feed is not None:
+                feed.close()  # nor a browser following /_workbench/live
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join()

@@ -126,7 +126,7 @@ def test_predefined_and_demo_pack() -> None:
     }
     assert all(r.predefined for r in rules)
     config = demo_config()
-    assert len(config.rules) == 10 and len(config.segments) == 10
+    assert len(config.rules) == 12 and len(config.segments) == 11
     assert FlowConfig.from_dict(config.to_dict()) == config
     assert demo_pack()["schemas"] is not demo_pack()["schemas"]
 
