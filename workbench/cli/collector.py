@@ -1,15 +1,16 @@
 """``workbench collector``: run the embedded collector headless until Ctrl+C or SIGTERM.
 
 Prints the URL and the sources it knows, one line per request, and stops
-cleanly (everything stored is flushed) on Ctrl+C / SIGTERM. A host other than
-a loopback address prints a warning: the collector would be reachable from the
-network and it has no authentication.
+cleanly (everything stored is flushed) on Ctrl+C / SIGTERM. Binding beyond
+loopback always needs a token (``--token``, or one is generated and printed):
+reading and changing the collector then takes ``Authorization: Bearer``, while
+tracking stays open. ``--allow-host`` names extra ``Host`` values to answer
+(see :mod:`workbench.collector.trust`).
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import signal
 import sys
 import threading
@@ -21,6 +22,7 @@ from workbench.collector.config import DEFAULT_PORT
 from workbench.collector.durability import DURABILITY_CHOICES, RELAXED_RISK
 from workbench.collector.flow_routes import flow_store_of
 from workbench.collector.records import RequestRecord
+from workbench.collector.trust import is_loopback_host
 from workbench.settings.paths import app_paths
 
 __all__ = ["register", "run"]
@@ -86,17 +88,23 @@ def register(sub: Any) -> None:
         help="'durable' (default): answer a tracking request only once its events are "
         f"written and fsync'ed; 'relaxed': {RELAXED_RISK} (for load tests)",
     )
+    parser.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help="require this token (Authorization: Bearer TOKEN) for everything but tracking; "
+        "binding a non-loopback --host always requires one (generated and printed if not given)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="also answer requests whose Host header is NAME (e.g. a name for this machine "
+        "on the LAN); loopback names, IP addresses the collector binds and --host are always "
+        "allowed. Repeatable.",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
     parser.set_defaults(func=run)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _data_dir(args: argparse.Namespace) -> Path | None:
@@ -118,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
             debugger=not args.no_debugger,
             strict_validation=args.strict_validation,
             durability=args.durability,
+            token=args.token or None,
+            allowed_hosts=tuple(args.allow_host),
         )
     except ValueError as exc:
         print(f"workbench collector: {exc}", file=sys.stderr)
@@ -152,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        _print_banner(server, config)
+        _print_banner(server, server.config)
         while not stop.wait(3600):
             pass
     finally:
@@ -172,15 +182,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_banner(server: CollectorServer, config: CollectorConfig) -> None:
-    if not _is_loopback(config.host):
+    if not is_loopback_host(config.host):
         print(
-            f"WARNING: listening on {config.host}: the collector is reachable from the network "
-            "and has no authentication. Use --host 127.0.0.1 unless you mean it.",
+            f"NOTE: listening on {config.host}: the collector is reachable from the network. "
+            "Tracking (/track, /collect/...) is open to anyone who can reach it; everything "
+            "else needs the token below.",
             file=sys.stderr,
             flush=True,
         )
     print(f"Workbench collector listening on {server.url}")
     print(f"  POST {server.url}/track   (status page: {server.url}/)")
+    if config.token is not None:
+        print(f"  token: {config.token}")
+        print(
+            f"    send 'Authorization: Bearer {config.token}' to read or change the collector; "
+            f"open pages as {server.url}/?token={config.token}"
+        )
     where = config.data_dir if config.data_dir is not None else "memory only (--memory)"
     print(f"  data: {where}")
     if config.data_dir is not None:

@@ -32,6 +32,7 @@ from workbench.collector.records import ObserverMiddleware, RequestHub, RequestL
 from workbench.collector.rejections import EXCEPTION_HANDLERS
 from workbench.collector.track_fast import is_fast_track, track_asgi
 from workbench.collector.tracking_routes import tracking_routes
+from workbench.collector.trust import TrustMiddleware, TrustPolicy
 from workbench.collector.waiting import EventWaiters
 from workbench.store.collector.store import CollectorStore
 
@@ -57,6 +58,8 @@ def create_app(
     hub = hub or RequestHub()
     if on_request is not None:
         hub.add_listener(on_request)
+    current = live.current
+    policy = TrustPolicy(current.host, current.allowed_hosts, current.token)
     app = Starlette(
         routes=[
             *tracking_routes(),
@@ -66,9 +69,13 @@ def create_app(
             *live_routes(),
             *extra_routes,
         ],
-        middleware=[Middleware(ObserverMiddleware, hub=hub, shortcut=(is_fast_track, track_asgi))],
+        middleware=[
+            Middleware(ObserverMiddleware, hub=hub),
+            Middleware(TrustMiddleware, policy=policy, shortcut=(is_fast_track, track_asgi)),
+        ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
     )
+    app.state.trust = policy
     app.state.store = store
     app.state.live = live
     app.state.hub = hub

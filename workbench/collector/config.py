@@ -53,6 +53,9 @@ class CollectorConfig:
     ports to try when ``port`` is taken. ``durability`` "durable" answers a tracking
     request only once its changes are on disk; "relaxed" answers at once and risks the
     last ~50 ms of answered events in a crash (see :mod:`workbench.collector.durability`).
+    ``token``, when set, is required (as ``Authorization: Bearer``) by every route but
+    tracking and the open pages; ``allowed_hosts`` are ``Host`` names answered besides
+    loopback and ``host`` (see :mod:`workbench.collector.trust`).
     """
 
     host: str = "127.0.0.1"
@@ -66,6 +69,8 @@ class CollectorConfig:
     strict_validation: bool = False
     port_fallback: int = 0
     durability: Literal["durable", "relaxed"] = "durable"
+    token: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_fields(
@@ -77,6 +82,13 @@ class CollectorConfig:
             raise ValueError(f"retention must be at least 1 event, got {self.retention}")
         if self.port_fallback < 0:
             raise ValueError(f"port_fallback must be 0 or more, got {self.port_fallback}")
+        if self.token is not None and (
+            len(self.token) < 8 or any(c.isspace() or not c.isprintable() for c in self.token)
+        ):
+            raise ValueError(
+                "token must be at least 8 printable characters without spaces "
+                "(leave it out to have one generated)"
+            )
 
 
 def check_fields(values: dict[str, Any]) -> None:

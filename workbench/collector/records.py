@@ -3,12 +3,8 @@
 :class:`ObserverMiddleware` is a pure ASGI middleware (no per-request objects
 beyond what it records) that wraps the whole app. It:
 
-- answers CORS preflights itself (§3.3/§8.5: echoed origin, credentials allowed,
-  the requested headers — e.g. ``x-timestamp`` — echoed, ``Max-Age: 600``) and
-  adds ``Access-Control-Allow-Origin: <origin>`` + ``Allow-Credentials: true`` +
-  ``Vary: Origin`` to every answer to a request with an ``Origin``. Echoing the
-  origin (rather than ``*``) works for the JS tracker's fetch (credentials
-  omitted) and for beacons (credentials included) alike;
+- sees every request, refused ones too: CORS, the Host check and the token are
+  :class:`workbench.collector.trust.TrustMiddleware`'s, just inside this one;
 - adds ``X-Process-Time`` (seconds) and echoes ``X-Context``;
 - keeps the last requests in a ring (``/_workbench/requests``) and calls the
   listeners of :class:`RequestHub` with a :class:`RequestRecord` after every
@@ -48,7 +44,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 BODY_LIMIT = 256 * 1024
-_PREFLIGHT_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 
 
 @dataclass(frozen=True)
@@ -211,6 +206,17 @@ def _iso_utc(stamp: float) -> str:
     return f"{_second[1]}.{int((stamp - whole) * 1000):03d}Z"
 
 
+def _masked_query(raw: bytes) -> str:
+    """The query string, with a ``token=`` value (the collector's token) masked."""
+    query = raw.decode("latin-1")
+    if "token=" not in query:
+        return query
+    return "&".join(
+        f"{part.partition('=')[0]}={MASK}" if part.partition("=")[0] == "token" else part
+        for part in query.split("&")
+    )
+
+
 def _decode(chunks: list[bytes]) -> str:
     data = b"".join(chunks)
     text = data[:BODY_LIMIT].decode("utf-8", "replace")
@@ -241,14 +247,10 @@ class ObserverMiddleware:
         started = time.perf_counter()
         wall = time.time()
         raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
-        origin = x_context = requested = None
+        x_context = None
         for name, value in raw_headers:
-            if name == b"origin":
-                origin = value
-            elif name == b"x-context":
+            if name == b"x-context":
                 x_context = value
-            elif name == b"access-control-request-headers":
-                requested = value
         info: dict[str, Any] = {}
         scope["workbench"] = info
         request_chunks: list[bytes] = []
@@ -267,12 +269,6 @@ class ObserverMiddleware:
             return message
 
         extra: list[tuple[bytes, bytes]] = []
-        if origin is not None:
-            extra += [
-                (b"access-control-allow-origin", origin),
-                (b"access-control-allow-credentials", b"true"),
-                (b"vary", b"Origin"),
-            ]
         if x_context is not None:
             extra.append((b"x-context", x_context))
 
@@ -305,33 +301,13 @@ class ObserverMiddleware:
                     publish()
             await send(message)
 
-        is_preflight = (
-            scope["method"] == "OPTIONS"
-            and origin is not None
-            and any(name == b"access-control-request-method" for name, _ in raw_headers)
-        )
         try:
-            if is_preflight:
-                await self._preflight(send_wrapper, requested)
-            elif self.shortcut is not None and self.shortcut[0](scope):
+            if self.shortcut is not None and self.shortcut[0](scope):
                 await self.shortcut[1](scope, receive_wrapper, send_wrapper)
             else:
                 await self.app(scope, receive_wrapper, send_wrapper)
         finally:
             publish()
-
-    @staticmethod
-    async def _preflight(send: Send, requested: bytes | None) -> None:
-        headers = [
-            (b"access-control-allow-methods", _PREFLIGHT_METHODS.encode()),
-            (b"access-control-max-age", b"600"),
-            (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", b"2"),
-        ]
-        if requested:
-            headers.append((b"access-control-allow-headers", requested))
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"OK"})
 
     def _publish(
         self,
@@ -351,7 +327,7 @@ class ObserverMiddleware:
                 "time": _iso_utc(wall),
                 "method": scope["method"],
                 "path": scope["path"],
-                "query": scope.get("query_string", b"").decode("latin-1"),
+                "query": _masked_query(scope.get("query_string", b"")),
                 "status": response["status"],
                 "latency_ms": round(latency, 3),
                 "source_id": info.get("source_id"),

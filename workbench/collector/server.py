@@ -19,6 +19,7 @@ import errno
 import logging
 import socket
 import threading
+from dataclasses import replace
 from typing import Any
 
 import uvicorn
@@ -27,6 +28,7 @@ from workbench.collector.app import create_app
 from workbench.collector.config import CollectorConfig, LiveConfig
 from workbench.collector.processing import Processor
 from workbench.collector.records import RequestHub, RequestListener
+from workbench.collector.trust import generate_token, is_loopback_host
 from workbench.store.collector.store import CollectorStore
 
 __all__ = ["CollectorServer", "CollectorStartError", "bind_socket", "uvicorn_config"]
@@ -103,7 +105,11 @@ class CollectorServer:
         store: CollectorStore | None = None,
         processor: Processor | None = None,
     ) -> None:
-        self.config = config or CollectorConfig()
+        config = config or CollectorConfig()
+        if config.token is None and not is_loopback_host(config.host):
+            # Beyond loopback the collector is never open: a token is made up if none given.
+            config = replace(config, token=generate_token())
+        self.config = config
         self._live = LiveConfig(self.config)
         self._owns_store = store is None
         self.store = store or CollectorStore(self.config.data_dir, retention=self.config.retention)
@@ -142,6 +148,11 @@ class CollectorServer:
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
+
+    @property
+    def token(self) -> str | None:
+        """The token admin and ``/_workbench/*`` routes require (None: loopback only)."""
+        return self.config.token
 
     @property
     def current_config(self) -> CollectorConfig:
