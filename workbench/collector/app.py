@@ -25,6 +25,7 @@ from workbench.collector.config import CollectorConfig, LiveConfig
 from workbench.collector.demo_shop import demo_routes
 from workbench.collector.flow_routes import install_flow
 from workbench.collector.live import LiveFeed, live_routes
+from workbench.collector.openapi import docs_routes
 from workbench.collector.page import page_routes
 from workbench.collector.processing import Processor, process
 from workbench.collector.read_routes import read_routes
@@ -67,6 +68,7 @@ def create_app(
             *page_routes(),
             *demo_routes(),
             *live_routes(),
+            *docs_routes(),
             *extra_routes,
         ],
         middleware=[

@@ -47,7 +47,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from workbench.store.collector_json import dumps
+from workbench.store.collector.codec import dumps
 
 __all__ = [
     "OPEN_PAGES",
