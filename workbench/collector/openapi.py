@@ -488,7 +488,7 @@ def openapi_document(app: Starlette) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for path, method in _routes(app.routes):
         known = OPERATIONS.get((path, method))
-        operation = (
+        operation: dict[str, Any] = (
             copy.deepcopy(known)
             if known
             else {
