@@ -443,6 +443,45 @@ for _method in ("get", "post", "put", "delete"):
 _PAGE = {"tags": ["pages"], "responses": {"200": {"description": "An HTML page."}}}
 OPERATIONS[("/", "get")] = {**_PAGE, "summary": "The status page (sources, a test button)"}
 OPERATIONS[("/docs", "get")] = {**_PAGE, "summary": "This API as a readable page"}
+OPERATIONS[("/demo/", "get")] = {**_PAGE, "summary": "The demo shop: product list"}
+OPERATIONS[("/demo/product/{product_id}", "get")] = {
+    **_PAGE,
+    "summary": "The demo shop: one product",
+    "responses": {
+        "200": {"description": "An HTML page."},
+        "404": {"description": "No such product."},
+    },
+}
+for _page, _summary in (
+    ("cart", "the cart"),
+    ("checkout", "checkout"),
+    ("thanks", "after the purchase"),
+    ("signup", "the sign-up form"),
+):
+    OPERATIONS[(f"/demo/{_page}", "get")] = {**_PAGE, "summary": f"The demo shop: {_summary}"}
+OPERATIONS[("/demo/{name}", "get")] = {
+    "tags": ["pages"],
+    "summary": "The demo shop's assets (tracker.js, styles)",
+    "responses": {"200": {"description": "The file."}, "404": {"description": "No such file."}},
+}
+_LIVE_PAGE = {
+    **_PAGE,
+    "summary": "The live page: traffic and the newest answer's story, pushed as they happen",
+    "parameters": [_query("profile", "Follow this profile id instead of the newest sender.")],
+}
+OPERATIONS[("/_workbench/live", "get")] = _LIVE_PAGE
+OPERATIONS[("/_workbench/live/", "get")] = _LIVE_PAGE
+OPERATIONS[("/_workbench/live/stream", "get")] = {
+    "tags": ["pages"],
+    "summary": "Server-sent events for the live page (hello, request, bye); never ends by itself",
+    "parameters": [_query("profile", "Follow this profile id.")],
+    "responses": {
+        "200": {
+            "description": "An event stream.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+    },
+}
 
 
 def _payload_schemas() -> dict[str, Any]:
