@@ -81,3 +81,25 @@ def test_raw_editors_number_their_lines_and_raw_body_has_find(qtbot, window: Mai
     assert bar.current == (1 if bar.match_count > 1 else 0)
     bar.search("no-such-text-anywhere")
     assert bar.count_label.text() == "no match"
+
+
+def test_add_key_starts_editing_and_events_list_is_narrow(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+    events = window.composer.form.events_editor
+    editor = events.properties_editor
+    window.resize(1280, 720)
+    window.first_start_layout()
+    qtbot.waitUntil(lambda: not window._first_start_pending)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.tree.state() == QAbstractItemView.State.EditingState)
+    focus = QApplication.focusWidget()
+    assert focus is not None and focus is not editor.add_button
+    qtbot.keyClicks(focus, "sku")
+    qtbot.keyClick(focus, Qt.Key.Key_Return)
+    # What was typed named the new row (the delegate commits on the next event loop turn).
+    qtbot.waitUntil(lambda: "sku" in events.events()[0]["properties"])
+    list_width, detail_width = events.splitter.sizes()
+    assert list_width <= 0.35 * (list_width + detail_width)

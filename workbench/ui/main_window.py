@@ -42,15 +42,21 @@ from PySide6.QtWidgets import (
 from workbench.settings import EMBEDDED_TARGET_NAME, Settings, SettingsFile, TargetSettings
 from workbench.ui.collector_actions import CollectorActions
 from workbench.ui.composer.composer import Composer, PayloadNotReady
+from workbench.ui.composer.events_editor import EVENTS_LIST_SHARE
 from workbench.ui.composer.tools import ComposerTools
 from workbench.ui.exchange_status import ExchangeStatus
 from workbench.ui.response_opener import ResponseOpener
 from workbench.ui.response_panel import ResponsePanel
 from workbench.ui.send_controller import SendController
 from workbench.ui.tasks import TaskRunner
+from workbench.ui.widgets.dock_title import DockTitleBar
 from workbench.ui.window_menus import build_menus
 from workbench.ui.window_navigation import cycle_tab, focus_search
-from workbench.ui.window_state import restore_window_state, save_window_state
+from workbench.ui.window_state import (
+    restore_window_state,
+    save_window_state,
+    saved_collapsed_docks,
+)
 
 # Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
 if TYPE_CHECKING:
@@ -60,9 +66,16 @@ if TYPE_CHECKING:
 
 __all__ = ["WINDOW_TITLE", "MainWindow"]
 
-WINDOW_TITLE = "Workbench — Tracardi event debugger"
+# Ends with the application's display name, so Qt does not append it a second time.
+WINDOW_TITLE = "Tracardi event debugger — Workbench"
 DEFAULT_EMBEDDED_URL = "http://127.0.0.1:8686"
 DOCK_WIDTH, DOCK_HEIGHT = 300, 210
+# First start, as shares of the window: side docks a fifth of the width (within
+# bounds), a bottom dock a third of the height; below COLLAPSE_BELOW pixels of
+# height a bottom dock starts collapsed to its title line.
+SIDE_SHARE, SIDE_MIN, SIDE_MAX = 0.22, 250, 420
+BOTTOM_SHARE = 0.36
+COLLAPSE_BELOW = 780
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +114,13 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("workbenchMainWindow")
+        # Docks tab together when dropped on one another and nest side by side.
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.GroupedDragging
+        )
         self.settings = settings or Settings()
         # With services_pending the sender, collector and history arrive later through
         # attach_services(): the window shows while httpx and uvicorn are still loading.
@@ -118,6 +138,8 @@ class MainWindow(QMainWindow):
         self.settings_file = settings_file
         self.shortcut_actions: list[QAction] = []
         self.docks: dict[str, QDockWidget] = {}
+        self.dock_titles: dict[str, DockTitleBar] = {}
+        self._first_start_pending = False
         self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
         self._seen_types: set[str] = set()
         self.painted = False
@@ -172,8 +194,11 @@ class MainWindow(QMainWindow):
         self.record_history_action = menus.record_history_action
         self.set_targets(self.settings.targets)
         self._default_size()
-        if state_file is not None:
-            restore_window_state(state_file, self, self._splitters())
+        restored = state_file is not None and restore_window_state(
+            state_file, self, self._splitters()
+        )
+        if not restored:
+            self.first_start_layout()
 
     # --- building -------------------------------------------------------------------------
     def _build_status_bar(self, collector_status: str | None) -> None:
@@ -255,6 +280,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName(object_name or f"dock-{(title or 'panel').lower().replace(' ', '-')}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        title_bar = DockTitleBar(dock, self)
+        dock.setTitleBarWidget(title_bar)
+        self.dock_titles[dock.objectName()] = title_bar
         toggle = dock.toggleViewAction()
         if shortcut:
             toggle.setShortcut(QKeySequence(shortcut))
@@ -265,6 +293,12 @@ class MainWindow(QMainWindow):
         restored = self.state_file is not None and restore_window_state(
             self.state_file, self, self._splitters()
         )
+        if (
+            restored
+            and self.state_file is not None
+            and dock.objectName() in saved_collapsed_docks(self.state_file)
+        ):
+            title_bar.set_collapsed(True)
         if not restored:
             self._unsized_docks.append((dock, area))
             if self.isVisible():  # after the layout took the new dock in
@@ -285,10 +319,52 @@ class MainWindow(QMainWindow):
             )
         self._unsized_docks.clear()
 
+    def first_start_layout(self) -> None:
+        """Share the window between the docks and the composer/answer by its size.
+
+        Side docks get about a fifth of the width, a bottom dock a third of the height;
+        on a short window (a 1280×720 laptop) a bottom dock starts collapsed to its title
+        line, one click from its full height. Also *View → Reset layout*. Applied once
+        the window is shown and its docks are laid out (sizes asked earlier are lost).
+        """
+        self._unsized_docks.clear()
+        self._first_start_pending = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._apply_first_start_layout)
+
+    def _apply_first_start_layout(self) -> None:
+        if not self._first_start_pending:
+            return
+        self._first_start_pending = False
+        width, height = self.width(), self.height()  # _default_size fitted it to the screen
+        side_width = int(min(max(width * SIDE_SHARE, SIDE_MIN), SIDE_MAX))
+        bottom_height = int(height * BOTTOM_SHARE)
+        for name, dock in self.docks.items():
+            area = self.dockWidgetArea(dock)
+            bar = self.dock_titles.get(name)
+            if area in (
+                Qt.DockWidgetArea.LeftDockWidgetArea,
+                Qt.DockWidgetArea.RightDockWidgetArea,
+            ):
+                self.resizeDocks([dock], [side_width], Qt.Orientation.Horizontal)
+            elif bar is not None:
+                bar.set_collapsed(False, expanded_height=bottom_height)
+                self.resizeDocks([dock], [bottom_height], Qt.Orientation.Vertical)
+                if height < COLLAPSE_BELOW:
+                    bar.set_collapsed(True, expanded_height=bottom_height)
+        self.splitter.setSizes([1, 1])  # composer and answer: half each of what is left
+        events = self.composer.form.events_editor
+        events.set_list_share(EVENTS_LIST_SHARE)
+
+    def collapsed_docks(self) -> list[str]:
+        return [name for name, bar in self.dock_titles.items() if bar.collapsed]
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._unsized_docks:
             QTimer.singleShot(0, self._size_new_docks)
+        if self._first_start_pending:
+            QTimer.singleShot(0, self._apply_first_start_layout)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -316,8 +392,22 @@ class MainWindow(QMainWindow):
     def open_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
         """Show an exchange dict (from history, a file...) in the response panel."""
         self.response_panel.show_exchange(exchange, title=title)
+        self.offer_open_for(exchange)
         self._show_status(exchange)
         self.exchange_shown.emit(exchange)
+
+    def offer_open_for(self, exchange: dict[str, Any] | None) -> None:
+        """*Open* a profile/session only for answers of the running embedded collector:
+        an answer pasted, opened from a file or sent elsewhere names ids it does not hold."""
+        target = (exchange or {}).get("target") or {}
+        collector = self.collector
+        ours = (
+            collector is not None
+            and isinstance(target, dict)
+            and target.get("kind") == "embedded"
+            and str(target.get("base_url") or "").rstrip("/") == collector.url.rstrip("/")
+        )
+        self.response_panel.debugger.set_can_open(ours)
 
     def load_request(
         self, payload: Any, route: str | None = None, target: str | None = None
@@ -357,7 +447,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Not sent: the payload has validation issues.", 5000)
             return None
         target = self.composer.current_target()
-        return self.controller.send(target, spec)
+        seq = self.controller.send(target, spec)
+        self.composer.mark_clean()  # sent: history keeps it
+        return seq
 
     def cancel(self) -> None:
         if self.controller.cancel():
@@ -386,9 +478,10 @@ class MainWindow(QMainWindow):
             )
             return
         self.response_panel.show_exchange(exchange)
+        self.offer_open_for(exchange)
         self._show_status(exchange)
         if result.error is not None:
-            self.composer.show_error(result.error.message, result.error.hint)
+            self.composer.show_error(result.error.message, self._hint_for(result))
             if result.status is None:
                 self.response_panel.tabs.setCurrentIndex(0)
         view = result.view
@@ -398,11 +491,27 @@ class MainWindow(QMainWindow):
             and not self.composer.is_collect
             and not self.composer.raw_edit_in_progress()
         ):
+            was_clean = not self.composer.is_modified()
             if view.profile_id:
                 self.composer.form.set_profile_id(view.profile_id)
             if view.session_id:
                 self.composer.form.set_session_id(view.session_id)
+            if was_clean:  # ids threaded from the answer are not the user's unsaved work
+                self.composer.mark_clean()
         self.exchange_shown.emit(exchange)
+
+    def _hint_for(self, result: SendResult) -> str:
+        """The error's hint in the window's words (the client's name CLI commands)."""
+        error = result.error
+        assert error is not None
+        target = result.target
+        kind = target.get("kind") if isinstance(target, dict) else getattr(target, "kind", None)
+        if error.kind == "connection_refused" and kind == "embedded":
+            return (
+                "The embedded collector is not running: press Start in the Collector dock "
+                "(View → Collector), or pick another target."
+            )
+        return error.hint
 
     def _learn_event_types(self, exchange: dict[str, Any]) -> None:
         """Offer the event types sent (and the server's, e.g. profile-created) in completion."""
@@ -454,8 +563,11 @@ class MainWindow(QMainWindow):
         if self.sender is None or self.composer.is_collect or self.composer.raw_edit_in_progress():
             return
         identity = self.sender.identity.get(target, self._source_id())
+        was_clean = not self.composer.is_modified()
         self.composer.form.set_profile_id(identity.profile_id)
         self.composer.form.set_session_id(identity.session_id)
+        if was_clean:
+            self.composer.mark_clean()
 
     # --- delegated to collaborators (public entry points) ---------------------------------------
     def open_entity(self, kind: str, ident: str) -> None:
@@ -506,7 +618,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save geometry and splitters, cancel sends and wait for background work."""
         if self.state_file is not None:
-            save_window_state(self.state_file, self, self._splitters())
+            save_window_state(
+                self.state_file, self, self._splitters(), collapsed=self.collapsed_docks()
+            )
         self.controller.cancel()
         self.runner.wait_for_done(10_000)
         if self._owns_sender and self.sender is not None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from workbench.store.atomic import atomic_write_json
 
-__all__ = ["restore_window_state", "save_window_state"]
+__all__ = ["restore_window_state", "save_window_state", "saved_collapsed_docks"]
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -36,18 +36,35 @@ def _decode(text: Any) -> QByteArray | None:
         return None
 
 
-def save_window_state(path: Path, window: QMainWindow, splitters: dict[str, QSplitter]) -> None:
-    """Write geometry, dock state and each named splitter's sizes to *path*."""
+def save_window_state(
+    path: Path,
+    window: QMainWindow,
+    splitters: dict[str, QSplitter],
+    *,
+    collapsed: list[str] | None = None,
+) -> None:
+    """Write geometry, dock state, each named splitter's sizes and the collapsed docks."""
     document = {
         "version": VERSION,
         "geometry": _encode(window.saveGeometry()),
         "state": _encode(window.saveState(VERSION)),
         "splitters": {name: _encode(s.saveState()) for name, s in splitters.items()},
+        "collapsed": list(collapsed or []),
     }
     try:
         atomic_write_json(path, document)
     except OSError as exc:
         log.warning("could not save the window state to %s: %s", path, exc)
+
+
+def saved_collapsed_docks(path: Path) -> list[str]:
+    """The object names of the docks that were collapsed when the state was saved."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = document.get("collapsed") if isinstance(document, dict) else None
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
 def restore_window_state(path: Path, window: QMainWindow, splitters: dict[str, QSplitter]) -> bool:

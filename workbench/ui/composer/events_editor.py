@@ -55,6 +55,7 @@ KNOWN_EVENT_TYPES = (
     "visit-started",
 )
 _OPTIONAL = ("context", "options")
+EVENTS_LIST_SHARE = 0.28  # of the editor's width on first start: the types are short
 _INVALID_STYLE = "background-color: rgb(255, 205, 205); color: black;"
 _RED = QColor(200, 40, 40)
 
@@ -78,6 +79,7 @@ class EventsEditor(QWidget):
         self.list = QListWidget(self)
         self.list.setAccessibleName("events")
         self.list.setMinimumHeight(48)
+        self.list.setMinimumWidth(100)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         self.add_button = tool_button(self, "Add", "Add an event (page-view)", self.add_event)
         self.remove_button = tool_button(
@@ -175,6 +177,12 @@ class EventsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self._show_detail()
+
+    def set_list_share(self, share: float) -> None:
+        """Give the events list *share* of the width (the detail editor gets the rest)."""
+        total = max(sum(self.splitter.sizes()), self.width())
+        left = max(int(total * share), self.list.minimumWidth())
+        self.splitter.setSizes([left, max(total - left, 1)])
 
     # --- value in and out ----------------------------------------------------------------
     def set_events(self, events: list[Any]) -> None:

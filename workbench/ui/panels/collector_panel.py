@@ -112,20 +112,23 @@ class CollectorPanel(QWidget):
         self.note_label.setWordWrap(True)
         self.note_label.hide()
 
+        # One line of controls: the dock is wide and low, every row of it is traffic lost.
+        self.url_edit.setMaximumWidth(260)
         row1 = QHBoxLayout()
+        row1.setContentsMargins(0, 0, 0, 0)
         row1.addWidget(self.state_label)
         row1.addWidget(self.url_edit, 1)
         row1.addWidget(self.copy_url_button)
         row1.addWidget(self.start_stop_button)
-        row2 = QHBoxLayout()
-        row2.addWidget(QLabel("Port", self))
-        row2.addWidget(self.port_spin)
-        row2.addWidget(QLabel("Response", self))
-        row2.addWidget(self.format_combo)
-        row2.addWidget(self.debugger_check)
-        row2.addWidget(self.source_check)
-        row2.addWidget(self.durable_check)
-        row2.addStretch(1)
+        row1.addSpacing(8)
+        row1.addWidget(QLabel("Port", self))
+        row1.addWidget(self.port_spin)
+        row1.addWidget(QLabel("Response", self))
+        row1.addWidget(self.format_combo)
+        row1.addWidget(self.debugger_check)
+        row1.addWidget(self.source_check)
+        row1.addWidget(self.durable_check)
+        row1.addStretch(1)
 
         self.traffic = LiveTrafficView(controller.bridge, self)
         self.sources = SourcesEditor(self)
@@ -139,9 +142,9 @@ class CollectorPanel(QWidget):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(3)
         layout.addLayout(row1)
-        layout.addLayout(row2)
         layout.addWidget(self.note_label)
         layout.addWidget(self.tabs, 1)
 
@@ -232,6 +235,12 @@ class CollectorPanel(QWidget):
             state not in (CollectorState.STARTING, CollectorState.STOPPING)
         )
         url = self.controller.url
+        server = self.controller.server
+        port = getattr(server, "port", None) if server is not None else None
+        if port:  # the port it runs on (a taken port moved it), not only the one asked for
+            self.port_spin.blockSignals(True)
+            self.port_spin.setValue(port)
+            self.port_spin.blockSignals(False)
         self.url_edit.setText(url)
         self.copy_url_button.setEnabled(bool(url))
         if state == CollectorState.ERROR:

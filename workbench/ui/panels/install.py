@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QMainWindow, QMenu, QScrollArea
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from workbench.collector import CollectorConfig
 from workbench.settings import SettingsFile
@@ -32,7 +32,6 @@ from workbench.ui.panels.targets_dialog import TargetsDialog
 __all__ = ["InstalledPanels", "install_panels"]
 
 log = logging.getLogger(__name__)
-COLLECTOR_DOCK_HEIGHT = 250  # first start: room for the composer and the debugger above
 
 
 @dataclass
@@ -92,14 +91,29 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
     panels = InstalledPanels(history, collections, collector, controller, targets_action)
     window.panels = panels
     state_file = getattr(window, "state_file", None)
-    if state_file is None or not state_file.exists():  # first run: sensible dock sizes
-        side = [window.docks[n] for n in ("dock-history", "dock-collections") if n in window.docks]
-        if side:
-            window.resizeDocks(side, [560] * len(side), Qt.Orientation.Horizontal)
-        window.resizeDocks(
-            [window.docks["dock-collector"]], [COLLECTOR_DOCK_HEIGHT], Qt.Orientation.Vertical
-        )
+    if state_file is None or not state_file.exists():  # first run: proportions of the screen
+        window.first_start_layout()
+    collector.traffic.model.batch_appended.connect(
+        lambda _count: _summarise_collector(window, collector)
+    )
+    controller.state_changed.connect(lambda *_: _summarise_collector(window, collector))
+    _summarise_collector(window, collector)
     return panels
+
+
+def _summarise_collector(window: Any, panel: CollectorPanel) -> None:
+    """The collector dock's title line: its state and traffic, readable while collapsed."""
+    bar = getattr(window, "dock_titles", {}).get("dock-collector")
+    if bar is None:
+        return
+    count = panel.traffic.model.rowCount()
+    state = panel.state_label.text().lstrip("● ")
+    url = panel.controller.url
+    parts = [
+        state + (f" on {url}" if url else ""),
+        f"{count} request" + ("" if count == 1 else "s"),
+    ]
+    bar.set_summary(" · ".join(parts))
 
 
 def _install_history(window: Any, parts: Any) -> HistoryPanel | None:
@@ -163,10 +177,22 @@ def _install_collections(window: Any, parts: Any) -> CollectionsPanel | None:
             target_name=target.name if target is not None else None,
         )
 
+    def open_saved(saved: SavedRequest) -> None:
+        window.load_request(saved.payload, saved.route, saved.target_name)
+        payload = saved.payload if isinstance(saved.payload, dict) else {}
+        if (
+            panel.new_visit_check.isChecked()
+            and not window.composer.is_collect
+            and ("session" in payload)
+        ):
+            window.composer.form.new_visit()  # a fresh session: not a finished visit replayed
+            window.composer.mark_clean()
+
     panel.current_request = current
-    panel.request_opened.connect(
-        lambda saved: window.load_request(saved.payload, saved.route, saved.target_name)
-    )
+    panel.request_opened.connect(open_saved)
+    tools = getattr(window, "tools", None)
+    if tools is not None:  # the composer's Save to collection lists it here at once
+        tools.request_saved.connect(panel.show_saved)
     return panel
 
 
@@ -177,18 +203,12 @@ def _install_collector(
         _collector_config(parts), window.runner, window, settings_file=settings_file
     )
     panel = CollectorPanel(controller)
-    # The panel's natural minimum (switches, traffic table, request details with their
-    # debugger trees) is about 390 px: docked under the window it left the composer
-    # and the answer a strip. In a scroll area the dock can be as short as the user
-    # wants; squeezed below that minimum, the panel scrolls instead.
-    holder = QScrollArea(window)
-    holder.setObjectName("collectorScroll")
-    holder.setWidgetResizable(True)
-    holder.setFrameShape(QFrame.Shape.NoFrame)
-    holder.setWidget(panel)
-    holder.setWindowTitle("Collector")
+    # No scroll area around the panel: its tables own their scrolling (the wheel scrolls
+    # the traffic, Follow keeps the newest row in view). The panel is built to shrink,
+    # and the dock collapses to its title line when the window needs the height.
+    panel.setWindowTitle("Collector")
     window.add_dock(
-        holder,
+        panel,
         Qt.DockWidgetArea.BottomDockWidgetArea,
         "Collector",
         object_name="dock-collector",

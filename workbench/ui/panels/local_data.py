@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.wording import counted
 from workbench.ui.models.rows import RowsModel, dig
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.widgets.json_view import JsonView
@@ -130,17 +131,24 @@ class LocalDataView(QWidget):
         bar.addWidget(self.stats_label)
         bar.addWidget(self.reset_button)
 
-        right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.session_table)
-        right.addWidget(self.event_table)
-        right.addWidget(self.document_view)
-        right.setStretchFactor(0, 1)
-        right.setStretchFactor(1, 2)
-        right.setStretchFactor(2, 2)
+        # Three columns, as the dock is wide and low: profiles | sessions over the event
+        # timeline | the selected document. The detail tree is never below the fold.
+        middle = QSplitter(Qt.Orientation.Vertical, self)
+        middle.addWidget(self.session_table)
+        middle.addWidget(self.event_table)
+        middle.setStretchFactor(0, 1)
+        middle.setStretchFactor(1, 2)
+        for table in (self.profile_table, self.session_table, self.event_table):
+            table.setMinimumHeight(60)
+        self.document_view.setMinimumHeight(60)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.profile_table)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 2)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.document_view)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 3)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -176,8 +184,9 @@ class LocalDataView(QWidget):
             return
         stats = self._store.stats()
         self.stats_label.setText(
-            f"{stats.get('profiles', 0)} profiles · {stats.get('sessions', 0)} sessions · "
-            f"{stats.get('events', 0)} events"
+            f"{counted(stats.get('profiles', 0), 'profile')} · "
+            f"{counted(stats.get('sessions', 0), 'session')} · "
+            f"{counted(stats.get('events', 0), 'event')}"
         )
         self.profiles.set_rows(self._store.list_profiles(limit=PROFILE_LIMIT))
         if selected and self.profiles.row_of(selected) >= 0:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Slot
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -74,10 +76,19 @@ class LiveTrafficView(QWidget):
         self.model.modelReset.connect(self._update_count)
 
         self.details = RecordDetails(self)
+        # The details (request, response, debugger trees) scroll as a whole when the dock
+        # is low; the table beside them always owns its own scrolling.
+        details_scroll = QScrollArea(self)
+        details_scroll.setObjectName("trafficDetailsScroll")
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setWidget(self.details)
+        details_scroll.setMinimumHeight(0)
+        self.table.setMinimumHeight(3 * 22 + 24)  # a header and three rows, at least
         # Side by side, as in a browser's network panel: the dock is wide and low.
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.details)
+        splitter.addWidget(details_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([600, 400])
@@ -133,6 +144,12 @@ class LiveTrafficView(QWidget):
     @Slot(int)
     def _on_model_batch_appended(self, count: int) -> None:
         self._update_count()
+        if self.follow_check.isChecked():
+            self.table.scrollToBottom()
+            # Once more after the view took the new rows into its scroll range.
+            QTimer.singleShot(0, self._follow)
+
+    def _follow(self) -> None:
         if self.follow_check.isChecked():
             self.table.scrollToBottom()
 

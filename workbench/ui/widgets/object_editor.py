@@ -274,6 +274,9 @@ class ObjectEditor(QWidget):
         self._loading = False
         self.tree.setCurrentItem(item)
         self.changed.emit()
+        # Straight into editing its key: what the user types next names the new row.
+        self.tree.scrollToItem(item)
+        self.tree.editItem(item, KEY)
         return item
 
     def remove_selected(self) -> None:
