@@ -150,6 +150,9 @@ def _print_summaries(store: HistoryStore, args: argparse.Namespace, text: str | 
         shown = f"{args.offset + 1}-{args.offset + len(summaries)} of {total} {noun}"
     else:
         shown = f"no {noun}" if total == 0 else f"nothing after {args.offset} of {total} {noun}"
+    # The rows go to stdout (often a pipe, block-buffered), the footer to stderr: flush
+    # first, or in a terminal or a `2>&1` log the footer lands inside the rows.
+    sys.stdout.flush()
     print(f"({shown})", file=sys.stderr)
     return EXIT_OK
 

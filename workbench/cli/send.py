@@ -182,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
             if issues:
                 print("workbench send: the payload is not valid (nothing sent):", file=sys.stderr)
                 for issue in issues:
-                    print(f"  {issue.location}: {issue.message} [{issue.keyword}]", file=sys.stderr)
+                    print(f"  {issue.text} [{issue.keyword}]", file=sys.stderr)
                 print("  hint: fix it, or send anyway with --no-validate", file=sys.stderr)
                 return EXIT_USAGE
         result = sender.send(target, spec, prepared=prepared)

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"valid": not issues, "issues": [i.as_dict() for i in issues]}, indent=2))
     elif issues:
         for issue in issues:
-            print(f"{issue.location}: {issue.message} [{issue.keyword}]")
+            print(f"{issue.text} [{issue.keyword}]")
     else:
         print("valid")
     return 1 if issues else 0

@@ -15,6 +15,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from workbench.core.wording import located
+
 __all__ = ["section_lines", "summary_line"]
 
 _LEVELS = frozenset({"debug", "info", "warning", "error", "critical", "notice", "log"})
@@ -42,7 +44,7 @@ def _record_line(record: Mapping[str, Any]) -> str | None:
     if isinstance(msg, str):  # a 422 detail item: {"loc": [...], "msg": ..., "type": ...}
         loc = record.get("loc")
         where = ".".join(str(p) for p in loc) if isinstance(loc, list) else ""
-        return f"{where}: {msg}" if where else msg
+        return located(where, msg)
     return None
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from workbench.core.wording import located
+
 __all__ = [
     "FORMATS",
     "SECTIONS",
@@ -213,5 +215,5 @@ def record_message(record: Any) -> str:
             return str(record["message"])
         if "msg" in record:
             loc = ".".join(str(p) for p in record.get("loc") or [])
-            return f"{loc}: {record['msg']}" if loc else str(record["msg"])
+            return located(loc, str(record["msg"]))
     return str(record)

@@ -16,6 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from workbench.core.wording import located
 from workbench.resources import read_json_resource
 
 __all__ = [
@@ -58,6 +59,11 @@ class Issue:
     def location(self) -> str:
         """The path in dotted form, e.g. ``events[0].type`` (``(root)`` for the document)."""
         return format_path(self.path)
+
+    @property
+    def text(self) -> str:
+        """The message with its location in front, said once."""
+        return located(self.location, self.message)
 
     def as_dict(self) -> dict[str, Any]:
         return {

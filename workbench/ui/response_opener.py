@@ -58,6 +58,7 @@ class ResponseOpener:
         window.response_panel.open_document(outcome.result, title=f"Opened {name}")
         window.statusBar().showMessage(f"Opened {name}", 4000)
         exchange = window.response_panel.exchange()
+        window.offer_open_for(exchange)
         if exchange is not None:
             window.exchange_status.show_exchange(exchange)
             window.exchange_shown.emit(exchange)
@@ -74,4 +75,5 @@ class ResponseOpener:
             )
             return False
         self._window.response_panel.open_document(document, title="Pasted response")
+        self._window.offer_open_for(self._window.response_panel.exchange())
         return True

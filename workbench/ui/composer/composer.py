@@ -83,6 +83,8 @@ class Composer(QWidget):
         self._syntax: JsonSyntaxProblem | None = None
         self._syncing = False
         self._error_until_parse = False  # the error shown is "the JSON does not parse"
+        # The document as last loaded, sent or saved: anything else is unsaved work.
+        self._clean: Any = copy.deepcopy(self._track_doc)
 
         self.request_bar = RequestBar(self)
         self.request_bar.send_clicked.connect(self.send_requested)
@@ -243,6 +245,19 @@ class Composer(QWidget):
         self._syntax = None
         self._load_into_widgets(document)
         self._changed()
+        self.mark_clean()
+
+    def mark_clean(self) -> None:
+        """The document as it is now is kept somewhere (loaded, sent, saved)."""
+        self._clean = copy.deepcopy(self._document)
+
+    def is_modified(self) -> bool:
+        """True when the composer holds edits that were neither sent nor saved."""
+        return (
+            self._syntax is not None
+            or self.raw.has_pending_edit()
+            or (self._document != self._clean)
+        )
 
     def load_request(
         self, payload: Any, route: str | None = None, target_name: str | None = None

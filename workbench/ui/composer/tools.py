@@ -20,7 +20,12 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from workbench.resources import resource_path
 from workbench.settings import TargetSettings
-from workbench.store.collections import CollectionError, CollectionStore, SavedRequest
+from workbench.store.collections import (
+    TEMPLATES_FOLDER,
+    CollectionError,
+    CollectionStore,
+    SavedRequest,
+)
 from workbench.ui.composer.composer import Composer, PayloadNotReady
 
 # Snippets, curl import and the dialogs load when first used: not before the first paint.
@@ -90,10 +95,12 @@ class ComposerTools(QObject):
     Signals:
         notice(str): something to show in the status bar (saved, copied...).
         target_imported(object): Paste curl produced a new ad-hoc ``TargetSettings``.
+        request_saved(object): *Save to collection* saved this ``SavedRequest``.
     """
 
     notice = Signal(str)
     target_imported = Signal(object)
+    request_saved = Signal(object)
 
     def __init__(
         self,
@@ -163,22 +170,42 @@ class ComposerTools(QObject):
 
     def _fill_templates_menu(self) -> None:
         self.templates_menu.clear()
-        groups: dict[str, QMenu | None] = {}
-        for saved in self.templates():
-            group = saved.folder or "Saved"
-            if group not in groups:
-                groups[group] = self.templates_menu.addMenu(group)
-            menu = groups[group]
-            assert menu is not None
+        groups: dict[str, QMenu] = {}
+        found = self.templates()
+        for saved in found:
+            if saved.builtin and saved.folder == TEMPLATES_FOLDER:
+                menu = (
+                    self.templates_menu
+                )  # the built-in ones at the top, not Templates → Templates
+            else:
+                group = saved.folder or "Saved"
+                if group not in groups:
+                    if not groups:
+                        self.templates_menu.addSeparator()
+                    groups[group] = self.templates_menu.addMenu(group)
+                menu = groups[group]
             action = menu.addAction(saved.name, lambda s=saved: self.use_template(s))
             if saved.note:
                 action.setToolTip(saved.note)
-        if not groups:
+        if not found:
             self.templates_menu.addAction("(no templates)").setEnabled(False)
 
-    def use_template(self, saved: SavedRequest) -> None:
+    def use_template(self, saved: SavedRequest) -> bool:
+        """Load *saved*; edits not sent or saved yet are only replaced if the user agrees."""
+        if self.composer.is_modified():
+            from workbench.ui.prompts import Prompts
+
+            if not Prompts.confirm(
+                self.composer,
+                "Replace the payload?",
+                f"The composer holds changes that were neither sent nor saved. Replace them "
+                f"with {saved.name!r}?",
+            ):
+                self.notice.emit("Template not loaded: the composer keeps your changes")
+                return False
         self.composer.load_request(saved.payload, saved.route, saved.target_name)
         self.notice.emit(f"Loaded template {saved.name!r}")
+        return True
 
     def save_to_collection(self) -> SavedRequest | None:
         """Ask for ``folder/name`` and save the current payload and route."""
@@ -213,6 +240,8 @@ class ComposerTools(QObject):
             self.composer.show_error(f"Not saved: {exc}", "Pick another name or folder.")
             return None
         self.notice.emit(f"Saved {saved.folder + '/' if saved.folder else ''}{saved.name}")
+        self.composer.mark_clean()
+        self.request_saved.emit(saved)
         return saved
 
     # --- snippets -----------------------------------------------------------------------

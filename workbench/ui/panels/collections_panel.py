@@ -16,6 +16,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -90,13 +91,28 @@ class CollectionsPanel(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        # A saved request holds the session (and profile) of the visit it was saved from:
+        # opened as it is, it continues a finished visit. Usually a new one is meant.
+        self.new_visit_check = QCheckBox("New visit on open", self)
+        self.new_visit_check.setChecked(True)
+        self.new_visit_check.setToolTip(
+            "Opening a saved request gives it a fresh session id (a new visit of the same "
+            "profile); off: the saved session id is replayed"
+        )
         layout.addLayout(buttons)
+        layout.addWidget(self.new_visit_check)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.message_label)
         self._on_model_reset()
 
     def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
         return view_action(self, self.tree, text, slot, shortcut)
+
+    def show_saved(self, saved: SavedRequest) -> None:
+        """A request was saved elsewhere (the composer's *Save to collection*): list it now."""
+        self.model.reload()
+        self.select(self.model.find("request", saved.name, saved.folder))
+        self._show_message(f"Saved {saved.name!r}.")
 
     # -- selection ---------------------------------------------------------------------------
     def selected_node(self) -> Node | None:
