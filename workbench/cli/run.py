@@ -216,6 +216,7 @@ def _summary(results: Sequence[JourneyResult]) -> str:
     word = "PASSED" if all(r.passed for r in results) else "FAILED"
     plural = "s" if len(results) != 1 else ""
     return (
-        f"{word}: {len(results)} journey{plural}, {len(steps)} steps: {passed} passed, "
+        f"{word}: {len(results)} journey{plural}, {len(steps)} step"
+        f"{'s' if len(steps) != 1 else ''}: {passed} passed, "
         f"{failed} failed, {skipped} skipped in {seconds:.2f} s"
     )

@@ -211,7 +211,7 @@ class _StepRun:
                 return self.done(start, exchange=result, problems=["cancelled"])
             if result.status is None or not step.expects_status:
                 self.problems.append(f"request failed: {result.error}")
-        if step.wait is not None and not self.problems:
+        if step.wait is not None and result.error is None:
             self.wait(cancel)
         roots = self.roots(result)
         failures: list[Failure] = []
