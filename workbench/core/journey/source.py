@@ -163,7 +163,12 @@ def _check_and_index(
 
 
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    # Characters a YAML reader folds or normalises (NEL, line and paragraph separators,
+    # carriage returns, other unprintables) survive only in double quotes, escaped.
+    if any(not (c.isprintable() or c == "\n") for c in value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
