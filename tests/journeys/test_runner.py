@@ -255,7 +255,9 @@ steps:
     assert "unknown variable" in unknown.steps[0].problems[0]
 
 
-def test_a_missing_snapshot_is_written(run_text: RunText, tmp_path: Path) -> None:
+def test_snapshots_are_written_then_compared_semantically(
+    run_text: RunText, tmp_path: Path
+) -> None:
     text = """
 steps:
   - send: {source: {id: source-id}, events: [{type: page-view}]}
@@ -263,8 +265,40 @@ steps:
 """
     first = run_text(text)
     assert first.passed and "snapshot written" in first.steps[0].notes[0]
-    stored = json.loads((tmp_path / "snaps" / "first.json").read_text())
+    path = tmp_path / "snaps" / "first.json"
+    stored = json.loads(path.read_text())
     assert stored["format"] == "workbench-journey-snapshot" and stored["answer"]["status"] == 200
+    # a new profile, session and event ids, new timestamps: still the same answer
+    again = run_text(text)
+    assert again.passed and again.steps[0].notes == (), again.steps[0].messages()
+    # change what the recorded answer says: the step fails with path, recorded and actual
+    stored["answer"]["debug"]["events"]["types"].append("purchase-order")
+    stored["answer"]["status"] = 201
+    path.write_text(json.dumps(stored))
+    changed = run_text(text)
+    (step,) = changed.steps
+    assert not step.passed
+    found = {(f.path, f.expected, f.actual) for f in step.failures}
+    assert ("snapshot snaps/first.json: status", "201", "200") in found, found
+    assert any("debug.events.types" in f.path and f.actual == "(absent)" for f in step.failures)
+    assert "differences" in step.notes[0]
+    # ignored paths (answer paths or diff patterns) are left out
+    ignoring = text.replace(
+        "expect_snapshot: snaps/first.json",
+        "expect_snapshot: {file: snaps/first.json, ignore: [status, debug.events.**]}",
+    )
+    assert run_text(ignoring).passed
+    assert run_text(ignoring.replace("debug.events.**", "debug@events")).passed
+    # --update-snapshots rewrites it
+    assert run_text(text, update_snapshots=True).steps[0].notes[0].startswith("snapshot written")
+    assert run_text(text).passed
+
+
+def test_a_broken_snapshot_file_is_a_problem(run_text: RunText, tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text('{"format": "something else"}')
+    result = run_text("steps: [{send: {source: {id: source-id}}, expect_snapshot: s.json}]")
+    assert "not a journey snapshot" in result.steps[0].problems[0]
+    assert (tmp_path / "s.json").read_text() == '{"format": "something else"}'  # kept
 
 
 def test_runner_results_are_reported_as_they_happen(collector: CollectorServer) -> None:

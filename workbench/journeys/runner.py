@@ -27,8 +27,9 @@ from workbench.client import CancelToken, IdentityMemory, RequestSpec, Sender, S
 from workbench.core.answer_paths import MISSING, AnswerRoots
 from workbench.core.journey.expectations import Failure
 from workbench.core.journey.model import Journey, Step
+from workbench.core.journey.snapshots import snapshot_failures
 from workbench.core.variables import VariableContext, VariableError, expand, has_variables
-from workbench.journeys.snapshots import SnapshotOutcome, compare_snapshot
+from workbench.journeys.snapshots import compare_snapshot
 from workbench.settings import TargetSettings
 
 __all__ = [
@@ -238,7 +239,7 @@ class _StepRun:
             else:
                 captured[name] = value
         if step.snapshot is not None and result.status is not None:
-            self.snapshot(roots)
+            failures.extend(self.snapshot(roots))
         return self.done(start, exchange=result, failures=failures, captured=captured)
 
     def done(
@@ -364,11 +365,12 @@ class _StepRun:
             return None
         return read if isinstance(read, dict) else None
 
-    def snapshot(self, roots: AnswerRoots) -> None:
+    def snapshot(self, roots: AnswerRoots) -> list[Failure]:
+        """Compare with (or record) the step's snapshot; one failure per difference."""
         snapshot = self.step.snapshot
         assert snapshot is not None
         path = self.journey.resolve(snapshot.file)
-        outcome: SnapshotOutcome = compare_snapshot(
+        outcome = compare_snapshot(
             path,
             roots,
             ignore=snapshot.ignore,
@@ -380,5 +382,7 @@ class _StepRun:
             self.notes.append(f"snapshot written to {path}")
         elif outcome.problem:
             self.problems.append(f"snapshot {snapshot.file}: {outcome.problem}")
-        elif outcome.diff:
-            self.problems.append(f"snapshot {snapshot.file} differs: {outcome.diff}")
+        elif outcome.diff is not None and not outcome.diff.equal:
+            self.notes.append(f"snapshot {snapshot.file}: {outcome.diff.summary()}")
+            return snapshot_failures(outcome.diff, snapshot.file)
+        return []

@@ -10,32 +10,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from workbench.core.answer_paths import AnswerRoots
-from workbench.core.journey.snapshots import answer_of, snapshot_document, snapshot_file
+from workbench.core.diff import DiffResult
+from workbench.core.journey.snapshots import (
+    answer_of,
+    compare_answers,
+    snapshot_document,
+    snapshot_file,
+)
 from workbench.store.atomic import atomic_write_json
 
-__all__ = ["SnapshotOutcome", "compare_snapshot", "differences"]
+__all__ = ["SnapshotOutcome", "compare_snapshot"]
 
 
 @dataclass(frozen=True)
 class SnapshotOutcome:
     """``written``: a new snapshot was recorded; ``problem``: the file could not be
-    used; ``diff``: how the answer differs (empty when it matches)."""
+    used; ``diff``: how the current answer differs from the recorded one."""
 
     written: bool = False
     problem: str = ""
-    diff: str = ""
+    diff: DiffResult | None = field(default=None)
 
-
-def differences(recorded: Any, current: Any, ignore: Iterable[str] = ()) -> str:
-    """A semantic diff summary of two answers ('' when they match)."""
-    if recorded == current:
-        return ""
-    return "the answers differ"
+    @property
+    def equal(self) -> bool:
+        return self.diff is None or self.diff.equal
 
 
 def compare_snapshot(
@@ -61,4 +63,4 @@ def compare_snapshot(
         return SnapshotOutcome(problem=f"cannot read {path}: {exc.strerror or exc}")
     except ValueError as exc:
         return SnapshotOutcome(problem=f"{path}: {exc}")
-    return SnapshotOutcome(diff=differences(recorded, current, ignore))
+    return SnapshotOutcome(diff=compare_answers(recorded, current, ignore))

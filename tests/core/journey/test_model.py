@@ -172,6 +172,14 @@ steps:
         ("steps: [\n", "(root) (line 2): not valid YAML"),
         ('{"steps": [}', "not valid JSON"),
         ("steps: [{send: {}, expect: {status: {matches: '('}}}]\n", "not a regular expression"),
+        (
+            "steps: [{send: {}, expect_snapshot: {file: s.json, ignore: [profile@x]}}]\n",
+            "steps[0].expect_snapshot.ignore[0] (line 1): profile@ is not part of a snapshot",
+        ),
+        (
+            "steps: [{send: {}, expect_snapshot: {file: s.json, ignore: ['debug.[']}}]\n",
+            "is not a path or pattern",
+        ),
     ],
 )
 def test_invalid_journeys(text: str, fragment: str, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from workbench.core.journey.expectations import (
     ExpectationError,
     parse_expectation,
 )
+from workbench.core.journey.snapshots import diff_pattern
 from workbench.core.journey.source import FieldPath, LoadedText, SourceError, load_text
 from workbench.core.validation import Issue, format_path, validate_with
 from workbench.resources import read_json_resource
@@ -307,6 +308,15 @@ class _Builder:
                 self.issue((*here, "expect", path_text), str(exc))
             except ExpectationError as exc:
                 self.issue((*here, "expect", path_text, *exc.field), exc.message)
+        snapshot = raw.get("expect_snapshot")
+        ignore = snapshot.get("ignore") if isinstance(snapshot, dict) else None
+        for position, pattern in enumerate(ignore if isinstance(ignore, list) else []):
+            if not isinstance(pattern, str):
+                continue
+            try:
+                diff_pattern(pattern)
+            except ValueError as exc:
+                self.issue((*here, "expect_snapshot", "ignore", position), str(exc))
         if raw.get("new_visit") and raw.get("forget_profile"):
             self.issue(
                 (*here, "forget_profile"),

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["FieldPath", "LoadedText", "SourceError", "dump_text", "load_text"]
+__all__ = ["FieldPath", "LoadedText", "SourceError", "dump_text", "inline_yaml", "load_text"]
 
 FieldPath = tuple[str | int, ...]
 
@@ -193,6 +193,36 @@ def dump_text(document: Any) -> str:
         default_flow_style=False,
         width=100,
     )
+    return text
+
+
+def _inline_str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(not c.isprintable() for c in value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+class _InlineDumper(yaml.SafeDumper):
+    """One-line flow style; strings with line breaks double-quoted (escaped)."""
+
+
+_InlineDumper.add_representer(str, _inline_str_presenter)
+
+
+def inline_yaml(value: Any) -> str:
+    """*value* as one line of YAML (``200``, ``{ge: 1}``, ``'yes'``) for a table cell."""
+    text: str = yaml.dump(
+        value,
+        Dumper=_InlineDumper,
+        default_flow_style=True,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
+    )
+    text = text.strip()
+    if text.endswith("\n..."):
+        text = text[: -len("\n...")]
+    elif text.endswith("..."):
+        text = text[:-3].rstrip()
     return text
 
 
