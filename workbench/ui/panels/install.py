@@ -28,6 +28,7 @@ from workbench.ui.panels.collector_control import CollectorController, Collector
 from workbench.ui.panels.collector_panel import CollectorPanel
 from workbench.ui.panels.history_panel import HistoryPanel
 from workbench.ui.panels.targets_dialog import TargetsDialog
+from workbench.ui.teaching.install import install_teaching
 
 __all__ = ["InstalledPanels", "install_panels"]
 
@@ -90,6 +91,8 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
         window.docks["dock-history"].raise_()
     panels = InstalledPanels(history, collections, collector, controller, targets_action)
     window.panels = panels
+    # Story tab, Collector → Event flow… / Why (not)? / timeline / demo shop, presenter mode.
+    install_teaching(window, controller.bridge.records_received)
     state_file = getattr(window, "state_file", None)
     if state_file is None or not state_file.exists():  # first run: proportions of the screen
         window.first_start_layout()

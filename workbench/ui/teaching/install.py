@@ -1,0 +1,209 @@
+"""Puts the teaching tools into the window: the Story tab, Collector menu entries, presenter mode.
+
+Called by the panels' installer once the services are there. Everything goes
+through the window's extension points and public attributes (its menus, the
+response panel's tabs, ``exchange_shown``, ``collector``, ``runner``); the
+tools get only what they use: a factory for the running collector's flow API,
+its store, the task runner and the collector controller's request records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+
+from workbench.client.flow_api import FlowApi
+from workbench.ui.teaching.flow_editor import FlowEditor
+from workbench.ui.teaching.presenter import PresenterMode, load_story_file
+from workbench.ui.teaching.story_view import StoryView
+from workbench.ui.teaching.timeline_view import TimelineDialog
+from workbench.ui.teaching.why_not import WhyNotDialog
+
+__all__ = ["Teaching", "install_teaching"]
+
+PRESENTER_SHORTCUT = "Ctrl+Shift+P"
+
+
+class Teaching:
+    """The teaching tools of one window (``window.teaching``); dialogs open on first use."""
+
+    def __init__(self, window: Any, records_signal: Any = None) -> None:
+        self.window = window
+        self.story_view = StoryView(window.response_panel)
+        self.profile_id: str | None = None
+        self.flow_editor: FlowEditor | None = None
+        self.why_not: WhyNotDialog | None = None
+        self.timeline: TimelineDialog | None = None
+        state_file = getattr(window, "state_file", None)
+        presenter_file = state_file.with_name("presenter-state.json") if state_file else None
+        self.presenter = PresenterMode(window, presenter_file)
+        window.exchange_shown.connect(self._on_window_exchange_shown)
+        if records_signal is not None:
+            records_signal.connect(self._on_collector_records)
+
+    # -- what the tools need ------------------------------------------------------------
+
+    def api(self) -> FlowApi | None:
+        collector = self.window.collector
+        return FlowApi(collector.url) if collector is not None else None
+
+    def store(self) -> Any:
+        collector = self.window.collector
+        return collector.store if collector is not None else None
+
+    def _on_window_exchange_shown(self, exchange: dict[str, Any]) -> None:
+        self.story_view.show_exchange(exchange)
+        view = exchange.get("view") or {}
+        if isinstance(view, dict) and view.get("profile_id"):
+            self.profile_id = str(view["profile_id"])
+
+    def _on_collector_records(self, records: list[Any]) -> None:
+        self.story_view.show_records(records)
+        panel = self.presenter.panel
+        if panel is not None:
+            panel.story.show_records(records)
+        for record in reversed(records):
+            if getattr(record, "profile_id", None) and self.story_view.following:
+                self.profile_id = record.profile_id
+                break
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open_url(cls, url: str) -> bool:
+        """Open *url* in the system browser (tests replace this)."""
+        return bool(QDesktopServices.openUrl(QUrl(url)))
+
+    def _collector_url(self, path: str) -> str | None:
+        collector = self.window.collector
+        if collector is None:
+            self.window.statusBar().showMessage("The embedded collector is not running.", 5000)
+            return None
+        return f"{collector.url}{path}"
+
+    def open_demo_shop(self) -> None:
+        url = self._collector_url("/demo/")
+        if url is not None and self.open_url(url):
+            self.story_view.follow_box.setChecked(True)
+            self.window.statusBar().showMessage(
+                f"The demo shop is open in your browser ({url}); its clicks appear in the "
+                "Story tab and the Collector panel. Load the demo flow to give them meaning.",
+                8000,
+            )
+
+    def open_live_view(self) -> None:
+        url = self._collector_url("/_workbench/live")
+        if url is not None:
+            self.open_url(url)
+
+    def open_flow_editor(self) -> FlowEditor:
+        if self.flow_editor is None:
+            self.flow_editor = FlowEditor(self.api, self.window.runner, self.window)
+        self.flow_editor.show()
+        self.flow_editor.raise_()
+        self.flow_editor.reload()
+        return self.flow_editor
+
+    def open_why_not(self) -> WhyNotDialog:
+        if self.why_not is None:
+            self.why_not = WhyNotDialog(self.api, self.window.runner, self.window)
+        dialog = self.why_not
+        dialog.set_profile_id(self.profile_id)
+        if self.flow_editor is not None:
+            dialog.set_event_types([s["event_type"] for s in self.flow_editor.flow["schemas"]])
+        dialog.show()
+        dialog.raise_()
+        if self.profile_id:
+            dialog.explain()
+        return dialog
+
+    def open_timeline(self) -> TimelineDialog:
+        if self.timeline is None:
+            self.timeline = TimelineDialog(self.store, self.window.runner, self.window)
+        dialog = self.timeline
+        dialog.set_profile_id(self.profile_id)
+        dialog.show()
+        dialog.raise_()
+        if self.profile_id:
+            dialog.load()
+        return dialog
+
+    def ask_story_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open a story file", "", "JSON (*.json)")
+        if path:
+            self.open_story_file(path)
+
+    def open_story_file(self, path: str) -> bool:
+        try:
+            title, steps = load_story_file(path)
+        except (OSError, ValueError) as exc:
+            self.window.statusBar().showMessage(f"Not a story file: {exc}", 8000)
+            return False
+        self.presenter.set_story(title, steps)
+        self.presenter.set_active(True)
+        return True
+
+
+@dataclass(frozen=True)
+class _Actions:
+    presenter: QAction
+
+
+def install_teaching(window: Any, records_signal: Any = None) -> Teaching:
+    """Add the Story tab, the Collector menu entries and View → Presenter mode to *window*."""
+    teaching = Teaching(window, records_signal)
+    tabs = window.response_panel.tabs
+    tabs.insertTab(1, teaching.story_view, "Story")
+
+    menu = window.collector_menu
+    menu.addSeparator()
+
+    def add(text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, window)
+        action.triggered.connect(slot)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            window.shortcut_actions.append(action)
+        if tip:
+            action.setStatusTip(tip)
+        menu.addAction(action)
+        window.addAction(action)
+        return action
+
+    add(
+        "&Event flow…",
+        teaching.open_flow_editor,
+        "Ctrl+Shift+F",
+        "Edit the embedded collector's event schemas, rules and segments",
+    )
+    add(
+        "&Why (not)?…",
+        teaching.open_why_not,
+        "Ctrl+Shift+W",
+        "Which segments the profile is in, and which part of a condition failed",
+    )
+    add("Profile &timeline…", teaching.open_timeline, "Ctrl+Shift+I")
+    menu.addSeparator()
+    add("Open demo &shop", teaching.open_demo_shop, tip="The collector's demo shop, in a browser")
+    add("Open &live view", teaching.open_live_view, tip="/_workbench/live, for an audience")
+
+    presenter = QAction("&Presenter mode", window)
+    presenter.setCheckable(True)
+    presenter.setShortcut(QKeySequence(PRESENTER_SHORTCUT))
+    presenter.toggled.connect(teaching.presenter.set_active)
+    teaching.presenter.active_changed.connect(presenter.setChecked)
+    window.shortcut_actions.append(presenter)
+    window.addAction(presenter)
+    window.view_menu.addSeparator()
+    window.view_menu.addAction(presenter)
+    story_file = QAction("Present a story &file…", window)
+    story_file.triggered.connect(teaching.ask_story_file)
+    window.view_menu.addAction(story_file)
+    window.teaching = teaching
+    teaching.actions = _Actions(presenter)  # type: ignore[attr-defined]
+    return teaching

@@ -1,0 +1,450 @@
+"""View → Presenter mode: the story, large and high-contrast, one step per key press.
+
+Presenter mode swaps the window's centre for a presenter panel (the story view
+beside the profile and the list of steps) and hides the docks; leaving it puts
+the normal layout back exactly as it was. The presenter layout (its splitter
+and font scale) is saved in its own file next to the window state, so the two
+never overwrite each other.
+
+What a class should not see is not shown: the panel has no headers or request
+bodies, the profile view leaves out ids, timestamps and metadata (noisy) and
+masks secret-looking fields, and the story has no type columns.
+
+A story is a list of steps (the demo pack's ``resources/demo/story.json`` or a
+story file of the same shape). *Next step* (Space, Page Down or →; what
+presentation remotes send) loads the step's request into the composer and sends
+it to the embedded collector the normal way (so history records it); the
+answer's story and the profile as stored afterwards fill the panel.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.flow.demo import DemoStep, demo_story
+from workbench.core.masking import MASK, is_secret_name
+from workbench.settings import EMBEDDED_TARGET_NAME
+from workbench.store.atomic import atomic_write_bytes
+from workbench.ui.teaching.story_view import StoryView
+
+if TYPE_CHECKING:
+    from workbench.ui.tasks import TaskOutcome
+
+__all__ = ["PresenterMode", "PresenterPanel", "load_story_file", "profile_rows"]
+
+_HIDDEN = frozenset({"id", "ids", "primary_id", "metadata", "aux", "_id", "active", "consents"})
+_MIN_SCALE, _MAX_SCALE = 1.0, 3.0
+_SOURCE = "source-id"
+
+
+def load_story_file(path: str | Path) -> tuple[str, tuple[DemoStep, ...]]:
+    """A story file: ``{"title", "steps": [{"title", "explain", "events", "context"?}]}``."""
+    data = json.loads(Path(path).read_bytes())
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
+        raise ValueError("a story file is a JSON object with a non-empty 'steps' list")
+    steps = []
+    for index, step in enumerate(data["steps"]):
+        events = step.get("events") if isinstance(step, dict) else None
+        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+            raise ValueError(f"steps[{index}].events: expected a list of event objects")
+        steps.append(
+            DemoStep(
+                title=str(step.get("title") or f"Step {index + 1}"),
+                explain=str(step.get("explain", "")),
+                events=tuple(events),
+                context=step.get("context") if isinstance(step.get("context"), dict) else None,
+            )
+        )
+    return str(data.get("title") or Path(path).stem), tuple(steps)
+
+
+def profile_rows(profile: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """``(path, value)`` rows of a profile worth showing a class: no ids, no metadata,
+    no empty objects, secrets masked."""
+    rows: list[tuple[str, str]] = []
+    if not isinstance(profile, dict):
+        return rows
+    for key, value in profile.items():
+        if not prefix and key in _HIDDEN:
+            continue
+        path = f"{prefix}{key}"
+        if is_secret_name(str(key)) and value not in (None, ""):
+            rows.append((path, MASK))
+        elif isinstance(value, dict):
+            rows.extend(profile_rows(value, f"{path}."))
+        elif value in (None, "", [], {}):
+            continue
+        else:
+            text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+            rows.append((path, text if len(text) <= 80 else text[:79] + "…"))
+    return rows
+
+
+class PresenterPanel(QWidget):
+    """The presenter's centre: steps, story, profile.
+
+    Signals:
+        next_requested(): the presenter asked for the next step.
+        restart_requested(): start the story again with a new visitor.
+    """
+
+    next_requested = Signal()
+    restart_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("presenterPanel")
+        self.setAutoFillBackground(True)
+        self.title = QLabel(self)
+        self.title.setObjectName("presenterTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.explain = QLabel(self)
+        self.explain.setObjectName("presenterExplain")
+        self.explain.setTextFormat(Qt.TextFormat.PlainText)
+        self.explain.setWordWrap(True)
+        self.steps = QListWidget(self)
+        self.steps.setObjectName("presenterSteps")
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.next_button = QPushButton("Next step  ▶", self)
+        self.next_button.setObjectName("presenterNext")
+        self.next_button.clicked.connect(self.next_requested)
+        self.restart_button = QPushButton("Start again", self)
+        self.restart_button.clicked.connect(self.restart_requested)
+        self.story = StoryView(self)
+        self.story.follow_box.setText("Follow the collector")
+        self.profile_title = QLabel("Profile", self)
+        self.profile_title.setObjectName("presenterProfileTitle")
+        self.profile_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.profile_title.setWordWrap(True)
+        self.profile = QTreeWidget(self)
+        self.profile.setObjectName("presenterProfile")
+        self.profile.setHeaderHidden(True)
+        self.profile.setColumnCount(2)
+        self.profile.setRootIsDecorated(False)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.steps, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.restart_button)
+        buttons.addWidget(self.next_button, 1)
+        left_layout.addLayout(buttons)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.profile_title)
+        right_layout.addWidget(self.profile, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("presenterSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.story)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([280, 760, 400])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.splitter, 1)
+
+    def show_profile(self, profile: dict[str, Any] | None) -> None:
+        self.profile.clear()
+        if not isinstance(profile, dict):
+            self.profile_title.setText("Profile: none yet")
+            return
+        segments = [str(s) for s in profile.get("segments") or []]
+        self.profile_title.setText(
+            "Profile in: " + (", ".join(segments) if segments else "no segment")
+        )
+        for path, value in profile_rows({k: v for k, v in profile.items() if k != "segments"}):
+            QTreeWidgetItem(self.profile, [path, value])
+        self.profile.resizeColumnToContents(0)
+
+    def profile_lines(self) -> list[str]:
+        return [
+            f"{self.profile.topLevelItem(i).text(0)} = {self.profile.topLevelItem(i).text(1)}"
+            for i in range(self.profile.topLevelItemCount())
+        ]
+
+
+def _contrast_palette(base: QPalette) -> QPalette:
+    palette = QPalette(base)
+    black, white, yellow = QColor("#000000"), QColor("#ffffff"), QColor("#ffd600")
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+        palette.setColor(role, black)
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#1a1a1a"))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(role, white)
+    palette.setColor(QPalette.ColorRole.Highlight, yellow)
+    palette.setColor(QPalette.ColorRole.HighlightedText, black)
+    return palette
+
+
+class PresenterMode(QObject):
+    """Turns *window*'s presenter mode on and off and runs the steps.
+
+    Signals:
+        active_changed(bool): presenter mode turned on or off.
+        step_started(int): the step with this index was sent.
+    """
+
+    active_changed = Signal(bool)
+    step_started = Signal(int)
+
+    def __init__(self, window: Any, state_file: Path | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.state_file = state_file
+        self.active = False
+        self.scale = 1.6
+        self.panel: PresenterPanel | None = None
+        self.title, self.story_steps = demo_story()
+        self.index = -1
+        self.session_id = str(uuid.uuid4())
+        self.profile_id: str | None = None
+        self._normal: tuple[QByteArray, QByteArray, dict[str, bool]] | None = None
+        self._central: QWidget | None = None
+        self._shortcuts: list[QShortcut] = []
+        window.installEventFilter(self)
+        window.exchange_shown.connect(self._on_window_exchange_shown)
+
+    # -- on and off ---------------------------------------------------------------------
+
+    def toggle(self) -> None:
+        self.set_active(not self.active)
+
+    def set_active(self, on: bool) -> None:
+        if on == self.active:
+            return
+        if on:
+            self._enter()
+        else:
+            self._leave()
+        self.active = on
+        self.active_changed.emit(on)
+
+    def _enter(self) -> None:
+        window = self.window
+        docks = {name: dock.isVisible() for name, dock in window.docks.items()}
+        self._normal = (window.saveState(), window.saveGeometry(), docks)
+        for dock in window.docks.values():
+            dock.hide()
+        self._central = window.takeCentralWidget()
+        self.panel = PresenterPanel(window)
+        self.panel.next_requested.connect(self.next_step)
+        self.panel.restart_requested.connect(self.restart)
+        window.setCentralWidget(self.panel)
+        self._show_steps()
+        self._restore_presenter_state()
+        self._apply_look()
+        for keys, slot in (
+            (("Space", "PgDown", "Right"), self.next_step),
+            (("Ctrl++", "Ctrl+="), lambda: self.zoom(0.2)),
+            (("Ctrl+-",), lambda: self.zoom(-0.2)),
+        ):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self.panel)
+                shortcut.activated.connect(slot)
+                self._shortcuts.append(shortcut)
+        self.panel.setFocus()
+        window.statusBar().showMessage(
+            "Presenter mode: Space / Page Down for the next step, Ctrl +/- to zoom, "
+            "Ctrl+Shift+P to leave",
+            8000,
+        )
+
+    def _leave(self) -> None:
+        window = self.window
+        self._save_presenter_state()
+        self._shortcuts.clear()
+        if self.panel is not None:
+            window.takeCentralWidget()
+            self.panel.deleteLater()
+            self.panel = None
+        if self._central is not None:
+            window.setCentralWidget(self._central)
+            self._central = None
+        if self._normal is not None:
+            state, geometry, docks = self._normal
+            window.restoreGeometry(geometry)
+            window.restoreState(state)
+            for name, visible in docks.items():
+                if name in window.docks:
+                    window.docks[name].setVisible(visible)
+            self._normal = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Leave before the window saves its state on close: the normal layout is what it keeps.
+        if watched is self.window and event.type() == QEvent.Type.Close and self.active:
+            self.set_active(False)
+        return False
+
+    # -- look ---------------------------------------------------------------------------
+
+    def zoom(self, step: float) -> None:
+        self.scale = max(_MIN_SCALE, min(_MAX_SCALE, round(self.scale + step, 2)))
+        self._apply_look()
+
+    def _apply_look(self) -> None:
+        panel = self.panel
+        if panel is None:
+            return
+        base = QFont(self.window.font())
+        size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+        font = QFont(base)
+        font.setPointSizeF(size * self.scale)
+        panel.setFont(font)
+        title = QFont(font)
+        title.setPointSizeF(size * self.scale * 1.35)
+        title.setBold(True)
+        panel.title.setFont(title)
+        for tree in (panel.story.tree, panel.profile, panel.steps):
+            tree.setFont(font)
+        panel.setPalette(_contrast_palette(panel.palette()))
+        panel.setStyleSheet(
+            "#presenterPanel, #presenterPanel QWidget { background: #000; color: #fff; }"
+            "#presenterPanel QPushButton { border: 2px solid #ffd600; padding: 6px 14px; }"
+            "#presenterPanel QListWidget::item:selected { background: #ffd600; color: #000; }"
+            "#presenterTitle { color: #ffd600; }"
+        )
+        panel.story.set_high_contrast(True)
+
+    # -- steps --------------------------------------------------------------------------
+
+    def set_story(self, title: str, steps: tuple[DemoStep, ...]) -> None:
+        """Tell another story (a story file); starts again from its first step."""
+        self.title, self.story_steps = title, steps
+        self.restart()
+
+    def restart(self) -> None:
+        """A new visitor: new session, no profile, back before the first step."""
+        self.index = -1
+        self.session_id = str(uuid.uuid4())
+        self.profile_id = None
+        self._show_steps()
+        if self.panel is not None:
+            self.panel.show_profile(None)
+
+    def _show_steps(self) -> None:
+        panel = self.panel
+        if panel is None:
+            return
+        panel.title.setText(self.title)
+        panel.steps.clear()
+        for number, step in enumerate(self.story_steps, 1):
+            panel.steps.addItem(f"{number}. {step.title}")
+        if 0 <= self.index < len(self.story_steps):
+            panel.steps.setCurrentRow(self.index)
+            panel.explain.setText(self.story_steps[self.index].explain)
+        else:
+            panel.explain.setText(
+                f"{len(self.story_steps)} steps. Press Space (or Page Down) for the first one."
+            )
+        panel.next_button.setEnabled(self.index + 1 < len(self.story_steps))
+
+    def next_step(self) -> int | None:
+        """Send the next step's request; returns the send's sequence (None at the end)."""
+        if self.index + 1 >= len(self.story_steps):
+            return None
+        if self.window.collector is None:
+            self.window.statusBar().showMessage("The embedded collector is not running.", 5000)
+            return None
+        self.index += 1
+        step = self.story_steps[self.index]
+        if self.index == 0:
+            self._new_visitor()
+        payload = step.payload(
+            source_id=_SOURCE, session_id=self.session_id, profile_id=self.profile_id
+        )
+        self.window.load_request(payload, "/track", EMBEDDED_TARGET_NAME)
+        self._show_steps()
+        self.step_started.emit(self.index)
+        result: int | None = self.window.send()
+        return result
+
+    def _new_visitor(self) -> None:
+        """The sender remembers the last profile per target: forget it, as a first visit."""
+        sender = getattr(self.window, "sender", None)
+        self.profile_id = None
+        if sender is None:
+            return
+        self.window.composer.request_bar.select_target(EMBEDDED_TARGET_NAME)
+        target = self.window.composer.current_target()
+        identity = sender.identity.forget_profile(target, _SOURCE)
+        if identity.session_id:
+            self.session_id = identity.session_id
+
+    def _on_window_exchange_shown(self, exchange: dict[str, Any]) -> None:
+        if not self.active or self.panel is None:
+            return
+        self.panel.story.show_exchange(exchange)
+        view = exchange.get("view") or {}
+        profile_id = view.get("profile_id") if isinstance(view, dict) else None
+        if profile_id:
+            self.profile_id = profile_id
+            self._load_profile(profile_id)
+
+    def _load_profile(self, profile_id: str) -> None:
+        collector = self.window.collector
+        if collector is None:
+            return
+        store = collector.store
+
+        def shown(outcome: TaskOutcome) -> None:
+            if self.panel is not None and outcome.ok and not outcome.stale:
+                self.panel.show_profile(outcome.result)
+
+        self.window.runner.submit(
+            store.get_profile, profile_id, channel="presenter-profile", on_done=shown
+        )
+
+    # -- its own layout -----------------------------------------------------------------
+
+    def _save_presenter_state(self) -> None:
+        if self.state_file is None or self.panel is None:
+            return
+        state = {
+            "version": 1,
+            "scale": self.scale,
+            "splitter": base64.b64encode(bytes(self.panel.splitter.saveState().data())).decode(),
+        }
+        try:
+            atomic_write_bytes(self.state_file, json.dumps(state).encode())
+        except OSError:
+            pass  # losing the presenter's layout is not worth an error in front of a class
+
+    def _restore_presenter_state(self) -> None:
+        if self.state_file is None or self.panel is None or not self.state_file.exists():
+            return
+        try:
+            state = json.loads(self.state_file.read_bytes())
+            self.scale = max(_MIN_SCALE, min(_MAX_SCALE, float(state.get("scale", self.scale))))
+            splitter = base64.b64decode(state.get("splitter", ""))
+        except (OSError, ValueError, TypeError):
+            return
+        if splitter:
+            self.panel.splitter.restoreState(QByteArray(splitter))
