@@ -28,6 +28,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.types import Receive
 
 from workbench.collector.config import LiveConfig
+from workbench.collector.json_limits import check_depth, finite_float, surrogate_rejection
 from workbench.collector.rejections import Rejected, json_error_item
 
 __all__ = [
@@ -74,15 +75,19 @@ async def read_body(request: Request, limit: int | None = None) -> bytes:
     """The body, or a 413 as soon as it is larger than *limit* (default :func:`body_limit`)."""
     if limit is None:
         limit = body_limit(request)
-    if _check_declared(request.headers.get("content-length"), limit):
-        return await request.body()  # the HTTP layer stops at Content-Length
+    declared = request.headers.get("content-length")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_big(limit)
-        chunks.append(chunk)
+    try:
+        if _check_declared(declared, limit):
+            return await request.body()  # the HTTP layer stops at Content-Length
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_big(limit)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise _ended(size, declared) from None
     return b"".join(chunks)
 
 
@@ -103,8 +108,16 @@ async def read_body_asgi(receive: Receive, declared: bytes | None, limit: int) -
             if not message.get("more_body", False):
                 break
         elif message["type"] == "http.disconnect":
-            raise ClientDisconnect()
+            raise _ended(size, declared)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _ended(size: int, declared: str | bytes | None) -> Rejected:
+    """The 400 for a body the client stopped sending (the answer may not reach it)."""
+    of = f" of the {int(declared)} declared" if declared and declared.isdigit() else ""
+    return Rejected(
+        400, f"The request body ended after {size}{of} bytes: the client stopped sending."
+    )
 
 
 def parse_json_body(
@@ -129,13 +142,14 @@ def parse_json_body(
                 }
             ],
         )
+    check_depth(body)  # before any decoder recurses
     if _orjson is not None and _NINETEEN_DIGITS not in body.translate(_DIGIT_MAP):
         try:
             return _orjson.loads(body)  # the fast path; any doubt goes to the stdlib below
         except _orjson.JSONDecodeError:
             pass
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        value = json.loads(body, parse_constant=_reject_constant, parse_float=finite_float)
     except UnicodeDecodeError as exc:
         raise Rejected(
             422,
@@ -150,6 +164,23 @@ def parse_json_body(
         ) from None
     except json.JSONDecodeError as exc:
         raise Rejected(422, [json_error_item(exc)]) from None
+    except (ValueError, RecursionError) as exc:  # an integer of more than 4,300 digits
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "json_invalid",
+                    "loc": ["body"],
+                    "input": {},
+                    "msg": f"JSON decode error: {str(exc).split(';')[0]}",
+                }
+            ],
+        ) from None
+    if b"\\u" in body:
+        rejection = surrogate_rejection(value)
+        if rejection is not None:
+            raise rejection
+    return value
 
 
 # orjson parses ~3x faster but turns integers beyond 64 bits into floats, so bodies

@@ -27,6 +27,7 @@ __all__ = ["TRACARDI_VERSIONS", "read_routes"]
 #: response reader by server version read ours right.
 TRACARDI_VERSIONS = {"documented": "0.7.3", "current": "0.9.0"}
 _MAX_WAIT_SECONDS = 300.0
+_MAX_COUNT = 1_000_000_000
 
 
 def _response(body: Any, status: int = 200) -> Response:
@@ -41,7 +42,7 @@ def _int_query(request: Request, name: str, default: int, *, minimum: int = 0) -
         value = int(raw)
     except ValueError:
         value = minimum - 1
-    if value < minimum:
+    if not minimum <= value <= _MAX_COUNT:
         raise Rejected(
             422,
             [
@@ -49,7 +50,8 @@ def _int_query(request: Request, name: str, default: int, *, minimum: int = 0) -
                     "type": "int_parsing",
                     "loc": ["query", name],
                     "input": raw,
-                    "msg": f"{name} must be a whole number of at least {minimum}, got {raw!r}",
+                    "msg": f"{name} must be a whole number from {minimum} to {_MAX_COUNT}, "
+                    f"got {raw[:40]!r}",
                 }
             ],
         )
