@@ -100,14 +100,20 @@ def test_clear_needs_confirmation(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(no entries)" in capsys.readouterr().err
 
 
-def test_reads_work_while_another_process_writes(capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_works_while_another_process_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     ids = record(count=2)
     with HistoryStore(app_paths().history_dir) as writer:
         writer.append(make_exchange(9))
         assert main(["history", "list"]) == 0
         assert ids[0] in capsys.readouterr().out
-        assert main(["history", "import", "whatever.jsonl"]) == 2
-        assert "open for writing in another Workbench process" in capsys.readouterr().err
+        exported = tmp_path / "export.jsonl"
+        assert main(["history", "export", str(exported)]) == 0
+        writer.clear()
+        assert main(["history", "import", str(exported)]) == 0
+        assert "imported 3 entries" in capsys.readouterr().out
+        assert writer.count() == 3  # the window's store sees the import at once
 
 
 def test_without_an_action_prints_help(capsys: pytest.CaptureFixture[str]) -> None:

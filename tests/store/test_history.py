@@ -8,7 +8,6 @@ import pytest
 
 from tests.store.history_helpers import make_exchange
 from workbench.store.history import (
-    HistoryBusyError,
     HistoryQuery,
     HistoryReadOnlyError,
     HistoryStore,
@@ -163,17 +162,19 @@ def test_a_duplicate_id_gets_a_fresh_one(tmp_path: Path) -> None:
         assert first.id != second.id and store.count() == 2
 
 
-def test_one_writer_at_a_time_readers_allowed(tmp_path: Path) -> None:
+def test_several_writers_and_readers_share_one_history(tmp_path: Path) -> None:
     with HistoryStore(tmp_path, segment_size=4) as writer:
         ids = fill(writer, 6)
-        with pytest.raises(HistoryBusyError, match="another Workbench process"):
-            HistoryStore(tmp_path)
+        with HistoryStore(tmp_path, segment_size=4) as second:
+            assert second.count() == 6
+            more = second.append(make_exchange(7)).id
+            assert writer.count() == 7 and writer.get(more) is not None
         with HistoryStore(tmp_path, read_only=True) as reader:
-            assert reader.count() == 6 and reader.get(ids[0]) is not None
+            assert reader.count() == 7 and reader.get(ids[0]) is not None
             with pytest.raises(HistoryReadOnlyError):
                 reader.append(make_exchange())
     with HistoryStore(tmp_path) as again:
-        assert again.count() == 6
+        assert again.count() == 7
 
 
 def test_closed_store_refuses_writes(tmp_path: Path) -> None:

@@ -200,6 +200,27 @@ def test_new_exchanges_appear_at_the_top(qtbot, store, make_panel) -> None:
     assert panel.model.index(0, 4).data() == "fresh-event"
 
 
+def test_entries_written_by_another_process_appear_within_a_second(
+    qtbot, store, make_panel, tmp_path
+) -> None:
+    panel = make_panel(store)
+    # Another store on the same folder is what `workbench send` in a terminal is: its
+    # changes reach this one only through the files (the watcher and the counters).
+    with HistoryStore(tmp_path / "history") as elsewhere:
+        entry = elsewhere.append(make_exchange(7, event_type="from-the-terminal"))
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 6, timeout=1000)
+        qtbot.waitUntil(lambda: panel.model.summary(0) is not None, timeout=1000)
+        assert panel.model.summary(0).id == entry.id
+        assert panel.model.index(0, 4).data() == "from-the-terminal"
+        elsewhere.star(entry.id)  # starred elsewhere: the list is re-read
+        qtbot.waitUntil(
+            lambda: panel.model.summary(0) is not None and panel.model.summary(0).starred,
+            timeout=1000,
+        )
+        elsewhere.delete(entry.id)
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 5, timeout=1000)
+
+
 def test_store_notice_is_shown_once_with_the_path(qtbot, opened, tmp_path) -> None:
     folder = tmp_path / "history"
     HistoryStore(folder).close()

@@ -1,60 +1,169 @@
-"""One writer at a time: an advisory lock file held while a history is open for writing.
+"""Many processes, one history: an OS file lock around every change, and change counters.
 
-TinyDB files are not safe to write from two processes. The window and a
-``workbench history import`` run at the same time would interleave seals and
-journal rewrites, so a writable :class:`~workbench.store.history.HistoryStore`
-takes an exclusive, non-blocking lock on ``history.lock`` and keeps it until
-``close()``. The operating system drops the lock when the process dies (even by
-SIGKILL), so a crash never leaves a stale lock behind. Readers take no lock.
+The window, ``workbench send``, ``history import`` and journey runs all write
+the same history folder. Each :class:`~workbench.store.history.store.HistoryStore`
+keeps summaries in memory, so two things are shared through small files:
+
+``history.lock``
+    held (``flock`` / ``msvcrt.locking``) for the length of one operation: a write
+    takes it exclusively, a read-only store shares it. It is never held between
+    operations, so no process waits for another to close, and the operating
+    system drops it when a process dies (even by SIGKILL): no stale lock.
+``history.changes``
+    three 64-bit counters, rewritten in place under the exclusive lock:
+    *layout* (files were replaced: segments sealed, rewritten or removed, the
+    journal rewritten), *content* (entries changed or went away: star, delete,
+    clear, retention) and *appends* (entries were added). A store compares them
+    with what it saw last, under the lock, before every operation and reloads what
+    changed (only the journal's new lines when only appends happened). A change of
+    layout is counted *before* any file is touched, so a writer killed half-way
+    still makes every other store reload (and repair) instead of trusting its memory.
+    Watching this one file (it is never replaced) tells a window that another
+    process changed the history.
+
+Why file locks and not one process serving the others over a local socket: a
+history must work with no window open (CI runs ``workbench send`` alone), a
+server would have to be found, started and kept alive, and its death would
+stop every writer; a lock held for one append (about a tenth of a millisecond:
+the fsync happens after it is released) costs almost nothing, and the OS cleans
+up after crashes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import struct
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["HistoryBusyError", "WriterLock"]
+__all__ = ["Counters", "HistoryBusyError", "HistoryLock"]
+
+LOCK_NAME = "history.lock"
+CHANGES_NAME = "history.changes"
+_COUNTERS = struct.Struct("<QQQ")
 
 
 class HistoryBusyError(RuntimeError):
-    """Another process has this history open for writing."""
+    """The history's lock could not be taken (kept for callers that still catch it)."""
 
 
-class WriterLock:
-    """An exclusive lock on a file, released by :meth:`release` or by process exit."""
+@dataclass(frozen=True)
+class Counters:
+    """What ``history.changes`` says has happened to the folder so far."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
+    layout: int = 0
+    content: int = 0
+    appends: int = 0
 
-    def acquire(self) -> None:
-        """Take the lock or raise :class:`HistoryBusyError` at once (never waits)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+
+class HistoryLock:
+    """The lock file and the change counters of one history folder (see the module docstring).
+
+    :meth:`hold` is re-entrant within the owning store (its own thread lock
+    serialises callers), so a public operation that calls another holds the file
+    lock once.
+    """
+
+    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
+        self.folder = folder
+        self.read_only = read_only
+        self._lock_fd: int | None = None
+        self._changes_fd: int | None = None
+        self._depth = 0
+        self._exclusive = False
+        self._guard = threading.Lock()
+
+    def _open(self) -> None:
+        if self._lock_fd is not None:
+            return
+        lock_path, changes_path = self.folder / LOCK_NAME, self.folder / CHANGES_NAME
+        if self.read_only:
+            # A folder no writer ever opened has nothing to lock against.
+            with contextlib.suppress(FileNotFoundError):
+                self._lock_fd = os.open(lock_path, os.O_RDONLY)
+            with contextlib.suppress(FileNotFoundError):
+                self._changes_fd = os.open(changes_path, os.O_RDONLY)
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        self._changes_fd = os.open(changes_path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    @contextlib.contextmanager
+    def hold(self, *, exclusive: bool = True) -> Iterator[None]:
+        """Hold the folder's lock for the block (shared for read-only stores)."""
+        exclusive = exclusive and not self.read_only
+        with self._guard:
+            outer = self._depth == 0
+            self._depth += 1
         try:
-            _lock(fd)
-        except OSError as exc:
-            os.close(fd)
-            raise HistoryBusyError(
-                f"the history in {self.path.parent} is open for writing in another Workbench "
-                "process (close it, or use a read-only command such as 'workbench history list')"
-            ) from exc
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self._fd = fd
+            if outer:
+                self._open()
+                if self._lock_fd is not None:
+                    _lock(self._lock_fd, exclusive)
+                self._exclusive = exclusive
+            yield
+        finally:
+            with self._guard:
+                self._depth -= 1
+                release = self._depth == 0
+            if release and self._lock_fd is not None and outer:
+                _unlock(self._lock_fd)
 
-    def release(self) -> None:
-        if self._fd is not None:
-            _unlock(self._fd)
-            os.close(self._fd)
-            self._fd = None
+    def read(self) -> Counters:
+        """The counters as the folder has them now (zeros for a new folder)."""
+        self._open()
+        if self._changes_fd is None:
+            return Counters()
+        raw = _read_at(self._changes_fd, _COUNTERS.size)
+        if len(raw) < _COUNTERS.size:
+            return Counters()
+        layout, content, appends = _COUNTERS.unpack(raw)
+        return Counters(layout, content, appends)
+
+    def write(self, counters: Counters) -> None:
+        """Store *counters* (under the exclusive lock); other stores see them at once."""
+        if self.read_only or self._changes_fd is None:
+            return
+        data = _COUNTERS.pack(counters.layout, counters.content, counters.appends)
+        _write_at(self._changes_fd, data)
+
+    def close(self) -> None:
+        for fd in (self._lock_fd, self._changes_fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._lock_fd = self._changes_fd = None
+
+    @property
+    def changes_path(self) -> Path:
+        """The file to watch for changes made by other processes."""
+        return self.folder / CHANGES_NAME
+
+
+def _read_at(fd: int, size: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, 0)
+    os.lseek(fd, 0, os.SEEK_SET)  # pragma: no cover - Windows
+    return os.read(fd, size)  # pragma: no cover - Windows
+
+
+def _write_at(fd: int, data: bytes) -> None:
+    if hasattr(os, "pwrite"):
+        os.pwrite(fd, data, 0)
+        return
+    os.lseek(fd, 0, os.SEEK_SET)  # pragma: no cover - Windows
+    os.write(fd, data)  # pragma: no cover - Windows
 
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    def _lock(fd: int, exclusive: bool) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # Windows has no shared byte locks here
 
     def _unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
@@ -63,8 +172,8 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows only
 else:
     import fcntl
 
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    def _lock(fd: int, exclusive: bool) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)

@@ -22,7 +22,7 @@ any point leaves one complete generation. ``.idx``/``.txt`` are derived data and
 are rebuilt from the ``.json`` when missing or unreadable.
 
 The *journal* (``journal.jsonl``) holds entries not yet sealed, one JSON line
-each, appended with ``O_APPEND`` and fsync'ed before ``append`` returns. A line
+each, appended with ``O_APPEND`` and fsync'ed before the store's ``append`` returns. A line
 torn by a crash can only be the last one; it is dropped on open (its append never
 returned).
 """
@@ -34,7 +34,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -272,39 +272,44 @@ class JournalReadResult:
     entries: list[dict[str, Any]]
     torn_tail: bool = False
     bad_lines: int = 0
+    #: Each entry's JSON text as written (None where it cannot be cut out of its line).
+    texts: list[str | None] = field(default_factory=list)
 
 
 class Journal:
-    """Append-only JSON lines file of not-yet-sealed entries; each append is fsync'ed."""
+    """Append-only JSON lines file of not-yet-sealed entries.
+
+    :meth:`append` writes; :meth:`sync` fsyncs what was written (the store calls it
+    after releasing the folder's lock, so several processes' fsyncs overlap).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._dirty = False
 
     def read(self) -> JournalReadResult:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return JournalReadResult([])
-        result = JournalReadResult([])
-        lines = raw.split(b"\n")
-        last = lines.pop()  # b"" when the file ends with a newline
-        if last.strip():
-            result.torn_tail = True  # an append cut short by a crash: it never returned
-        for line in lines:
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                result.bad_lines += 1
-                continue
-            entry = record.get("entry") if isinstance(record, dict) else None
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                result.entries.append(entry)
-            else:
-                result.bad_lines += 1
-        return result
+        return _parse_journal(raw)
+
+    def read_from(self, offset: int, size: int) -> JournalReadResult | None:
+        """The entries in bytes [offset, size) (lines other processes appended).
+
+        None when that part does not end with a whole line: a writer died mid-append,
+        and the caller reloads (and repairs) the whole journal instead.
+        """
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(offset)
+                raw = handle.read(size - offset)
+        except FileNotFoundError:
+            return None
+        if len(raw) != size - offset or not raw.endswith(b"\n"):
+            return None
+        return _parse_journal(raw)
 
     def _handle(self) -> int:
         if self._fd is None:
@@ -313,26 +318,73 @@ class Journal:
             self._fd = os.open(self.path, flags, 0o644)
         return self._fd
 
-    def append(self, entries_json: list[str]) -> None:
-        """Append serialised entries as one write and fsync it; durable when this returns."""
+    def append(self, entries_json: list[str], *, sync: bool = True) -> int:
+        """Append serialised entries as one write (and fsync it, unless *sync* is False).
+
+        Returns the number of bytes written. With ``sync=False`` the entries are durable
+        only once :meth:`sync` returns.
+        """
         data = b"".join(_journal_line(text) for text in entries_json)
         fd = self._handle()
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        self._dirty = True
+        if sync:
+            self.sync()
+        return len(data)
+
+    def sync(self) -> None:
+        """fsync what :meth:`append` wrote (nothing to do when it is on disk already)."""
+        if self._fd is not None and self._dirty:
+            os.fsync(self._fd)
+        self._dirty = False
 
     def replace(self, entries_json: list[str]) -> None:
         """Rewrite the journal atomically with exactly these entries (after a seal or an edit)."""
+        self._dirty = False  # whatever was written is in what replaces it, fsync'ed
         self.close()
         atomic_write_bytes(self.path, b"".join(_journal_line(text) for text in entries_json))
         fsync_dir(self.path.parent)
 
     def close(self) -> None:
         if self._fd is not None:
+            if self._dirty:
+                os.fsync(self._fd)
+                self._dirty = False
             os.close(self._fd)
             self._fd = None
+
+
+_LINE_START = b'{"v":%d,"entry":' % SEGMENT_FORMAT_VERSION
+
+
+def _parse_journal(raw: bytes) -> JournalReadResult:
+    """Entries of journal bytes; each keeps the JSON text it was written with."""
+    result = JournalReadResult([])
+    lines = raw.split(b"\n")
+    last = lines.pop()  # b"" when the bytes end with a newline
+    if last.strip():
+        result.torn_tail = True  # an append cut short by a crash: it never returned
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            result.bad_lines += 1
+            continue
+        entry = record.get("entry") if isinstance(record, dict) else None
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            result.entries.append(entry)
+            if line.startswith(_LINE_START) and line.endswith(b"}"):
+                result.texts.append(line[len(_LINE_START) : -1].decode("utf-8"))
+            else:
+                result.texts.append(None)
+        else:
+            result.bad_lines += 1
+    return result
 
 
 def _journal_line(entry_text: str) -> bytes:

@@ -53,6 +53,7 @@ applied on open: ``migrate``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections import OrderedDict
@@ -62,6 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.store.atomic import StoreNotice, fsync_dir, move_aside
+from workbench.store.history.lock import Counters, HistoryLock
 from workbench.store.history.entries import R_ID, R_STARRED, search_text, summary_row
 from workbench.store.history.migrate import (
     CURRENT_VERSION,
@@ -105,8 +107,15 @@ class HistoryStorage:
         segment_size: int,
         read_only: bool,
         notices: list[StoreNotice],
+        lock: HistoryLock | None = None,
     ) -> None:
         self.folder = folder
+        self.lock = lock or HistoryLock(folder, read_only=read_only)
+        self._seen = Counters()  # the folder's counters as this process last saw them
+        self._journal_key: tuple[int, int] | None = None  # (inode, size) of the journal then
+        self._layout_marked = False
+        self._content_changed = False
+        self._appended = False
         self.retention = retention
         self.segment_size = segment_size
         self.read_only = read_only
@@ -132,7 +141,11 @@ class HistoryStorage:
     # --- opening ---------------------------------------------------------------------------
 
     def open(self) -> None:
-        """Read the folder: repair leftovers, migrate old versions, seal and prune if due."""
+        """Read the folder: repair leftovers, migrate old versions, seal and prune if due.
+
+        Called under the folder's exclusive lock (shared for a read-only store).
+        """
+        self._seen = self.lock.read()
         if not self.read_only:
             for leftover in self.folder.glob("segments.cleared-*"):
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -176,10 +189,12 @@ class HistoryStorage:
             if len(self.open_entries) >= self.segment_size:
                 self._seal()
             self.prune()
+        self._journal_key = self._stat_journal()
 
     def _load_segments(self) -> None:
         segments, stale = scan_segments(self.segments_dir)
-        if not self.read_only:
+        if not self.read_only and stale:
+            self.mark_layout()
             remove_files(stale)
         for segment in segments:
             try:
@@ -203,6 +218,7 @@ class HistoryStorage:
             segment.rows = rows
             segment.raw_index = None
             return True
+        self.mark_layout()
         write_sidecars(segment, rows, [search_text(entry) for entry in entries])
         return True
 
@@ -217,6 +233,8 @@ class HistoryStorage:
                 )
             )
             return
+        self.mark_layout()
+        self.mark_content()
         notice = None
         for path in segment.all_paths:
             if path.exists():
@@ -231,16 +249,97 @@ class HistoryStorage:
         if self.segments and entries:
             newest = self.segments[-1]
             entries = [entry for entry in entries if not newest.contains_id(entry["id"])]
+        texts = dict(zip((id(e) for e in result.entries), result.texts, strict=True))
         for entry in entries:
-            self.remember_open(entry)
+            self.remember_open(entry, texts.get(id(entry)))
         if self.read_only:
             return
         if result.bad_lines:
+            self.mark_layout()
             notice = move_aside(self.journal.path, f"{result.bad_lines} unreadable line(s)")
             self.notices.append(notice)
             self.journal.replace(self.open_json)
         elif result.torn_tail or len(entries) != len(result.entries):
+            self.mark_layout()
             self.journal.replace(self.open_json)
+
+    # --- several processes -------------------------------------------------------------------
+
+    def _stat_journal(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.journal.path)
+        except FileNotFoundError:
+            return None
+        return info.st_ino, info.st_size
+
+    def sync_with_disk(self) -> str | None:
+        """Catch up with what other processes did (under the lock, before each operation).
+
+        Returns None when nothing changed, ``"appended"`` when entries were only added,
+        and ``"changed"`` when entries may have changed or gone (star, delete, clear,
+        retention), so a view must re-read rather than only insert at the top.
+        """
+        now = self.lock.read()
+        key = self._stat_journal()
+        seen, known = self._seen, self._journal_key
+        self._seen = now  # a repair during the reload counts from here
+        self._layout_marked = self._content_changed = self._appended = False
+        if now.layout != seen.layout or not _same_file(known, key):
+            self._reload()
+        elif key is not None and known is not None and key[1] != known[1]:
+            if not self._read_tail(known[1], key[1]):
+                self._reload()
+        else:
+            self._journal_key = key
+            if now == seen:
+                return None
+        self._journal_key = self._stat_journal()
+        return "changed" if now.content != seen.content else "appended"
+
+    def _read_tail(self, start: int, end: int) -> bool:
+        """Add the journal lines other processes appended; False when a reload is needed."""
+        result = self.journal.read_from(start, end)
+        if result is None or result.bad_lines or result.torn_tail:
+            return False
+        for entry, text in zip(result.entries, result.texts, strict=True):
+            self.remember_open(entry, text)
+        return True
+
+    def _reload(self) -> None:
+        """Forget the in-memory view and read the folder again (as on open, without migrating)."""
+        self.journal.close()
+        self.segments = []
+        self._entry_cache.clear()
+        self._clear_open()
+        self._load_segments()
+        self._load_journal()
+
+    def mark_layout(self) -> None:
+        """Count a change of files, before making it (once per operation)."""
+        if self._layout_marked or self.read_only:
+            return
+        self._layout_marked = True
+        self._seen = dataclasses.replace(self._seen, layout=self._seen.layout + 1)
+        self.lock.write(self._seen)
+
+    def mark_content(self) -> None:
+        """Entries changed or went away in this operation (counted at its end)."""
+        self._content_changed = True
+
+    def end_operation(self) -> None:
+        """Publish this operation's changes to other processes (before the lock is released)."""
+        if self.read_only:
+            return
+        if self._content_changed or self._appended:
+            self._seen = Counters(
+                self._seen.layout,
+                self._seen.content + (1 if self._content_changed else 0),
+                self._seen.appends + (1 if self._appended else 0),
+            )
+            self.lock.write(self._seen)
+        if self._layout_marked or self._appended:
+            self._journal_key = self._stat_journal()
+        self._layout_marked = self._content_changed = self._appended = False
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -281,7 +380,8 @@ class HistoryStorage:
             batch = entries[start : start + room]
             batch_json = texts[start : start + room]
             start += len(batch)
-            self.journal.append(batch_json)
+            self.journal.append(batch_json, sync=False)  # the store fsyncs after unlocking
+            self._appended = True
             for entry, text in zip(batch, batch_json, strict=True):
                 self.remember_open(entry, text)
             if len(self.open_entries) >= self.segment_size and not seal_failed:
@@ -295,6 +395,7 @@ class HistoryStorage:
                     )
 
     def _seal(self) -> None:
+        self.mark_layout()
         number = self.segments[-1].number + 1 if self.segments else 1
         segment = write_segment(
             self.segments_dir,
@@ -312,6 +413,8 @@ class HistoryStorage:
 
     def _rewrite_segment(self, segment: SegmentFiles, entries: list[dict[str, Any]]) -> None:
         """Replace a segment by a new generation holding *entries* (or remove it when empty)."""
+        self.mark_layout()
+        self.mark_content()
         self._entry_cache.pop((segment.number, segment.generation), None)
         position = self.segments.index(segment)
         if not entries:
@@ -350,6 +453,8 @@ class HistoryStorage:
             if not doomed:
                 continue
             if len(doomed) == len(rows):
+                self.mark_layout()
+                self.mark_content()
                 self._entry_cache.pop((segment.number, segment.generation), None)
                 self.segments.remove(segment)
                 remove_files(segment.all_paths)
@@ -368,6 +473,8 @@ class HistoryStorage:
             self._drop_open(doomed_open)
 
     def _drop_open(self, ids: set[str]) -> None:
+        self.mark_layout()
+        self.mark_content()
         kept = [i for i, row in enumerate(self.open_rows) if row[R_ID] not in ids]
         self.open_entries = [self.open_entries[i] for i in kept]
         self.open_rows = [self.open_rows[i] for i in kept]
@@ -379,6 +486,8 @@ class HistoryStorage:
         """Star or unstar one entry in its segment (or the journal); False if not found."""
         for index, row in enumerate(self.open_rows):
             if row[R_ID] == entry_id:
+                self.mark_layout()
+                self.mark_content()
                 self.open_entries[index]["starred"] = on
                 row[R_STARRED] = on
                 self.open_json[index] = entry_json(self.open_entries[index])
@@ -406,6 +515,8 @@ class HistoryStorage:
 
     def clear(self) -> None:
         """Remove every segment and empty the journal (the folder is renamed away first)."""
+        self.mark_layout()
+        self.mark_content()
         if self.segments_dir.exists():
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             doomed = self.folder / f"segments.cleared-{stamp}"
@@ -488,3 +599,10 @@ class HistoryStorage:
             if rows is not None:
                 ids.update(row[R_ID] for row in rows)
         return ids
+
+
+def _same_file(known: tuple[int, int] | None, now: tuple[int, int] | None) -> bool:
+    """Whether the journal is still the file this process read (same inode, not shorter)."""
+    if known is None or now is None:
+        return known == now or (known is None and now is not None and now[1] == 0)
+    return known[0] == now[0] and now[1] >= known[1]

@@ -7,20 +7,24 @@ costs the same at 100 entries as at 50,000), and why, is explained in
 :mod:`workbench.store.history.storage`, which does every write.
 
 Secrets are masked (``masking``) before anything reaches a file, and
-again on export. One writer at a time: a writable store holds an OS lock on
-``history.lock`` (:class:`~workbench.store.history.lock.WriterLock`); read-only
-stores (``read_only=True``, the CLI's fallback while the window is open) take
-none. Versions and migrations: ``migrate``.
+again on export. Many processes may have the same history open at once (the
+window, ``workbench send``, an import, journey runs): every operation holds the
+folder's OS lock for its length and first catches up with what the others did
+(:mod:`~workbench.store.history.lock` says how, and why locks rather than one
+serving process). An ``append`` holds it only while its line is written; the
+fsync that makes it durable runs after, so writers' fsyncs overlap. Versions and
+migrations: ``migrate``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -36,7 +40,7 @@ from workbench.store.history.entries import (
     summary_from_row,
     summary_row,
 )
-from workbench.store.history.lock import HistoryBusyError, WriterLock
+from workbench.store.history.lock import HistoryBusyError, HistoryLock
 from workbench.store.history.masking import mask_exchange
 from workbench.store.history.migrate import HistoryVersionError
 from workbench.store.history.query import matching_rows, unfiltered_rows
@@ -68,9 +72,11 @@ class HistoryReadOnlyError(PermissionError):
 class HistoryStore:
     """Every exchange sent or received, newest first, kept in *folder*.
 
-    Thread-safe (one lock serialises every call). ``notices`` lists what the user
-    should be told about (a file moved aside, a migration). Use as a context
-    manager or call :meth:`close`.
+    Thread-safe (one lock serialises every call) and safe with other processes
+    using the same folder. ``notices`` lists what the user should be told about (a
+    file moved aside, a migration). :meth:`refresh` catches up with other processes'
+    changes; :meth:`watch` calls back when they make some. Use as a context manager
+    or call :meth:`close`.
     """
 
     def __init__(
@@ -100,14 +106,15 @@ class HistoryStore:
             read_only=read_only,
             notices=self.notices,
         )
-        self._writer: WriterLock | None = None
+        self._file_lock = self._storage.lock
+        self._watcher: Any = None
         self._closed = False
         if not read_only:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._writer = WriterLock(self.folder / "history.lock")
-            self._writer.acquire()
         try:
-            self._storage.open()
+            with self._file_lock.hold():
+                self._storage.open()
+                self._storage.end_operation()
         except BaseException:
             self.close()
             raise
@@ -126,20 +133,63 @@ class HistoryStore:
         self.close()
 
     def close(self) -> None:
-        """Release the journal and the writer lock (idempotent). Everything is already on disk."""
+        """Stop watching and release the journal (idempotent). Everything is already on disk."""
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.stop()
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             self._storage.close()
-            if self._writer is not None:
-                self._writer.release()
+            self._file_lock.close()
+
+    @contextlib.contextmanager
+    def _operation(self) -> Iterator[None]:
+        """One operation: the folder's lock held, other processes' changes caught up with."""
+        if self._closed:
+            raise ValueError(f"the history store in {self.folder} is closed")
+        with self._file_lock.hold(exclusive=not self.read_only):
+            self._storage.sync_with_disk()
+            try:
+                yield
+            finally:
+                self._storage.end_operation()
+
+    def refresh(self) -> str | None:
+        """Catch up with other processes: None (nothing new), ``"appended"`` or ``"changed"``."""
+        with self._lock:
+            if self._closed:
+                return None
+            with self._file_lock.hold(exclusive=not self.read_only):
+                try:
+                    return self._storage.sync_with_disk()
+                finally:
+                    self._storage.end_operation()
+
+    def watch(self, callback: Callable[[str], None]) -> None:
+        """Call *callback(kind)* (from a background thread) when another process changes this
+        history; *kind* is what :meth:`refresh` returned. Stopped by :meth:`close`."""
+        from workbench.store.history.watch import HistoryWatcher
+
+        with self._lock:
+            if self._watcher is None:
+                self._watcher = HistoryWatcher(self._file_lock.changes_path, self.refresh)
+                self._watcher.start()
+            self._watcher.add_listener(callback)
+
+    def unwatch(self, callback: Callable[[str], None]) -> None:
+        """Stop calling *callback* (see :meth:`watch`)."""
+        with self._lock:
+            if self._watcher is not None:
+                self._watcher.remove_listener(callback)
 
     def flush(self) -> None:
         """Apply retention now. Appends are durable already when they return."""
         with self._lock:
             self._check_writable()
-            self._storage.prune()
+            with self._operation():
+                self._storage.prune()
 
     # --- writing -------------------------------------------------------------------------
 
@@ -157,10 +207,12 @@ class HistoryStore:
         with self._lock:
             self._check_writable()
             entry = make_stored_entry(exchange)
-            if self._storage.recent_id(entry["id"]):
-                entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
-            row = summary_row(entry)
-            self._storage.add_entries([entry])
+            with self._operation():
+                if self._storage.recent_id(entry["id"]):
+                    entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
+                row = summary_row(entry)
+                self._storage.add_entries([entry])
+            self._storage.journal.sync()  # after unlocking: other writers need not wait for it
             return HistoryEntry(summary_from_row(row), copy.deepcopy(entry["exchange"]))
 
     def append_many(self, exchanges: Iterable[dict[str, Any]]) -> int:
@@ -168,38 +220,43 @@ class HistoryStore:
         with self._lock:
             self._check_writable()
             entries = [make_stored_entry(exchange) for exchange in exchanges]
-            seen = {row[R_ID] for row in self._storage.open_rows}
-            for entry in entries:
-                if entry["id"] in seen or self._storage.recent_id(entry["id"]):
-                    entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
-                seen.add(entry["id"])
-            self._storage.add_entries(entries)
+            with self._operation():
+                seen = {row[R_ID] for row in self._storage.open_rows}
+                for entry in entries:
+                    if entry["id"] in seen or self._storage.recent_id(entry["id"]):
+                        entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
+                    seen.add(entry["id"])
+                self._storage.add_entries(entries)
+            self._storage.journal.sync()
             return len(entries)
 
     def star(self, entry_id: str, on: bool = True) -> bool:
         """Star (or unstar) an entry; starred entries are never pruned. False if not found."""
         with self._lock:
             self._check_writable()
-            return self._storage.set_starred(entry_id, bool(on))
+            with self._operation():
+                return self._storage.set_starred(entry_id, bool(on))
 
     def delete(self, entry_id: str) -> bool:
         """Delete one entry (starred or not). False if there was no such entry."""
         with self._lock:
             self._check_writable()
-            return self._storage.remove(entry_id)
+            with self._operation():
+                return self._storage.remove(entry_id)
 
     def clear(self) -> None:
         """Delete every entry, starred ones too (the user asked for it)."""
         with self._lock:
             self._check_writable()
-            self._storage.clear()
+            with self._operation():
+                self._storage.clear()
 
     # --- reading -------------------------------------------------------------------------
 
     def get(self, entry_id: str) -> HistoryEntry | None:
         """The whole entry (a copy the caller may change), or None when there is no such id."""
         storage = self._storage
-        with self._lock:
+        with self._lock, self._operation():
             for index, row in enumerate(storage.open_rows):
                 if row[R_ID] == entry_id:
                     exchange = storage.open_entries[index]["exchange"]
@@ -215,7 +272,7 @@ class HistoryStore:
 
     def count(self, query: HistoryQuery | None = None) -> int:
         """How many entries match *query* (all of them when None)."""
-        with self._lock:
+        with self._lock, self._operation():
             if query is None or query.is_empty:
                 return self._storage.count()
             return sum(1 for _ in self._matching_rows(query))
@@ -227,7 +284,7 @@ class HistoryStore:
         if offset < 0 or limit < 0:
             raise ValueError(f"offset and limit must not be negative; got {offset}, {limit}")
         storage = self._storage
-        with self._lock:
+        with self._lock, self._operation():
             if query is None or query.is_empty:
                 rows = unfiltered_rows(
                     storage.open_rows, list(storage.segments), storage.rows, offset, limit
@@ -243,7 +300,7 @@ class HistoryStore:
 
     def summaries(self, query: HistoryQuery | None = None) -> Iterator[HistorySummary]:
         """Every matching summary, newest first (for exports and bulk actions)."""
-        with self._lock:
+        with self._lock, self._operation():
             rows = list(self._matching_rows(query or _EMPTY_QUERY))
         return (summary_from_row(row) for row in rows)
 
@@ -262,7 +319,7 @@ class HistoryStore:
 
     def export_jsonl(self, path: str | os.PathLike[str], ids: Iterable[str] | None = None) -> int:
         """Write entries (oldest first, masked) as JSON lines; returns how many."""
-        with self._lock:
+        with self._lock, self._operation():
             count = 0
 
             def lines() -> Iterator[bytes]:
@@ -277,7 +334,7 @@ class HistoryStore:
 
     def export_har(self, path: str | os.PathLike[str], ids: Iterable[str] | None = None) -> int:
         """Write entries (oldest first, masked) as a HAR 1.2 file; returns how many."""
-        with self._lock:
+        with self._lock, self._operation():
             entries = [
                 dict(entry, exchange=mask_exchange(entry["exchange"]))
                 for entry in self._storage.all_entries(ids)
@@ -295,11 +352,13 @@ class HistoryStore:
         parsed = read_import_file(Path(path))
         with self._lock:
             self._check_writable()
-            known = self._storage.all_ids()
-            fresh = []
-            for entry in parsed:
-                if entry["id"] not in known:
-                    known.add(entry["id"])
-                    fresh.append(entry)
-            self._storage.add_entries(fresh)
+            with self._operation():
+                known = self._storage.all_ids()
+                fresh = []
+                for entry in parsed:
+                    if entry["id"] not in known:
+                        known.add(entry["id"])
+                        fresh.append(entry)
+                self._storage.add_entries(fresh)
+            self._storage.journal.sync()
             return len(fresh)

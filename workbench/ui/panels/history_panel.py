@@ -4,7 +4,11 @@ A filter row (search in URLs and bodies, event type, status class, target,
 profile id, starred only) builds a ``HistoryQuery``; counting and paging run on
 the task runner's threads, so a body search over 50,000 entries never freezes
 the window. Selecting an entry loads it (in the background) and emits it for
-the answer views without sending anything. The context menu opens an entry in
+the answer views without sending anything. Entries that other processes
+(``workbench send``, an import, a journey run) write appear within a fraction of a
+second: the store's watcher notices (off the GUI thread, without polling) and the
+list inserts them at the top, or re-reads when entries were starred, deleted or
+pruned elsewhere. The context menu opens an entry in
 the composer, sends it again, copies it as curl, exports the selection (JSON
 lines or HAR) and deletes. A store notice (e.g. a corrupt file moved aside) is
 shown once, in plain words, with the paths.
@@ -66,6 +70,22 @@ def exchange_as_http_request(exchange: dict[str, Any]) -> HttpRequest:
     )
 
 
+def _watch_store(store: Any, callback: Any) -> Any:
+    """Have *store* call *callback(kind)* on changes by other processes; returns the undo."""
+    watch = getattr(store, "watch", None)
+    if not callable(watch):
+        return lambda *_: None
+    watch(callback)
+    done: list[bool] = []
+
+    def stop(*_: object) -> None:
+        if not done:
+            done.append(True)
+            store.unwatch(callback)
+
+    return stop
+
+
 class HistoryPanel(QWidget):
     """History list with filters, search, star and the entry actions.
 
@@ -80,6 +100,8 @@ class HistoryPanel(QWidget):
     open_requested = Signal(dict)
     send_again_requested = Signal(dict)
     notice_shown = Signal(str)
+    # Emitted from the store's watcher thread; delivered queued on the GUI thread.
+    _store_changed_elsewhere = Signal(str)
 
     def __init__(
         self, store: Any, runner: TaskRunner | None = None, parent: QWidget | None = None
@@ -194,6 +216,16 @@ class HistoryPanel(QWidget):
         layout.addLayout(filters)
         layout.addLayout(choices)
         layout.addWidget(self.table, 1)
+
+        # Another process changed the history: coalesce a burst into one update.
+        self._elsewhere_kind: str | None = None
+        self._elsewhere_timer = QTimer(self)
+        self._elsewhere_timer.setSingleShot(True)
+        self._elsewhere_timer.setInterval(150)
+        self._elsewhere_timer.timeout.connect(self._on_elsewhere_timer_timeout)
+        self._store_changed_elsewhere.connect(self._on_store_changed_elsewhere)
+        self._stop_watching_store = _watch_store(store, self._store_changed_elsewhere.emit)
+        self.destroyed.connect(self._stop_watching_store)
 
         self.show_store_notices()
         self.apply_filters()
@@ -358,6 +390,7 @@ class HistoryPanel(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Let page loads in flight finish before the panel (and its own runner) go away."""
+        self._stop_watching_store()
         if self._owns_runner:
             self.runner.wait_for_done()
         super().closeEvent(event)
@@ -386,6 +419,22 @@ class HistoryPanel(QWidget):
         self.notice_label.clear()
 
     # -- slots -------------------------------------------------------------------------------
+    @Slot(str)
+    def _on_store_changed_elsewhere(self, kind: str) -> None:
+        if self._elsewhere_kind != "changed":
+            self._elsewhere_kind = kind
+        if not self._elsewhere_timer.isActive():
+            self._elsewhere_timer.start()
+
+    @Slot()
+    def _on_elsewhere_timer_timeout(self) -> None:
+        kind, self._elsewhere_kind = self._elsewhere_kind, None
+        if kind == "changed":
+            self.model.reload()
+        elif kind is not None:
+            self.model.refresh_head()
+        self.show_store_notices()
+
     @Slot(int)
     def _on_model_query_loaded(self, count: int) -> None:
         self._update_count()
