@@ -63,8 +63,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.store.atomic import StoreNotice, fsync_dir, move_aside
-from workbench.store.history.lock import Counters, HistoryLock
 from workbench.store.history.entries import R_ID, R_STARRED, search_text, summary_row
+from workbench.store.history.lock import Counters, HistoryLock
 from workbench.store.history.migrate import (
     CURRENT_VERSION,
     V0_FILE_NAME,

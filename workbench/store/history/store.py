@@ -40,7 +40,7 @@ from workbench.store.history.entries import (
     summary_from_row,
     summary_row,
 )
-from workbench.store.history.lock import HistoryBusyError, HistoryLock
+from workbench.store.history.lock import HistoryBusyError
 from workbench.store.history.masking import mask_exchange
 from workbench.store.history.migrate import HistoryVersionError
 from workbench.store.history.query import matching_rows, unfiltered_rows
