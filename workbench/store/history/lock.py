@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,7 +159,7 @@ def _write_at(fd: int, data: bytes) -> None:
     os.write(fd, data)  # pragma: no cover - Windows
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock(fd: int, exclusive: bool) -> None:
