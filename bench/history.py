@@ -11,7 +11,12 @@ Run as ``python bench/history.py`` (about a minute). Prints:
   term's first page plus count (every segment's text is scanned), a common term's
   first page, and the count of a term every entry matches (every row parsed);
 * the same append figures for plain TinyDB with its default ``JSONStorage``,
-  side by side, at sizes it can reach in the time budget.
+  side by side, at sizes it can reach in the time budget;
+* appends from several processes into one history: one writer process alone,
+  then three at once (each its own process, as the window, ``workbench send``
+  and a journey run would be), each appending ``--writer-appends`` entries as fast
+  as it can; goal: each of the three keeps at least half the lone writer's rate,
+  and no entry is lost (every acknowledged id is in the history afterwards).
 
 Figures are in one run on one machine, so compare the ratios. The page cache is
 warm (the files were just written), as it is for a user reopening the app.
@@ -22,6 +27,7 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -185,13 +191,79 @@ def bench_tinydb(folder: Path) -> dict[int, list[float]]:
     return results
 
 
+WRITER_APPENDS = 400
+
+
+def _writer(folder: str, count: int, prefix: str) -> None:
+    """A writer process: open, say ready, wait for "go", append *count*, report the rate."""
+    exchanges = [make_exchange(n) for n in range(count)]
+    for number, exchange in enumerate(exchanges):
+        exchange["id"] = f"{prefix}-{number}"
+    with HistoryStore(folder, retention=None) as store:
+        store.append(make_exchange(-1))  # first fsync, imports: not measured
+        print("ready", flush=True)
+        sys.stdin.readline()
+        started = time.perf_counter()
+        for exchange in exchanges:
+            store.append(exchange)
+        elapsed = time.perf_counter() - started
+    print(json.dumps({"rate": count / elapsed}), flush=True)
+
+
+def run_writers(folder: Path, writers: int, count: int) -> list[float]:
+    """Start *writers* processes on *folder* at once; their append rates (per second)."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--writer", str(folder), str(count), f"w{n}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(writers)
+    ]
+    for process in processes:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    for process in processes:  # go, all together
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    rates = []
+    for process in processes:
+        out, _ = process.communicate(timeout=300)
+        rates.append(json.loads(out.strip().splitlines()[-1])["rate"])
+    return rates
+
+
+def bench_writers(folder: Path, count: int) -> dict[str, Any]:
+    """One writer alone vs three at once, two alternating rounds, best of each."""
+    single: list[float] = []
+    triple: list[list[float]] = []
+    lost = 0
+    written = 0
+    for round_no in range(2):
+        alone = folder / f"alone-{round_no}"
+        single.append(run_writers(alone, 1, count)[0])
+        shared = folder / f"shared-{round_no}"
+        triple.append(run_writers(shared, 3, count))
+        with HistoryStore(shared, retention=None) as store:
+            ids = {summary.id for summary in store.summaries()}
+        expected = {f"w{w}-{n}" for w in range(3) for n in range(count)}
+        lost += len(expected - ids)
+        written += len(expected)
+    return {"single": max(single), "triple": max(triple, key=min), "lost": lost, "written": written}
+
+
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--writer":
+        _writer(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        return
     print(f"history benchmark: entry ≈ {len(json.dumps(make_exchange(1)))} bytes of JSON")
     folder = Path(tempfile.mkdtemp(prefix="workbench-bench-history-"))
     try:
         began = time.perf_counter()
         ours = bench_store(folder / "history")
         plain = bench_tinydb(folder)
+        writers = bench_writers(folder / "writers", WRITER_APPENDS)
         elapsed = time.perf_counter() - began
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -233,6 +305,14 @@ def main() -> None:
     print(f"  rare term, first page + count (scans every segment): {ms(search['rare'])}")
     print(f"  common term, first page: {ms(search['common page'])}")
     print(f"  common term, count of all {ours['entries']:,} matches: {ms(search['common count'])}")
+    triple = writers["triple"]
+    print(
+        f"appends from separate processes ({WRITER_APPENDS} each, best of 2 rounds): one writer "
+        f"alone {writers['single']:.0f}/s; three at once "
+        + ", ".join(f"{rate:.0f}/s" for rate in triple)
+        + f" (together {sum(triple):.0f}/s); entries written {writers['written']:,}, "
+        f"lost: {writers['lost']}"
+    )
     print(f"(benchmark took {elapsed:.0f} s)")
     print()
 
@@ -249,6 +329,12 @@ def main() -> None:
     goal("open_first_page_50000", open_ms * 1000, 200, "ms", ms(open_ms))
     worst_search = max(search.values())
     goal("search_50000", worst_search * 1000, 500, "ms", ms(worst_search))
+    share = min(triple) / writers["single"]
+    verdict = "met" if share >= 0.5 and writers["lost"] == 0 else "missed"
+    print(
+        f"goal three_writers_per_writer_rate: {share:.2f}× of a lone writer for the slowest of "
+        f"three, {writers['lost']} lost (target ≥ 0.5×, 0 lost) {verdict}"
+    )
 
 
 if __name__ == "__main__":

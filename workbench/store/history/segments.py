@@ -33,7 +33,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,6 +287,7 @@ class Journal:
         self.path = path
         self._fd: int | None = None
         self._dirty = False
+        self._end = 0
 
     def read(self) -> JournalReadResult:
         try:
@@ -331,14 +332,22 @@ class Journal:
             written = os.write(fd, view)
             view = view[written:]
         self._dirty = True
+        self._end = os.lseek(fd, 0, os.SEEK_CUR)  # O_APPEND: the end of this write
         if sync:
             self.sync()
         return len(data)
 
-    def sync(self) -> None:
-        """fsync what :meth:`append` wrote (nothing to do when it is on disk already)."""
+    def sync(self, shared: Callable[[int, int], None] | None = None) -> None:
+        """fsync what :meth:`append` wrote (nothing to do when it is on disk already).
+
+        *shared(fd, end)*, when given, does the fsync in concert with other processes
+        (see ``HistoryLock.sync_file``); *end* is where this file's last append ended.
+        """
         if self._fd is not None and self._dirty:
-            os.fsync(self._fd)
+            if shared is not None:
+                shared(self._fd, self._end)
+            else:
+                os.fsync(self._fd)
         self._dirty = False
 
     def replace(self, entries_json: list[str]) -> None:

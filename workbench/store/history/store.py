@@ -212,7 +212,7 @@ class HistoryStore:
                     entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
                 row = summary_row(entry)
                 self._storage.add_entries([entry])
-            self._storage.journal.sync()  # after unlocking: other writers need not wait for it
+            self._storage.journal.sync(self._file_lock.sync_file)  # after unlocking, shared
             return HistoryEntry(summary_from_row(row), copy.deepcopy(entry["exchange"]))
 
     def append_many(self, exchanges: Iterable[dict[str, Any]]) -> int:
@@ -227,7 +227,7 @@ class HistoryStore:
                         entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
                     seen.add(entry["id"])
                 self._storage.add_entries(entries)
-            self._storage.journal.sync()
+            self._storage.journal.sync(self._file_lock.sync_file)
             return len(entries)
 
     def star(self, entry_id: str, on: bool = True) -> bool:
@@ -360,5 +360,5 @@ class HistoryStore:
                         known.add(entry["id"])
                         fresh.append(entry)
                 self._storage.add_entries(fresh)
-            self._storage.journal.sync()
+            self._storage.journal.sync(self._file_lock.sync_file)
             return len(fresh)
