@@ -114,6 +114,11 @@ def test_every_command_works_while_another_process_writes(
         assert main(["history", "import", str(exported)]) == 0
         assert "imported 3 entries" in capsys.readouterr().out
         assert writer.count() == 3  # the window's store sees the import at once
+        assert main(["history", "clear", "--yes"]) == 0
+        assert writer.count() == 0  # and the clear
+        kept = writer.append(make_exchange(10)).id
+    with HistoryStore(app_paths().history_dir) as again:
+        assert [summary.id for summary in again.summaries()] == [kept]
 
 
 def test_without_an_action_prints_help(capsys: pytest.CaptureFixture[str]) -> None:

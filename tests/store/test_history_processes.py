@@ -238,3 +238,48 @@ def test_writers_killed_mid_append_leave_a_store_that_opens_clean(tmp_path: Path
         assert acknowledged <= set(ids) and len(ids) == len(set(ids))
         assert not fresh.notices, [n.message for n in fresh.notices]
         fresh.append(make_exchange(7))
+
+
+HALF_APPEND = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from workbench.store.history.lock import HistoryLock
+
+    folder = Path(sys.argv[1])
+    lock = HistoryLock(folder)
+    with lock.hold():  # as an append does, then killed half-way through its line
+        with open(folder / "journal.jsonl", "ab") as journal:
+            journal.write(b'{"v":1,"entry":{"id":"never-acknowledged","req')
+        sys.stdout.write("held\\n")
+        sys.stdout.flush()
+        sys.stdin.readline()  # killed here, the lock still held
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
+def test_a_writer_killed_holding_the_lock_half_way_through_a_line(tmp_path: Path) -> None:
+    folder = tmp_path / "history"
+    with _window_store(folder) as window:
+        before = [window.append(make_exchange(n)).id for n in range(3)]
+        child = subprocess.Popen(
+            [sys.executable, "-c", HALF_APPEND, str(folder)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+        child.stdin.close()  # type: ignore[union-attr]
+        child.stdout.close()
+        # No stale lock: the window's store goes on at once, past the torn line.
+        after = window.append(make_exchange(9)).id
+        assert _all_ids(window) == [after, *reversed(before)]
+    with HistoryStore(folder, retention=None) as fresh:
+        assert _all_ids(fresh) == [after, *reversed(before)]
+        assert b"never-acknowledged" not in (folder / "journal.jsonl").read_bytes()
+        fresh.append(make_exchange(10))
