@@ -201,8 +201,9 @@ def test_the_same_value_gets_the_same_placeholder_everywhere(tmp_path: Path) -> 
     assert bundle.contents.events[0]["profile"]["id"] == "profile-1"
     assert entry["request"]["body"]["session"]["id"] == "session-1"
     assert entry["request"]["url"].startswith("https://<secret-")
-    assert "api_key=%3Csecret-" in entry["request"]["url"] or "api_key=<secret-" in (
-        entry["request"]["url"]
+    assert (
+        "api_key=%3Csecret-" in entry["request"]["url"]
+        or "api_key=<secret-" in (entry["request"]["url"])
     )
 
 

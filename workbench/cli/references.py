@@ -10,13 +10,9 @@ collector, or from the target given with ``--target``/``--to``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-from workbench.core.har_import import HarError, read_har
 
 __all__ = ["Reference", "ReferenceError", "resolve"]
 
@@ -81,72 +77,17 @@ def _entity(args: argparse.Namespace, kind: str, entity_id: str) -> Reference:
     return Reference(f"{kind}:{entity_id} @ {target.name}", value)
 
 
-def _pick(text: str) -> tuple[str, int | None]:
-    name, sep, number = text.rpartition("#")
-    if sep and number.isdigit() and name:
-        return name, int(number)
-    return text, None
-
-
-def _from_har(path: Path, data: bytes, index: int | None) -> Reference:
-    try:
-        har = read_har(data, path.name)
-    except HarError as exc:
-        raise ReferenceError(str(exc)) from None
-    if index is None:
-        if len(har.calls) != 1:
-            listing = ", ".join(f"#{c.index}" for c in har.calls) or "none"
-            raise ReferenceError(
-                f"{path.name} holds {len(har.calls)} Tracardi calls ({listing}); "
-                f"name one as {path.name}#N"
-            )
-        return Reference(f"{path.name}#{har.calls[0].index}", har.calls[0].exchange)
-    for call in har.calls:
-        if call.index == index:
-            return Reference(f"{path.name}#{index}", call.exchange)
-    raise ReferenceError(f"{path.name}: entry #{index} is not a Tracardi call")
-
-
-def _from_lines(label: str, text: str, index: int) -> Reference:
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not 1 <= index <= len(lines):
-        raise ReferenceError(f"{label}: there is no line {index} (it has {len(lines)})")
-    try:
-        return Reference(f"{label}#{index}", json.loads(lines[index - 1]))
-    except ValueError as exc:
-        raise ReferenceError(f"{label}, line {index}: not JSON: {exc}") from None
-
-
 def _from_file(text: str) -> Reference:
-    if text == "-":
-        data = sys.stdin.buffer.read()
-        label, path, index = "stdin", Path("stdin"), None
-    else:
-        path, index = Path(text), None
-        if not path.exists():
-            name, index = _pick(text)
-            path = Path(name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ReferenceError(f"{text}: {exc.strerror or exc}") from None
-        label = path.name
-    if path.suffix.lower() == ".har" or (data.lstrip()[:1] == b"{" and b'"log"' in data[:200]):
-        return _from_har(path, data, index)
+    from workbench.store.document_files import DocumentError, read_document, read_document_bytes
+
     try:
-        decoded = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReferenceError(f"{label}: not UTF-8 text") from None
-    if index is not None:
-        return _from_lines(label, decoded, index)
-    try:
-        return Reference(label, json.loads(decoded))
-    except json.JSONDecodeError as exc:
-        if path.suffix.lower() == ".jsonl":
-            raise ReferenceError(f"{label} has several lines; name one as {label}#N") from None
-        raise ReferenceError(
-            f"{label}: not JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
+        if text == "-":
+            label, value = read_document_bytes("stdin", sys.stdin.buffer.read())
+        else:
+            label, value = read_document(text)
+    except DocumentError as exc:
+        raise ReferenceError(str(exc)) from None
+    return Reference(label, value)
 
 
 def resolve(args: argparse.Namespace, text: str) -> Reference:

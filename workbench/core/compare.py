@@ -11,13 +11,15 @@ staff ask about; a history export line (``{"id", "exchange"}``) as its exchange.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from workbench.core.diff import Change, DiffResult
+from workbench.core.diff import Change, DiffResult, PathError, Segment, Selector, resolve_path
 
 __all__ = [
     "change_lines",
     "comparable",
+    "concrete_path",
     "is_exchange",
     "short_value",
 ]
@@ -69,3 +71,22 @@ def _line(change: Change, limit: int) -> str:
 def change_lines(result: DiffResult, *, limit: int = 80) -> list[str]:
     """One line per shown change (``~`` changed, ``+`` added, ``-`` removed), then the summary."""
     return [*(_line(change, limit) for change in result.changes), result.summary()]
+
+
+def concrete_path(document: Any, segments: Sequence[Segment]) -> tuple[str | int, ...] | None:
+    """*segments* with each list selector (``[id=ev-1]``) replaced by its index in *document*.
+
+    ``None`` when the path is not in *document* (an added change seen on side A)."""
+    out: list[str | int] = []
+    node = document
+    for segment in segments:
+        try:
+            child = resolve_path(node, (segment,))
+        except PathError:
+            return None
+        if isinstance(segment, Selector):
+            out.append(next(i for i, item in enumerate(node) if item is child))
+        else:
+            out.append(segment)
+        node = child
+    return tuple(out)

@@ -194,6 +194,8 @@ class HistoryPanel(QWidget):
         self.delete_action = self._action(
             "Delete…", self.delete_selected, QKeySequence.StandardKey.Delete
         )
+        # Actions other tools add to the context menu (compare, reproduce, support bundle).
+        self.extra_actions: list[QAction] = []
 
         filters = QHBoxLayout()  # two short rows: the dock is often narrow
         filters.setContentsMargins(0, 0, 0, 0)
@@ -464,6 +466,9 @@ class HistoryPanel(QWidget):
         menu.addSeparator()
         menu.addAction(self.export_jsonl_action)
         menu.addAction(self.export_har_action)
+        if self.extra_actions:
+            menu.addSeparator()
+            menu.addActions(self.extra_actions)
         menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.exec(self.table.viewport().mapToGlobal(pos))

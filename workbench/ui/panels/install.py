@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from workbench.collector import CollectorConfig
 from workbench.settings import SettingsFile
 from workbench.store.collections import SavedRequest
+from workbench.ui.compare.install import install_support
 from workbench.ui.panels.collections_panel import CollectionsPanel
 from workbench.ui.panels.collector_control import CollectorController, CollectorState
 from workbench.ui.panels.collector_panel import CollectorPanel
@@ -93,6 +94,8 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
     window.panels = panels
     # Story tab, Collector → Event flow… / Why (not)? / timeline / demo shop, presenter mode.
     install_teaching(window, controller.bridge.records_received)
+    # History menu: compare, reproduce locally, support bundles.
+    install_support(window, history)
     state_file = getattr(window, "state_file", None)
     if state_file is None or not state_file.exists():  # first run: proportions of the screen
         window.first_start_layout()
