@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from workbench.cli.references import ReferenceError, resolve
@@ -106,7 +107,11 @@ def run(args: argparse.Namespace) -> int:
             data = bundle.contents
             profiles = {p["id"]: p for p in data.profiles if isinstance(p.get("id"), str)}
             sessions = {s["id"]: s for s in data.sessions if isinstance(s.get("id"), str)}
-            flow, sources, label = data.flow, data.sources, f"{args.bundle}:{exchange.get('id')}"
+            flow, sources, label = (
+                data.flow,
+                data.sources,
+                f"{Path(args.bundle).name}:{exchange.get('id')}",
+            )
         else:
             ref = resolve(args, args.ref)
             exchange, label = ref.value, ref.label
@@ -152,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         report = {
             "exchange": label,
             "notes": list(plan.notes),
+            "loaded": list(outcome.loaded),
             "local_status": outcome.local.status,
             **result.to_dict(),
         }
@@ -159,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         for note in plan.notes:
             print(f"note: {note}")
+        for what in outcome.loaded:
+            print(f"loaded: {what}")
         status = outcome.local.status if outcome.local.status is not None else "no answer"
         print(f"replayed {label} against the local flow: HTTP {status}")
         print(f"--- customer ({label})")

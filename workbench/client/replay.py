@@ -83,6 +83,7 @@ class ReplayResult:
     plan: ReplayPlan
     local: SendResult
     diff: DiffResult
+    loaded: tuple[str, ...] = ()
 
     def summary(self) -> str:
         return f"customer vs local: {self.diff.summary()}"
@@ -239,8 +240,8 @@ def replay(
     """Load the plan's state, send its payload to *target* (the embedded collector), diff.
 
     Blocking: run it off the GUI thread."""
-    load_state(store, plan)
+    loaded = load_state(store, plan)
     local = sender.send(target, plan.spec)
     local_answer = local.json if local.json is not None else local.body_text
     result = diff(comparable(plan.customer_answer), comparable(local_answer), ignore=ignore)
-    return ReplayResult(plan, local, result)
+    return ReplayResult(plan, local, result, tuple(loaded))

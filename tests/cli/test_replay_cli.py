@@ -1,0 +1,139 @@
+"""``workbench replay``: a customer's exchange sent again to a local collector, answers diffed.
+
+The customer's side is made by a real collector: a first visit creates the
+profile and session, a second visit's exchange is what the customer sends in,
+with the profile and session as they stood (what a bundle carries).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import run_workbench
+from tests.support.har_files import SESSION_ID, track_payload
+from workbench.collector.config import CollectorConfig
+from workbench.collector.server import CollectorServer
+from workbench.store.bundle import BundleContents, write_bundle
+
+
+@pytest.fixture(scope="module")
+def customer() -> Iterator[dict[str, Any]]:
+    """A second visit's exchange, with the profile and session it found."""
+    server = CollectorServer(CollectorConfig(port=0, accept_any_source=True))
+    server.start()
+    try:
+        url = server.url
+        body = track_payload()
+        first = httpx.post(f"{url}/track", json=body, timeout=10).json()
+        profile_id = first["profile"]["id"]
+        body["profile"] = {"id": profile_id}
+        profile = httpx.get(f"{url}/profile/{profile_id}", timeout=10).json()
+        session = httpx.get(f"{url}/session/{SESSION_ID}", timeout=10).json()
+        answer = httpx.post(f"{url}/track", json=body, timeout=10).json()
+    finally:
+        server.stop()
+    exchange = {
+        "request": {"method": "POST", "url": f"{url}/track", "route": "/track", "body": body},
+        "response": {"status": 200, "json": answer},
+        "summary": {"profile_id": profile_id, "session_id": SESSION_ID},
+    }
+    yield {"exchange": exchange, "profile": profile, "session": session}
+
+
+def _bundle(path: Path, customer: dict[str, Any], *, with_state: bool = True) -> Path:
+    entry = {"id": "ex-1", "created_at": "2026-12-01T09:30:01Z", "exchange": customer["exchange"]}
+    write_bundle(
+        BundleContents(
+            entries=[entry],
+            profiles=[customer["profile"]] if with_state else [],
+            sessions=[customer["session"]] if with_state else [],
+        ),
+        path,
+    )
+    return path
+
+
+def test_with_the_bundles_profile_and_session_the_answers_are_the_same(
+    tmp_path: Path, customer: dict[str, Any]
+) -> None:
+    bundle = _bundle(tmp_path / "ticket.zip", customer)
+    result = run_workbench("replay", "--bundle", str(bundle))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    profile_id = customer["profile"]["id"]
+    assert f"loaded: profile {profile_id} from the bundle" in lines
+    assert f"loaded: session {SESSION_ID} from the bundle" in lines
+    assert "replayed ticket.zip:ex-1 against the local flow: HTTP 200" in lines
+    assert lines[-1].startswith("equal")
+
+
+def test_without_them_the_local_collector_starts_afresh_and_says_so(
+    tmp_path: Path, customer: dict[str, Any]
+) -> None:
+    exchange = tmp_path / "exchange.json"
+    exchange.write_text(json.dumps(customer["exchange"]), encoding="utf-8")
+    result = run_workbench("replay", str(exchange))
+    assert result.returncode == 1, result.stdout + result.stderr
+    profile_id = customer["profile"]["id"]
+    assert (
+        f"note: the profile {profile_id} is not known here: the local collector starts a new one"
+        in result.stdout
+    )
+    assert '+ debugging.events.types[1]: "profile-created"' in result.stdout
+    report = run_workbench("replay", str(exchange), "--format", "json")
+    data = json.loads(report.stdout)
+    assert data["local_status"] == 200 and data["equal"] is False
+    assert any("profile-created" in json.dumps(c) for c in data["changes"])
+    ignored = run_workbench("replay", str(exchange), "--ignore", "debugging", "--ignore", "**")
+    assert ignored.returncode == 0, ignored.stdout
+
+
+def test_a_history_entry_replays_with_a_remote_read_of_its_profile(
+    tmp_path: Path, customer: dict[str, Any]
+) -> None:
+    # The customer's target: a collector holding the profile and the session.
+    remote = CollectorServer(CollectorConfig(port=0, accept_any_source=True))
+    remote.start()
+    try:
+        remote.store.commit(profile=customer["profile"], session=customer["session"])
+        line = {"id": "ex-9", "created_at": "2026-12-01T09:30:01Z", **customer}
+        lines = tmp_path / "export.jsonl"
+        lines.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        result = run_workbench("replay", f"{lines}#1", "--from", remote.url)
+    finally:
+        remote.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"loaded: profile {customer['profile']['id']} from the remote" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "name the exchange to replay"),
+        (("/nowhere/exchange.json",), "No such file"),
+        (("history:nope",), "no history entry"),
+        (("{file}",), "holds no tracker payload"),
+        (("--bundle", "{zip}", "zz"), "0 exchanges of the bundle have that id"),
+        (("--bundle", "/nowhere.zip"), "nowhere.zip"),
+    ],
+)
+def test_what_cannot_be_replayed_exits_2_with_a_reason(
+    tmp_path: Path, customer: dict[str, Any], args: tuple[str, ...], message: str
+) -> None:
+    not_exchange = tmp_path / "answer.json"
+    not_exchange.write_text(
+        json.dumps({"request": {"route": "/track"}, "response": {"status": 200}}),
+        encoding="utf-8",
+    )
+    bundle = _bundle(tmp_path / "b.zip", customer)
+    filled = [a.format(file=not_exchange, zip=bundle) for a in args]
+    result = run_workbench("replay", *filled)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert result.stderr.startswith("workbench replay: ")
