@@ -162,6 +162,32 @@ def test_a_duplicate_id_gets_a_fresh_one(tmp_path: Path) -> None:
         assert first.id != second.id and store.count() == 2
 
 
+@pytest.mark.parametrize("entry_id", ["plain-id", 'quoted "id" \\ back', "ünïcode-id"])
+def test_a_duplicate_of_an_entry_another_store_appended_gets_a_fresh_id(
+    tmp_path: Path, entry_id: str
+) -> None:
+    # The other store's line is not parsed by this one until something reads it:
+    # the duplicate check must see it all the same.
+    with HistoryStore(tmp_path) as mine, HistoryStore(tmp_path) as other:
+        mine.append(make_exchange(0))
+        exchange = make_exchange(1)
+        exchange["id"] = entry_id
+        assert other.append(exchange).id == entry_id
+        again = mine.append(exchange)
+        assert again.id != entry_id and mine.count() == 3
+        assert sorted(s.id for s in other.summaries()) == sorted(s.id for s in mine.summaries())
+
+
+def test_changing_what_append_returned_changes_nothing_stored(tmp_path: Path) -> None:
+    with HistoryStore(tmp_path) as store:
+        entry = store.append(make_exchange(1))
+        entry.exchange["request"]["body"]["events"].clear()
+        entry.exchange["id"] = "changed"
+        got = store.get(entry.id)
+        assert got is not None and got.exchange["request"]["body"]["events"]
+        assert got.exchange["id"] == entry.id
+
+
 def test_several_writers_and_readers_share_one_history(tmp_path: Path) -> None:
     with HistoryStore(tmp_path, segment_size=4) as writer:
         ids = fill(writer, 6)

@@ -7,6 +7,7 @@ their values become :data:`MASK`. Masking never mutates its input.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,8 +31,12 @@ _SECRET_NAME = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
-    """True when a header, query parameter or JSON key of this name holds a secret."""
+    """True when a header, query parameter or JSON key of this name holds a secret.
+
+    Cached: the same few hundred names come back in every exchange masked.
+    """
     return bool(_SECRET_NAME.search(name))
 
 

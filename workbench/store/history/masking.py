@@ -63,9 +63,13 @@ def _secret_values_of_url(url: Any, found: set[str]) -> None:
             found.add(value)
 
 
-def _mask_strings(value: Any, secrets: set[str]) -> Any:
+def _mask_strings(value: Any, secrets: tuple[str, ...]) -> Any:
+    """*value* with every secret in *secrets* (longest first) replaced in its strings."""
     if isinstance(value, str):
-        return mask_text(value, secrets)
+        for secret in secrets:
+            if secret in value:
+                return mask_text(value, secrets)
+        return value
     if isinstance(value, dict):
         return {key: _mask_strings(item, secrets) for key, item in value.items()}
     if isinstance(value, list):
@@ -103,4 +107,8 @@ def mask_exchange(exchange: dict[str, Any]) -> dict[str, Any]:
     target = masked.get("target")
     if isinstance(target, dict) and isinstance(target.get("base_url"), str):
         target["base_url"] = mask_url(target["base_url"])
-    return _mask_strings(masked, secrets) if secrets else masked
+    if not secrets:
+        return masked
+    # What mask_text would replace, in its order: computed once, not per string.
+    ordered = tuple(sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True))
+    return _mask_strings(masked, ordered) if ordered else masked

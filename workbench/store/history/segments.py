@@ -296,8 +296,8 @@ class Journal:
             return JournalReadResult([])
         return _parse_journal(raw)
 
-    def read_from(self, offset: int, size: int) -> JournalReadResult | None:
-        """The entries in bytes [offset, size) (lines other processes appended).
+    def read_raw(self, offset: int, size: int) -> bytes | None:
+        """Bytes [offset, size) of the journal: whole lines other processes appended.
 
         None when that part does not end with a whole line: a writer died mid-append,
         and the caller reloads (and repairs) the whole journal instead.
@@ -310,6 +310,11 @@ class Journal:
             return None
         if len(raw) != size - offset or not raw.endswith(b"\n"):
             return None
+        return raw
+
+    @staticmethod
+    def parse(raw: bytes) -> JournalReadResult:
+        """The entries of journal bytes (as :meth:`read` finds them in the whole file)."""
         return _parse_journal(raw)
 
     def _handle(self) -> int:
@@ -319,11 +324,11 @@ class Journal:
             self._fd = os.open(self.path, flags, 0o644)
         return self._fd
 
-    def append(self, entries_json: list[str], *, sync: bool = True) -> int:
+    def append(self, entries_json: list[str], *, sync: bool = True) -> bytes:
         """Append serialised entries as one write (and fsync it, unless *sync* is False).
 
-        Returns the number of bytes written. With ``sync=False`` the entries are durable
-        only once :meth:`sync` returns.
+        Returns the bytes written (whole lines). With ``sync=False`` the entries are
+        durable only once :meth:`sync` returns.
         """
         data = b"".join(_journal_line(text) for text in entries_json)
         fd = self._handle()
@@ -335,7 +340,7 @@ class Journal:
         self._end = os.lseek(fd, 0, os.SEEK_CUR)  # O_APPEND: the end of this write
         if sync:
             self.sync()
-        return len(data)
+        return data
 
     def sync(self, shared: Callable[[int, int], None] | None = None) -> None:
         """fsync what :meth:`append` wrote (nothing to do when it is on disk already).
@@ -394,6 +399,26 @@ def _parse_journal(raw: bytes) -> JournalReadResult:
         else:
             result.bad_lines += 1
     return result
+
+
+_ID_START = _LINE_START + b'{"id":"'
+
+
+def line_id(line: bytes) -> str | None:
+    """The entry id of a journal line as :func:`entry_json` writes it, read without parsing.
+
+    None when the line has another shape or the id is escaped (the caller parses).
+    """
+    if not line.startswith(_ID_START):
+        return None
+    end = line.find(b'"', len(_ID_START))
+    raw = line[len(_ID_START) : end]
+    if end < 0 or b"\\" in raw:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _journal_line(entry_text: str) -> bytes:

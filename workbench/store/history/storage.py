@@ -46,8 +46,11 @@ Retention keeps the newest ``retention`` entries plus every starred one; it is
 applied when a segment is sealed (and on open and ``flush()``), so between seals
 up to ``segment_size`` more entries may be listed.
 
-Entries arrive here already masked, and one process writes at a time: both are
-the store's part (see :mod:`workbench.store.history`). Versions and migrations,
+Entries arrive here already masked, and every call is made under the folder's
+lock (see :mod:`workbench.store.history.lock`): both are the store's part. Lines
+appended since the open segment was last read, by this process or another, are
+kept as journal bytes and parsed only when it is read, so writers that only
+append never parse each other's entries. Versions and migrations,
 applied on open: ``migrate``.
 """
 
@@ -64,7 +67,7 @@ from typing import Any
 
 from workbench.store.atomic import StoreNotice, fsync_dir, move_aside
 from workbench.store.history.entries import R_ID, R_STARRED, search_text, summary_row
-from workbench.store.history.lock import Counters, HistoryLock
+from workbench.store.history.lock import JOURNAL_NAME, Counters, HistoryLock
 from workbench.store.history.migrate import (
     CURRENT_VERSION,
     V0_FILE_NAME,
@@ -79,6 +82,7 @@ from workbench.store.history.segments import (
     SegmentError,
     SegmentFiles,
     entry_json,
+    line_id,
     read_segment_entries,
     remove_files,
     scan_segments,
@@ -86,7 +90,7 @@ from workbench.store.history.segments import (
     write_sidecars,
 )
 
-__all__ = ["HistoryStorage"]
+__all__ = ["HistoryStorage", "serialise"]
 
 _CACHED_SEGMENTS = 4
 
@@ -122,12 +126,22 @@ class HistoryStorage:
         self.notices = notices
         self.segments_dir = folder / "segments"
         self.segments: list[SegmentFiles] = []
-        self.open_entries: list[dict[str, Any]] = []
-        self.open_rows: list[list[Any]] = []
-        self.open_texts: list[str] = []
-        self.open_json: list[str] = []
+        # The open segment (the journal's entries), oldest first. Lines appended since
+        # it was last read, by this process or others, are kept as the bytes of the
+        # journal in ``_pending`` and parsed only when something reads the open
+        # segment (see :meth:`_materialise`): a writer catching up under the lock
+        # copies bytes instead of parsing other writers' entries, and an append keeps
+        # no second copy of its exchange.
+        self._open_entries: list[dict[str, Any]] = []
+        self._open_rows: list[list[Any]] = []
+        self._open_texts: list[str] = []
+        self._open_json: list[str] = []
+        self._open_ids: set[str] = set()  # of the parsed entries and the pending lines
+        self._pending: list[bytes] = []
+        self._pending_lines = 0
+        self._pending_unknown = False  # some pending line's id could not be read cheaply
         self._entry_cache: OrderedDict[tuple[int, int], dict[str, dict[str, Any]]] = OrderedDict()
-        self.journal = Journal(folder / "journal.jsonl")
+        self.journal = Journal(folder / JOURNAL_NAME)
 
     def close(self) -> None:
         """Release the journal's file handle and the cached segments."""
@@ -137,6 +151,63 @@ class HistoryStorage:
     def count(self) -> int:
         """How many entries there are (sealed and open), without reading any segment."""
         return len(self.open_rows) + sum(s.count for s in self.segments)
+
+    # --- the open segment, parsed when read ------------------------------------------------
+
+    @property
+    def open_entries(self) -> list[dict[str, Any]]:
+        self._materialise()
+        return self._open_entries
+
+    @property
+    def open_rows(self) -> list[list[Any]]:
+        self._materialise()
+        return self._open_rows
+
+    @property
+    def open_texts(self) -> list[str]:
+        self._materialise()
+        return self._open_texts
+
+    @property
+    def open_json(self) -> list[str]:
+        self._materialise()
+        return self._open_json
+
+    def _open_count(self) -> int:
+        """Entries in the open segment, counting unparsed lines (without parsing them)."""
+        return len(self._open_entries) + self._pending_lines
+
+    def _materialise(self) -> None:
+        """Parse the lines other processes appended (under the folder's lock).
+
+        Lines that do not parse (a damaged file) make the whole journal be read
+        again and repaired, as on open.
+        """
+        if not self._pending:
+            return
+        pending = b"".join(self._pending)
+        self._pending, self._pending_lines, self._pending_unknown = [], 0, False
+        result = Journal.parse(pending)
+        if result.bad_lines or result.torn_tail:
+            self._reload()  # read (and repair) the whole journal, as on open
+            return
+        for entry, text in zip(result.entries, result.texts, strict=True):
+            self.remember_open(entry, text)
+
+    def _add_pending(self, raw: bytes, ids: Iterable[str] | None = None) -> None:
+        """Keep whole journal lines unparsed; *ids* are theirs when known."""
+        self._pending.append(raw)
+        self._pending_lines += raw.count(b"\n")
+        if ids is not None:
+            self._open_ids.update(ids)
+            return
+        for line in raw.splitlines():
+            entry_id = line_id(line)
+            if entry_id is None:
+                self._pending_unknown = True
+            else:
+                self._open_ids.add(entry_id)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -186,7 +257,7 @@ class HistoryStorage:
                 )
             )
         if not self.read_only:
-            if len(self.open_entries) >= self.segment_size:
+            if self._open_count() >= self.segment_size:
                 self._seal()
             self.prune()
         self._journal_key = self._stat_journal()
@@ -258,10 +329,10 @@ class HistoryStorage:
             self.mark_layout()
             notice = move_aside(self.journal.path, f"{result.bad_lines} unreadable line(s)")
             self.notices.append(notice)
-            self.journal.replace(self.open_json)
+            self._replace_journal(self.open_json)
         elif result.torn_tail or len(entries) != len(result.entries):
             self.mark_layout()
-            self.journal.replace(self.open_json)
+            self._replace_journal(self.open_json)
 
     # --- several processes -------------------------------------------------------------------
 
@@ -297,12 +368,15 @@ class HistoryStorage:
         return "changed" if now.content != seen.content else "appended"
 
     def _read_tail(self, start: int, end: int) -> bool:
-        """Add the journal lines other processes appended; False when a reload is needed."""
-        result = self.journal.read_from(start, end)
-        if result is None or result.bad_lines or result.torn_tail:
+        """Take the journal lines other processes appended; False when a reload is needed.
+
+        Only their bytes are read here, under the lock; they are parsed when the
+        open segment is next read (a writer that only appends never parses them).
+        """
+        raw = self.journal.read_raw(start, end)
+        if raw is None:
             return False
-        for entry, text in zip(result.entries, result.texts, strict=True):
-            self.remember_open(entry, text)
+        self._add_pending(raw)
         return True
 
     def _reload(self) -> None:
@@ -344,47 +418,50 @@ class HistoryStorage:
     # --- writing ---------------------------------------------------------------------------
 
     def remember_open(self, entry: dict[str, Any], text: str | None = None) -> None:
-        self.open_json.append(text if text is not None else entry_json(entry))
-        self.open_entries.append(entry)
-        self.open_rows.append(summary_row(entry))
-        self.open_texts.append(search_text(entry))
+        self._open_json.append(text if text is not None else entry_json(entry))
+        self._open_entries.append(entry)
+        self._open_rows.append(summary_row(entry))
+        self._open_texts.append(search_text(entry))
+        self._open_ids.add(entry["id"])
+
+    def _replace_journal(self, entries_json: list[str]) -> None:
+        """Rewrite the journal (under the folder's lock), telling writers' fsyncs it was."""
+        with self.lock.replacing_journal():
+            self.journal.replace(entries_json)
 
     def _clear_open(self) -> None:
-        self.open_entries, self.open_rows, self.open_texts, self.open_json = [], [], [], []
+        self._open_entries, self._open_rows, self._open_texts, self._open_json = [], [], [], []
+        self._open_ids = set()
+        self._pending, self._pending_lines, self._pending_unknown = [], 0, False
 
     def recent_id(self, entry_id: str) -> bool:
         """True when *entry_id* is in the open segment or the newest sealed one."""
-        if any(row[R_ID] == entry_id for row in self.open_rows):
+        if self._pending_unknown:
+            self._materialise()
+        if entry_id in self._open_ids:
             return True
         return bool(self.segments) and self.segments[-1].contains_id(entry_id)
 
-        return bool(self.segments) and self.segments[-1].contains_id(entry_id)
-
-    def add_entries(self, entries: list[dict[str, Any]]) -> None:
+    def add_entries(self, entries: list[dict[str, Any]], texts: list[str] | None = None) -> None:
         """Journal entries in batches that fill the open segment, sealing as it fills.
 
-        Everything is serialised first, so an exchange holding something JSON cannot
-        represent is refused with a clear message before anything is written.
+        Everything is serialised first (or was, by :func:`serialise`, when *texts* is
+        given: a store does it before taking the folder's lock), so an exchange holding
+        something JSON cannot represent is refused with a clear message before
+        anything is written.
         """
-        texts = []
-        for entry in entries:
-            try:
-                texts.append(entry_json(entry))
-            except (TypeError, ValueError) as exc:
-                raise TypeError(
-                    f"the exchange {entry['id']} cannot be stored: it is not plain JSON ({exc})"
-                ) from exc
+        if texts is None:
+            texts = [serialise(entry) for entry in entries]
         start, seal_failed = 0, False
         while start < len(entries):
-            room = max(1, self.segment_size - len(self.open_entries))
+            room = max(1, self.segment_size - self._open_count())
             batch = entries[start : start + room]
             batch_json = texts[start : start + room]
             start += len(batch)
-            self.journal.append(batch_json, sync=False)  # the store fsyncs after unlocking
+            written = self.journal.append(batch_json, sync=False)  # fsync'ed after unlocking
             self._appended = True
-            for entry, text in zip(batch, batch_json, strict=True):
-                self.remember_open(entry, text)
-            if len(self.open_entries) >= self.segment_size and not seal_failed:
+            self._add_pending(written, [entry["id"] for entry in batch])
+            if self._open_count() >= self.segment_size and not seal_failed:
                 try:
                     self._seal()
                 except OSError as exc:
@@ -408,7 +485,7 @@ class HistoryStorage:
         fsync_dir(self.segments_dir)
         self.segments.append(segment)
         self._clear_open()
-        self.journal.replace([])
+        self._replace_journal([])
         self.prune()
 
     def _rewrite_segment(self, segment: SegmentFiles, entries: list[dict[str, Any]]) -> None:
@@ -476,11 +553,12 @@ class HistoryStorage:
         self.mark_layout()
         self.mark_content()
         kept = [i for i, row in enumerate(self.open_rows) if row[R_ID] not in ids]
-        self.open_entries = [self.open_entries[i] for i in kept]
-        self.open_rows = [self.open_rows[i] for i in kept]
-        self.open_texts = [self.open_texts[i] for i in kept]
-        self.open_json = [self.open_json[i] for i in kept]
-        self.journal.replace(self.open_json)
+        self._open_entries = [self._open_entries[i] for i in kept]
+        self._open_rows = [self._open_rows[i] for i in kept]
+        self._open_texts = [self._open_texts[i] for i in kept]
+        self._open_json = [self._open_json[i] for i in kept]
+        self._open_ids = {row[R_ID] for row in self._open_rows}
+        self._replace_journal(self._open_json)
 
     def set_starred(self, entry_id: str, on: bool) -> bool:
         """Star or unstar one entry in its segment (or the journal); False if not found."""
@@ -491,7 +569,7 @@ class HistoryStorage:
                 self.open_entries[index]["starred"] = on
                 row[R_STARRED] = on
                 self.open_json[index] = entry_json(self.open_entries[index])
-                self.journal.replace(self.open_json)
+                self._replace_journal(self.open_json)
                 return True
         segment = self.locate(entry_id)
         entries = self.segment_entries(segment) if segment is not None else None
@@ -527,7 +605,7 @@ class HistoryStorage:
         self.segments = []
         self._entry_cache.clear()
         self._clear_open()
-        self.journal.replace([])
+        self._replace_journal([])
         if doomed is not None:
             shutil.rmtree(doomed, ignore_errors=True)
 
@@ -599,6 +677,16 @@ class HistoryStorage:
             if rows is not None:
                 ids.update(row[R_ID] for row in rows)
         return ids
+
+
+def serialise(entry: dict[str, Any]) -> str:
+    """An entry's JSON text for the journal, or a ``TypeError`` saying why it cannot be stored."""
+    try:
+        return entry_json(entry)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"the exchange {entry['id']} cannot be stored: it is not plain JSON ({exc})"
+        ) from exc
 
 
 def _same_file(known: tuple[int, int] | None, now: tuple[int, int] | None) -> bool:

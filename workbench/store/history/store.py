@@ -44,7 +44,7 @@ from workbench.store.history.lock import HistoryBusyError
 from workbench.store.history.masking import mask_exchange
 from workbench.store.history.migrate import HistoryVersionError
 from workbench.store.history.query import matching_rows, unfiltered_rows
-from workbench.store.history.storage import HistoryStorage
+from workbench.store.history.storage import HistoryStorage, serialise
 from workbench.store.history.transfer import HistoryImportError, read_import_file
 
 __all__ = [
@@ -207,13 +207,16 @@ class HistoryStore:
         with self._lock:
             self._check_writable()
             entry = make_stored_entry(exchange)
+            text = serialise(entry)  # before the folder's lock: other writers need not wait
             with self._operation():
                 if self._storage.recent_id(entry["id"]):
                     entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
+                    text = serialise(entry)
                 row = summary_row(entry)
-                self._storage.add_entries([entry])
+                self._storage.add_entries([entry], [text])
             self._storage.journal.sync(self._file_lock.sync_file)  # after unlocking, shared
-            return HistoryEntry(summary_from_row(row), copy.deepcopy(entry["exchange"]))
+            # The storage keeps the journal line, not this dict: the caller may have it.
+            return HistoryEntry(summary_from_row(row), entry["exchange"])
 
     def append_many(self, exchanges: Iterable[dict[str, Any]]) -> int:
         """Store many exchanges, one fsync per batch (imports, benchmarks); returns the count."""
