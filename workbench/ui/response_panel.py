@@ -6,6 +6,12 @@ customer sent look the same. *Open…* accepts a file, a drop or pasted text: an
 exchange, or a bare ``/track`` response (normalised with
 ``normalize_response``). Big bodies stay cheap: trees are lazy, and the raw text
 is only put in its editor when that tab is looked at (and cut at 2 MB).
+
+Every row is named by one answer path (``debug@…``, ``profile@…`` in the
+Debugger, ``response@…`` or a JSON Pointer in the Body): Copy path gives it, and
+the same path typed or pasted into any tree's search (Ctrl+F) brings its row
+into view and selects it, whichever tab holds it; a header's path selects its
+row in Headers, ``status`` and ``time_ms`` say their value.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ui.models.json_tree import find_paths
+from workbench.core.answer_paths import AnswerRoots
+from workbench.core.answer_places import place_of, row_path, search_path
+from workbench.ui.models.json_tree import find_paths, preview
 from workbench.ui.widgets.code_edit import CodeEdit
 from workbench.ui.widgets.debugger_view import (
     ELSEWHERE_LIMIT,
@@ -105,6 +113,7 @@ class ResponsePanel(QWidget):
             p for p in self._places() if not p[0].startswith("section:")
         ]
         self.debugger.place_requested.connect(self.go_to_place)
+        self.debugger.path_finder = self.find_path
         # The Body and Request pages build their trees and text views when first shown
         # (or asked for): hidden at start-up, they would only slow the first paint.
         self._body_tree: JsonView | None = None
@@ -189,25 +198,93 @@ class ResponsePanel(QWidget):
 
     def go_to_place(self, key: str, text: str) -> JsonView:
         """Show the place *key* (``section:NAME``, ``body``, ``request``) searching *text*."""
+        view = self._bring(key)
+        view.search_for(text)
+        return view
+
+    def _bring(self, key: str) -> JsonView:
+        """Bring the tree of the place *key* into view."""
         kind, _, name = key.partition(":")
         if kind == "section":
             self.tabs.setCurrentWidget(self.debugger)
-            view = self.debugger.show_section(name)
-        elif key == "request":
+            return self.debugger.show_section(name)
+        if key == "request":
             self.tabs.setCurrentWidget(self.request_tabs)
             self.request_tabs.setCurrentWidget(self.request_tree)
-            view = self.request_tree
-        else:
-            self.tabs.setCurrentWidget(self.body_tabs)
-            self.body_tabs.setCurrentWidget(self.body_tree)
-            view = self.body_tree
-        view.search_for(text)
-        return view
+            return self.request_tree
+        self.tabs.setCurrentWidget(self.body_tabs)
+        self.body_tabs.setCurrentWidget(self.body_tree)
+        return self.body_tree
+
+    # --- answer paths ----------------------------------------------------------------------
+    def roots(self) -> AnswerRoots:
+        """The answer paths' roots of the exchange shown (the window's own reading of it)."""
+        if self._exchange is None:
+            return AnswerRoots()
+        return AnswerRoots.from_exchange_dict(self._exchange)
+
+    def find_path(self, origin: JsonView, text: str, move: bool = True) -> tuple[bool, str] | None:
+        """Show the row the answer path *text* names (a search in *origin*).
+
+        ``None`` when *text* is no path; ``(False, why)`` when the answer has nothing
+        there (the words are searched then); ``(True, "")`` when it was shown: its row
+        selected in the tree that holds it (that tree comes into view unless *move*
+        is False), a header's row in Headers, or a plain value said in *origin*.
+        """
+        path = search_path(text)
+        if path is None:
+            return None
+        if self._exchange is None:
+            return False, "no answer shown yet"
+        roots = self.roots()
+        place = place_of(roots, path)
+        focus = origin.search_has_focus()  # before another tab takes it away
+        if place is None:
+            return False, f"nothing at {path.text} in this answer{_absent_hint(path.root, roots)}"
+        if place.kind == "value":
+            origin.show_note(f"{path.text} = {preview(roots.resolve(path))}")
+            return True, ""
+        if place.kind == "headers":
+            if move:
+                self.select_header(place.name)
+            origin.show_note(f"{path.text}: {'selected' if move else 'shown'} in Headers")
+            return True, ""
+        if place.kind == "section":
+            if move:
+                self.tabs.setCurrentWidget(self.debugger)
+            shown = self.debugger.show_path_row(
+                origin, place.name, place.keys, text, move=move, focus=focus
+            )
+            return shown, ""
+        target = self.body_tree
+        if target is not origin:
+            if not move:
+                origin.show_note(f"{path.text}: in Body")
+                return True, ""
+            origin.clear_search()
+            self._bring("body")
+            target.show_path(place.keys, text, focus=focus)
+            return True, ""
+        target.show_path(place.keys, text)
+        return True, ""
+
+    def select_header(self, name: str) -> bool:
+        """Bring Headers into view with the row of header *name* selected."""
+        self.tabs.setCurrentWidget(self.headers_table)
+        for row in range(self.headers_table.rowCount()):
+            item = self.headers_table.item(row, 0)
+            if item is not None and item.text() == name:
+                self.headers_table.selectRow(row)
+                self.headers_table.scrollToItem(item)
+                return True
+        return False
 
     def _build_body(self) -> None:
         if self._body_tree is not None:
             return
         self._body_tree = JsonView(self)
+        self._body_tree.path_text = lambda keys, pointer: row_path("body", keys, pointer=pointer)
+        self._body_tree.path_finder = self.find_path
         self._body_tree.elsewhere = lambda text: self._elsewhere("body", text)
         self._body_tree.elsewhere_activated.connect(self.go_to_place)
         self._body_raw = self._plain_text()
@@ -219,6 +296,7 @@ class ResponsePanel(QWidget):
         if self._request_tree is not None:
             return
         self._request_tree = JsonView(self)
+        self._request_tree.path_finder = self.find_path  # an answer path leads to its row
         self._request_tree.elsewhere = lambda text: self._elsewhere("request", text)
         self._request_tree.elsewhere_activated.connect(self.go_to_place)
         self._request_raw = self._plain_text()
@@ -346,6 +424,13 @@ class ResponsePanel(QWidget):
                 return
             self.open_document(document, title="Response (dropped text)")
             event.acceptProposedAction()
+
+
+def _absent_hint(root: str, roots: AnswerRoots) -> str:
+    """Why a whole root has nothing to read, when that is why a path found nothing."""
+    if root in ("profile", "session") and not roots.available(root):
+        return f" (the answer holds no stored {root}: Open it from the Debugger)"
+    return ""
 
 
 def _request_text(request: dict[str, Any]) -> str:

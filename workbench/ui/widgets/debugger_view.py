@@ -16,6 +16,11 @@ narrow panel instead of hiding behind scroll arrows, and the verdict's parts
 ("2 warnings", "entered visitor") are links to the section they speak of. A
 search says which other sections (and, through ``extra_places``, the body or the
 request) also match.
+
+Rows are named in the answer-path vocabulary (:mod:`workbench.core.answer_places`):
+Copy path gives ``debug@events.saved``, or ``profile@traits.email`` inside the
+stored profile, and a path typed or pasted into a section's search selects its
+row, in whichever section holds it.
 """
 
 from __future__ import annotations
@@ -40,8 +45,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.answer_paths import AnswerRoots
+from workbench.core.answer_places import place_of, row_path, search_path
 from workbench.core.debug_view import SECTIONS
-from workbench.ui.models.json_tree import Path, find_paths
+from workbench.ui.models.json_tree import Path, find_paths, preview
 from workbench.ui.widgets.flow_layout import FlowLayout
 from workbench.ui.widgets.json_view import JsonView
 
@@ -234,6 +241,11 @@ class DebuggerView(QWidget):
     ``extra_places`` (optional): ``() -> [(key, title, document)]``, more places a
     search counts matches in (the response panel adds the body and the request).
 
+    ``path_finder`` takes a section search that is an answer path to its row
+    (see :attr:`JsonView.path_finder`); by default :meth:`find_path`, over this
+    view's sections. The response panel replaces it with one that knows the body
+    and headers too.
+
     Signals:
         open_requested(str, str): (kind, id) with kind "profile", "session" or "event",
             when the user asks to open an id (only offered when ``can_open`` is True).
@@ -252,6 +264,7 @@ class DebuggerView(QWidget):
         self.can_open = False
         self._data: dict[str, Any] = {}
         self.extra_places: Callable[[], list[tuple[str, str, Any]]] | None = None
+        self.path_finder: Callable[[JsonView, str, bool], tuple[bool, str] | None] = self.find_path
 
         self.verdict_label = _VerdictLabel(
             "No response yet — compose a payload and press Ctrl+Enter.", self
@@ -477,8 +490,46 @@ class DebuggerView(QWidget):
             self.show_section(name).search_for(text)
         self.place_requested.emit(key, text)  # the owner brings the place into view
 
+    def find_path(self, origin: JsonView, text: str, move: bool) -> tuple[bool, str] | None:
+        """Show the row an answer path in *text* names, among this view's sections."""
+        path = search_path(text)
+        if path is None:
+            return None
+        data = self._data
+        roots = AnswerRoots.from_exchange_dict({"view": data}) if data else AnswerRoots()
+        place = place_of(roots, path)
+        if place is None or place.kind in ("body", "headers"):
+            return False, f"nothing at {path.text} here"
+        if place.kind == "value":
+            origin.show_note(f"{path.text} = {preview(roots.resolve(path))}")
+            return True, ""
+        focus = origin.search_has_focus()
+        return self.show_path_row(origin, place.name, place.keys, text, move=move, focus=focus), ""
+
+    def show_path_row(
+        self, origin: JsonView, section: str, keys: Path, text: str, *, move: bool, focus: bool
+    ) -> bool:
+        """Show the row at *keys* of *section* for the path *text* typed in *origin*.
+
+        Without *move*, a row of another section is only named in *origin*'s note;
+        *focus*: the search box the path lands in takes the keyboard focus.
+        """
+        target = self.trees[section]
+        if target is not origin:
+            if not move:
+                origin.show_note(f"{text}: in {section.capitalize()}")
+                return True
+            origin.clear_search()
+            self.show_section(section)
+            target.show_path(keys, text, focus=focus)
+            return True
+        target.show_path(keys, text)
+        return True
+
     def _build_tree(self, name: str) -> JsonView:
         tree = JsonView(self._pages[name])
+        tree.path_text = lambda keys, pointer: row_path(name, keys, pointer=pointer)
+        tree.path_finder = lambda view, text, move: self.path_finder(view, text, move)
         tree.menu_extender = lambda menu, path, value: self._extend_menu(name, menu, path, value)
         tree.value_activated.connect(lambda path: self._on_tree_value_activated(name, path))
         tree.elsewhere = lambda text: self.elsewhere(name, text)

@@ -1,5 +1,10 @@
 """A JSON tree with search, expand/collapse and copy (value, dot path, JSON Pointer).
 
+An owner that knows what the tree shows names its rows in its own vocabulary
+(``path_text``: the answer paths ``profile@traits.email``, ``response@…``) and
+can take a search text that is such a path (``path_finder``) to the one row it
+names, in this tree or another.
+
 The tree shows a :class:`~workbench.ui.models.json_tree.JsonTreeModel` through a
 filter proxy. Searching walks the Python value (not the Qt rows), keeps only the
 rows on the way to a match (and everything under a match), and expands down to
@@ -25,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -86,6 +92,17 @@ class JsonView(QWidget):
     (debugger sections, the body...) that also match the search. They are listed
     under the search box as links; following one emits :attr:`elsewhere_activated`.
 
+    ``path_text`` (optional) is ``(keys, pointer) -> str``: the path Copy path gives
+    for the row at *keys* (``pointer``: the JSON Pointer form); without it, Tracardi
+    dot notation below ``dot_root`` and a JSON Pointer into the document.
+
+    ``path_finder`` (optional) is ``(view, text, move) -> (handled, note) | None``,
+    asked before a search: ``None`` when *text* is no path (it is searched as
+    words); ``handled`` when the owner showed the row (e.g. with :meth:`show_path`,
+    here or, when *move* allows, in another tree); else the words are searched and
+    *note* says why the path found nothing. A search re-applied to a new document
+    does not move.
+
     Signals:
         value_activated(tuple): the path of a row that was double-clicked or Enter-ed.
         elsewhere_activated(str, str): (key, search text) of a place the user followed.
@@ -100,6 +117,8 @@ class JsonView(QWidget):
         # Optional hook: called with (menu, path, value) to add row-specific actions.
         self.menu_extender: Callable[[QMenu, Path, Any], None] | None = None
         self.elsewhere: Callable[[str], list[tuple[str, str, int]]] | None = None
+        self.path_text: Callable[[Path, bool], str] | None = None
+        self.path_finder: Callable[[JsonView, str, bool], tuple[bool, str] | None] | None = None
         self.proxy = JsonFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -204,11 +223,18 @@ class JsonView(QWidget):
             self.match_label.clear()
             self._show_elsewhere("")
             return
+        finder = self.path_finder
+        found = finder(self, text, not fresh) if finder is not None else None
+        if found is not None and found[0]:
+            return  # a path: the owner showed its row (or said where its value is)
         matches = find_paths(self.model.document(), text, limit=SEARCH_LIMIT)
         self.proxy.set_matches(matches)
         more = "+" if len(matches) >= SEARCH_LIMIT else ""
         count = f"{len(matches)}{more} match{'es' if len(matches) != 1 else ''}"
-        self.match_label.setText(f"{count} in the new answer" if fresh else count)
+        count = f"{count} in the new answer" if fresh else count
+        if found is not None and found[1]:
+            count = f"{found[1]} · {count}"
+        self.match_label.setText(count)
         self._show_elsewhere(text)
         first: QModelIndex | None = None
         for path in matches[:200]:
@@ -224,6 +250,55 @@ class JsonView(QWidget):
         if first is not None:
             self.tree.setCurrentIndex(first)
             self.tree.scrollTo(first)
+
+    def show_path(self, keys: Path, text: str, *, focus: bool = False) -> bool:
+        """Show only the row at *keys* (and what is under it), selected; *text* (the path
+        as the user wrote it) stays in the search box. False when the tree has no such row.
+
+        *focus*: the search box takes the focus (the user was typing the path elsewhere).
+        """
+        self._search_timer.stop()
+        if self.search.text() != text:
+            self.search.blockSignals(True)
+            self.search.setText(text)
+            self.search.blockSignals(False)
+        self._show_elsewhere("")
+        if focus:
+            self._focus_search_end()
+            if not self.search.isVisible():  # a tree built just now is shown a moment later
+                QTimer.singleShot(0, self, self._focus_search_end)
+        if keys and not self.model.index_for_path(keys).isValid():
+            self.proxy.set_matches([])
+            self.match_label.setText("nothing shown at this path")
+            return False
+        self.proxy.set_matches([keys] if keys else None)
+        if keys:
+            self.select_path(keys)
+        self.match_label.setText("the row at this path")
+        return True
+
+    def clear_search(self) -> None:
+        """Empty the search box and show every row again."""
+        self._search_timer.stop()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_search()
+
+    def _focus_search_end(self) -> None:
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search.end(False)
+
+    def show_note(self, note: str) -> None:
+        """Say *note* where the match count goes, with no filter (a path shown elsewhere)."""
+        self._search_timer.stop()
+        self.proxy.set_matches(None)
+        self._show_elsewhere("")
+        self.match_label.setText(note)
+
+    def search_has_focus(self) -> bool:
+        """True while the search box holds the keyboard focus (even in an inactive window)."""
+        return QApplication.focusWidget() is self.search
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -332,10 +407,22 @@ class JsonView(QWidget):
         return text
 
     def copy_dot_path(self) -> str:
-        return self._copy_path(self.model.dot_path_of)
+        return self._copy_path(self.dot_path_of)
 
     def copy_json_pointer(self) -> str:
-        return self._copy_path(self.model.json_pointer_of)
+        return self._copy_path(self.json_pointer_of)
+
+    def dot_path_of(self, index: QModelIndex) -> str:
+        """The path Copy path gives for the row at (source) *index*."""
+        if self.path_text is not None:
+            return self.path_text(self.model.path_of(index), False)
+        return self.model.dot_path_of(index)
+
+    def json_pointer_of(self, index: QModelIndex) -> str:
+        """The JSON Pointer form Copy path (JSON Pointer) gives for the row at *index*."""
+        if self.path_text is not None:
+            return self.path_text(self.model.path_of(index), True)
+        return self.model.json_pointer_of(index)
 
     def _copy_path(self, path_of: Callable[[QModelIndex], str]) -> str:
         """Put the current row's path, as *path_of* writes it, on the clipboard ("" if none)."""
@@ -350,9 +437,14 @@ class JsonView(QWidget):
         if clicked.isValid():
             self.tree.setCurrentIndex(clicked)
         menu = QMenu(self)
+        index = self.current_source_index()
+        if index.isValid():  # say which path each copy gives
+            self.copy_dot_action.setText(f"Copy path {_elide(self.dot_path_of(index))}")
+            self.copy_pointer_action.setText(
+                f"Copy path as JSON Pointer {_elide(self.json_pointer_of(index))}"
+            )
         for action in (self.copy_value_action, self.copy_dot_action, self.copy_pointer_action):
             menu.addAction(action)
-        index = self.current_source_index()
         if self.menu_extender is not None and index.isValid():
             self.menu_extender(menu, self.model.path_of(index), self.model.value_of(index))
         menu.addSeparator()
@@ -362,3 +454,10 @@ class JsonView(QWidget):
 
     def _on_tree_double_clicked(self, index: QModelIndex) -> None:
         self.value_activated.emit(self.model.path_of(self.proxy.mapToSource(index)))
+
+
+def _elide(text: str, limit: int = 60) -> str:
+    """*text* for a menu entry: cut in the middle past *limit*, ``&`` kept literal."""
+    if len(text) > limit:
+        text = text[: limit // 2 - 1] + "…" + text[-(limit // 2) :]
+    return text.replace("&", "&&")
