@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
@@ -162,10 +163,15 @@ def test_a_pasted_body_path_or_pointer_selects_its_row(qtbot, panel: ResponsePan
 
 
 def test_headers_status_and_time_paths(qtbot, panel: ResponsePanel) -> None:
+    # A modifier still down from the last key (Ctrl+Shift+V pasted...) changes nothing.
+    qtbot.keyPress(panel, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier)
     box = _paste(qtbot, panel, "headers@Content-Type")  # names match in any case
     qtbot.waitUntil(lambda: panel.tabs.currentWidget() is panel.headers_table, timeout=3000)
-    row = panel.headers_table.selectionModel().selectedRows()[0].row()
-    assert panel.headers_table.item(row, 0).text() == "content-type"
+    qtbot.keyRelease(panel, Qt.Key.Key_Shift)
+    panel.headers_table.setFocus()  # taking the focus keeps the row
+    rows = panel.headers_table.selectionModel().selectedRows()
+    assert [r.row() for r in rows] == [panel.headers_table.currentRow()]
+    assert panel.headers_table.item(rows[0].row(), 0).text() == "content-type"
     view = panel.debugger.current_tree()
     panel.tabs.setCurrentWidget(panel.debugger)
     box = _paste(qtbot, panel, "debug@status")

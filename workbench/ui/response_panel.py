@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -274,7 +274,14 @@ class ResponsePanel(QWidget):
         for row in range(self.headers_table.rowCount()):
             item = self.headers_table.item(row, 0)
             if item is not None and item.text() == name:
-                self.headers_table.selectRow(row)
+                # Through the selection model: selectRow() reads the keyboard modifiers
+                # (Shift extends, Ctrl toggles) left by whatever key was pressed last.
+                index = self.headers_table.model().index(row, 0)
+                self.headers_table.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
                 self.headers_table.scrollToItem(item)
                 return True
         return False
