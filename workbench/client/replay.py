@@ -116,8 +116,12 @@ def plan_replay(
     sessions: Mapping[str, dict[str, Any]] | None = None,
     sources: list[dict[str, Any]] | None = None,
     remote: RemoteRead | None = None,
+    known_as: str = "bundle",
 ) -> ReplayPlan:
-    """Work out the replay of *exchange* (an exchange dict or a history entry)."""
+    """Work out the replay of *exchange* (an exchange dict or a history entry).
+
+    *profiles* and *sessions* are looked up first (a bundle's data, or the local
+    collector's; *known_as* names them in :attr:`ReplayPlan.origin`)."""
     if isinstance(exchange.get("exchange"), dict):
         exchange = exchange["exchange"]
     request = _dict(exchange.get("request"))
@@ -158,7 +162,7 @@ def plan_replay(
         entity_id = ids[kind] if isinstance(ids[kind], str) else None
         document = None
         if entity_id and table and entity_id in table:
-            document, origin[kind] = table[entity_id], "bundle"
+            document, origin[kind] = table[entity_id], known_as
         if document is None and entity_id:
             document = _from_exchange(exchange, kind, entity_id)
             if document is not None:

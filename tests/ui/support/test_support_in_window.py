@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 
 from tests.ui.panels.history_data import make_exchange
 from workbench import app as workbench_app
@@ -37,6 +38,26 @@ def _fill_history(qtbot: Any, parts: Any, *exchanges: dict[str, Any]) -> list[st
     return ids
 
 
+def _select(qtbot: Any, parts: Any, count: int) -> None:
+    """Select the *count* newest rows once the panel's model shows them (it loads async)."""
+    history = parts.window.panels.history
+
+    def selected() -> bool:
+        if history.model.rowCount() < count:
+            return False
+        if len(history.selected_summaries()) != count:
+            history.table.clearSelection()
+            for row in range(count):
+                history.table.selectionModel().select(
+                    history.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        return len(history.selected_summaries()) == count
+
+    qtbot.waitUntil(selected, timeout=5000)
+
+
 def test_the_history_menu_sits_before_tools_and_help(parts: Any) -> None:
     titles = [a.text() for a in parts.window.menuBar().actions()]
     assert titles.index("H&istory") < titles.index("&Tools") < titles.index("&Help")
@@ -55,8 +76,7 @@ def test_compare_two_selected_history_entries(qtbot: Any, parts: Any) -> None:
         make_exchange(1, event_type="page-view"),
         make_exchange(2, event_type="purchase"),
     )
-    history = parts.window.panels.history
-    history.table.selectAll()
+    _select(qtbot, parts, 2)
     tools = _tools(parts)
     compare = tools.open_compare()
     with qtbot.waitSignal(compare.view.diff_finished, timeout=10_000):
@@ -64,3 +84,87 @@ def test_compare_two_selected_history_entries(qtbot: Any, parts: Any) -> None:
     assert compare.isVisible()
     assert compare.view.result is not None and not compare.view.result.equal
     assert any("purchase" in str(c.new) + str(c.old) for c in compare.view.result.changes)
+
+
+# --- reproduce locally -----------------------------------------------------------------------
+
+
+def _customer_exchange() -> dict[str, Any]:
+    """A customer's second visit, made by a collector of its own; the exchange carries the
+    profile and session documents (as a debugger view does)."""
+    import httpx
+
+    from tests.support.har_files import SESSION_ID, track_payload
+    from workbench.collector.config import CollectorConfig
+    from workbench.collector.server import CollectorServer
+    from workbench.core.response_view import normalize_response
+
+    server = CollectorServer(CollectorConfig(port=0, accept_any_source=True))
+    server.start()
+    try:
+        url = server.url
+        body = track_payload()
+        profile_id = httpx.post(f"{url}/track", json=body, timeout=10).json()["profile"]["id"]
+        body["profile"] = {"id": profile_id}
+        profile = httpx.get(f"{url}/profile/{profile_id}", timeout=10).json()
+        session = httpx.get(f"{url}/session/{SESSION_ID}", timeout=10).json()
+        answer = httpx.post(f"{url}/track", json=body, timeout=10).json()
+    finally:
+        server.stop()
+    return {
+        "target": {"name": "customer-prod", "base_url": "https://track.example.com"},
+        "request": {"method": "POST", "url": f"{url}/track", "route": "/track", "body": body},
+        "response": {"status": 200, "json": answer},
+        "summary": {"profile_id": profile_id, "session_id": SESSION_ID},
+        "view": normalize_response(answer, status=200, request=body)
+        .with_details(profile=profile, session=session)
+        .to_dict(),
+    }
+
+
+def test_reproduce_locally_loads_the_profile_and_diffs_the_answers(qtbot: Any, parts: Any) -> None:
+    exchange = _customer_exchange()
+    _fill_history(qtbot, parts, exchange)
+    _select(qtbot, parts, 1)
+    tools = _tools(parts)
+    tools.reproduce()
+    qtbot.waitUntil(
+        lambda: tools.compare_window is not None and tools.compare_window.view.result is not None,
+        timeout=15_000,
+    )
+    compare = tools.compare_window
+    assert compare is not None
+    assert compare.view.summary_label.text().startswith("equal")
+    profile_id = exchange["summary"]["profile_id"]
+    status = compare.status.text()
+    assert status.startswith("Replayed history ")
+    assert f"Loaded profile {profile_id} from the exchange." in status
+    # The embedded collector now holds the customer's profile (it was loaded, then visited).
+    stored = parts.collector.store.get_profile(profile_id)
+    assert stored is not None and stored["id"] == profile_id
+    assert compare.view.label_a.text().startswith("A: customer (history ")
+
+
+def test_reproduce_without_the_profile_shows_what_differs_and_why(qtbot: Any, parts: Any) -> None:
+    exchange = _customer_exchange()
+    del exchange["view"]
+    parts.window.open_exchange(exchange, title="Opened ticket.json")
+    tools = _tools(parts)
+    tools.reproduce()
+    qtbot.waitUntil(
+        lambda: tools.compare_window is not None and tools.compare_window.view.result is not None,
+        timeout=15_000,
+    )
+    compare = tools.compare_window
+    assert compare is not None
+    changes = compare.view.result.changes  # type: ignore[union-attr]
+    assert any(c.new == "profile-created" for c in changes)
+    assert "is not known here: the local collector starts a new one" in compare.status.text()
+
+
+def test_reproduce_with_nothing_chosen_says_so(parts: Any) -> None:
+    tools = _tools(parts)
+    tools.reproduce()
+    assert "select one history entry or open an exchange first" in (
+        parts.window.statusBar().currentMessage()
+    )

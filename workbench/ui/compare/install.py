@@ -12,16 +12,41 @@ embedded collector's store and the targets, never the window itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from workbench.ui.compare.compare_window import CompareSources, CompareWindow, Side
+from workbench.ui.tasks import TaskOutcome
 
 __all__ = ["SupportTools", "install_support"]
 
 COMPARE_SHORTCUT = "Ctrl+Shift+D"
+REPRODUCE_SHORTCUT = "Ctrl+Shift+Y"
+
+
+class _StoreTable(Mapping[str, dict[str, Any]]):
+    """A collector store's profiles or sessions, read by id (a bundle window's local data)."""
+
+    def __init__(self, get: Callable[[str], dict[str, Any] | None]) -> None:
+        self._get = get
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        found = self._get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def _read_entity(target: Any, kind: str, entity_id: str) -> Any:
@@ -60,8 +85,15 @@ class SupportTools:
             bar.insertMenu(before, self.menu)
         else:
             bar.addMenu(self.menu)
+        self.reproduce_action = self._action(
+            "&Reproduce locally",
+            self.reproduce,
+            REPRODUCE_SHORTCUT,
+            "Load the profile and session the exchange refers to into the embedded collector, "
+            "send its payload there and compare the customer's answer with the local one",
+        )
         if history_panel is not None:
-            history_panel.extra_actions.append(self.compare_action)
+            history_panel.extra_actions.extend([self.compare_action, self.reproduce_action])
 
     def _action(self, text: str, slot: Any, shortcut: str | None, tip: str) -> QAction:
         action = QAction(text, self.window)
@@ -105,13 +137,13 @@ class SupportTools:
 
     # --- actions -------------------------------------------------------------------------
 
-    def open_compare(self) -> CompareWindow:
+    def open_compare(self, preset: bool = True) -> CompareWindow:
         """Show the compare window; preset its sides from the selection and the shown answer."""
         if self.compare_window is None:
             self.compare_window = CompareWindow(self.sources(), self.window.runner, self.window)
         compare = self.compare_window
         compare.sources.history = getattr(self.window, "history", None)
-        selected = self.selected_history_ids()
+        selected = self.selected_history_ids() if preset else []
         if len(selected) >= 2:
             compare.set_sides(Side("selected", position=0), Side("selected", position=1))
         elif len(selected) == 1 and self.window.response_panel.exchange() is not None:
@@ -122,6 +154,96 @@ class SupportTools:
         if len(selected) >= 2:
             compare.compare()
         return compare
+
+    # --- reproduce locally ------------------------------------------------------------------
+
+    def _customer_exchange(self, then: Callable[[str, dict[str, Any]], None]) -> None:
+        """The exchange to reproduce: the one selected entry, else the shown answer."""
+        selected = self.selected_history_ids()
+        history = getattr(self.window, "history", None)
+        if len(selected) == 1 and history is not None:
+            entry_id = selected[0]
+
+            def done(outcome: TaskOutcome) -> None:
+                if outcome.stale:
+                    return
+                if outcome.error is not None or outcome.result is None:
+                    self._say(f"Cannot reproduce: history entry {entry_id} cannot be read")
+                    return
+                then(f"history {entry_id[:8]}", outcome.result.exchange)
+
+            self.window.runner.submit(history.get, entry_id, channel="reproduce", on_done=done)
+            return
+        shown = self.window.response_panel.exchange()
+        if shown is None:
+            self._say("Cannot reproduce: select one history entry or open an exchange first")
+            return
+        then("the answer shown", shown)
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10_000)
+        if self.compare_window is not None and self.compare_window.isVisible():
+            self.compare_window.status.setText(text)
+
+    def reproduce(self) -> None:
+        """Reproduce the selected (or shown) exchange against the embedded collector."""
+        server = getattr(self.window, "collector", None)
+        sender = getattr(self.window, "sender", None)
+        if server is None or sender is None:
+            self._say("Cannot reproduce: the embedded collector is not running")
+            return
+        self._customer_exchange(lambda label, exchange: self._replay(label, exchange, server))
+
+    def _replay(self, label: str, exchange: dict[str, Any], server: Any) -> None:
+        history = getattr(self.window, "history", None)
+        in_bundle = bool(getattr(history, "read_only", False))
+        targets = {t.name: t for t in self.targets}
+        target = targets.get(str((exchange.get("target") or {}).get("name") or ""))
+        sender = self.window.sender
+
+        def work() -> Any:
+            from workbench.client import embedded_target
+            from workbench.client.replay import plan_replay, replay
+
+            store = server.store
+            remote = None
+            if target is not None:
+
+                def remote(kind: str, entity_id: str) -> Any:
+                    return _read_entity(target, kind, entity_id)
+
+            plan = plan_replay(
+                exchange,
+                profiles=_StoreTable(store.get_profile) if in_bundle else None,
+                sessions=_StoreTable(store.get_session) if in_bundle else None,
+                remote=remote,
+            )
+            return replay(plan, store=store, sender=sender, target=embedded_target(server.url))
+
+        self._say(f"Reproducing {label} against the embedded collector…")
+        self.window.runner.submit(
+            work, channel="reproduce", on_done=lambda outcome: self._replayed(label, outcome)
+        )
+
+    def _replayed(self, label: str, outcome: TaskOutcome) -> None:
+        if outcome.stale:
+            return
+        if outcome.error is not None:
+            self._say(f"Cannot reproduce {label}: {outcome.error}")
+            return
+        result = outcome.result
+        local = result.local
+        answer = local.json if local.json is not None else local.body_text
+        compare = self.open_compare(preset=False)
+        compare.compare_documents(
+            f"customer ({label})", result.plan.customer_answer, "local replay", answer
+        )
+        status = "no answer" if local.status is None else f"HTTP {local.status}"
+        lines = [f"Replayed {label} against the embedded collector: {status}."]
+        lines += [f"Loaded {what}." for what in result.loaded]
+        lines += [f"Note: {note}." for note in result.plan.notes]
+        compare.status.setText(" ".join(lines))
+        self.window.statusBar().showMessage(f"Reproduced {label}: {result.diff.summary()}", 10_000)
 
 
 def install_support(window: Any, history_panel: Any | None) -> SupportTools:
