@@ -152,6 +152,9 @@ def test_no_event_answered_200_is_lost_when_the_collector_is_killed(tmp_path: Pa
         assert all("cut off" in text for text in notices), notices
     assert set(tracked.statuses) == {200}
     assert len(tracked.answered) >= ROUNDS * 20
+    # The figure for the record (shown with ``pytest -s``).
+    answered = len(tracked.answered)
+    print(f"\ncollector killed {ROUNDS} times: {answered} events answered 200, lost: 0")
 
 
 @pytest.mark.slow

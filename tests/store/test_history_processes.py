@@ -194,6 +194,11 @@ def test_the_window_and_command_line_writers_lose_nothing(tmp_path: Path) -> Non
         assert all(window.get(entry_id) is not None for entry_id in expected)
     with HistoryStore(folder, retention=None) as fresh:
         assert set(_all_ids(fresh)) == set(seen) and not fresh.notices
+    # The figure for the record (shown with ``pytest -s``).
+    print(
+        f"\n{len(seen)} entries written by 6 processes at once (window store, 3 writers, "
+        "`history import`, `send`), lost: 0"
+    )
 
 
 @pytest.mark.slow
@@ -238,6 +243,10 @@ def test_writers_killed_mid_append_leave_a_store_that_opens_clean(tmp_path: Path
         assert acknowledged <= set(ids) and len(ids) == len(set(ids))
         assert not fresh.notices, [n.message for n in fresh.notices]
         fresh.append(make_exchange(7))
+    print(
+        f"\n12 writers killed mid-append over 4 rounds: {len(acknowledged)} acknowledged "
+        "entries, lost: 0"
+    )
 
 
 HALF_APPEND = textwrap.dedent(
