@@ -43,7 +43,11 @@ def test_history_list_footer_comes_after_the_rows_on_its_own_line(tmp_path: Path
     done = subprocess.run(  # one stream, as a terminal or `2>&1 | tee log` shows it
         [sys.executable, "-m", "workbench", "history", "list", "--limit", "300"],
         cwd=ROOT,
-        env={**os.environ, "WORKBENCH_HOME": str(home)},
+        # Buffered as a pipe is by default (a PYTHONUNBUFFERED shell would hide the bug).
+        env={
+            **{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+            "WORKBENCH_HOME": str(home),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -95,3 +95,20 @@ def test_huge_array_expand_is_bounded(qtbot) -> None:
     logs = view.proxy.index(0, 0)
     assert view.tree.isExpanded(logs)
     assert view.model.rowCount(view.model.index(0, 0)) < 20_000  # fetched in batches only
+
+
+def test_the_key_column_leaves_the_values_room_until_the_user_sets_it(qtbot) -> None:
+    view = JsonView()
+    qtbot.addWidget(view)
+    view.set_document({"a fairly long key name": "a value worth reading", "n": 1})
+    view.resize(340, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.tree.header()
+    width = view.tree.viewport().width()
+    qtbot.waitUntil(lambda: header.sectionSize(0) <= 0.45 * width)
+    assert header.sectionSize(1) >= 100  # the value column is readable
+    header.resizeSection(0, 200)  # the user drags the key column ...
+    view.resize(700, 300)
+    qtbot.waitUntil(lambda: view.tree.viewport().width() > 600)
+    assert header.sectionSize(0) == 200  # ... and it stays where they put it

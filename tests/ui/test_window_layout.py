@@ -132,3 +132,26 @@ def test_local_data_detail_tree_is_in_view_and_collapse_is_remembered(
     from workbench.ui.window_state import saved_collapsed_docks
 
     assert saved_collapsed_docks(tmp_path / "window-state.json") == ["dock-collector"]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1240, 660), (1360, 840)])
+def test_first_start_gives_the_answer_room_for_its_tabs(
+    qtbot, parts: Any, width: int, height: int
+) -> None:
+    """The default sizes on 1280x720 and 1440x900 screens: the answer is not squeezed."""
+    window = parts.window
+    _show_at(qtbot, window, width, height)
+    answer, composer = window.response_panel, window.composer
+    qtbot.waitUntil(lambda: answer.width() >= 0.45 * window.splitter.width(), timeout=5000)
+    assert composer.width() >= composer.minimumSizeHint().width()
+    tabs = answer.tabs
+    assert tabs.tabBar().sizeHint().width() <= tabs.width()  # every tab title, no arrows
+    events = composer.form.events_editor
+    qtbot.waitUntil(lambda: events.splitter.sizes()[0] <= 0.32 * sum(events.splitter.sizes()))
+    # A drag of the handle is the user's choice: a resize no longer re-shares.
+    window.splitter.moveSplitter(composer.width() + 120, 1)
+    chosen = window.splitter.sizes()
+    window.resize(width - 40, height)
+    qtbot.waitUntil(lambda: window.splitter.width() < sum(chosen))
+    sizes = window.splitter.sizes()  # the splitter keeps the user's proportions
+    assert abs(sizes[0] / sum(sizes) - chosen[0] / sum(chosen)) < 0.02

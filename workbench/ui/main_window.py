@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -76,6 +76,9 @@ DOCK_WIDTH, DOCK_HEIGHT = 300, 210
 SIDE_SHARE, SIDE_MIN, SIDE_MAX = 0.22, 250, 420
 BOTTOM_SHARE = 0.36
 COLLAPSE_BELOW = 780
+# The composer's share of the centre (never less than it needs); the answer gets the
+# rest: its trees need the width for values, its tabs for their titles.
+COMPOSER_SHARE = 0.45
 
 
 class MainWindow(QMainWindow):
@@ -140,6 +143,8 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.dock_titles: dict[str, DockTitleBar] = {}
         self._first_start_pending = False
+        self._sharing_centre = False  # first start: keep the centre's shares until a drag
+        self._sharing_events = False  # ... and the events list's share of the editor
         self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
         self._seen_types: set[str] = set()
         self.painted = False
@@ -160,6 +165,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([640, 640])
+        self.splitter.installEventFilter(self)
+        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
+        events_splitter = self.composer.form.events_editor.splitter
+        events_splitter.installEventFilter(self)
+        events_splitter.splitterMoved.connect(self._on_events_splitter_moved)
         self.setCentralWidget(self.splitter)
 
         self.controller = SendController(self.sender, self.runner, history, self)
@@ -352,9 +362,42 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([dock], [bottom_height], Qt.Orientation.Vertical)
                 if height < COLLAPSE_BELOW:
                     bar.set_collapsed(True, expanded_height=bottom_height)
-        self.splitter.setSizes([1, 1])  # composer and answer: half each of what is left
+        # The centre's final width is known only once the docks took theirs (and the
+        # window its size): share it on every resize until the user drags the handle.
+        self._sharing_centre = True
+        self.share_centre()
         events = self.composer.form.events_editor
         events.set_list_share(EVENTS_LIST_SHARE)
+        self._sharing_events = True
+
+    def share_centre(self) -> None:
+        """Composer and answer share the centre: the composer COMPOSER_SHARE of it (at
+        least what it needs), the answer the rest."""
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        need = self.composer.minimumSizeHint().width()
+        composer = min(max(need, int(total * COMPOSER_SHARE)), total)
+        self.splitter.setSizes([composer, total - composer])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            # Queued: after the splitter spread the change its own way.
+            if watched is self.splitter and self._sharing_centre:
+                QTimer.singleShot(0, self.share_centre)
+            elif watched is self.composer.form.events_editor.splitter and self._sharing_events:
+                QTimer.singleShot(0, self._share_events)
+        return super().eventFilter(watched, event)
+
+    def _share_events(self) -> None:
+        if self._sharing_events:
+            self.composer.form.events_editor.set_list_share(EVENTS_LIST_SHARE)
+
+    def _on_events_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._sharing_events = False
+
+    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._sharing_centre = False  # the user chose: their sizes stay
 
     def collapsed_docks(self) -> list[str]:
         return [name for name, bar in self.dock_titles.items() if bar.collapsed]

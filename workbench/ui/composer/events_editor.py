@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.widgets.flow_layout import FlowLayout
 from workbench.ui.widgets.object_editor import ObjectEditor
 from workbench.ui.widgets.tool_button import tool_button
 
@@ -94,8 +94,10 @@ class EventsEditor(QWidget):
         self.down_button = tool_button(
             self, "↓", "Move the selected event down", lambda: self.move_event(1)
         )
-        list_buttons = QHBoxLayout()
-        list_buttons.setContentsMargins(0, 0, 0, 0)
+        left = QWidget(self)
+        # The buttons wrap under the list when it is narrow: they never set its width.
+        buttons_row = QWidget(left)
+        list_buttons = FlowLayout(buttons_row, spacing=4)
         for button in (
             self.add_button,
             self.duplicate_button,
@@ -104,12 +106,10 @@ class EventsEditor(QWidget):
             self.down_button,
         ):
             list_buttons.addWidget(button)
-        list_buttons.addStretch(1)
-        left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list, 1)
-        left_layout.addLayout(list_buttons)
+        left_layout.addWidget(buttons_row)
 
         self.type_edit = QLineEdit(self)
         self.type_edit.setPlaceholderText("event type, e.g. page-view")

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,6 +48,8 @@ __all__ = ["EXPAND_ALL_LIMIT", "JsonFilterProxy", "JsonView"]
 
 EXPAND_ALL_LIMIT = 5_000
 SEARCH_LIMIT = 500
+# The key column's share of a tree's width until the user drags it: values need room too.
+KEY_COLUMN_SHARE, KEY_COLUMN_MIN, KEY_COLUMN_MAX = 0.4, 110, 260
 
 
 class JsonFilterProxy(QSortFilterProxyModel):
@@ -156,6 +158,9 @@ class JsonView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(0, 220)
+        self._key_width_chosen = False  # the user dragged the key column: keep theirs
+        self._fitting_keys = False
+        header.sectionResized.connect(self._on_header_section_resized)
 
         self.copy_value_action = self._action(
             "Copy value", self.copy_value, QKeySequence.StandardKey.Copy
@@ -184,6 +189,26 @@ class JsonView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.elsewhere_label)
         layout.addWidget(self.tree, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_key_column()
+
+    def fit_key_column(self) -> None:
+        """Give the key column its share of the width (unless the user set it)."""
+        if self._key_width_chosen:
+            return
+        width = self.width() - 24  # the tree's frame and scroll bar (its viewport lags behind)
+        key = int(min(KEY_COLUMN_MAX, max(KEY_COLUMN_MIN, width * KEY_COLUMN_SHARE)))
+        self._fitting_keys = True
+        try:
+            self.tree.header().resizeSection(0, key)
+        finally:
+            self._fitting_keys = False
+
+    def _on_header_section_resized(self, index: int, _old: int, _new: int) -> None:
+        if index == 0 and not self._fitting_keys:
+            self._key_width_chosen = True
 
     def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
         action = QAction(text, self)
