@@ -3,8 +3,10 @@
 ``install_support(window, history_panel)`` adds a **History** menu (before
 Tools and Help) with *Compare…* (Ctrl+Shift+D: the compare window, its sides
 preset to the two selected history entries, or the shown answer and the
-selected entry), and puts the same actions at the end of the History panel's
-context menu. Everything the compare window reads it gets through
+selected entry), *Reproduce locally* (Ctrl+Shift+Y), *Export support bundle…*
+and *Open support bundle…* (:mod:`workbench.ui.compare.bundle_actions`), and
+puts the same actions at the end of the History panel's context menu.
+Everything the compare window reads it gets through
 :class:`~workbench.ui.compare.compare_window.CompareSources`: callables over
 the window's shown exchange, the panel's selection, the history store, the
 embedded collector's store and the targets, never the window itself.
@@ -13,11 +15,13 @@ embedded collector's store and the targets, never the window itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from workbench.ui.compare.bundle_actions import BundleActions
 from workbench.ui.compare.compare_window import CompareSources, CompareWindow, Side
 from workbench.ui.tasks import TaskOutcome
 
@@ -62,7 +66,7 @@ def _read_entity(target: Any, kind: str, entity_id: str) -> Any:
 class SupportTools:
     """The History menu's actions and the one compare window they share."""
 
-    def __init__(self, window: Any, history_panel: Any | None) -> None:
+    def __init__(self, window: Any, history_panel: Any | None, home: Path | None = None) -> None:
         self.window = window
         self.history_panel = history_panel
         self.compare_window: CompareWindow | None = None
@@ -92,8 +96,12 @@ class SupportTools:
             "Load the profile and session the exchange refers to into the embedded collector, "
             "send its payload there and compare the customer's answer with the local one",
         )
+        self.menu.addSeparator()
+        self.bundles = BundleActions(self, home)
         if history_panel is not None:
-            history_panel.extra_actions.extend([self.compare_action, self.reproduce_action])
+            history_panel.extra_actions.extend(
+                [self.compare_action, self.reproduce_action, self.bundles.export_action]
+            )
 
     def _action(self, text: str, slot: Any, shortcut: str | None, tip: str) -> QAction:
         action = QAction(text, self.window)
@@ -246,8 +254,12 @@ class SupportTools:
         self.window.statusBar().showMessage(f"Reproduced {label}: {result.diff.summary()}", 10_000)
 
 
-def install_support(window: Any, history_panel: Any | None) -> SupportTools:
-    """Add the History menu and its tools to *window* (see the module docstring)."""
-    tools = SupportTools(window, history_panel)
+def install_support(
+    window: Any, history_panel: Any | None, home: Path | None = None
+) -> SupportTools:
+    """Add the History menu and its tools to *window* (see the module docstring).
+
+    *home* is the app's home folder (the redaction policy, where bundles unpack)."""
+    tools = SupportTools(window, history_panel, home)
     window.support_tools = tools
     return tools

@@ -95,7 +95,7 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
     # Story tab, Collector → Event flow… / Why (not)? / timeline / demo shop, presenter mode.
     install_teaching(window, controller.bridge.records_received)
     # History menu: compare, reproduce locally, support bundles.
-    install_support(window, history)
+    install_support(window, history, parts.paths.home)
     state_file = getattr(window, "state_file", None)
     if state_file is None or not state_file.exists():  # first run: proportions of the screen
         window.first_start_layout()
