@@ -242,3 +242,21 @@ def test_every_way_a_field_changes_reaches_the_payload(qtbot, composer: Composer
     events.tags_box.setChecked(True)
     events.tags_edit.setText("promo, mobile")
     assert raw_json(composer)["events"][0]["tags"] == ["promo", "mobile"]
+
+
+def test_the_issues_list_folds_away_while_the_payload_is_valid(qtbot) -> None:
+    composer = Composer()
+    qtbot.addWidget(composer)
+    composer.resize(600, 700)
+    composer.show()
+    qtbot.waitExposed(composer)
+    composer.load_request({"source": {"id": "s"}, "events": [{"type": "page-view"}]})
+    composer.validate_now()
+    page = composer.issues_page
+    assert composer.issues_list.isHidden()
+    qtbot.waitUntil(lambda: page.height() <= composer.issues_label.sizeHint().height() + 2)
+    composer.load_request({"events": [{"type": ""}]})  # no source: issues to read
+    composer.validate_now()
+    assert composer.issues_list.isVisible()
+    qtbot.waitUntil(lambda: composer.issues_list.height() >= 40)
+    assert composer.issues_list.count() >= 1

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from workbench.client import RequestSpec
     from workbench.core.validation import Issue
 
+ISSUES_HEIGHT = 90  # the issues list's height when issues appear
+_NO_LIMIT = 16_777_215  # QWIDGETSIZE_MAX
+
 __all__ = ["DEFAULT_PAYLOAD", "Composer", "PayloadNotReady"]
 
 DEFAULT_PAYLOAD: dict[str, Any] = {
@@ -175,6 +178,7 @@ class Composer(QWidget):
         self.issues_list.itemActivated.connect(self._on_issues_list_item_activated)
         self.issues_list.itemClicked.connect(self._on_issues_list_item_activated)
         issues_page = QWidget(self)
+        self.issues_page = issues_page
         issues_layout = QVBoxLayout(issues_page)
         issues_layout.setContentsMargins(0, 0, 0, 0)
         issues_layout.addWidget(self.issues_label)
@@ -340,6 +344,7 @@ class Composer(QWidget):
         else:
             self.form.mark_paths(paths)
         total = len(issues) + (self._syntax is not None)
+        self._fit_issues(total)
         if total:
             self.issues_label.setText(
                 f"⚠ {total} issue{'s' if total != 1 else ''} — click one to go to it"
@@ -350,6 +355,24 @@ class Composer(QWidget):
             self.issues_label.setStyleSheet("color: rgb(30, 130, 60);")
         self.validated.emit(issues)
         return issues
+
+    def _fit_issues(self, count: int) -> None:
+        """No issues: the list folds away and the form gets the height (a laptop has
+        none to spare); issues: the list opens with room for a few of them."""
+        page = self.issues_page
+        if not count:
+            self.issues_list.hide()
+            page.setMaximumHeight(self.issues_label.sizeHint().height() + 2)
+            return
+        if not self.issues_list.isHidden():
+            return
+        self.issues_list.show()
+        page.setMaximumHeight(_NO_LIMIT)
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        want = min(ISSUES_HEIGHT, total // 3)
+        if total > 0 and sizes[1] < want:
+            self.splitter.setSizes([total - want, want])
 
     def focus_issue(self, row: int) -> None:
         """Go to the field that the issue in *row* names."""
