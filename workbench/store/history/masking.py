@@ -100,7 +100,7 @@ def mask_exchange(exchange: dict[str, Any]) -> dict[str, Any]:
                 pass
     _secret_values_of_url(request.get("url"), secrets)
     secrets.discard(MASK)
-    masked = mask_json(exchange)
+    masked: dict[str, Any] = mask_json(exchange)
     masked_request = masked.get("request")
     if isinstance(masked_request, dict) and isinstance(masked_request.get("url"), str):
         masked_request["url"] = mask_url(masked_request["url"])
@@ -111,4 +111,7 @@ def mask_exchange(exchange: dict[str, Any]) -> dict[str, Any]:
         return masked
     # What mask_text would replace, in its order: computed once, not per string.
     ordered = tuple(sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True))
-    return _mask_strings(masked, ordered) if ordered else masked
+    if not ordered:
+        return masked
+    result: dict[str, Any] = _mask_strings(masked, ordered)
+    return result
