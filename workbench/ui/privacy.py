@@ -26,7 +26,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from workbench.core.diff import Selector
 from workbench.core.redaction import RedactionPolicy
 
-__all__ = ["MASK", "PrivacyMask", "privacy_mask"]
+__all__ = ["MASK", "PrivacyMask", "app_privacy_mask", "privacy_mask"]
 
 MASK = "●●●●"
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -129,6 +129,11 @@ def _mask_all(value: Any) -> Any:
     if value is None or value == "":
         return value
     return MASK
+
+
+def app_privacy_mask() -> PrivacyMask | None:
+    """The application's mask, or None before a ``QCoreApplication`` exists."""
+    return privacy_mask() if QCoreApplication.instance() is not None else None
 
 
 def privacy_mask() -> PrivacyMask:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from workbench.core.answer_paths import AnswerRoots
 from workbench.core.answer_places import place_of, row_path, search_path
 from workbench.ui.models.json_tree import find_paths, preview
+from workbench.ui.privacy import privacy_mask
 from workbench.ui.widgets.code_edit import CodeEdit
 from workbench.ui.widgets.debugger_view import (
     ELSEWHERE_LIMIT,
@@ -103,6 +104,7 @@ class ResponsePanel(QWidget):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self._exchange: dict[str, Any] | None = None
+        privacy_mask().changed.connect(self._on_privacy_changed)
         self._raw_filled = False
 
         self.title_label = QLabel("Response", self)
@@ -338,11 +340,7 @@ class ResponsePanel(QWidget):
         self.debugger.set_view(exchange.get("view"))
         if self._body_tree is not None:
             self._fill_body()
-        headers = response.get("headers") or {}
-        self.headers_table.setRowCount(len(headers))
-        for row, (name, value) in enumerate(headers.items()):
-            self.headers_table.setItem(row, 0, QTableWidgetItem(str(name)))
-            self.headers_table.setItem(row, 1, QTableWidgetItem(str(value)))
+        self._fill_headers()
         if self._request_tree is not None:
             self._fill_request()
         if title is None:
@@ -370,7 +368,7 @@ class ResponsePanel(QWidget):
         self._request_tree.set_document(request)
         self._request_tree.expand_to_depth(1)
         if isinstance(request, dict):
-            self._request_raw.setPlainText(_request_text(request))
+            self._request_raw.setPlainText(_request_text(privacy_mask().document(request)))
         elif self._exchange is not None:
             self._request_raw.setPlainText("(not sent from here)")
         else:
@@ -396,13 +394,35 @@ class ResponsePanel(QWidget):
         if raw is not None and self.body_tabs.currentWidget() is raw and not self._raw_filled:
             self._fill_raw()
 
+    def _fill_headers(self) -> None:
+        headers = ((self._exchange or {}).get("response") or {}).get("headers") or {}
+        mask = privacy_mask()
+        self.headers_table.setRowCount(len(headers))
+        for row, (name, value) in enumerate(headers.items()):
+            shown = mask.value((str(name).lower(),), value)
+            self.headers_table.setItem(row, 0, QTableWidgetItem(str(name)))
+            self.headers_table.setItem(row, 1, QTableWidgetItem(str(shown)))
+
+    def _on_privacy_changed(self, _hidden: bool) -> None:
+        """The "hide personal data" switch moved: refill what is not a tree."""
+        if self._exchange is None:
+            return
+        self._fill_headers()
+        if self._request_tree is not None:
+            self._fill_request()
+        if self._raw_filled:
+            self._fill_raw()
+
     def _fill_raw(self) -> None:
         self._raw_filled = True
         response = (self._exchange or {}).get("response") or {}
         text = response.get("body_text")
-        if text is None:
-            body = response.get("json")
+        mask = privacy_mask()
+        if text is None or (mask.hidden and response.get("json") is not None):
+            body = mask.document(response.get("json"))
             text = "" if body is None else json.dumps(body, indent=2, ensure_ascii=False)
+        else:
+            text = mask.text(text)
         if len(text) > RAW_TEXT_LIMIT:
             text = (
                 text[:RAW_TEXT_LIMIT]

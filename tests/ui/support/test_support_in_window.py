@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -168,3 +170,54 @@ def test_reproduce_with_nothing_chosen_says_so(parts: Any) -> None:
     assert "select one history entry or open an exchange first" in (
         parts.window.statusBar().currentMessage()
     )
+
+
+# --- hide personal data ----------------------------------------------------------------------
+
+
+def test_the_switch_hides_personal_data_in_the_whole_window(qtbot: Any, parts: Any) -> None:
+    from workbench.ui.privacy import MASK, privacy_mask
+
+    switch = _tools(parts).privacy
+    assert switch.action in parts.window.view_menu.actions()
+    assert ("Hide personal data", "Ctrl+Shift+H") in parts.window.shortcut_table()
+    exchange = make_exchange(3, event_type="identify")
+    exchange["response"]["json"] = {"profile": {"traits": {"email": "ann@example.com"}}}
+    exchange["response"]["body_text"] = json.dumps(exchange["response"]["json"])
+    parts.window.open_exchange(exchange, title="History")
+    try:
+        switch.action.trigger()
+        assert privacy_mask().hidden and switch.label.isVisibleTo(parts.window)
+        body = parts.window.response_panel
+        body.tabs.setCurrentWidget(body.body_tabs)
+        body.body_tabs.setCurrentWidget(body.body_raw)
+        assert "ann@example.com" not in body.body_raw.toPlainText()
+        assert MASK in body.body_raw.toPlainText()
+        switch.action.trigger()
+        assert not privacy_mask().hidden and not switch.label.isVisibleTo(parts.window)
+        assert "ann@example.com" in body.body_raw.toPlainText()
+    finally:
+        privacy_mask().set_hidden(False)
+
+
+def test_the_users_policy_file_is_the_masks_policy(qtbot: Any, workbench_home: Path) -> None:
+    from workbench.ui.privacy import MASK, privacy_mask
+
+    (workbench_home / "redaction-policy.json").write_text(
+        json.dumps({"personal_paths": {"loyalty": ["**.loyalty_card"]}}), encoding="utf-8"
+    )
+    built = workbench_app.build(collector_port=0, collector_in_memory=True)
+    qtbot.addWidget(built.window)
+    mask = privacy_mask()
+    try:
+        mask.set_hidden(True)
+        assert mask.document({"loyalty_card": "LC-1", "email": "x"}) == {
+            "loyalty_card": MASK,
+            "email": "x",
+        }
+    finally:
+        mask.set_hidden(False)
+        from workbench.core.redaction import RedactionPolicy
+
+        mask.set_policy(RedactionPolicy())
+        built.close()

@@ -320,8 +320,17 @@ class HistoryStore:
 
     # --- export / import -------------------------------------------------------------------
 
-    def export_jsonl(self, path: str | os.PathLike[str], ids: Iterable[str] | None = None) -> int:
-        """Write entries (oldest first, masked) as JSON lines; returns how many."""
+    def export_jsonl(
+        self,
+        path: str | os.PathLike[str],
+        ids: Iterable[str] | None = None,
+        *,
+        transform: Callable[[Any], Any] | None = None,
+    ) -> int:
+        """Write entries (oldest first, masked) as JSON lines; returns how many.
+
+        *transform* is applied to each masked exchange (the window's "hide personal
+        data" switch)."""
         with self._lock, self._operation():
             count = 0
 
@@ -329,17 +338,27 @@ class HistoryStore:
                 nonlocal count
                 for entry in self._storage.all_entries(ids):
                     count += 1
-                    exported = dict(entry, exchange=mask_exchange(entry["exchange"]))
+                    masked = mask_exchange(entry["exchange"])
+                    exported = dict(entry, exchange=transform(masked) if transform else masked)
                     yield (json.dumps(exported, ensure_ascii=False) + "\n").encode("utf-8")
 
             atomic_write_stream(Path(path), lines())
             return count
 
-    def export_har(self, path: str | os.PathLike[str], ids: Iterable[str] | None = None) -> int:
-        """Write entries (oldest first, masked) as a HAR 1.2 file; returns how many."""
+    def export_har(
+        self,
+        path: str | os.PathLike[str],
+        ids: Iterable[str] | None = None,
+        *,
+        transform: Callable[[Any], Any] | None = None,
+    ) -> int:
+        """Write entries (oldest first, masked) as a HAR 1.2 file; returns how many.
+
+        *transform* is applied to each masked exchange, as for :meth:`export_jsonl`."""
+        keep: Callable[[Any], Any] = transform or (lambda exchange: exchange)
         with self._lock, self._operation():
             entries = [
-                dict(entry, exchange=mask_exchange(entry["exchange"]))
+                dict(entry, exchange=keep(mask_exchange(entry["exchange"])))
                 for entry in self._storage.all_entries(ids)
             ]
         atomic_write_json(Path(path), build_har(entries))

@@ -18,16 +18,19 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QLabel, QMenu
 
 from workbench.ui.compare.bundle_actions import BundleActions
 from workbench.ui.compare.compare_window import CompareSources, CompareWindow, Side
+from workbench.ui.privacy import privacy_mask
 from workbench.ui.tasks import TaskOutcome
 
 __all__ = ["SupportTools", "install_support"]
 
 COMPARE_SHORTCUT = "Ctrl+Shift+D"
+PRIVACY_SHORTCUT = "Ctrl+Shift+H"
 REPRODUCE_SHORTCUT = "Ctrl+Shift+Y"
 
 
@@ -98,6 +101,7 @@ class SupportTools:
         )
         self.menu.addSeparator()
         self.bundles = BundleActions(self, home)
+        self.privacy = PrivacySwitch(window, home)
         if history_panel is not None:
             history_panel.extra_actions.extend(
                 [self.compare_action, self.reproduce_action, self.bundles.export_action]
@@ -252,6 +256,53 @@ class SupportTools:
         lines += [f"Note: {note}." for note in result.plan.notes]
         compare.status.setText(" ".join(lines))
         self.window.statusBar().showMessage(f"Reproduced {label}: {result.diff.summary()}", 10_000)
+
+
+class PrivacySwitch(QObject):
+    """View → Hide personal data: the application's one mask, its policy the user's.
+
+    A child of the window, so its connection to the application's mask ends with it."""
+
+    def __init__(self, window: Any, home: Path | None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.mask = privacy_mask()
+        self.notice = ""
+        if home is not None:
+            from workbench.store.redaction_policy import POLICY_FILE, PolicyError, load_policy
+
+            try:
+                self.mask.set_policy(load_policy(home / POLICY_FILE))
+            except PolicyError as exc:
+                self.notice = f"The redaction policy is not used: {exc}"
+                window.statusBar().showMessage(self.notice, 10_000)
+        self.action = QAction("&Hide personal data", window)
+        self.action.setCheckable(True)
+        self.action.setChecked(self.mask.hidden)
+        self.action.setShortcut(QKeySequence(PRIVACY_SHORTCUT))
+        self.action.setStatusTip(
+            "Show e-mails, phone numbers, names and IP addresses as ●●●● in every view, "
+            "copy and export (for screen sharing)"
+        )
+        self.action.toggled.connect(self.mask.set_hidden)
+        window.shortcut_actions.append(self.action)
+        window.addAction(self.action)
+        view_menu = getattr(window, "view_menu", None)
+        if view_menu is not None:
+            view_menu.addSeparator()
+            view_menu.addAction(self.action)
+        self.label = QLabel("● Personal data hidden", window)
+        self.label.setObjectName("privacyIndicator")
+        self.label.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 6px")
+        self.label.setToolTip("Hide personal data is on (View menu, Ctrl+Shift+H)")
+        window.statusBar().addPermanentWidget(self.label)
+        self.label.setVisible(self.mask.hidden)
+        self.mask.changed.connect(self._on_mask_changed)
+
+    def _on_mask_changed(self, hidden: bool) -> None:
+        self.label.setVisible(hidden)
+        if self.action.isChecked() != hidden:
+            self.action.setChecked(hidden)
 
 
 def install_support(

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from workbench.ui.privacy import app_privacy_mask
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["HistoryModel", "format_when"]
@@ -219,7 +220,9 @@ class HistoryModel(QAbstractTableModel):
         if summary is None:
             return _PLACEHOLDER if role == Qt.ItemDataRole.DisplayRole and column == 1 else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(summary, column)
+            text = _display(summary, column)
+            mask = app_privacy_mask()
+            return mask.text(text) if mask is not None and column == 3 else text
         if role == Qt.ItemDataRole.ForegroundRole and column == 5 and _is_problem(summary):
             return _ERROR_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole:

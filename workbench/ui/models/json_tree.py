@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 
 from workbench.core.answer_lines import summary_line
+from workbench.ui.privacy import app_privacy_mask
 
 __all__ = [
     "BATCH",
@@ -170,6 +171,10 @@ class JsonTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.dot_root = dot_root
         self._root = _Node(None, document, None, 0)
+        # The "hide personal data" switch: values at the policy's paths show masked.
+        self._mask = app_privacy_mask()
+        if self._mask is not None:
+            self._mask.changed.connect(self._on_mask_changed)
 
     # --- the document -------------------------------------------------------------------
     def document(self) -> Any:
@@ -245,6 +250,13 @@ class JsonTreeModel(QAbstractItemModel):
             if column == self.VALUE:
                 # A log record, a rule, a change: its message line first, the keys on expand.
                 line = summary_line(node.value) if isinstance(node.value, dict) else None
+                mask = self._mask
+                if mask is not None and mask.hidden:
+                    if line is not None:
+                        return preview(mask.text(line))
+                    if isinstance(node.value, dict | list):
+                        return preview(node.value)
+                    return preview(mask.value(node.path(), node.value))
                 return preview(node.value) if line is None else preview(line)
             return json_type(node.value)
         if role == _FOREGROUND and node.value and isinstance(node.key, str):
@@ -273,6 +285,17 @@ class JsonTreeModel(QAbstractItemModel):
 
     def value_of(self, index: AnyIndex) -> Any:
         return self._node(index).value
+
+    def shown_value_of(self, index: AnyIndex) -> Any:
+        """The value as the screen may show it: personal data masked while hidden."""
+        node = self._node(index)
+        if self._mask is None or not self._mask.hidden:
+            return node.value
+        return self._mask.value(node.path(), node.value)
+
+    def _on_mask_changed(self, _hidden: bool) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.layoutChanged.emit()
 
     def json_pointer_of(self, index: AnyIndex) -> str:
         return json_pointer(self.path_of(index))

@@ -41,6 +41,7 @@ from workbench.ui.models.history import STAR_COLUMN, HistoryModel
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.log_table import make_log_table
 from workbench.ui.panels.view_action import view_action
+from workbench.ui.privacy import privacy_mask
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["HistoryPanel", "exchange_as_http_request"]
@@ -229,6 +230,9 @@ class HistoryPanel(QWidget):
         self._stop_watching_store = _watch_store(store, self._store_changed_elsewhere.emit)
         self.destroyed.connect(self._stop_watching_store)
 
+        # The "hide personal data" switch: the route column is drawn through the mask.
+        privacy_mask().changed.connect(self._on_privacy_changed)
+
         self.show_store_notices()
         self.apply_filters()
 
@@ -276,6 +280,9 @@ class HistoryPanel(QWidget):
         self._shown_elsewhere = True
         self.model.refresh_head()
         self.show_store_notices()
+
+    def _on_privacy_changed(self, _hidden: bool) -> None:
+        self.table.viewport().update()
 
     # -- selection ---------------------------------------------------------------------------
     def selected_summaries(self) -> list[Any]:
@@ -370,7 +377,11 @@ class HistoryPanel(QWidget):
             else:
                 self.count_label.setText(f"Export to {path} failed: {outcome.error}")
 
-        self.runner.submit(exporter, path, ids, channel="history-export", on_done=done)
+        mask = privacy_mask()
+        transform = mask.document if mask.hidden else None  # exports show what the screen does
+        self.runner.submit(
+            exporter, path, ids, transform=transform, channel="history-export", on_done=done
+        )
 
     def delete_selected(self) -> None:
         ids = [s.id for s in self.selected_summaries()]

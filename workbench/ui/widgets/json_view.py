@@ -426,7 +426,7 @@ class JsonView(QWidget):
         index = self.current_source_index()
         if not index.isValid():
             return ""
-        value = self.model.value_of(index)
+        value = self.model.shown_value_of(index)
         text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
         QGuiApplication.clipboard().setText(text)
         return text
