@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.core.diff import diff
 
-TARGET_BYTES = 10 * 1024 * 1024
+TARGET_BYTES = 10_000_000  # each document at least 10 MB of JSON
 CHANGE_RATE = 0.01
 ROUNDS = 5
 
@@ -80,7 +80,7 @@ def build(rng: random.Random) -> dict[str, Any]:
     }
     size = 0
     i = 0
-    while size < TARGET_BYTES * 0.9:
+    while size < TARGET_BYTES:
         event = _event(rng, i)
         events.append(event)
         size += len(json.dumps(event))
