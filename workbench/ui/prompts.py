@@ -51,9 +51,9 @@ class Prompts:
     def get_open_path(cls, parent: QWidget) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
             parent,
-            "Open a response or debug JSON",
+            "Open a response, debug JSON or HAR file",
             "",
-            "JSON files (*.json *.jsonl *.txt);;All files (*)",
+            "JSON or HAR files (*.json *.jsonl *.txt *.har);;All files (*)",
         )
         return path or None
 

@@ -58,7 +58,7 @@ def build_menus(window: MainWindow) -> WindowMenus:
     composer, tools = window.composer, window.tools
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    action(file_menu, "&Open response or debug JSON…", window.ask_open_file, ("Ctrl+O",))
+    action(file_menu, "&Open response, debug JSON or HAR…", window.ask_open_file, ("Ctrl+O",))
     action(file_menu, "&Paste response JSON", window.paste_response, ("Ctrl+Shift+V",))
     file_menu.addSeparator()
     action(file_menu, "&Quit", window.close, ("Ctrl+Q",))

@@ -221,3 +221,45 @@ def test_the_users_policy_file_is_the_masks_policy(qtbot: Any, workbench_home: P
 
         mask.set_policy(RedactionPolicy())
         built.close()
+
+
+# --- HAR files: File → Open and drops --------------------------------------------------------
+
+
+def test_opening_a_har_imports_its_calls_into_history_and_shows_the_first(
+    qtbot: Any, parts: Any, tmp_path: Path
+) -> None:
+    from tests.support.har_files import shop_har, write_har
+
+    har = write_har(tmp_path / "shop.har", shop_har())
+    window = parts.window
+    window.opener.open_file(str(har))
+    qtbot.waitUntil(lambda: len(list(parts.history.summaries())) == 3, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.response_panel.title_label.text() == "Imported shop.har#4", timeout=10_000
+    )
+    assert window.statusBar().currentMessage().startswith("Imported 3 Tracardi calls from shop.har")
+    entries = [parts.history.get(s.id) for s in parts.history.summaries()]
+    assert all(e is not None and e.exchange["imported"]["file"] == "shop.har" for e in entries)
+    # A drop takes the same way; the same file again adds nothing.
+    window.response_panel.file_dropped.emit(str(har))
+    qtbot.waitUntil(
+        lambda: "3 already in the history" in window.statusBar().currentMessage(), timeout=10_000
+    )
+    assert len(list(parts.history.summaries())) == 3
+
+
+def test_a_truncated_har_imports_nothing_and_says_what_is_wrong(
+    qtbot: Any, parts: Any, tmp_path: Path
+) -> None:
+    from tests.support.har_files import shop_har, write_har
+
+    full = write_har(tmp_path / "full.har", shop_har()).read_bytes()
+    cut = tmp_path / "cut.har"
+    cut.write_bytes(full[: len(full) // 2])
+    window = parts.window
+    window.opener.open_file(str(cut))
+    qtbot.waitUntil(lambda: window.composer.error_frame.isVisibleTo(window), timeout=10_000)
+    assert window.composer.error_message.text().startswith("Could not import cut.har: ")
+    assert window.composer.error_hint.text() == "Nothing was imported."
+    assert list(parts.history.summaries()) == []
