@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.core.answer_paths import AnswerRoots, parse_answer_path
-from workbench.core.answer_places import Place, place_of, row_path, search_path
+from workbench.core.answer_places import (
+    Place,
+    answer_row,
+    answer_row_path,
+    place_of,
+    row_path,
+    search_path,
+)
 from workbench.core.debug_view import SECTIONS
 
 PROFILE = {"id": "p-1", "traits": {"email": "ann@example.com"}, "stats": {"visits": 2}}
@@ -161,3 +168,32 @@ def test_every_row_path_leads_back_to_its_row(
         place = place_of(found, text)
         expected = Place("body", keys=keys) if body else Place("section", section, keys)
         assert place == expected, text
+
+
+ANSWER = {"status": 200, "headers": {"Content-Type": "application/json"}, "body": BODY}
+
+
+@pytest.mark.parametrize(
+    ("keys", "pointer", "path"),
+    [
+        (("status",), False, "status"),
+        (("headers", "Content-Type"), False, "headers@Content-Type"),
+        (("headers", "Content-Type"), True, "headers#/Content-Type"),
+        (("body", "profile", "id"), False, "response@profile.id"),
+        (("body", "profile", "id"), True, "/profile/id"),
+        (("body", "odd key", "~/"), False, "response#/odd key/~0~1"),
+    ],
+)
+def test_rows_of_a_whole_answer(keys: tuple[Any, ...], pointer: bool, path: str) -> None:
+    """A row's path, and the path back to the row (header names in any case)."""
+    assert answer_row_path(keys, pointer=pointer) == path
+    assert answer_row(ANSWER, path) == keys
+
+
+def test_paths_a_whole_answer_does_not_hold() -> None:
+    assert answer_row(ANSWER, "headers@content-type") == ("headers", "Content-Type")
+    assert answer_row(ANSWER, "response@nothing") is None
+    assert answer_row(ANSWER, "debug@events.saved") is None
+    assert answer_row({"body": None}, "status") is None
+    with pytest.raises(ValueError, match="under 'other'"):
+        answer_row_path(("other",))

@@ -217,3 +217,43 @@ def test_a_pasted_path_selects_its_row_in_a_stored_profile(qtbot) -> None:
     assert _selected_row(view) == ("stats", "visits")
     view.search_for("session@id")
     assert view.match_label.text().startswith("this profile holds only profile@… paths")
+
+
+def test_the_collectors_record_speaks_the_same_paths(qtbot) -> None:
+    import json
+
+    from workbench.collector.records import RequestRecord
+    from workbench.ui.panels.record_details import RecordDetails
+
+    details = RecordDetails()
+    qtbot.addWidget(details)
+    body = {
+        "profile": {"id": "p-1"},
+        "debugging": {"events": {"saved": 1, "ids": ["e-1"], "errors": []}},
+    }
+    record = RequestRecord(
+        "r1",
+        "t",
+        "POST",
+        "/track",
+        "",
+        200,
+        1.0,
+        response_headers={"content-type": "application/json"},
+        response_body=json.dumps(body),
+    )
+    details.show_record(record)
+    answer = details.response_view
+    assert _copy(answer, ("body", "profile", "id")) == ("response@profile.id", "/profile/id")
+    assert _copy(answer, ("headers", "content-type"))[0] == "headers@content-type"
+    assert _copy(answer, ("status",))[0] == "status"
+    answer.search_for("/debugging/events/ids/0")
+    assert _selected_row(answer) == ("body", "debugging", "events", "ids", 0)
+    answer.search_for("headers@Content-Type")
+    assert _selected_row(answer) == ("headers", "content-type")
+    answer.search_for("debug@events.saved")
+    assert answer.match_label.text().startswith("nothing at debug@events.saved in this answer")
+    events = details.debugger_view.trees["events"]  # its Debugger: debug@ paths
+    assert _copy(events, ("saved",))[0] == "debug@events.saved"
+    events.search_for("debug@events.ids.0")
+    assert _selected_row(events) == ("ids", 0)

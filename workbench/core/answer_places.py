@@ -38,6 +38,8 @@ from workbench.core.debug_view import SECTIONS
 __all__ = [
     "DOCUMENT_SECTIONS",
     "Place",
+    "answer_row",
+    "answer_row_path",
     "place_of",
     "row_path",
     "search_path",
@@ -87,6 +89,44 @@ def row_path(place: str, keys: Sequence[Key], *, pointer: bool = False) -> str:
     if pointer and below:
         return AnswerPath(root, tuple(str(k) for k in below), "pointer").text
     return format_answer_path(root, below)
+
+
+def answer_row_path(keys: Sequence[Key], *, pointer: bool = False) -> str:
+    """The answer path of a row of an answer shown whole, ``{"status", "headers", "body"}``
+    (the collector's record of what it answered): ``status``, ``headers@NAME``,
+    ``response@…`` (or, with *pointer*, ``/…`` into the body as received)."""
+    if not keys:
+        return "response"
+    head, rest = keys[0], tuple(keys[1:])
+    if head == "status" and not rest:
+        return "status"
+    if head == "headers":
+        if pointer and rest:
+            return AnswerPath("headers", tuple(str(k) for k in rest), "pointer").text
+        return format_answer_path("headers", rest)
+    if head == "body":
+        return row_path("body", rest, pointer=pointer)
+    raise ValueError(f"no answer path for a row under {head!r}: expected status, headers or body")
+
+
+def answer_row(answer: Mapping[str, Any], path: AnswerPath | str) -> tuple[Key, ...] | None:
+    """The row of ``{"status", "headers", "body"}`` that *path* names, or ``None``."""
+    path = as_path(path)
+    headers = answer.get("headers")
+    roots = AnswerRoots(
+        status=answer.get("status"),
+        headers=headers if isinstance(headers, Mapping) else None,
+        response=answer.get("body"),
+        has_response="body" in answer,
+    )
+    if path.root == "status":
+        return ("status",) if roots.available("status") else None
+    if path.root not in ("headers", "response"):
+        return None
+    position = roots.locate(path)
+    if position is None:
+        return None
+    return ("headers" if path.root == "headers" else "body", *position)
 
 
 def search_path(text: str) -> AnswerPath | None:

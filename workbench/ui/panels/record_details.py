@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from workbench.core.answer_places import answer_row, answer_row_path, search_path
 from workbench.core.response_view import normalize_response
 from workbench.ui.widgets.debugger_view import DebuggerView
 from workbench.ui.widgets.json_view import JsonView
@@ -44,6 +45,9 @@ class RecordDetails(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.request_view = JsonView(self)
         self.response_view = JsonView(self)
+        # The answer as the collector sent it: its rows are status, headers@… and response@….
+        self.response_view.path_text = lambda keys, pointer: answer_row_path(keys, pointer=pointer)
+        self.response_view.path_finder = self._find_answer_path
         self.debugger_view = DebuggerView(self)
         self.debugger_view.set_can_open(True)
         self.tabs = QTabWidget(self)
@@ -55,6 +59,17 @@ class RecordDetails(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         self._record: Any = None
+
+    def _find_answer_path(self, view: JsonView, text: str, _move: bool) -> tuple[bool, str] | None:
+        path = search_path(text)
+        if path is None:
+            return None
+        document = view.document()
+        keys = answer_row(document, path) if isinstance(document, dict) else None
+        if keys is None:
+            where = " (the Debugger tab shows debug@…)" if path.root == "debug" else ""
+            return False, f"nothing at {path.text} in this answer{where}"
+        return view.show_path(keys, text), ""
 
     @property
     def record(self) -> Any:
