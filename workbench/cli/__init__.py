@@ -4,8 +4,20 @@ Each module has ``register(subparsers)``, which adds its parser and sets
 ``func`` to a ``run(args) -> int`` callable.
 """
 
-from workbench.cli import bundle, collector, diff, gui, har, history, replay, run, send, validate
+from workbench.cli import (
+    bundle,
+    collector,
+    diff,
+    gui,
+    har,
+    history,
+    journey,
+    replay,
+    run,
+    send,
+    validate,
+)
 
 __all__ = ["COMMANDS"]
 
-COMMANDS = (collector, send, validate, history, har, diff, bundle, replay, run, gui)
+COMMANDS = (collector, send, validate, history, har, diff, bundle, replay, run, journey, gui)
