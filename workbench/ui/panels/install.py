@@ -28,6 +28,7 @@ from workbench.ui.panels.collections_panel import CollectionsPanel
 from workbench.ui.panels.collector_control import CollectorController, CollectorState
 from workbench.ui.panels.collector_panel import CollectorPanel
 from workbench.ui.panels.history_panel import HistoryPanel
+from workbench.ui.panels.journeys_install import install_journeys
 from workbench.ui.panels.targets_dialog import TargetsDialog
 from workbench.ui.teaching.install import install_teaching
 
@@ -96,6 +97,8 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
     install_teaching(window, controller.bridge.records_received)
     # History menu: compare, reproduce locally, support bundles.
     install_support(window, history, parts.paths.home)
+    # Journeys dock; History → New journey from selected.
+    install_journeys(window, parts, history)
     state_file = getattr(window, "state_file", None)
     if state_file is None or not state_file.exists():  # first run: proportions of the screen
         window.first_start_layout()
