@@ -82,12 +82,13 @@ def test_a_failed_expectation_shows_expected_and_actual_and_links_to_the_answer(
     top = panel.results_tree.topLevelItem(0)
     assert top.text(0).startswith("FAIL  1. first")
     assert top.isExpanded()
+    assert panel.tabs.currentWidget() is panel.results_tree
     child = top.child(0)
     assert child.text(0) == "debug@events.saved"
-    assert child.text(1) == "≥ 99"
-    assert child.text(2).isdigit()
+    assert child.child(0).text(0) == "expected  ≥ 99"
+    assert child.child(1).text(0).removeprefix("actual  ").isdigit()
     with qtbot.waitSignal(panel.exchange_selected, timeout=2000) as blocker:
-        panel.results_tree.itemClicked.emit(child, 0)
+        panel.results_tree.itemClicked.emit(child.child(1), 0)
     exchange = blocker.args[0]
     assert exchange["response"]["status"] == 200
     assert exchange["request"]["body"]["events"][0]["type"] == "page-view"

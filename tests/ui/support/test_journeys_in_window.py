@@ -86,3 +86,39 @@ def test_history_selection_becomes_a_journey_that_runs_and_opens_answers(
 def test_record_with_nothing_selected_says_so(parts: Any) -> None:
     parts.window.journeys_panel.record_action.trigger()
     assert "Select history entries" in parts.window.statusBar().currentMessage()
+
+
+def test_a_failed_expectation_opens_its_answer_at_the_path(
+    qtbot: Any, parts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = parts.window
+    found: list[tuple[str, Any]] = []
+    original = window.response_panel.find_path
+
+    def spy(origin: Any, text: str, move: bool = True) -> Any:
+        answer = original(origin, text, move)
+        found.append((text, answer))
+        return answer
+
+    monkeypatch.setattr(window.response_panel, "find_path", spy)
+    panel: JourneysPanel = window.journeys_panel
+    panel.open_document(
+        {
+            "steps": [
+                {
+                    "send": {"source": {"id": "source-id"}, "events": [{"type": "page-view"}]},
+                    "expect": {"debug@profile.new": False},
+                }
+            ]
+        }
+    )
+    with qtbot.waitSignal(panel.run_finished, timeout=20_000):
+        panel.run_button.click()
+    failure = panel.results_tree.topLevelItem(0).child(0)
+    assert failure.text(0) == "debug@profile.new"
+    assert failure.isExpanded() and failure.child(1).text(0) == "actual  true"
+    panel.results_tree.itemClicked.emit(failure.child(1), 0)
+    response = window.response_panel
+    assert response.exchange()["id"] == panel.results[0].exchange.id
+    assert response.tabs.currentWidget() is response.debugger
+    assert found == [("debug@profile.new", (True, ""))]

@@ -150,10 +150,9 @@ class StepForm(QWidget):
         self.expect_table.setToolTip("roots: " + ", ".join(ROOTS))
         self.capture_table = _PairTable(("Variable", "Path"), self)
 
-        identity = QHBoxLayout()
+        identity = QVBoxLayout()
         identity.addWidget(self.new_visit_check)
         identity.addWidget(self.forget_check)
-        identity.addStretch(1)
         wait = QHBoxLayout()
         wait.addWidget(self.wait_spin)
         wait.addWidget(self.wait_type_edit, 1)

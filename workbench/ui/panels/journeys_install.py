@@ -109,6 +109,10 @@ def install_journeys(window: Any, parts: Any, history_panel: Any | None) -> Jour
     panel.exchange_selected.connect(
         lambda exchange: window.open_exchange(exchange, title="journey step")
     )
+    # A failed expectation's row: its path's row selected in the shown answer.
+    panel.failure_path_selected.connect(
+        lambda path: window.response_panel.find_path(window.response_panel.body_tree, path)
+    )
     panel.record_action = _record_action(window, panel, history_panel)
     window.journeys_panel = panel
     return panel

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
-    QSplitter,
     QTabWidget,
     QToolButton,
     QTreeWidget,
@@ -62,8 +61,8 @@ __all__ = [
     "JourneysPanel",
 ]
 
-FRESH_COLLECTOR = "Fresh collector (as in CI)"
-DEMO_COLLECTOR = "Fresh collector with the demo flow"
+FRESH_COLLECTOR = "Fresh collector"
+DEMO_COLLECTOR = "Fresh + demo flow"
 WINDOW_COLLECTOR = "This window's collector"
 
 RunJourney = Callable[[Journey, str, CancelToken, Callable[[StepResult], None]], JourneyResult]
@@ -73,6 +72,7 @@ _COLOURS = {
     "failed": QColor(200, 40, 40),
     "skipped": QColor(120, 120, 120),
 }
+_PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a failure row's answer path
 _WORDS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP"}
 _NEW_JOURNEY: dict[str, Any] = {
     "name": "new journey",
@@ -133,6 +133,7 @@ class JourneysPanel(QWidget):
     """
 
     exchange_selected = Signal(dict)
+    failure_path_selected = Signal(str)
     run_finished = Signal(object)
 
     def __init__(
@@ -173,8 +174,8 @@ class JourneysPanel(QWidget):
         self.target_combo.addItems([FRESH_COLLECTOR, DEMO_COLLECTOR, WINDOW_COLLECTOR])
         self.target_combo.setToolTip(
             "Fresh collector: a new in-memory collector for this run, as `workbench run` "
-            "does in CI. This window's collector: the one the live traffic shows. Or a "
-            "saved target."
+            "does in CI (Fresh + demo flow: with the demo pack's flow, as `--demo`). "
+            "This window's collector: the one the live traffic shows. Or a saved target."
         )
         self.target_combo.setAccessibleName("Run against")
         self.target_combo.setMinimumContentsLength(10)
@@ -200,8 +201,10 @@ class JourneysPanel(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.yaml_edit.setFont(mono)
         self.results_tree = QTreeWidget(self)
-        self.results_tree.setHeaderLabels(["Step", "Expected", "Actual"])
-        self.results_tree.setColumnWidth(0, 220)
+        # One column: a step, under a failed one its expectation's path, under that what
+        # was expected and what came; it reads in a narrow dock.
+        self.results_tree.setHeaderHidden(True)
+        self.results_tree.setColumnCount(1)
         self.results_tree.setUniformRowHeights(True)
         self.message_label = QLabel(self)
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -228,19 +231,11 @@ class JourneysPanel(QWidget):
         steps_scroll.setWidgetResizable(True)
         steps_scroll.setFrameShape(QFrame.Shape.NoFrame)
         steps_scroll.setWidget(steps_page)
-        steps_page.setMinimumHeight(460)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(steps_scroll, "Steps")
         self.tabs.addTab(self.yaml_edit, "YAML")
+        self.tabs.addTab(self.results_tree, "Results")
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("journeys-splitter")
-        self.splitter.addWidget(self.tabs)
-        self.splitter.addWidget(self.results_tree)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-
-        self.results_tree.setMinimumHeight(90)
         files_row = QHBoxLayout()
         for button in (self.new_button, self.open_button, self.save_button, self.save_as_button):
             files_row.addWidget(button)
@@ -253,7 +248,7 @@ class JourneysPanel(QWidget):
         layout.addWidget(self.journey_combo)
         layout.addLayout(files_row)
         layout.addLayout(run_row)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message_label)
 
         self._yaml_timer = QTimer(self)
@@ -602,6 +597,7 @@ class JourneysPanel(QWidget):
         self.results = []
         self.last_result = None
         self.results_tree.clear()
+        self.tabs.setCurrentWidget(self.results_tree)
         token = CancelToken()
         self._cancel = token
         self.run_button.setEnabled(False)
@@ -660,9 +656,17 @@ class JourneysPanel(QWidget):
             child.setForeground(0, QBrush(_COLOURS["failed"]))
             item.addChild(child)
         for failure in result.failures:
-            child = QTreeWidgetItem([failure.path, failure.expected, failure.actual])
-            for column, text in enumerate((failure.path, failure.expected, failure.actual)):
-                child.setToolTip(column, text)
+            child = QTreeWidgetItem([failure.path])
+            child.setData(0, _PATH_ROLE, failure.path)
+            child.setForeground(0, QBrush(_COLOURS["failed"]))
+            child.setToolTip(
+                0, f"{failure.path}\nexpected {failure.expected}\nactual   {failure.actual}"
+            )
+            for word, text in (("expected", failure.expected), ("actual", failure.actual)):
+                line = QTreeWidgetItem([f"{word}  {text}"])
+                line.setData(0, _PATH_ROLE, failure.path)
+                line.setToolTip(0, text)
+                child.addChild(line)
             item.addChild(child)
         for note in result.notes:
             child = QTreeWidgetItem([f"note: {note}"])
@@ -672,6 +676,8 @@ class JourneysPanel(QWidget):
         item.setFirstColumnSpanned(True)
         if not result.passed:
             item.setExpanded(True)
+            for row in range(item.childCount()):
+                item.child(row).setExpanded(True)
 
     def _result_of(self, item: QTreeWidgetItem | None) -> StepResult | None:
         while item is not None and item.parent() is not None:
@@ -686,6 +692,9 @@ class JourneysPanel(QWidget):
 
     def _on_results_tree_item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         self.show_step_exchange(self._result_of(item))
+        path = item.data(0, _PATH_ROLE)
+        if isinstance(path, str) and path:
+            self.failure_path_selected.emit(path)
 
     def _on_results_tree_current_item_changed(
         self, item: QTreeWidgetItem | None, _old: Any

@@ -1,0 +1,83 @@
+"""Take the README's screenshot of the Journeys dock from the real window.
+
+Run under an X server (Xvfb) with ImageMagick's ``import``, once per screen size:
+
+    Xvfb :95 -screen 0 1440x900x24 &
+    DISPLAY=:95 python docs/journeys_screenshots.py resources/screenshots 1440x900
+
+It starts the app as on a first start (a temporary home, its own embedded
+collector on a free port), opens the shipped ``demo-story`` journey in the
+Journeys dock, runs it against a fresh collector *without* the demo flow (so the
+segment expectations fail and show expected against actual), clicks the first
+failed step (its answer opens in the Debugger) and shoots
+``journeys-panel.png``, then the Steps tab's form as ``journeys-steps.png``
+(other sizes get the size in the name, e.g. ``journeys-panel-1280x720.png``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from docs.window_screenshots import settle, shoot, wait_for
+from workbench.app import build
+from workbench.settings.paths import app_paths
+from workbench.ui.panels.journeys_panel import FRESH_COLLECTOR
+
+
+def main() -> int:
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots")
+    size = sys.argv[2] if len(sys.argv) > 2 else "1440x900"
+    suffix = "" if size == "1440x900" else f"-{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
+    os.environ["WORKBENCH_HOME"] = str(home)
+    _app = QApplication(sys.argv[:1])
+    parts = build(app_paths(home), collector_port=0, collector_in_memory=True)
+    window = parts.window
+    window.move(0, 0)
+    window.show()
+    try:
+        settle(800)
+        panel = window.journeys_panel
+        dock = window.docks["dock-journeys"]
+        dock.show()
+        dock.raise_()
+        combo = panel.journey_combo
+        index = next(
+            i for i in range(combo.count()) if combo.itemText(i).startswith("Examples/demo-story")
+        )
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)
+        panel.target_combo.setCurrentText(FRESH_COLLECTOR)
+        panel.run_button.click()
+        wait_for(lambda: panel.last_result is not None)
+        failed = next(
+            i
+            for i in range(panel.results_tree.topLevelItemCount())
+            if panel.results_tree.topLevelItem(i).text(0).startswith("FAIL")
+        )
+        item = panel.results_tree.topLevelItem(failed)
+        line = item.child(0).child(1)  # the first failed expectation's "actual" row
+        panel.results_tree.setCurrentItem(line)
+        panel.results_tree.itemClicked.emit(line, 0)
+        shoot(folder, f"journeys-panel{suffix}.png", window)
+        panel.tabs.setCurrentIndex(0)  # the step form
+        panel.step_list.setCurrentRow(4)
+        shoot(folder, f"journeys-steps{suffix}.png", window)
+    finally:
+        parts.close()
+        QCoreApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
