@@ -196,3 +196,20 @@ def test_replayed_recording_threads_the_same_profile(tmp_path: Path) -> None:
     assert result.passed, [s.messages() for s in result.steps]
     ids = {s.exchange.view.profile_id for s in result.steps if s.exchange and s.exchange.view}
     assert len(ids) == 1
+
+
+def test_starred_and_target_filters(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    base = tmp_path / "home"
+    record(base)
+    with HistoryStore(app_paths(str(base)).history_dir) as store:
+        newest_first = store.page(None, 0, 5)
+        store.star(newest_first[-1].id)  # the first visit
+        target_name = store.get(newest_first[0].id).exchange["target"]["name"]
+    out = tmp_path / "starred.yaml"
+    args = ["--basedir", str(base), "journey", "from-history", "--out", str(out)]
+    assert main([*args, "--starred"]) == 0
+    assert [s.name for s in load_journey(out).steps] == ["1. page-view"]
+    assert main([*args, "--force", "--target", target_name]) == 0
+    assert len(load_journey(out).steps) == 5
+    assert main([*args, "--force", "--target", "nowhere"]) == 1
+    assert "no matching exchange" in capsys.readouterr().err
