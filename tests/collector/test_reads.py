@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import httpx
+import pytest
 
 from workbench.collector import CollectorServer
 
+from .conftest import ServerFactory
 from .helpers import minimal
 
 
@@ -21,7 +24,11 @@ def _track(client: httpx.Client, event_type: str = "page-view", **extra: object)
 def test_version_follows_the_response_format(client: httpx.Client, server: CollectorServer) -> None:
     assert client.get("/info/version").json() == "0.7.3"
     server.reconfigure(format="current")
-    assert client.get("/info/version").json() == "0.9.0"
+    assert client.get("/info/version").json() == "0.8.2"
+    server.reconfigure(format="0.8.1")  # a release number names its format
+    assert client.get("/info/version").json() == "0.8.1"
+    assert client.get("/info/version/details").json()["response_format"] == "counters"
+    server.reconfigure(format="current")
     assert client.get("/info/version/details").json()["response_format"] == "current"
 
 
@@ -31,14 +38,16 @@ def test_sources_crud(client: httpx.Client, server: CollectorServer) -> None:
     ids = {s["id"] for s in listing["grouped"]["Event sources"]}
     assert ids == {"source-id", "webhook-source-id"}
     created = client.post("/event-source", json={"id": "Shop", "name": "Shop", "type": "rest"})
-    assert created.status_code == 200 and created.json()["id"] == "shop"
+    assert created.status_code == 200
+    assert created.json() == {"errors": [], "ids": ["shop"], "saved": 1}  # Tracardi's answer
     assert client.get("/event-source/shop").json()["type"] == ["rest"]
     assert _track(client, source={"id": "shop"})  # effective at once
     client.post("/event-source", json={"id": "shop", "name": "Shop", "enabled": False})
     assert client.post("/track", json=minimal(source={"id": "shop"})).status_code == 401
     assert client.delete("/event-source/shop").status_code == 200
     assert client.get("/event-source/shop").status_code == 404
-    assert client.delete("/event-source/shop").status_code == 404
+    gone = client.delete("/event-source/shop")
+    assert gone.status_code == 404 and gone.json() is None  # Tracardi: 404 null
     bad = client.post("/event-source", json={"id": "x", "type": ["ftp"]})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "type"]
     assert client.get("/event-sources/entity?type=webhook").json()["result"] == [
@@ -56,8 +65,8 @@ def test_profile_session_event_reads(client: httpx.Client) -> None:
     event = client.get(f"/event/{event_id}").json()
     assert event["event"]["id"] == event_id and "_metadata" in event
     events = client.get(f"/events/profile/{profile_id}").json()
-    assert events["total"] == 4
-    assert client.get(f"/events/session/s1/profile/{profile_id}").json()["total"] == 4
+    assert events["total"] == 1  # the documented format (0.7.3) adds no system events
+    assert client.get(f"/events/session/s1/profile/{profile_id}").json()["total"] == 1
     for missing in ("/profile/nope", "/session/nope", "/event/nope"):
         response = client.get(missing)
         assert response.status_code == 404 and response.json() is None
@@ -90,7 +99,7 @@ def test_requests_log_keeps_rejections(client: httpx.Client) -> None:
 def test_stats_and_reset(client: httpx.Client, server: CollectorServer) -> None:
     _track(client)
     stats = client.get("/_workbench/stats").json()
-    assert stats["events"] == 4 and stats["profiles"] == 1 and stats["sessions"] == 1
+    assert stats["events"] == 1 and stats["profiles"] == 1 and stats["sessions"] == 1
     assert stats["events_by_type"]["page-view"] == 1
     server.store.put_source(server.store.get_source("source-id").__class__(id="extra", name="E"))
     reset = client.post("/_workbench/reset").json()
@@ -146,3 +155,69 @@ def test_stop_releases_a_pending_wait(make_server) -> None:  # type: ignore[no-u
     assert not thread.is_alive()
     assert result["r"].status_code == 503
     assert "stopping" in result["r"].json()["detail"]
+
+
+def test_deletes_answer_as_tracardi(client: httpx.Client, server: CollectorServer) -> None:
+    body = _track(client, session={"id": "s1"}, options={"debugger": True})
+    profile_id = body["profile"]["id"]
+    event_id = body["debugging"]["events"]["ids"][0]
+    for path, doc_id in (
+        (f"/event/{event_id}", event_id),
+        ("/session/s1", "s1"),
+        (f"/profile/{profile_id}", profile_id),
+    ):
+        deleted = client.delete(path)
+        assert deleted.status_code == 200 and deleted.json() == {"deleted": 1, "ids": [doc_id]}
+        assert client.get(path).status_code == 404
+        again = client.delete(path)
+        assert again.status_code == 404 and again.json() is None
+    assert server.store.stats()["events"] == 0
+    assert server.store.sessions_for_profile(profile_id) == []
+    # A deleted session is a new session next time: its visit is counted again.
+    again = _track(client, session={"id": "s1"}, options={"debugger": True})
+    assert again["debugging"]["session"]["saved"] == 1
+
+
+def test_deletes_survive_a_restart(make_server: ServerFactory) -> None:
+    server = make_server()
+    with httpx.Client(base_url=server.url) as http:
+        profile_id = _track(http, session={"id": "s1"})["profile"]["id"]
+        assert http.delete(f"/profile/{profile_id}").status_code == 200
+        assert http.delete("/session/s1").status_code == 200
+    server.stop()
+    again = make_server()
+    assert again.store.get_profile(profile_id) is None
+    assert again.store.get_session("s1") is None
+
+
+def test_sources_by_type_lists_grouped_sources(client: httpx.Client) -> None:
+    listing = client.get("/event-sources/by_type").json()
+    assert listing["total"] == 2 and len(listing["grouped"]["Event sources"]) == 2
+    webhook = client.get("/event-sources/by_type", params={"query": "webhook"}).json()
+    assert [s["id"] for s in webhook["grouped"]["Event sources"]] == ["webhook-source-id"]
+
+
+def test_imports_then_tracking_uses_them(client: httpx.Client, server: CollectorServer) -> None:
+    """How Tracardi's tests set up a known session and profile before tracking."""
+    profiles = client.post("/profiles/import", json=[{"id": "p1", "traits": {"a": 1}}])
+    assert profiles.json() == {"saved": 1, "errors": [], "ids": ["p1"]}
+    sessions = client.post("/sessions/import", json=[{"id": "s1", "profile": {"id": "p1"}}])
+    assert sessions.json() == {"saved": 1, "errors": [], "ids": ["s1"]}
+    stored = client.get("/profile/p1").json()
+    assert stored["traits"] == {"a": 1} and stored["metadata"]["system"]["aux"] == {}
+    body = _track(client, session={"id": "s1"}, profile={"id": "p1"}, options={"debugger": True})
+    assert body["profile"]["id"] == "p1"
+    assert body["debugging"]["profile"]["saved"] == 0
+
+
+@pytest.mark.parametrize("body", [{}, [1], [{"id": ""}], [{"name": "no id"}]])
+def test_imports_refuse_what_is_not_a_list_of_documents(client: httpx.Client, body: Any) -> None:
+    for path in ("/profiles/import", "/sessions/import"):
+        response = client.post(path, json=body)
+        assert response.status_code == 422, path
+        assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("kind", ["profiles", "sessions", "events", "event-sources"])
+def test_refresh_routes_answer(client: httpx.Client, kind: str) -> None:
+    assert client.get(f"/{kind}/refresh").status_code == 200

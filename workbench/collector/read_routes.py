@@ -16,6 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from workbench import __version__
+from workbench.collector.config import FORMAT_VERSIONS
+from workbench.collector.documents import new_profile, new_session, now_utc
 from workbench.collector.durability import answer_when_durable
 from workbench.collector.inputs import json_body
 from workbench.collector.rejections import Rejected, json_response
@@ -23,9 +25,9 @@ from workbench.collector.sources import source_from_dict
 
 __all__ = ["TRACARDI_VERSIONS", "read_routes"]
 
-#: What ``GET /info/version`` reports per response format, so clients that pick a
-#: response reader by server version read ours right.
-TRACARDI_VERSIONS = {"documented": "0.7.3", "current": "0.9.0"}
+#: What ``GET /info/version`` reports per response format (the release it imitates),
+#: so clients that pick a response reader by server version read ours right.
+TRACARDI_VERSIONS = FORMAT_VERSIONS
 _MAX_WAIT_SECONDS = 300.0
 _MAX_COUNT = 1_000_000_000
 
@@ -109,7 +111,13 @@ async def version_details(request: Request) -> Response:
 
 
 async def list_sources(request: Request) -> Response:
-    sources = [s.to_dict() for s in _store(request).list_sources()]
+    """``GET /event-sources`` (and the older ``/event-sources/by_type``, ``?query=`` filter)."""
+    query = (request.query_params.get("query") or "").strip().lower()
+    sources = [
+        s.to_dict()
+        for s in _store(request).list_sources()
+        if not query or query in s.name.lower() or query in s.id or query in s.type
+    ]
     return _response({"total": len(sources), "grouped": {"Event sources": sources}})
 
 
@@ -145,7 +153,10 @@ async def put_source(request: Request) -> Response:
             ],
         ) from None
     _store(request).put_source(source)
-    return await answer_when_durable(request, _response(source.to_dict()))
+    # Tracardi's save result, not the document.
+    return await answer_when_durable(
+        request, _response({"errors": [], "ids": [source.id], "saved": 1})
+    )
 
 
 def _field_of(exc: ValueError) -> list[str]:
@@ -157,8 +168,96 @@ def _field_of(exc: ValueError) -> list[str]:
 async def delete_source(request: Request) -> Response:
     source_id = request.path_params["source_id"]
     if not _store(request).delete_source(source_id):
-        raise Rejected(404, f"Event source `{source_id}` does not exist.")
-    return await answer_when_durable(request, _response({"deleted": 1, "id": source_id}))
+        return _response(None, 404)  # Tracardi: 404 with body null
+    return await _deleted(request, source_id)
+
+
+async def _deleted(request: Request, doc_id: str) -> Response:
+    return await answer_when_durable(request, _response({"deleted": 1, "ids": [doc_id]}))
+
+
+async def delete_profile(request: Request) -> Response:
+    """``DELETE /profile/{id}``: 200, or 404 with body ``null`` (Tracardi's answers)."""
+    profile_id = request.path_params["profile_id"]
+    if not _store(request).delete_profile(profile_id):
+        return _response(None, 404)
+    return await _deleted(request, profile_id)
+
+
+async def delete_session(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+    if not _store(request).delete_session(session_id):
+        return _response(None, 404)
+    return await _deleted(request, session_id)
+
+
+async def delete_event(request: Request) -> Response:
+    event_id = request.path_params["event_id"]
+    if not _store(request).delete_event(event_id):
+        return _response(None, 404)
+    return await _deleted(request, event_id)
+
+
+def _import_items(data: Any, what: str) -> list[dict[str, Any]]:
+    """The documents of an import body: a list of objects with a non-empty string id."""
+    if not isinstance(data, list):
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "list_type",
+                    "loc": ["body"],
+                    "input": data,
+                    "msg": f"expected a list of {what}",
+                }
+            ],
+        )
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+            raise Rejected(
+                422,
+                [
+                    {
+                        "type": "missing",
+                        "loc": ["body", index, "id"],
+                        "input": item,
+                        "msg": f"each of the {what} must be an object with a non-empty string id",
+                    }
+                ],
+            )
+    return data
+
+
+async def import_profiles(request: Request) -> Response:
+    """``POST /profiles/import``: store whole profiles (fields left out get their defaults)."""
+    items = _import_items(await json_body(request, what="the profiles"), "profiles")
+    stamp = now_utc().isoformat()
+    store = _store(request)
+    profiles = [{**new_profile(item["id"], stamp), **item} for item in items]
+    for profile in profiles:
+        store.commit(profile=profile)
+    body = {"saved": len(profiles), "errors": [], "ids": [p["id"] for p in profiles]}
+    return await answer_when_durable(request, _response(body))
+
+
+async def import_sessions(request: Request) -> Response:
+    """``POST /sessions/import``: store whole sessions (fields left out get their defaults)."""
+    items = _import_items(await json_body(request, what="the sessions"), "sessions")
+    now = now_utc()
+    store = _store(request)
+    sessions = [{**new_session(item["id"], None, now, "", None), **item} for item in items]
+    for session in sessions:
+        store.commit(session=session)
+    body = {"saved": len(sessions), "errors": [], "ids": [s["id"] for s in sessions]}
+    return await answer_when_durable(request, _response(body))
+
+
+async def refresh(request: Request) -> Response:
+    """``GET /{profiles,sessions,events,event-sources}/refresh``: Elasticsearch makes new
+    documents searchable about a second after writing, and Tracardi's tests call these
+    before reading; the collector's reads see every write at once, so there is nothing to do.
+    """
+    return _response({})
 
 
 async def get_profile(request: Request) -> Response:
@@ -267,13 +366,23 @@ def read_routes() -> list[BaseRoute]:
         Route("/info/version", version),
         Route("/info/version/details", version_details),
         Route("/event-sources", list_sources),
+        Route("/event-sources/by_type", list_sources),
         Route("/event-sources/entity", source_entities),
         Route("/event-source", put_source, methods=["POST"]),
         Route("/event-source/{source_id}", get_source),
         Route("/event-source/{source_id}", delete_source, methods=["DELETE"]),
         Route("/profile/{profile_id}", get_profile),
+        Route("/profile/{profile_id}", delete_profile, methods=["DELETE"]),
         Route("/session/{session_id}", get_session),
+        Route("/session/{session_id}", delete_session, methods=["DELETE"]),
         Route("/event/{event_id}", get_event),
+        Route("/event/{event_id}", delete_event, methods=["DELETE"]),
+        Route("/profiles/import", import_profiles, methods=["POST"]),
+        Route("/sessions/import", import_sessions, methods=["POST"]),
+        *(
+            Route(f"/{kind}/refresh", refresh)
+            for kind in ("profiles", "sessions", "events", "event-sources")
+        ),
         Route("/events/profile/{profile_id}", events_of_profile),
         Route("/events/session/{session_id}/profile/{profile_id}", events_of_session_and_profile),
         Route("/_workbench/events", workbench_events),

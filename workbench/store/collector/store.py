@@ -299,6 +299,41 @@ class CollectorStore:
         self._notify()
         return ticket
 
+    def delete_profile(self, profile_id: str) -> bool:
+        """Forget one profile (its sessions and events stay, as in Tracardi). False if unknown."""
+        with self._lock:
+            if self._profiles.pop(profile_id, None) is None:
+                return False
+            self._record(dumps({"op": "delete", "table": "profiles", "id": profile_id}))
+        self._notify()
+        return True
+
+    def delete_session(self, session_id: str) -> bool:
+        """Forget one session (its events stay). False if unknown."""
+        with self._lock:
+            if self._sessions.pop(session_id, None) is None:
+                return False
+            owner = self._session_owner.pop(session_id, None)
+            if owner is not None:
+                ids = self._sessions_by_profile.get(owner, [])
+                if session_id in ids:
+                    ids.remove(session_id)
+                if not ids:
+                    self._sessions_by_profile.pop(owner, None)
+            self._record(dumps({"op": "delete", "table": "sessions", "id": session_id}))
+        self._notify()
+        return True
+
+    def delete_event(self, event_id: str) -> bool:
+        """Forget one event. False if unknown."""
+        with self._lock:
+            if event_id not in self._events:
+                return False
+            self._drop_event(event_id)
+            self._record(dumps({"op": "delete", "table": "events", "id": event_id}))
+        self._notify()
+        return True
+
     def reset(self) -> None:
         """Forget every profile, session and event and restore the default sources."""
         with self._lock:
