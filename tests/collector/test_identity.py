@@ -1,13 +1,38 @@
-"""Sessions and profiles by the table of §6.1, profile-less (§6.2) and system events (§6.5)."""
+"""Sessions and profiles by the table of §6.1, profile-less (§6.2) and system events (§6.5).
+
+System events first came with Tracardi 0.8.1, so the tests that look for them
+run the collector in the ``counters`` format (0.8.1) and read the event types
+from the stored events whose ids the answer lists.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from workbench.collector import CollectorServer
 
+from .conftest import ServerFactory
 from .helpers import minimal
+
+
+@pytest.fixture
+def server(make_server: ServerFactory) -> CollectorServer:
+    return make_server(response_format="counters")
+
+
+@pytest.fixture
+def doc_server(make_server: ServerFactory) -> CollectorServer:
+    """A collector in the documented format: its debugging block has the log records."""
+    return make_server(response_format="documented", data_dir=None)
+
+
+@pytest.fixture
+def doc(doc_server: CollectorServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=doc_server.url, timeout=10) as http:
+        yield http
 
 
 def _send(client: httpx.Client, **extra: object) -> dict:
@@ -17,8 +42,17 @@ def _send(client: httpx.Client, **extra: object) -> dict:
     return response.json()
 
 
-def _types(body: dict) -> set[str]:
-    return set(body["debugging"]["events"]["types"])
+def _types(body: dict, server: CollectorServer | None = None) -> set[str]:
+    if "debugging" in body:
+        return set(body["debugging"]["events"]["types"])
+    assert server is not None
+    return {server.store.get_event(i)["type"] for i in body["event"]["ids"]}
+
+
+def _session_id(body: dict) -> str:
+    if "debugging" in body:
+        return str(_session_id(body))
+    return str(body["session"]["id"])
 
 
 def _profile_of(server: CollectorServer, profile_id: str) -> dict:
@@ -38,9 +72,14 @@ def test_no_session_no_profile_makes_both(
     extra = {} if session == "missing" else {"session": session}
     body = _send(client, **extra)
     profile_id = body["profile"]["id"]
-    session_id = body["debugging"]["session"]["ids"][0]
+    session_id = _session_id(body)
     assert server.store.get_session(session_id)["profile"]["id"] == profile_id
-    assert _types(body) == {"page-view", "profile-created", "session-opened", "visit-started"}
+    assert _types(body, server) == {
+        "page-view",
+        "profile-created",
+        "session-opened",
+        "visit-started",
+    }
     assert _visits(server, profile_id) == 1
 
 
@@ -50,14 +89,14 @@ def test_no_session_known_profile_is_not_a_new_visit(
     profile_id = _send(client)["profile"]["id"]
     body = _send(client, profile={"id": profile_id})
     assert body["profile"]["id"] == profile_id
-    assert _types(body) == {"page-view"}  # no visit-started / session-opened
+    assert _types(body, server) == {"page-view"}  # no visit-started / session-opened
     assert _visits(server, profile_id) == 1
-    new_session = body["debugging"]["session"]["ids"][0]
+    new_session = _session_id(body)
     assert server.store.get_session(new_session)["profile"]["id"] == profile_id
 
 
-def test_no_session_unknown_profile_gets_a_fresh_id(client: httpx.Client) -> None:
-    body = _send(client, profile={"id": "forged"})
+def test_no_session_unknown_profile_gets_a_fresh_id(doc: httpx.Client) -> None:
+    body = _send(doc, profile={"id": "forged"})
     assert body["profile"]["id"] != "forged"
     messages = [log["message"] for log in body["debugging"]["logs"]]
     assert f"profile id `forged` unknown, new profile `{body['profile']['id']}` created" in messages
@@ -66,7 +105,7 @@ def test_no_session_unknown_profile_gets_a_fresh_id(client: httpx.Client) -> Non
 def test_new_session_no_profile(client: httpx.Client, server: CollectorServer) -> None:
     body = _send(client, session={"id": "s-new"})
     assert server.store.get_session("s-new")["profile"]["id"] == body["profile"]["id"]
-    assert "visit-started" in _types(body)
+    assert "visit-started" in _types(body, server)
 
 
 def test_new_session_known_profile_counts_a_visit(
@@ -76,7 +115,7 @@ def test_new_session_known_profile_counts_a_visit(
     body = _send(client, session={"id": "s2"}, profile={"id": profile_id})
     assert body["profile"]["id"] == profile_id
     assert _visits(server, profile_id) == 2
-    assert _types(body) == {"page-view", "session-opened", "visit-started"}
+    assert _types(body, server) == {"page-view", "session-opened", "visit-started"}
     assert [s["id"] for s in server.store.sessions_for_profile(profile_id)] == ["s2", "s1"]
 
 
@@ -85,13 +124,13 @@ def test_new_session_unknown_profile_gets_a_fresh_id(client: httpx.Client) -> No
     assert body["profile"]["id"] != "forged"
 
 
-def test_known_session_profile_wins(client: httpx.Client, server: CollectorServer) -> None:
-    owner = _send(client, session={"id": "s1"})["profile"]["id"]
-    other = _send(client, session={"id": "s2"})["profile"]["id"]
-    body = _send(client, session={"id": "s1"}, profile={"id": other})
+def test_known_session_profile_wins(doc: httpx.Client, doc_server: CollectorServer) -> None:
+    owner = _send(doc, session={"id": "s1"})["profile"]["id"]
+    other = _send(doc, session={"id": "s2"})["profile"]["id"]
+    body = _send(doc, session={"id": "s1"}, profile={"id": other})
     assert body["profile"]["id"] == owner
     assert _types(body) == {"page-view"}
-    assert _visits(server, owner) == 1
+    assert _visits(doc_server, owner) == 1
     assert any("session's profile wins" in log["message"] for log in body["debugging"]["logs"])
 
 
@@ -103,7 +142,7 @@ def test_known_session_whose_profile_is_gone_gets_a_new_profile(
     assert "profile" not in first
     body = _send(client, session={"id": "s1"})
     assert server.store.get_profile(body["profile"]["id"]) is not None
-    assert "visit-started" in _types(body) and "profile-created" in _types(body)
+    assert "visit-started" in _types(body, server) and "profile-created" in _types(body, server)
 
 
 def test_visits_and_context_accumulate_on_the_session(
@@ -117,9 +156,10 @@ def test_visits_and_context_accumulate_on_the_session(
 
 
 def test_profile_less_stores_a_session_but_no_profile(
-    client: httpx.Client, server: CollectorServer
+    doc: httpx.Client, doc_server: CollectorServer
 ) -> None:
-    response = client.post(
+    server = doc_server
+    response = doc.post(
         "/track?profile_less=true",
         json=minimal(session={"id": "pl"}, options={"debugger": True}),
     )
@@ -148,14 +188,27 @@ def test_profile_less_current_format_answers_null_profile(make_server) -> None: 
     assert body["profile"] == {"id": None} and body["session"] == {"id": "s"}
 
 
-def test_visit_ended_suppresses_system_events(client: httpx.Client) -> None:
+def test_visit_ended_suppresses_system_events(
+    client: httpx.Client, server: CollectorServer
+) -> None:
     payload = {
         "source": {"id": "source-id"},
         "events": [{"type": "visit-ended"}],
         "options": {"debugger": True},
     }
     body = client.post("/track", json=payload).json()
-    assert body["debugging"]["events"]["types"] == ["visit-ended"]
+    assert _types(body, server) == {"visit-ended"}
+
+
+def test_documented_format_adds_no_system_events(
+    doc: httpx.Client, doc_server: CollectorServer
+) -> None:
+    """Tracardi 0.7.3 had no system events: a 0.7.3 client counts only what it sent."""
+    body = _send(doc, session={"id": "fresh"})
+    assert body["debugging"]["events"]["saved"] == 1
+    assert _types(body) == {"page-view"}
+    assert doc_server.store.count_events() == 1
+    assert _visits(doc_server, body["profile"]["id"]) == 1  # the visit still counts
 
 
 def test_new_session_records_client_and_forwarded_addresses(

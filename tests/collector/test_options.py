@@ -27,7 +27,7 @@ def test_save_session_false(client: httpx.Client, server: CollectorServer) -> No
     ).json()
     assert server.store.get_session("s1") is None
     assert body["debugging"]["session"]["saved"] == 0
-    assert body["debugging"]["events"]["types"] == ["page-view", "profile-created"]
+    assert body["debugging"]["events"]["types"] == ["page-view"]  # 0.7.3: no system events
     assert server.store.list_events(type="page-view")[0]["session"] is None
 
 

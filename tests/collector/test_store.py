@@ -37,7 +37,7 @@ def test_restart_keeps_data(make_server: ServerFactory, tmp_path: Path) -> None:
     again = make_server()
     assert again.store.get_profile(profile_id) is not None
     assert again.store.get_session("s1") is not None
-    assert again.store.count_events() == 4
+    assert again.store.count_events() == 1
     assert again.store.get_source("mine") is not None
     with httpx.Client(base_url=again.url) as http:
         body = http.post("/track", json=minimal(session={"id": "s1"})).json()

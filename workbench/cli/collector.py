@@ -54,10 +54,12 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("documented", "current"),
+        choices=("documented", "counters", "current", "0.7.3", "0.8.1", "0.8.2"),
         default="documented",
-        help="/track response shape: 'documented' (the docs' shape with the debugging "
-        "block, default) or 'current' (Tracardi 0.8.2+)",
+        help="which Tracardi the collector answers as: 'documented' or 0.7.3 (the docs' "
+        "shape with the debugging block, default), 'counters' or 0.8.1 (0.7.4-0.8.1: "
+        "saved counters), 'current' or 0.8.2 (0.8.2+: ids only); /info/version reports "
+        "that release",
     )
     parser.add_argument(
         "--accept-any-source",

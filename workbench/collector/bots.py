@@ -1,42 +1,48 @@
 """Tracardi's bot check (§3.4): traffic from a bot user agent is refused with 401.
 
-Tracardi asks ua-parser whether the user agent is a spider; we use a pattern for
-the same families (crawlers, spiders, preview fetchers, and the ``Python-urllib``
-and ``Java`` agents that ua-parser counts as bots), and keep the pieces that
-decide *where* the agent comes from as Tracardi does: the JS tracker's
-``context.browser.local.browser.userAgent`` first, then the ``User-Agent``
-header, and Google's ``From: googlebot(at)googlebot.com`` header. ``curl``,
-``python-requests``, ``httpx``, ``okhttp`` and ``PostmanRuntime`` are not bots.
+Tracardi asks ua-parser whether the user agent is a spider; so do we
+(:mod:`workbench.collector.user_agent`, the same parser and rules, so
+``Python-urllib`` and ``Java`` agents count as bots while ``curl``,
+``python-requests``, ``httpx``, ``okhttp`` and ``PostmanRuntime`` do not). Where
+the agent comes from is decided as Tracardi does: the JS tracker's
+``context.browser.local.browser.userAgent`` first, then the ``User-Agent`` header,
+and Google's ``From: googlebot(at)googlebot.com`` header. An agent the client put
+into the payload's own ``request.headers`` is parsed before anything else (Tracardi
+parses it while reading the payload), so a bot there is refused up front.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["BOT_DETAIL", "bot_user_agent", "is_bot"]
+from workbench.collector.user_agent import is_bot
+
+__all__ = ["BOT_DETAIL", "bot_user_agent", "context_agent", "is_bot", "payload_agent"]
 
 BOT_DETAIL = "Traffic from bot is not allowed."
 
-_BOT = re.compile(
-    r"bot\b|bot/|crawl|spider|slurp|mediapartners|facebookexternalhit|bingpreview"
-    r"|^python-urllib/|^java/|archiver|yandex|baiduspider|ia_archiver",
-    re.IGNORECASE,
-)
 
-
-def is_bot(user_agent: str | None) -> bool:
-    return bool(user_agent) and _BOT.search(user_agent or "") is not None
-
-
-def _context_agent(payload: dict[str, Any]) -> str | None:
-    node: Any = payload.get("context")
+def context_agent(payload: dict[str, Any] | None) -> str | None:
+    """The JS tracker's ``context.browser.local.browser.userAgent``, if it is a string."""
+    node: Any = payload.get("context") if payload else None
     for key in ("browser", "local", "browser", "userAgent"):
         if not isinstance(node, dict):
             return None
         node = node.get(key)
     return node if isinstance(node, str) else None
+
+
+def payload_agent(payload: dict[str, Any] | None) -> str | None:
+    """The ``user-agent`` the client wrote into the payload's ``request.headers``."""
+    request = payload.get("request") if payload else None
+    headers = request.get("headers") if isinstance(request, dict) else None
+    if not isinstance(headers, dict):
+        return None
+    for name, value in headers.items():
+        if isinstance(name, str) and name.lower() == "user-agent" and isinstance(value, str):
+            return value
+    return None
 
 
 def bot_user_agent(
@@ -50,5 +56,5 @@ def bot_user_agent(
             header_agent = value
         elif lowered == "from" and "googlebot" in value.lower():
             return value
-    agent = (_context_agent(payload) if payload else None) or header_agent
+    agent = context_agent(payload) or header_agent
     return agent if is_bot(agent) else None

@@ -16,15 +16,42 @@ from typing import Any, Literal
 
 __all__ = [
     "DEFAULT_PORT",
+    "FORMATS",
+    "FORMAT_ALIASES",
+    "FORMAT_VERSIONS",
     "RECONFIGURABLE_FIELDS",
     "CollectorConfig",
     "LiveConfig",
     "ResponseFormat",
+    "format_name",
 ]
 
 DEFAULT_PORT = 8686
-ResponseFormat = Literal["documented", "current"]
-_FORMATS = ("documented", "current")
+ResponseFormat = Literal["documented", "counters", "current"]
+#: The three ``/track`` answers the collector can give, oldest first.
+FORMATS: tuple[ResponseFormat, ...] = ("documented", "counters", "current")
+#: The Tracardi release each format imitates: ``GET /info/version`` answers exactly this.
+FORMAT_VERSIONS: dict[str, str] = {"documented": "0.7.3", "counters": "0.8.1", "current": "0.8.2"}
+#: Release numbers accepted wherever a format name is (``--format 0.8.1``).
+FORMAT_ALIASES: dict[str, ResponseFormat] = {
+    "0.7.3": "documented",
+    "0.8.1": "counters",
+    "0.8.2": "current",
+}
+
+
+def format_name(value: Any) -> ResponseFormat:
+    """The format *value* names (a format or a release number); ``ValueError`` otherwise."""
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in FORMAT_ALIASES:
+            return FORMAT_ALIASES[key]
+        for name in FORMATS:
+            if key == name:
+                return name
+    names = ", ".join(f"'{n}' ({FORMAT_VERSIONS[n]})" for n in FORMATS)
+    raise ValueError(f"response_format must be one of {names}, got {value!r}")
+
 
 #: The fields :meth:`LiveConfig.update` (and ``CollectorServer.reconfigure``) may change.
 RECONFIGURABLE_FIELDS = frozenset(
@@ -73,6 +100,7 @@ class CollectorConfig:
     allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "response_format", format_name(self.response_format))
         check_fields(
             {f.name: getattr(self, f.name) for f in fields(self) if f.name in RECONFIGURABLE_FIELDS}
         )
@@ -97,8 +125,8 @@ def check_fields(values: dict[str, Any]) -> None:
         if name not in RECONFIGURABLE_FIELDS:
             allowed = ", ".join(sorted(RECONFIGURABLE_FIELDS))
             raise ValueError(f"{name!r} cannot be changed at run time (allowed: {allowed})")
-        if name == "response_format" and value not in _FORMATS:
-            raise ValueError(f"response_format must be 'documented' or 'current', got {value!r}")
+        if name == "response_format":
+            format_name(value)
         if name in ("debugger", "accept_any_source", "strict_validation") and not isinstance(
             value, bool
         ):
@@ -127,6 +155,8 @@ class LiveConfig:
         if "format" in changes:  # accept the CLI's and the settings' short name
             changes["response_format"] = changes.pop("format")
         check_fields(changes)
+        if "response_format" in changes:
+            changes["response_format"] = format_name(changes["response_format"])
         with self._lock:
             self.current = replace(self.current, **changes)
             return self.current

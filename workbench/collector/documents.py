@@ -67,7 +67,122 @@ def _event_name(event_type: str) -> str:
     return " ".join(part.capitalize() for part in event_type.replace("_", "-").split("-") if part)
 
 
+def _profile_data() -> dict[str, Any]:
+    """The empty ``data`` part of Tracardi 0.8.2's profile model (every field, unset)."""
+    geo = {
+        "country": {"name": None, "code": None},
+        "city": None,
+        "county": None,
+        "postal": None,
+        "latitude": None,
+        "longitude": None,
+        "location": None,
+    }
+    return {
+        "anonymous": None,
+        "pii": {
+            "firstname": None,
+            "lastname": None,
+            "display_name": None,
+            "birthday": None,
+            "language": {"native": None, "spoken": None},
+            "gender": None,
+            "education": {"level": None},
+            "civil": {"status": None},
+            "attributes": {"height": None, "weight": None, "shoe_number": None},
+        },
+        "contact": {
+            "email": {"main": None, "private": None, "business": None},
+            "phone": {"main": None, "business": None, "mobile": None, "whatsapp": None},
+            "app": {
+                "whatsapp": None,
+                "discord": None,
+                "slack": None,
+                "twitter": None,
+                "telegram": None,
+                "wechat": None,
+                "viber": None,
+                "signal": None,
+                "other": {},
+            },
+            "address": {
+                "town": None,
+                "county": None,
+                "country": None,
+                "postcode": None,
+                "street": None,
+                "other": None,
+            },
+            "confirmations": [],
+        },
+        "identifier": {
+            "id": None,
+            "badge": None,
+            "passport": None,
+            "credit_card": None,
+            "token": None,
+            "coupons": None,
+        },
+        "devices": {"push": [], "other": [], "last": {"geo": geo}},
+        "media": {
+            "image": None,
+            "webpage": None,
+            "social": {
+                "twitter": None,
+                "facebook": None,
+                "youtube": None,
+                "instagram": None,
+                "tiktok": None,
+                "linkedin": None,
+                "reddit": None,
+                "other": {},
+            },
+        },
+        "preferences": {
+            name: []
+            for name in (
+                "purchases",
+                "colors",
+                "sizes",
+                "devices",
+                "channels",
+                "payments",
+                "brands",
+                "fragrances",
+                "services",
+                "other",
+            )
+        },
+        "job": {
+            "position": None,
+            "salary": None,
+            "type": None,
+            "company": {"name": None, "size": None, "segment": None, "country": None},
+            "department": None,
+        },
+        "metrics": {
+            "ltv": 0,
+            "ltcosc": 0,
+            "ltcocc": 0,
+            "ltcop": 0,
+            "ltcosv": 0,
+            "ltcocv": 0,
+            "next": None,
+            "custom": {},
+        },
+        "loyalty": {
+            "codes": [],
+            "card": {"id": None, "name": None, "issuer": None, "expires": None, "points": 0},
+        },
+    }
+
+
 def new_profile(profile_id: str, now: str) -> dict[str, Any]:
+    """A new profile with every field of Tracardi 0.8.2's profile model.
+
+    Strict clients build a typed Profile from ``GET /profile/{id}`` and fail on a
+    missing field (``metadata.system``, ``data.pii``...), so none is left out.
+    """
     return {
         "id": profile_id,
         "primary_id": None,
@@ -82,6 +197,8 @@ def new_profile(profile_id: str, now: str) -> dict[str, Any]:
             },
             "aux": {},
             "status": None,
+            "fields": {},
+            "system": {"integrations": {}, "aux": {}},
         },
         "stats": {"visits": 0, "views": 0, "counters": {}},
         "traits": {},
@@ -90,7 +207,7 @@ def new_profile(profile_id: str, now: str) -> dict[str, Any]:
         "consents": {},
         "active": True,
         "aux": {},
-        "data": {},
+        "data": _profile_data(),
     }
 
 
@@ -139,10 +256,36 @@ def new_session(
             "aux": {},
             "status": "started",
         },
-        "device": {"ip": device_ip},
-        "os": {},
-        "app": {},
-        "utm": {},
+        "device": {
+            "name": None,
+            "brand": None,
+            "model": None,
+            "type": None,
+            "touch": False,
+            "ip": device_ip,
+            "resolution": None,
+            "geo": {
+                "country": {"name": None, "code": None},
+                "city": None,
+                "county": None,
+                "postal": None,
+                "latitude": None,
+                "longitude": None,
+                "location": None,
+            },
+            "color_depth": None,
+            "orientation": None,
+        },
+        "os": {"name": None, "version": None},
+        "app": {
+            "type": None,
+            "name": None,
+            "version": None,
+            "language": None,
+            "bot": False,
+            "resolution": None,
+        },
+        "utm": {"source": None, "medium": None, "campaign": None, "term": None, "content": None},
         "context": {"ip": ip},
         "properties": {},
         "traits": {},

@@ -1,13 +1,21 @@
-"""The two ``/track`` response formats of the spec README.
+"""The three ``/track`` response formats (one per Tracardi generation).
 
-``documented`` (default): the user's document / Tracardi ≤0.7.3 shape,
+``documented`` (default, Tracardi 0.7.3, the user's document):
 ``{"profile": {"id"}, "source": {"consent"}, "ux": [], "response": {}}``, plus
 ``debugging`` when the client sent ``options.debugger: true`` and the collector's
 debugger setting is on, and the full profile when ``options.profile`` is true.
 
-``current``: Tracardi 0.8.2+ ``{task, ux, response, events, profile: {id},
+``counters`` (Tracardi 0.7.4 – 0.8.1): ``{task, ux, response, profile: {id}}``
+(``profile`` left out when profile-less); with the debugger, ``event: {ids,
+saved}``, ``session: {id, saved}`` and ``profile: {id, saved}`` say what was
+written.
+
+``current`` (Tracardi 0.8.2+): ``{task, ux, response, events, profile: {id},
 session: {id}, errors, warnings}``; ``events`` holds ids only with the debugger;
 a non-empty ``errors`` list answers HTTP 226 (0.8.2 behaviour).
+
+In every format a count says what this request *wrote*: an event sent with
+``options.save: false`` and a known profile or session left unchanged count 0.
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ def build_response(
     profile_less: bool,
     session_id: str | None,
     event_ids: list[str],
+    saved: dict[str, int],
     source: EventSource | None,
     debug: bool,
     full_profile: bool,
@@ -67,6 +76,17 @@ def build_response(
             "warnings": result.warnings,
         }
         return (226 if result.errors else 200), body
+    if response_format == "counters":
+        counted: dict[str, Any] = {"task": str(uuid.uuid4()), "ux": result.ux}
+        counted["response"] = result.response
+        if profile is not None and not profile_less:
+            counted["profile"] = {"id": profile["id"]}
+        if debug:
+            counted["event"] = {"ids": event_ids, "saved": len(event_ids)}
+            counted["session"] = {"id": session_id, "saved": saved["session"]}
+            if "profile" in counted:
+                counted["profile"]["saved"] = saved["profile"]
+        return 200, counted
     documented: dict[str, Any] = {}
     if profile is not None and not profile_less:
         documented["profile"] = public_profile(profile) if full_profile else {"id": profile["id"]}

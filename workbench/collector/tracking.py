@@ -12,7 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.collector.bots import BOT_DETAIL, bot_user_agent
+from workbench.collector.bots import (
+    BOT_DETAIL,
+    bot_user_agent,
+    context_agent,
+    is_bot,
+    payload_agent,
+)
 from workbench.collector.config import CollectorConfig
 from workbench.collector.documents import (
     INTERNAL_SOURCE_ID,
@@ -35,6 +41,7 @@ from workbench.collector.processing import (
 from workbench.collector.rejections import Rejected
 from workbench.collector.responses import build_response, save_result
 from workbench.collector.sources import EventSource, check_source
+from workbench.collector.user_agent import describe
 from workbench.store.collector.store import CollectorStore
 
 __all__ = ["TrackOutcome", "TrackRequest", "track"]
@@ -92,12 +99,59 @@ def find_source(store: CollectorStore, source_id: str) -> EventSource | None:
     return store.get_source(source_id) or store.get_source(source_id.lower())
 
 
+SCHEDULED_SOURCE_RULE = (
+    "Scheduled events must be send via internal scheduler event source."  # Tracardi's words
+)
+SCHEDULED_COUNT_RULE = "Scheduled events may have only one event per tracker payload."
+
+
+def _check_scheduled(payload: dict[str, Any], source_id: str) -> None:
+    """Tracardi refuses ``scheduledFlowId`` + ``scheduledNodeId`` outside its scheduler.
+
+    Both options (strings) mark a payload that Tracardi's internal scheduler sends:
+    it must come through an internal (``@``) source and hold exactly one event.
+    Tracardi raises while reading the payload (HTTP 500); it is the client's
+    mistake, so we answer 422 and name the rule that was broken.
+    """
+    options = payload.get("options")
+    if not isinstance(options, dict):
+        return
+    flow, node = options.get("scheduledFlowId"), options.get("scheduledNodeId")
+    if not (isinstance(flow, str) and isinstance(node, str)):
+        return
+    events = payload.get("events") or []
+    if not source_id.startswith("@"):
+        rule, loc = SCHEDULED_SOURCE_RULE, ["body", "source", "id"]
+        why = (
+            f"options.scheduledFlowId and options.scheduledNodeId are set, but source "
+            f"`{source_id}` is not an internal ('@') scheduler source"
+        )
+    elif len(events) != 1:
+        rule, loc = SCHEDULED_COUNT_RULE, ["body", "events"]
+        why = f"options.scheduledFlowId/scheduledNodeId are set and the payload has {len(events)}"
+        why += " events, not exactly one"
+    else:
+        return
+    raise Rejected(
+        422,
+        [
+            {
+                "type": "value_error",
+                "loc": loc,
+                "input": {"scheduledFlowId": flow, "scheduledNodeId": node},
+                "msg": f"Value error, {rule} ({why}; Tracardi answers this with HTTP 500)",
+            }
+        ],
+    )
+
+
 def track(
     store: CollectorStore, config: CollectorConfig, request: TrackRequest, processor: Processor
 ) -> TrackOutcome:
     """Run one tracking request; raise :class:`Rejected` for a 4xx."""
     payload = request.payload
     source_id = payload["source"]["id"].strip()
+    _check_scheduled(payload, source_id)
     if source_id.startswith("@"):
         raise Rejected(
             403,
@@ -107,6 +161,8 @@ def track(
         )
     if request.bridge == "webhook" and bot_user_agent(None, request.headers):
         raise Rejected(401, BOT_DETAIL)  # /collect checks the header agent up front
+    if is_bot(payload_agent(payload)):
+        raise Rejected(401, BOT_DETAIL)  # the payload's own request.headers, parsed first
     source = find_source(store, source_id)
     rejection = check_source(
         source,
@@ -120,6 +176,8 @@ def track(
     raw_events = payload.get("events") or []
     outcome = TrackOutcome(status=200, body=None, source_id=source_id)
     if not raw_events:
+        if config.response_format == "counters":
+            outcome.body = []  # 0.8.0/0.8.1 answer an empty event list with []
         return outcome
     return _Tracking(store, config, request, source, source_id, processor).run(outcome)
 
@@ -149,6 +207,8 @@ class _Tracking:
         self.logs: list[dict[str, Any]] = []
         self.debug = config.debugger and _is_on(self.options, "debugger", False)
         self.loaded_profile: dict[str, Any] | None = None  # as stored: unchanged → not re-saved
+        self.loaded_session: dict[str, Any] | None = None
+        self.format = config.response_format
 
     def log(self, message: str, level: str = "info", **ids: Any) -> None:
         if self.debug:
@@ -196,7 +256,7 @@ class _Tracking:
             if profile is not None and session_new:
                 tz = ((session.get("context") or {}).get("time") or {}).get("tz")
                 profile = visit_profile(profile, self.stamp, tz)
-        stored_session = session if save_session else None
+        stored_session = session if save_session else None  # what events refer to
         if session is not None and not save_session:
             self.log(
                 f"options.saveSession is false: session `{session['id']}` was not saved "
@@ -223,11 +283,28 @@ class _Tracking:
 
         if not save_events:
             self.log("options.saveEvents is false: no event was saved")
-        profile_changed = profile is not None and profile is not self.loaded_profile
+            saved_events: list[dict[str, Any]] = []
+        else:
+            saved_events = [e for e in events if e["config"].get("save") is not False]
+            if len(saved_events) < len(events):
+                skipped = ", ".join(
+                    f"`{e['type']}`" for e in events if e["config"].get("save") is False
+                )
+                self.log(f"options.save is false on event(s) {skipped}: processed, not saved")
+        # Saved means written: a known profile or session that this request left as it
+        # was is not written again, and the counters say 0 (as Tracardi's do).
+        profile_changed = profile is not None and profile != self.loaded_profile
+        written_profile = profile if profile_changed and save_profile else None
+        written_session = (
+            stored_session
+            if stored_session is not None
+            and (self.loaded_session is None or _changed(stored_session, self.loaded_session))
+            else None
+        )
         outcome.ticket = self.store.commit(
-            profile=profile if profile_changed and save_profile else None,
-            session=stored_session,
-            events=events if save_events else (),
+            profile=written_profile,
+            session=written_session,
+            events=saved_events,
             flush=self.config.durability == "durable",
         )
         outcome.event_types = [e["type"] for e in events]
@@ -238,12 +315,12 @@ class _Tracking:
         debugging: dict[str, Any] = {}
         if self.debug:  # built only when it is sent
             debugging = {
-                "session": save_result([stored_session] if stored_session else []),
-                "events": save_result(events if save_events else [], types=True),
+                "session": save_result([written_session] if written_session else []),
+                "events": save_result(saved_events, types=True),
                 "profile": (
                     None
                     if profile_less
-                    else save_result([profile] if profile is not None and save_profile else [])
+                    else save_result([written_profile] if written_profile else [])
                 ),
                 "execution": result.execution,
                 "segmentation": result.segmentation,
@@ -256,7 +333,11 @@ class _Tracking:
             profile=profile if save_profile else None,
             profile_less=profile_less,
             session_id=outcome.session_id,
-            event_ids=[e["id"] for e in events] if save_events else [],
+            event_ids=[e["id"] for e in saved_events],
+            saved={
+                "profile": 1 if written_profile is not None else 0,
+                "session": 1 if written_session is not None else 0,
+            },
             source=self.source,
             debug=self.debug,
             full_profile=_is_on(options, "profile", False),
@@ -273,6 +354,7 @@ class _Tracking:
     ) -> tuple[dict[str, Any] | None, bool, dict[str, Any] | None, bool]:
         """§6.1 / §6.2: which session and profile this request belongs to."""
         stored_session, sent_profile = self.store.peek(session_id, profile_id)
+        self.loaded_session = stored_session
         channel = self.source.name if self.source else ""
         if profile_less:
             self.log("profile-less request: no profile was loaded or created")
@@ -331,9 +413,48 @@ class _Tracking:
             (v for k, v in self.request.headers if k.lower() == "x-forwarded-for"), None
         )
         device_ip = forwarded.split(",")[0].strip() if forwarded else None
-        return new_session(
+        session = new_session(
             session_id or new_id(), None, self.now, channel, self.request.client_ip, device_ip
         )
+        return self._with_agent(session)
+
+    def _with_agent(self, session: dict[str, Any]) -> dict[str, Any]:
+        """A new session's ``os``, ``device`` and ``app`` from the user agent and screen.
+
+        The agent is the one the client put in the payload's ``request.headers``,
+        else the JS tracker's context agent, else the ``User-Agent`` header (the
+        order of Tracardi 0.8.2); ``context.device`` values win over the parsed
+        ones, and ``context.screen.local`` gives resolution, colour depth and
+        orientation.
+        """
+        agent = payload_agent(self.payload) or context_agent(self.payload)
+        if agent is None:
+            agent = next((v for k, v in self.request.headers if k.lower() == "user-agent"), None)
+        context = self.payload.get("context")
+        context = context if isinstance(context, dict) else {}
+        device = dict(session["device"])
+        os_part, app = session["os"], session["app"]
+        if agent:
+            parts = describe(agent).session_parts()
+            os_part = parts["os"]
+            app = {**app, **parts["app"]}
+            device.update(parts["device"])
+            sent = context.get("device")
+            if isinstance(sent, dict):
+                for key in ("name", "brand", "model", "type"):
+                    if key in sent:
+                        device[key] = sent[key]
+        screen = context.get("screen")
+        local = screen.get("local") if isinstance(screen, dict) else None
+        if isinstance(local, dict):
+            width, height = local.get("width"), local.get("height")
+            if width is not None and height is not None:
+                device["resolution"] = f"{width}x{height}"
+            if isinstance(local.get("colorDepth"), int):
+                device["color_depth"] = local["colorDepth"]
+            if isinstance(local.get("orientation"), str):
+                device["orientation"] = local["orientation"]
+        return {**session, "os": os_part, "app": app, "device": device}
 
     @staticmethod
     def _new_session_text(sent: str | None, made: str) -> str:
@@ -377,8 +498,8 @@ class _Tracking:
             for raw in raw_events
         ]
         types = [e["type"] for e in events]
-        if "visit-ended" in types:
-            return events
+        if "visit-ended" in types or self.format == "documented":
+            return events  # Tracardi 0.7.3 had no system events (they came with 0.8.1)
         system: list[dict[str, Any]] = []
         common = {
             "now": self.now,
@@ -427,6 +548,19 @@ class _Tracking:
             session_is_new=session_new,
         )
         return self.processor(data)
+
+
+def _without_clock(session: dict[str, Any]) -> dict[str, Any]:
+    metadata = session.get("metadata") or {}
+    time = {
+        k: v for k, v in (metadata.get("time") or {}).items() if k not in ("update", "duration")
+    }
+    return {**session, "metadata": {**metadata, "time": time}}
+
+
+def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether this request changed a known session beyond its clock (update time, duration)."""
+    return _without_clock(session) != _without_clock(stored)
 
 
 def collect_payload(

@@ -65,7 +65,7 @@ class CollectorSettings:
 
     host: str = "127.0.0.1"
     port: int = 8686
-    response_format: Literal["documented", "current"] = "documented"
+    response_format: Literal["documented", "counters", "current"] = "documented"
     debugger: bool = True
     accept_any_source: bool = False
     strict_validation: bool = False
@@ -91,9 +91,13 @@ class Settings:
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         data = _migrate(dict(data))
         collector_known = {f.name for f in fields(CollectorSettings)}
-        collector = CollectorSettings(
-            **{k: v for k, v in (data.get("collector") or {}).items() if k in collector_known}
-        )
+        collector_data = {
+            k: v for k, v in (data.get("collector") or {}).items() if k in collector_known
+        }
+        if "response_format" in collector_data:  # a release number names its format
+            named = _COLLECTOR_FORMATS.get(str(collector_data["response_format"]).lower())
+            collector_data["response_format"] = named or "documented"
+        collector = CollectorSettings(**collector_data)
         if collector.durability not in ("durable", "relaxed"):
             collector.durability = "durable"  # an unknown value never weakens what is promised
         return cls(
@@ -106,6 +110,16 @@ class Settings:
 
     def target(self, name: str) -> TargetSettings | None:
         return next((t for t in self.targets if t.name == name), None)
+
+
+_COLLECTOR_FORMATS = {
+    "documented": "documented",
+    "counters": "counters",
+    "current": "current",
+    "0.7.3": "documented",
+    "0.8.1": "counters",
+    "0.8.2": "current",
+}
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:

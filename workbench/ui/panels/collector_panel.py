@@ -40,8 +40,9 @@ _STATE_COLOURS = {
     CollectorState.STOPPED: "#757575",
 }
 FORMATS = (
-    ("documented", "Documented (0.7 with debugging)"),
-    ("current", "Current (0.8.2+)"),
+    ("documented", "Documented — Tracardi 0.7.3 (debugging block)"),
+    ("counters", "Counters — Tracardi 0.7.4–0.8.1 (saved counts)"),
+    ("current", "Current — Tracardi 0.8.2+ (ids only)"),
 )
 
 
@@ -84,7 +85,10 @@ class CollectorPanel(QWidget):
         self.format_combo.setCurrentIndex(
             max(0, self.format_combo.findData(config.response_format))
         )
-        self.format_combo.setToolTip("Which /track response shape the collector answers with")
+        self.format_combo.setToolTip(
+            "Which Tracardi release the collector answers as: the /track response shape, "
+            "system events and GET /info/version follow it"
+        )
         self.format_combo.currentIndexChanged.connect(self._on_format_combo_changed)
         self.debugger_check = QCheckBox("Debugger", self)
         self.debugger_check.setChecked(config.debugger)
