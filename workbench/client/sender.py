@@ -309,7 +309,10 @@ class Sender:
                 error = not_json(status, content_type, body_text, json_problem)
             else:
                 view = normalize_response(
-                    parsed, status=status, request=sent.body if spec.route == "track" else None
+                    parsed,
+                    status=status,
+                    request=sent.body if spec.route == "track" else None,
+                    version=self._known_version(target),
                 )
                 if target.response_format not in ("auto", view.format) and view.format in (
                     "documented",
@@ -360,6 +363,12 @@ class Sender:
         return self.admin.get(self.client_for(target), target, f"/{kind}/{quote(item_id, safe='')}")
 
     # -- server format ---------------------------------------------------------
+
+    def _known_version(self, target: TargetSettings) -> str | None:
+        """The server version found earlier by :meth:`server_format` (no request made)."""
+        with self._lock:
+            found = self._formats.get((target.name, target.base_url.rstrip("/")))
+        return found.version if found is not None else None
 
     def server_format(self, target: TargetSettings, *, refresh: bool = False) -> ServerFormat:
         """The response format of *target*: as configured, or detected from ``/info/version``."""

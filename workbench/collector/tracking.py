@@ -512,6 +512,8 @@ class _Tracking:
             system.append(system_event("profile-created", seconds_before=3, **common))
         if session_new and session is not None:
             system.append(system_event("session-opened", seconds_before=2, **common))
+        if session_new and session is not None and self.format != "counters":
+            # Up to 0.8.1 visit-started marked only a reopened (ended) session.
             system.append(
                 system_event(
                     "visit-started",

@@ -80,6 +80,7 @@ class DebugView:
     response: Any = None
     missing: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # top-level keys no reader understood
 
     # -- reading ---------------------------------------------------------------
 

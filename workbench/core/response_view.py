@@ -9,6 +9,12 @@ Tracardi changed its ``/track`` answer three times (spec §3.1, §3.2):
   ``saved`` counters in ``event``/``session``/``profile`` when debugging;
 * ``current`` (0.8.2 +): ``{task, ux, response, events, profile: {id},
   session: {id}, errors, warnings}`` — ids only, details through the admin API.
+  Tracardi 1.x answers in this shape too (``task`` may be a one-element list).
+
+A key the reader does not know is never dropped silently: the view's ``notes``
+name the server version it met (when the caller knows it, from
+``GET /info/version``) and every top-level key it could not read, and
+``unread`` lists those keys.
 
 :func:`normalize_response` reads any of them (and ``null``/``[]`` bodies of an
 empty event list, and ``{"detail": …}`` error bodies) into a :class:`DebugView`
@@ -79,19 +85,64 @@ def detect_format(body: Any, status: int | None = None) -> str:
     return "unknown"
 
 
+#: The top-level keys each format's reader understands.
+_KNOWN_KEYS = {
+    "documented": frozenset({"profile", "source", "ux", "response", "debugging"}),
+    "0.8.1": frozenset({"task", "ux", "response", "profile", "event", "session"}),
+    "current": frozenset(
+        {"task", "ux", "response", "events", "profile", "session", "errors", "warnings"}
+    ),
+}
+_FORMAT_RELEASES = {
+    "documented": "Tracardi 0.7.3 and older",
+    "0.8.1": "Tracardi 0.7.4 to 0.8.1",
+    "current": "Tracardi 0.8.2 and later",
+}
+
+
 def normalize_response(
     body: Any,
     *,
     status: int | None = None,
     headers: dict[str, str] | None = None,
     request: Any = None,
+    version: str | None = None,
 ) -> DebugView:
     """Read any ``/track`` response into a :class:`DebugView`.
 
     *request* (the payload as sent, optional) lets the view tell a new profile
-    from a known one and a new session from a continued one; *headers* are
-    accepted for symmetry with the client and currently unused.
+    from a known one and a new session from a continued one; *version* (the
+    server's ``/info/version``, when known) is named in the notes about what
+    could not be read; *headers* are accepted for symmetry with the client and
+    currently unused.
     """
+    view = _normalize(body, status, request)
+    known = _KNOWN_KEYS.get(view.format)
+    if known is None or not isinstance(body, dict):
+        if version and view.format == "unknown":
+            view = replace(
+                view,
+                notes=[
+                    *view.notes,
+                    f"server version {version}: its answer is not a shape "
+                    "Workbench knows; nothing could be read (see the raw body)",
+                ],
+            )
+        return view
+    unread = sorted(key for key in body if key not in known)
+    if not unread:
+        return view
+    met = f"server version {version}" if version else "the server"
+    note = (
+        f"{met} answered in the shape of {_FORMAT_RELEASES[view.format]}, with "
+        f"{len(unread)} top-level section(s) Workbench could not read: "
+        + ", ".join(unread)
+        + " (shown in the raw body)"
+    )
+    return replace(view, notes=[*view.notes, note], unread=unread)
+
+
+def _normalize(body: Any, status: int | None, request: Any) -> DebugView:
     fmt = detect_format(body, status)
     sent = _sent_ids(request)
     if fmt == "error":
@@ -135,7 +186,9 @@ def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> Deb
     types = set((view.events or {}).get("types") or [])
     if view.profile_id and not view.profile_less:
         profile = {**entity_section(view.profile_id), **(view.profile or {})}
-        if "profile-created" in types:
+        if "profile-created" in types or _logged(
+            view.logs, f"new profile `{view.profile_id}` created"
+        ):
             profile["new"] = True
         elif sent_profile is not None:
             profile["new"] = sent_profile != view.profile_id
@@ -148,10 +201,20 @@ def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> Deb
         changes["profile"] = profile
     if view.session_id:
         session = {**entity_section(view.session_id), **(view.session or {})}
-        if sent_session is None or "session-opened" in types:
+        if (
+            sent_session is None
+            or "session-opened" in types
+            or _logged(view.logs, f"session id `{view.session_id}` unknown: new session created")
+        ):
             session["new"] = True
         changes["session"] = session
     return replace(view, **changes) if changes else view
+
+
+def _logged(logs: list[Any] | None, text: str) -> bool:
+    """Whether a log record says *text* (servers before 0.8.1 send no system events;
+    the embedded collector's debugging logs say when it created a profile or session)."""
+    return any(isinstance(r, dict) and text in str(r.get("message", "")) for r in logs or [])
 
 
 def _read_error(body: Any, status: int | None) -> DebugView:
