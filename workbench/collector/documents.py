@@ -307,9 +307,11 @@ def touch_session(
     time = metadata.get("time") or {}
     started = time.get("timestamp")
     duration = now.timestamp() - started if isinstance(started, int | float) else 0
+    kept = session.get("profile")
+    same = isinstance(kept, dict) and kept.get("id") == profile_id
     return {
         **session,
-        "profile": {"id": profile_id, "primary_id": None} if profile_id else session.get("profile"),
+        "profile": {"id": profile_id, "primary_id": None} if profile_id and not same else kept,
         "metadata": {
             **metadata,
             "time": {**time, "update": now.isoformat(), "duration": round(duration, 3)},

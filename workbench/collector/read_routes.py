@@ -198,6 +198,18 @@ async def delete_event(request: Request) -> Response:
     return await _deleted(request, event_id)
 
 
+def _with_defaults(defaults: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """*given* over *defaults*, object by object (a partial ``metadata`` keeps the rest)."""
+    merged = dict(defaults)
+    for key, value in given.items():
+        base = merged.get(key)
+        if isinstance(base, dict) and isinstance(value, dict):
+            merged[key] = _with_defaults(base, value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def _import_items(data: Any, what: str) -> list[dict[str, Any]]:
     """The documents of an import body: a list of objects with a non-empty string id."""
     if not isinstance(data, list):
@@ -233,7 +245,7 @@ async def import_profiles(request: Request) -> Response:
     items = _import_items(await json_body(request, what="the profiles"), "profiles")
     stamp = now_utc().isoformat()
     store = _store(request)
-    profiles = [{**new_profile(item["id"], stamp), **item} for item in items]
+    profiles = [_with_defaults(new_profile(item["id"], stamp), item) for item in items]
     for profile in profiles:
         store.commit(profile=profile)
     body = {"saved": len(profiles), "errors": [], "ids": [p["id"] for p in profiles]}
@@ -245,11 +257,48 @@ async def import_sessions(request: Request) -> Response:
     items = _import_items(await json_body(request, what="the sessions"), "sessions")
     now = now_utc()
     store = _store(request)
-    sessions = [{**new_session(item["id"], None, now, "", None), **item} for item in items]
+    sessions = [
+        _with_defaults(new_session(item["id"], None, now, "", None), item) for item in items
+    ]
     for session in sessions:
         store.commit(session=session)
     body = {"saved": len(sessions), "errors": [], "ids": [s["id"] for s in sessions]}
     return await answer_when_durable(request, _response(body))
+
+
+#: The bridge types the collector knows, as ``GET /event-sources/type/{name|configuration}``
+#: lists them (Tracardi's GUI builds its "new source" form from this).
+_SOURCE_TYPES = {
+    "rest": {"name": "API Call", "tags": ["rest", "api"]},
+    "webhook": {"name": "Webhook", "tags": ["webhook", "collect"]},
+}
+
+
+async def source_types(request: Request) -> Response:
+    """``GET /event-sources/type/name`` (type → name) or ``/type/configuration`` (type → all)."""
+    kind = request.path_params["kind"]
+    if kind == "name":
+        result: dict[str, Any] = {key: value["name"] for key, value in _SOURCE_TYPES.items()}
+    elif kind == "configuration":
+        result = {key: dict(value) for key, value in _SOURCE_TYPES.items()}
+    else:
+        raise Rejected(
+            422,
+            [
+                {
+                    "type": "enum",
+                    "loc": ["path", "type"],
+                    "input": kind,
+                    "msg": "Input should be 'name' or 'configuration'",
+                }
+            ],
+        )
+    return _response({"total": len(result), "result": result})
+
+
+async def count_events(request: Request) -> Response:
+    """``GET /event/count``: ``{"count": n}`` events stored."""
+    return _response({"count": _store(request).count_events()})
 
 
 async def refresh(request: Request) -> Response:
@@ -375,6 +424,7 @@ def read_routes() -> list[BaseRoute]:
         Route("/profile/{profile_id}", delete_profile, methods=["DELETE"]),
         Route("/session/{session_id}", get_session),
         Route("/session/{session_id}", delete_session, methods=["DELETE"]),
+        Route("/event/count", count_events),  # before /event/{event_id}
         Route("/event/{event_id}", get_event),
         Route("/event/{event_id}", delete_event, methods=["DELETE"]),
         Route("/profiles/import", import_profiles, methods=["POST"]),
@@ -383,6 +433,11 @@ def read_routes() -> list[BaseRoute]:
             Route(f"/{kind}/refresh", refresh)
             for kind in ("profiles", "sessions", "events", "event-sources")
         ),
+        # Tracardi spells these two ways (events/flush, profiles|sessions/flash); same no-op.
+        Route("/events/flush", refresh),
+        Route("/profiles/flash", refresh),
+        Route("/sessions/flash", refresh),
+        Route("/event-sources/type/{kind}", source_types),
         Route("/events/profile/{profile_id}", events_of_profile),
         Route("/events/session/{session_id}/profile/{profile_id}", events_of_session_and_profile),
         Route("/_workbench/events", workbench_events),

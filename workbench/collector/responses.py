@@ -8,7 +8,8 @@ debugger setting is on, and the full profile when ``options.profile`` is true.
 ``counters`` (Tracardi 0.7.4 – 0.8.1): ``{task, ux, response, profile: {id}}``
 (``profile`` left out when profile-less); with the debugger, ``event: {ids,
 saved}``, ``session: {id, saved}`` and ``profile: {id, saved}`` say what was
-written.
+written. As in 0.8.1, ``event.saved`` counts bulk writes (1 when any event was
+written, else 0); ``event.ids`` lists every event written.
 
 ``current`` (Tracardi 0.8.2+): ``{task, ux, response, events, profile: {id},
 session: {id}, errors, warnings}``; ``events`` holds ids only with the debugger;
@@ -82,7 +83,8 @@ def build_response(
         if profile is not None and not profile_less:
             counted["profile"] = {"id": profile["id"]}
         if debug:
-            counted["event"] = {"ids": event_ids, "saved": len(event_ids)}
+            # 0.8.1 counted bulk writes, not documents: one write holds all the events.
+            counted["event"] = {"ids": event_ids, "saved": 1 if event_ids else 0}
             counted["session"] = {"id": session_id, "saved": saved["session"]}
             if "profile" in counted:
                 counted["profile"]["saved"] = saved["profile"]

@@ -553,7 +553,7 @@ class _Tracking:
 
 
 def _without_clock(session: dict[str, Any]) -> dict[str, Any]:
-    metadata = session.get("metadata") or {}
+    metadata = {k: v for k, v in (session.get("metadata") or {}).items() if k != "status"}
     time = {
         k: v for k, v in (metadata.get("time") or {}).items() if k not in ("update", "duration")
     }
@@ -561,7 +561,9 @@ def _without_clock(session: dict[str, Any]) -> dict[str, Any]:
 
 
 def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
-    """Whether this request changed a known session beyond its clock (update time, duration)."""
+    """Whether this request changed a known session's data: its context, properties or
+    profile. The clock (update time, duration) and the visit status move on every
+    request; Tracardi does not write a session for them alone, and neither do we."""
     return _without_clock(session) != _without_clock(stored)
 
 

@@ -372,9 +372,12 @@ def _read_081(body: Any, status: int | None) -> DebugView:
     events = None
     if debug:
         saved = event_raw.get("saved")
+        ids = list(event_raw.get("ids") or [])
         events = {
-            "saved": saved if isinstance(saved, int) else None,
-            "ids": list(event_raw.get("ids") or []),
+            # 0.8.1's "saved" counts bulk writes (1 for any number of events): the
+            # ids say how many events were written.
+            "saved": len(ids) if ids else (saved if isinstance(saved, int) else None),
+            "ids": ids,
             "types": [],
             "errors": [],
             "items": None,
