@@ -85,11 +85,12 @@ def test_without_them_the_local_collector_starts_afresh_and_says_so(
         f"note: the profile {profile_id} is not known here: the local collector starts a new one"
         in result.stdout
     )
-    assert '+ debugging.events.types[1]: "profile-created"' in result.stdout
+    # The customer's second visit wrote nothing new (saved 0); here the profile is new.
+    assert "~ debugging.profile.saved: 0 → 1" in result.stdout
     report = run_workbench("replay", str(exchange), "--format", "json")
     data = json.loads(report.stdout)
     assert data["local_status"] == 200 and data["equal"] is False
-    assert any("profile-created" in json.dumps(c) for c in data["changes"])
+    assert any("debugging.profile.saved" in json.dumps(c) for c in data["changes"])
     ignored = run_workbench("replay", str(exchange), "--ignore", "debugging", "--ignore", "**")
     assert ignored.returncode == 0, ignored.stdout
 

@@ -226,7 +226,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
             "The event source: id, name, type, enabled, ...",
         ),
-        "responses": {"200": _answer("The stored source.", _OBJECT)},
+        "responses": {"200": _answer("Tracardi's save result: {errors, ids, saved}.", _OBJECT)},
     },
     ("/event-source/{source_id}", "get"): {
         "tags": ["event sources"],
@@ -240,15 +240,41 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "tags": ["event sources"],
         "summary": "Delete an event source",
         "responses": {
-            "200": _answer("{deleted, id}.", _OBJECT),
-            "404": _answer("No such source.", _DETAIL_REF),
+            "200": _answer("{deleted, ids}.", _OBJECT),
+            "404": _answer("No such source (body null, as Tracardi).", {"type": "null"}),
         },
+    },
+    ("/event-sources/by_type", "get"): {
+        "tags": ["event sources"],
+        "summary": "All event sources, grouped by type (Tracardi's by_type)",
+        "responses": {"200": _answer("{total, grouped}.", _OBJECT)},
+    },
+    ("/event-sources/type/{kind}", "get"): {
+        "tags": ["event sources"],
+        "summary": "Event source types: name (type to name) or configuration (type to all)",
+        "parameters": [
+            {
+                "name": "kind",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "enum": ["name", "configuration"]},
+            }
+        ],
+        "responses": {"200": _answer("{total, result}.", _OBJECT)},
     },
     ("/profile/{profile_id}", "get"): {
         "tags": ["tracardi reads"],
         "summary": "One profile",
         "responses": {
             "200": _answer("The profile.", _OBJECT),
+            "404": _answer("No such profile.", {"type": "null"}),
+        },
+    },
+    ("/profile/{profile_id}", "delete"): {
+        "tags": ["tracardi reads"],
+        "summary": "Delete one profile (as Tracardi: 200, or 404 with body null)",
+        "responses": {
+            "200": _answer("{deleted, ids}.", _OBJECT),
             "404": _answer("No such profile.", {"type": "null"}),
         },
     },
@@ -260,6 +286,14 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             "404": _answer("No such session.", {"type": "null"}),
         },
     },
+    ("/session/{session_id}", "delete"): {
+        "tags": ["tracardi reads"],
+        "summary": "Delete one session (as Tracardi: 200, or 404 with body null)",
+        "responses": {
+            "200": _answer("{deleted, ids}.", _OBJECT),
+            "404": _answer("No such session.", {"type": "null"}),
+        },
+    },
     ("/event/{event_id}", "get"): {
         "tags": ["tracardi reads"],
         "summary": "One event",
@@ -267,6 +301,35 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             "200": _answer("{event, _metadata}.", _OBJECT),
             "404": _answer("No such event.", {"type": "null"}),
         },
+    },
+    ("/event/{event_id}", "delete"): {
+        "tags": ["tracardi reads"],
+        "summary": "Delete one event (as Tracardi: 200, or 404 with body null)",
+        "responses": {
+            "200": _answer("{deleted, ids}.", _OBJECT),
+            "404": _answer("No such event.", {"type": "null"}),
+        },
+    },
+    ("/event/count", "get"): {
+        "tags": ["tracardi reads"],
+        "summary": "How many events are stored",
+        "responses": {"200": _answer("{count}.", _OBJECT)},
+    },
+    ("/profiles/import", "post"): {
+        "tags": ["tracardi reads"],
+        "summary": "Store whole profiles; fields left out get the profile model's defaults",
+        "requestBody": _json_body(
+            {"type": "array", "items": _OBJECT}, "A list of profiles, each with a string id."
+        ),
+        "responses": {"200": _answer("{saved, errors, ids}.", _OBJECT)},
+    },
+    ("/sessions/import", "post"): {
+        "tags": ["tracardi reads"],
+        "summary": "Store whole sessions; fields left out get the session model's defaults",
+        "requestBody": _json_body(
+            {"type": "array", "items": _OBJECT}, "A list of sessions, each with a string id."
+        ),
+        "responses": {"200": _answer("{saved, errors, ids}.", _OBJECT)},
     },
     ("/events/profile/{profile_id}", "get"): {
         "tags": ["tracardi reads"],
@@ -440,6 +503,22 @@ _HEALTH = {
 }
 for _method in ("get", "post", "put", "delete"):
     OPERATIONS[("/healthcheck", _method)] = _HEALTH
+_NOTHING_TO_DO = {
+    "tags": ["tracardi reads"],
+    "summary": "Accepted and does nothing: every write is readable at once (Tracardi's "
+    "Elasticsearch refresh and flush, which its tests call before reading)",
+    "responses": {"200": _answer("{}.", _OBJECT)},
+}
+for _path in (
+    "/profiles/refresh",
+    "/sessions/refresh",
+    "/events/refresh",
+    "/event-sources/refresh",
+    "/events/flush",
+    "/profiles/flash",
+    "/sessions/flash",
+):
+    OPERATIONS[(_path, "get")] = _NOTHING_TO_DO
 _PAGE = {"tags": ["pages"], "responses": {"200": {"description": "An HTML page."}}}
 OPERATIONS[("/", "get")] = {**_PAGE, "summary": "The status page (sources, a test button)"}
 OPERATIONS[("/docs", "get")] = {**_PAGE, "summary": "This API as a readable page"}

@@ -161,7 +161,30 @@ def _normalize(body: Any, status: int | None, request: Any) -> DebugView:
             missing={s: "the response is not a shape Workbench knows" for s in SECTIONS},
             notes=["the body is not a known /track response; see the raw body"],
         )
+    view = _known_unchanged_session(view, sent, request)
     return _mark_new(view, sent)
+
+
+def _known_unchanged_session(
+    view: DebugView, sent: tuple[str | None, str | None, bool], request: Any
+) -> DebugView:
+    """The sent session, when the answer reports a session result that wrote nothing.
+
+    Older formats name the session only in the ids of what was written; a known
+    session that this request left as it was is not written again (``saved: 0``,
+    no ids), yet it is the session the events belong to. Not when the payload
+    asked for no session to be saved (``options.saveSession: false``).
+    """
+    sent_session = sent[1]
+    if view.session_id or not sent_session or not isinstance(view.session, dict):
+        return view
+    if view.session.get("saved") != 0 or view.format not in ("documented", "0.8.1"):
+        return view
+    options = request.get("options") if isinstance(request, dict) else None
+    if isinstance(options, dict) and options.get("saveSession") is False:
+        return view
+    session = {**view.session, "id": sent_session, "new": False}
+    return replace(view, session_id=sent_session, session=session)
 
 
 def _sent_ids(request: Any) -> tuple[str | None, str | None, bool]:

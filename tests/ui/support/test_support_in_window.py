@@ -160,7 +160,8 @@ def test_reproduce_without_the_profile_shows_what_differs_and_why(qtbot: Any, pa
     compare = tools.compare_window
     assert compare is not None
     changes = compare.view.result.changes  # type: ignore[union-attr]
-    assert any(c.new == "profile-created" for c in changes)
+    # The customer's known profile was not rewritten (saved 0); here it is new (saved 1).
+    assert any(c.path == "debugging.profile.saved" and c.new == 1 for c in changes)
     assert "is not known here: the local collector starts a new one" in compare.status.text()
 
 
