@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["COVERED", "NOT_APPLICABLE", "UPSTREAM", "follows", "upstream_files"]
+__all__ = ["COVERED", "NOT_APPLICABLE", "SUITES", "UPSTREAM", "counts", "follows", "upstream_files"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -303,7 +303,14 @@ def upstream_files() -> list[str]:
     return list(dict.fromkeys(case.split("::", 1)[0] for case in UPSTREAM))
 
 
-def main() -> int:
+def counts() -> dict[str, dict[str, int]]:
+    """Per upstream suite (and ``total``): cases listed, replayed, not applicable, neither.
+
+    Imports every replay module first, so that their :func:`follows` marks are in
+    :data:`COVERED` of *this* module as the test modules import it (run as
+    ``python -m``, the script itself is ``__main__``, a second copy whose registry
+    the replays never fill).
+    """
     import importlib
     import pkgutil
 
@@ -312,16 +319,40 @@ def main() -> int:
     for module in pkgutil.iter_modules(package.__path__):
         if module.name.startswith("test_"):
             importlib.import_module(f"tests.compat.{module.name}")
-    replayed = [case for case in UPSTREAM if case in COVERED]
-    print(f"upstream cases: {len(UPSTREAM)}")
-    print(f"replayed: {len(replayed)}   not applicable: {len(NOT_APPLICABLE)}")
-    for tag in ("tracardi-api@0.7.3", "tracardi-api@0.8.1", "tracardi-api@0.8.2", "tracardi@0.8.2"):
-        mine = [c for c in UPSTREAM if c.startswith(tag + ":")]
+    registry = importlib.import_module("tests.compat.catalogue")
+    covered: dict[str, list[str]] = registry.COVERED
+    result: dict[str, dict[str, int]] = {}
+    for suite in (*SUITES, "total"):
+        mine = [c for c in UPSTREAM if suite == "total" or c.startswith(suite + ":")]
+        replayed = sum(c in covered for c in mine)
+        not_applicable = sum(c in NOT_APPLICABLE for c in mine)
+        result[suite] = {
+            "cases": len(mine),
+            "replayed": replayed,
+            "not_applicable": not_applicable,
+            "neither": sum(c not in covered and c not in NOT_APPLICABLE for c in mine),
+        }
+    return result
+
+
+#: The upstream suites, as the case ids begin.
+SUITES = ("tracardi-api@0.7.3", "tracardi-api@0.8.1", "tracardi-api@0.8.2", "tracardi@0.8.2")
+
+
+def main() -> int:
+    table = counts()
+    total = table["total"]
+    print(
+        f"upstream cases: {total['cases']}: {total['replayed']} replayed, "
+        f"{total['not_applicable']} not applicable, {total['neither']} neither"
+    )
+    for suite in SUITES:
+        row = table[suite]
         print(
-            f"  {tag:<20} {sum(c in COVERED for c in mine):3d} replayed, "
-            f"{sum(c in NOT_APPLICABLE for c in mine):3d} not applicable"
+            f"  {suite:<20} {row['cases']:3d} cases: {row['replayed']:3d} replayed, "
+            f"{row['not_applicable']:3d} not applicable, {row['neither']:3d} neither"
         )
-    return 0
+    return 1 if total["neither"] else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import os
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
     "INTERNAL_SOURCE_ID",
@@ -356,8 +357,10 @@ def build_event(
     tags = raw.get("tags") or []
     properties = raw.get("properties") or {}
     context = raw.get("context") or {}
-    page = context.get("page") if isinstance(context.get("page"), dict) else {}
-    referer = page.get("referer") if isinstance(page.get("referer"), dict) else {}
+    page_raw = context.get("page") if isinstance(context, dict) else None
+    page: dict[str, Any] = page_raw if isinstance(page_raw, dict) else {}
+    referer_raw = page.get("referer")
+    referer: dict[str, Any] = referer_raw if isinstance(referer_raw, dict) else {}
     return {
         "id": event_id,
         "name": _event_name(event_type),
@@ -397,8 +400,40 @@ def build_event(
             "name": page.get("title"),
             "url": page.get("url"),
             "referer": referer.get("host"),
+            "query": _query_of(page.get("url")),
+            "category": None,
         },
+        "utm": _utm_of(page.get("url")),
+        # As Tracardi 0.8.2 stores them: the session's user-agent details on each event.
+        "device": dict(session.get("device") or {}) if session else {},
+        "os": dict(session.get("os") or {}) if session else {},
+        "app": dict(session.get("app") or {}) if session else {},
+        "data": {},
+        "journey": {"state": None},
     }
+
+
+_UTM_KEYS = ("source", "medium", "campaign", "term", "content")
+
+
+def _query_of(url: Any) -> str | None:
+    if not isinstance(url, str) or "?" not in url:
+        return None
+    try:
+        return urlsplit(url).query or None
+    except ValueError:
+        return None
+
+
+def _utm_of(url: Any) -> dict[str, str | None]:
+    """The page URL's ``utm_*`` query parameters (Tracardi's event ``utm``), None when absent."""
+    query = _query_of(url) if isinstance(url, str) and "utm_" in url else None
+    values = parse_qs(query) if query else {}
+    utm: dict[str, str | None] = {}
+    for key in _UTM_KEYS:
+        found = values.get(f"utm_{key}")
+        utm[key] = found[0] if found else None
+    return utm
 
 
 def system_event(

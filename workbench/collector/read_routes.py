@@ -101,6 +101,7 @@ async def version_details(request: Request) -> Response:
         {
             "version": TRACARDI_VERSIONS[config.response_format],
             "name": "Workbench embedded collector",
+            "upgrades": [],  # Tracardi lists pending index upgrades; the collector has none
             "workbench": __version__,
             "response_format": config.response_format,
             "debugger": config.debugger,
@@ -246,6 +247,10 @@ async def import_profiles(request: Request) -> Response:
     stamp = now_utc().isoformat()
     store = _store(request)
     profiles = [_with_defaults(new_profile(item["id"], stamp), item) for item in items]
+    for profile in profiles:  # a profile's own id is always one of its ids (Tracardi's rule)
+        ids = profile.get("ids")
+        ids = list(ids) if isinstance(ids, list) else []
+        profile["ids"] = ids if profile["id"] in ids else [profile["id"], *ids]
     for profile in profiles:
         store.commit(profile=profile)
     body = {"saved": len(profiles), "errors": [], "ids": [p["id"] for p in profiles]}
