@@ -293,7 +293,9 @@ class _Tracking:
                 self.log(f"options.save is false on event(s) {skipped}: processed, not saved")
         # Saved means written: a known profile or session that this request left as it
         # was is not written again, and the counters say 0 (as Tracardi's do).
-        profile_changed = profile is not None and profile != self.loaded_profile
+        profile_changed = profile is not None and (
+            profile is not self.loaded_profile and profile != self.loaded_profile
+        )
         written_profile = profile if profile_changed and save_profile else None
         written_session = (
             stored_session
@@ -552,19 +554,30 @@ class _Tracking:
         return self.processor(data)
 
 
-def _without_clock(session: dict[str, Any]) -> dict[str, Any]:
-    metadata = {k: v for k, v in (session.get("metadata") or {}).items() if k != "status"}
-    time = {
-        k: v for k, v in (metadata.get("time") or {}).items() if k not in ("update", "duration")
-    }
-    return {**session, "metadata": {**metadata, "time": time}}
+_CLOCK = frozenset({"update", "duration"})
+
+
+def _same_except(a: Any, b: Any, skip: frozenset[str]) -> bool:
+    """Two dicts equal but for the keys in *skip* (compared in place, nothing copied)."""
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return bool(a == b)
+    if a.keys() - skip != b.keys() - skip:
+        return False
+    return all(value == b[key] for key, value in a.items() if key not in skip)
 
 
 def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
     """Whether this request changed a known session's data: its context, properties or
     profile. The clock (update time, duration) and the visit status move on every
     request; Tracardi does not write a session for them alone, and neither do we."""
-    return _without_clock(session) != _without_clock(stored)
+    if session is stored:
+        return False
+    if not _same_except(session, stored, frozenset({"metadata"})):
+        return True
+    metadata, old = session.get("metadata") or {}, stored.get("metadata") or {}
+    if not _same_except(metadata, old, frozenset({"status", "time"})):
+        return True
+    return not _same_except(metadata.get("time") or {}, old.get("time") or {}, _CLOCK)
 
 
 def collect_payload(
