@@ -6,7 +6,7 @@ import json
 import socket
 import threading
 
-__all__ = ["HeldServer"]
+__all__ = ["HeldServer", "TrickleServer"]
 
 
 class HeldServer:
@@ -92,3 +92,77 @@ class HeldServer:
                 conn.sendall(response)
             except OSError:
                 return
+
+
+class TrickleServer:
+    """Answers every request on 127.0.0.1 one byte at a time, *interval* seconds apart.
+
+    The answer is a complete, valid HTTP response (headers and a JSON body), so a client
+    that waits long enough gets all of it; ``bytes_sent`` counts what went out. The pacing
+    waits on an event, so leaving the context ends every trickle at once.
+    """
+
+    def __init__(self, interval: float = 0.05, body: dict | None = None) -> None:
+        self.interval = interval
+        self.body = json.dumps(body or {"profile": {"id": "trickled"}}).encode()
+        self.requests_seen = threading.Event()
+        self.bytes_sent = 0
+        self._stop = threading.Event()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(8)
+        self._sock.settimeout(0.2)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._workers: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def __enter__(self) -> TrickleServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        for worker in self._workers:
+            worker.join(10)
+        self._sock.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            worker = threading.Thread(target=self._answer, args=(conn,), daemon=True)
+            worker.start()
+            self._workers.append(worker)
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            data = b""
+            try:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+            except OSError:
+                return
+            self.requests_seen.set()
+            response = (
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: " + str(len(self.body)).encode() + b"\r\n"
+                b"Connection: close\r\n\r\n" + self.body
+            )
+            for i in range(len(response)):
+                if self._stop.wait(self.interval):
+                    return
+                try:
+                    conn.sendall(response[i : i + 1])
+                except OSError:
+                    return  # the client gave up (a timeout or a cancel)
+                self.bytes_sent += 1

@@ -12,6 +12,12 @@ While a token is active the TCP connect is made non-blocking and checked for
 cancellation every :data:`CONNECT_POLL_SECONDS`, so cancelling a send to an
 unreachable host does not wait for the connect timeout. Name resolution
 (``getaddrinfo``) is the one step that cannot be interrupted.
+
+httpx's timeouts count per socket operation, so a server that trickles its
+answer a byte at a time never trips them. :func:`activated` therefore also takes
+a *deadline* (``time.monotonic()``): every read and write gets at most the time
+left, and one that starts after it raises httpcore's timeout, so the whole
+exchange ends within the target's timeout however the answer arrives.
 """
 
 from __future__ import annotations
@@ -103,14 +109,26 @@ def active_token() -> CancelToken | None:
 
 
 @contextmanager
-def activated(token: CancelToken | None) -> Iterator[None]:
-    """Make *token* the active one on this thread for the duration of a send."""
-    previous = getattr(_state, "token", None)
+def activated(token: CancelToken | None, deadline: float | None = None) -> Iterator[None]:
+    """Make *token* (and *deadline*, a ``time.monotonic()`` value) active on this thread."""
+    previous = getattr(_state, "token", None), getattr(_state, "deadline", None)
     _state.token = token
+    _state.deadline = deadline
     try:
         yield
     finally:
-        _state.token = previous
+        _state.token, _state.deadline = previous
+
+
+def _time_left(timeout: float | None, error: type[Exception]) -> float | None:
+    """*timeout* cut to what is left before the thread's deadline; *error* once it passed."""
+    deadline: float | None = getattr(_state, "deadline", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the whole exchange took longer than its timeout")
+    return left if timeout is None else min(timeout, left)
 
 
 class _WatchedStream(httpcore.NetworkStream):
@@ -119,6 +137,7 @@ class _WatchedStream(httpcore.NetworkStream):
         self._sock: socket.socket | None = inner.get_extra_info("socket")
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        timeout = _time_left(timeout, httpcore.ReadTimeout)
         token = getattr(_state, "token", None)
         if token is None:
             return self._inner.read(max_bytes, timeout)
@@ -126,6 +145,7 @@ class _WatchedStream(httpcore.NetworkStream):
             return self._inner.read(max_bytes, timeout)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        timeout = _time_left(timeout, httpcore.WriteTimeout)
         token = getattr(_state, "token", None)
         if token is None:
             self._inner.write(buffer, timeout)

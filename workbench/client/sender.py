@@ -254,7 +254,8 @@ class Sender:
         size = 0
         error: SendError | None = None
         timings: dict[str, float] = {}
-        with activated(cancel):
+        # The target's timeout bounds the whole exchange, not each read (a trickle).
+        with activated(cancel, deadline=time.monotonic() + target.timeout):
             try:
                 if cancel is not None:
                     cancel.raise_if_cancelled()

@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QLabel,
     QMainWindow,
     QSplitter,
     QWidget,
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
         self.controller.exchange_finished.connect(self._on_controller_exchange_finished)
         self.controller.exchange_crashed.connect(self._on_controller_exchange_crashed)
         self.controller.busy_changed.connect(self._on_controller_busy_changed)
+        self.controller.history_failed.connect(self._on_controller_history_failed)
+        self.controller.history_resumed.connect(self._on_controller_history_resumed)
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(100)
         self._elapsed_timer.timeout.connect(self._on_elapsed_timer_timeout)
@@ -217,6 +220,13 @@ class MainWindow(QMainWindow):
         self.time_label = self.exchange_status.time_label
         self.size_label = self.exchange_status.size_label
         self.collector_label = self.exchange_status.collector_label
+        # Shown while history cannot be written (a full disk): the answer is still shown.
+        self.history_notice = QLabel(self)
+        self.history_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.history_notice.setStyleSheet("color: rgb(200, 40, 40);")
+        self.history_notice.setWordWrap(False)
+        self.history_notice.hide()
+        self.statusBar().addPermanentWidget(self.history_notice)
         self.set_collector_status(collector_status or self._default_collector_status())
 
     def _default_size(self) -> None:
@@ -465,7 +475,11 @@ class MainWindow(QMainWindow):
         # The same target as workbench.client.embedded_target(url), built here so the
         # window does not import the client (httpx) before it is shown.
         embedded = TargetSettings(
-            name=EMBEDDED_TARGET_NAME, base_url=url, kind="embedded", response_format="auto"
+            name=EMBEDDED_TARGET_NAME,
+            base_url=url,
+            kind="embedded",
+            response_format="auto",
+            token=getattr(self.collector, "token", None),  # beyond loopback it needs one
         )
         targets = [embedded, *(t for t in remote if t.name != EMBEDDED_TARGET_NAME)]
         self.composer.request_bar.set_targets(targets)
@@ -505,6 +519,19 @@ class MainWindow(QMainWindow):
         else:
             self._elapsed_timer.stop()
             self.composer.set_busy(False, "")
+
+    def _on_controller_history_failed(self, problem: str) -> None:
+        self.history_notice.setText("Not saved in history")
+        self.history_notice.setToolTip(
+            f"The last answer is shown but could not be written to history: {problem}. "
+            "Free some disk space; the next send is saved again."
+        )
+        self.history_notice.show()
+        self.statusBar().showMessage(f"Not saved in history: {problem}")
+
+    def _on_controller_history_resumed(self) -> None:
+        self.history_notice.hide()
+        self.statusBar().showMessage("History is being saved again.", 5000)
 
     def _on_elapsed_timer_timeout(self) -> None:
         self.composer.set_busy(True, f"Sending… {self.controller.elapsed():.1f} s")

@@ -47,20 +47,42 @@ from workbench.ui.widgets.debugger_view import (
 )
 from workbench.ui.widgets.json_view import JsonView
 
-__all__ = ["RAW_TEXT_LIMIT", "ResponsePanel", "exchange_from_document", "load_json_file"]
+__all__ = [
+    "OPEN_LIMIT",
+    "RAW_TEXT_LIMIT",
+    "ResponsePanel",
+    "exchange_from_document",
+    "load_json_file",
+]
 
 RAW_TEXT_LIMIT = 2 * 1024 * 1024
+#: The largest file File → Open reads as a response (bytes).
+OPEN_LIMIT = 100_000_000
 
 
 def load_json_file(path: str | Path) -> Any:
-    """Read a JSON file; a ValueError names the file and where the JSON breaks."""
+    """Read a JSON file; a ValueError names the file and where the JSON breaks.
+
+    Files over :data:`OPEN_LIMIT` are refused before they are read (decoded, a JSON
+    document takes many times its size in memory).
+    """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > OPEN_LIMIT:
+            raise ValueError(
+                f"{path.name} is {size / 1e6:,.0f} MB; Workbench opens response files of up "
+                f"to {OPEN_LIMIT // 1_000_000} MB; cut out the response you need"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
         return json.loads(data)
+    except RecursionError:
+        raise ValueError(
+            f"{path.name} nests its JSON too deeply to be shown (hundreds of levels)"
+        ) from None
     except json.JSONDecodeError as exc:
         raise ValueError(
             f"{path.name} is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"

@@ -35,12 +35,16 @@ class SendController(QObject):
         exchange_finished(object, bool): (``SendResult``, stale) on the GUI thread.
         exchange_crashed(int, str): the send raised (a bug, not a network error).
         busy_changed(bool): a send is (no longer) in flight.
+        history_failed(str): a finished send could not be written to history (why).
+        history_resumed(): a send was written to history again after a failure.
     """
 
     exchange_started = Signal(int)
     exchange_finished = Signal(object, bool)
     exchange_crashed = Signal(int, str)
     busy_changed = Signal(bool)
+    history_failed = Signal(str)
+    history_resumed = Signal()
 
     def __init__(
         self,
@@ -58,6 +62,8 @@ class SendController(QObject):
         # The user's "record exchanges in history" switch (settings.history_enabled).
         self.recording = True
         self.last_history_error: str | None = None
+        # Per send (by its cancel token): None (written) or why history refused it.
+        self._history_outcomes: dict[int, str | None] = {}
 
     @property
     def busy(self) -> bool:
@@ -107,14 +113,23 @@ class SendController(QObject):
         if self.history is not None and self.recording:
             try:
                 self.history.append(result.to_dict())
-            except Exception as exc:  # history trouble must not hide the answer
+                self._history_outcomes[id(token)] = None
+            except Exception as exc:  # history trouble (a full disk) must not hide the answer
                 log.warning("could not record the exchange in history: %s", exc)
-                self.last_history_error = str(exc)
+                self._history_outcomes[id(token)] = str(exc)
         return result
 
     def _on_runner_done(self, outcome: TaskOutcome) -> None:
-        self._tokens.pop(outcome.seq, None)
+        token = self._tokens.pop(outcome.seq, None)
         self._started.pop(outcome.seq, None)
+        if token is not None and id(token) in self._history_outcomes:
+            problem = self._history_outcomes.pop(id(token))
+            if problem is not None:
+                self.last_history_error = problem
+                self.history_failed.emit(problem)
+            elif self.last_history_error is not None:
+                self.last_history_error = None
+                self.history_resumed.emit()
         if outcome.error is not None:
             self.exchange_crashed.emit(
                 outcome.seq, f"{type(outcome.error).__name__}: {outcome.error}"

@@ -213,7 +213,8 @@ class CollectorJournal:
         self._handle: Any = None
         self._waiters: list[tuple[int, WrittenCallback]] = []
         self._failed: tuple[int, int] = (0, 0)  # tickets (first, last) of the last failed batch
-        self.error: str | None = None
+        self.error: str | None = None  # the last write failed (a full disk); None once one works
+        self._failed_error: str | None = None  # why the batch in ``_failed`` was not written
 
     # -- loading -------------------------------------------------------------------------
 
@@ -350,7 +351,7 @@ class CollectorJournal:
     def ticket_error(self, ticket: int) -> str | None:
         """Why *ticket* (done already) was not written, if it was in the last failed batch."""
         first, last = self._failed
-        return self.error if first <= ticket <= last else None
+        return self._failed_error if first <= ticket <= last else None
 
     def request_compaction(self) -> None:
         """Ask the writer to write a fresh snapshot soon (e.g. after a reset)."""
@@ -416,6 +417,9 @@ class CollectorJournal:
                 if batch:
                     self._write_batch(batch)
                 written = True
+                if batch and self.error is not None:  # room again: the notice goes away
+                    log.warning("writing the collector's data works again (%s before)", self.error)
+                    self.error = None
                 self._advance(len(batch))
                 if self._should_compact():
                     self._compact()
@@ -444,6 +448,7 @@ class CollectorJournal:
             self._written += count
             if failed and count:
                 self._failed = (first, self._written)
+                self._failed_error = self.error
             self._cond.notify_all()
             if not self._waiters:
                 return

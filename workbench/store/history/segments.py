@@ -332,10 +332,18 @@ class Journal:
         """
         data = b"".join(_journal_line(text) for text in entries_json)
         fd = self._handle()
+        start = os.lseek(fd, 0, os.SEEK_END)  # callers hold the folder's lock: no one else appends
         view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        try:
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        except OSError:
+            # A full disk can take part of the write: cut it off again, so the next append
+            # does not glue a good entry onto half a line (read back as a damaged line).
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
         self._dirty = True
         self._end = os.lseek(fd, 0, os.SEEK_CUR)  # O_APPEND: the end of this write
         if sync:

@@ -3,6 +3,11 @@
 Invalid JSON is reported with its line and column (the editor numbers its lines,
 and the cursor can jump there); the caller keeps the last good document, so the
 forms are never wiped by a half-typed brace.
+
+A paste or drop larger than :data:`PASTE_LIMIT` is refused with a message and the
+text stays as it was: laying out tens of megabytes in a text editor freezes the
+window for many seconds (50 MB on one line: about 40 s here), and the collector
+takes 1 MB per request by default anyway.
 """
 
 from __future__ import annotations
@@ -11,13 +16,34 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from workbench.ui.widgets.code_edit import CodeEdit
 
-__all__ = ["JsonSyntaxProblem", "RawJsonEditor", "parse_json_text"]
+__all__ = ["PASTE_LIMIT", "JsonSyntaxProblem", "RawJsonEditor", "parse_json_text"]
+
+#: The largest paste or drop (in characters) the Raw JSON editor takes at once.
+PASTE_LIMIT = 2 * 1024 * 1024
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB"
+
+
+class _RawEdit(CodeEdit):
+    """The editor, refusing pastes and drops over :data:`PASTE_LIMIT` (``paste_refused``)."""
+
+    paste_refused = Signal(int)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            size = len(source.text())
+            if size > PASTE_LIMIT:
+                self.paste_refused.emit(size)
+                return
+        super().insertFromMimeData(source)
 
 
 @dataclass(frozen=True)
@@ -57,7 +83,8 @@ class RawJsonEditor(QWidget):
         super().__init__(parent)
         self._loading = False
         self.problem: JsonSyntaxProblem | None = None
-        self.text_edit = CodeEdit(self)  # line numbers: "line 14, column 3" can be found
+        self.text_edit = _RawEdit(self)  # line numbers: "line 14, column 3" can be found
+        self.text_edit.paste_refused.connect(self._on_paste_refused)
         # The fixed-pitch font is looked up in showEvent: the Raw JSON tab is hidden at
         # start-up and the lookup costs more than a millisecond before the first paint.
         self._font_set = False
@@ -157,6 +184,14 @@ class RawJsonEditor(QWidget):
             self.status_label.setText(f"{problem} — the forms keep the last valid payload.")
             self.status_label.setStyleSheet("color: rgb(200, 40, 40);")
         self.go_button.setVisible(problem is not None)
+
+    def _on_paste_refused(self, size: int) -> None:
+        self.status_label.setText(
+            f"Not pasted: the clipboard holds {_megabytes(size)} of text; Raw JSON takes up "
+            f"to {_megabytes(PASTE_LIMIT)} at once (the collector accepts 1 MB per request "
+            "by default). The payload is unchanged."
+        )
+        self.status_label.setStyleSheet("color: rgb(200, 40, 40);")
 
     def _on_text_edit_text_changed(self) -> None:
         if not self._loading:
