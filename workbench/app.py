@@ -146,6 +146,8 @@ def _start_collector(
         max_body_bytes=wanted.max_body_bytes,
         strict_validation=wanted.strict_validation,
         durability=wanted.durability,
+        token=wanted.token or None,
+        allowed_hosts=tuple(wanted.allowed_hosts),
         port_fallback=0 if port == 0 else PORT_FALLBACK,
     )
     server = CollectorServer(config)

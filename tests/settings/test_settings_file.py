@@ -32,3 +32,18 @@ def test_corrupt_file_is_moved_aside(tmp_path: Path) -> None:
 def test_newer_version_is_not_silently_downgraded(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="newer"):
         Settings.from_dict({"version": 99})
+
+
+def test_collector_token_and_allowed_hosts_are_kept_and_bad_ones_dropped() -> None:
+    from workbench.settings import Settings
+
+    kept = Settings.from_dict(
+        {"collector": {"host": "0.0.0.0", "token": "class-token-1", "allowed_hosts": ["lab.lan"]}}
+    )
+    assert kept.collector.token == "class-token-1"
+    assert kept.collector.allowed_hosts == ["lab.lan"]
+    assert Settings.from_dict(kept.to_dict()).collector == kept.collector
+    for bad in ("short", "has space in it", 12345678, ""):
+        dropped = Settings.from_dict({"collector": {"token": bad, "allowed_hosts": "lab.lan"}})
+        assert dropped.collector.token is None  # a fresh token is made at start instead
+        assert dropped.collector.allowed_hosts == []

@@ -81,13 +81,17 @@ def _error(response: httpx.Response) -> FlowApiError:
 class FlowApi:
     """Calls on one collector (``base_url``); each call opens a short-lived client."""
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 10.0, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        # A collector bound beyond loopback requires its token on /_workbench/* routes.
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         try:
-            with httpx.Client(base_url=self.base_url, timeout=self.timeout) as client:
+            with httpx.Client(
+                base_url=self.base_url, timeout=self.timeout, headers=self.headers
+            ) as client:
                 response = client.request(
                     method, path, json=body if body is not None or method != "GET" else None
                 )

@@ -74,6 +74,10 @@ class CollectorSettings:
     # "durable": answer tracking once the data is on disk; "relaxed": at once (may lose
     # the last ~50 ms of answered events in a crash).
     durability: Literal["durable", "relaxed"] = "durable"
+    # Beyond loopback the collector requires a token: this one, or a fresh one per start.
+    token: str | None = None
+    # Host names answered besides loopback and the bind address (--allow-host).
+    allowed_hosts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +104,15 @@ class Settings:
         collector = CollectorSettings(**collector_data)
         if collector.durability not in ("durable", "relaxed"):
             collector.durability = "durable"  # an unknown value never weakens what is promised
+        token = collector.token
+        if not isinstance(token, str) or len(token) < 8 or any(c.isspace() for c in token):
+            collector.token = None  # unusable: a fresh one is made at start (never none)
+        hosts = collector.allowed_hosts
+        collector.allowed_hosts = (
+            [h for h in hosts if isinstance(h, str) and h.strip()]
+            if isinstance(hosts, list)
+            else []
+        )
         return cls(
             version=SETTINGS_VERSION,
             history_enabled=bool(data.get("history_enabled", True)),

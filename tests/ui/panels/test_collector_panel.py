@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+import httpx
 import pytest
 
 from workbench.collector import CollectorConfig
@@ -310,3 +311,44 @@ def test_switches_are_saved_for_the_next_start(qtbot) -> None:
         assert control.server.current_config.response_format == "current"
     finally:
         control.shutdown()
+
+
+def test_the_token_is_shown_masked_and_copied(qtbot) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QLineEdit
+
+    token = "class-room-token-42"
+    control = CollectorController(CollectorConfig(port=0, token=token))
+    with qtbot.waitSignal(control.server_started, timeout=15_000):
+        control.start()
+    try:
+        widget = CollectorPanel(control)
+        qtbot.addWidget(widget)
+        widget.show()
+        assert widget.token_edit.isVisibleTo(widget)
+        assert widget.token_edit.text() == token
+        assert widget.token_edit.echoMode() == QLineEdit.EchoMode.Password
+        widget.show_token_button.click()
+        assert widget.token_edit.echoMode() == QLineEdit.EchoMode.Normal
+        QGuiApplication.clipboard().clear()
+        widget.copy_token_button.click()
+        assert QGuiApplication.clipboard().text() == token
+        # The copied token is the one the collector requires.
+        url = control.url
+        assert httpx.get(f"{url}/_workbench/stats", timeout=10).status_code == 401
+        authorised = {"Authorization": f"Bearer {QGuiApplication.clipboard().text()}"}
+        assert (
+            httpx.get(f"{url}/_workbench/stats", headers=authorised, timeout=10).status_code == 200
+        )
+        with qtbot.waitSignal(control.state_changed, timeout=15_000):
+            control.stop()
+        qtbot.waitUntil(lambda: not widget.token_edit.isVisibleTo(widget), timeout=15_000)
+    finally:
+        control.shutdown()
+
+
+def test_a_loopback_collector_without_token_shows_no_token(panel: CollectorPanel) -> None:
+    panel.show()
+    assert panel.token() == ""
+    assert not panel.token_edit.isVisibleTo(panel)
+    assert not panel.copy_token_button.isVisibleTo(panel)

@@ -1,9 +1,11 @@
 """The embedded collector, seen and steered: state, URL, switches, traffic, sources, data.
 
 The header says whether the collector runs (and on which URL, with a copy
-button), or why it does not; start/stop, the port, the response format, the
-debugger switch and the source check sit beside it. Below, three tabs: live
-traffic, the event sources editor and the stored profiles/sessions/events.
+button), or why it does not; when it has a token (it is bound beyond loopback, or
+one was given) the token is there too, masked, with Show and Copy. Start/stop, the
+port, the response format, the debugger switch and the source check sit beside it.
+Below, three tabs: live traffic, the event sources editor and the stored
+profiles/sessions/events.
 """
 
 from __future__ import annotations
@@ -72,6 +74,34 @@ class CollectorPanel(QWidget):
         self.copy_url_button.setText("Copy")
         self.copy_url_button.setToolTip("Copy the collector's URL")
         self.copy_url_button.clicked.connect(self.copy_url)
+        # The token (only when the collector has one): masked, shown on demand, copied.
+        self.token_label = QLabel("Token", self)
+        self.token_edit = QLineEdit(self)
+        self.token_edit.setReadOnly(True)
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setAccessibleName("collector token")
+        self.token_edit.setMaximumWidth(180)
+        self.token_edit.setToolTip(
+            "Admin and /_workbench/* routes need it as `Authorization: Bearer <token>` (or "
+            "?token= on the collector's own pages); tracking routes stay open."
+        )
+        self.show_token_button = QToolButton(self)
+        self.show_token_button.setText("Show")
+        self.show_token_button.setCheckable(True)
+        self.show_token_button.setToolTip("Show or hide the token")
+        self.show_token_button.toggled.connect(self._on_show_token_button_toggled)
+        self.copy_token_button = QToolButton(self)
+        self.copy_token_button.setText("Copy token")
+        self.copy_token_button.setToolTip("Copy the token (for a Bearer header or ?token=)")
+        self.copy_token_button.clicked.connect(self.copy_token)
+        self._token_widgets = (
+            self.token_label,
+            self.token_edit,
+            self.show_token_button,
+            self.copy_token_button,
+        )
+        for widget in self._token_widgets:
+            widget.hide()
         self.start_stop_button = QPushButton("Start", self)
         self.start_stop_button.clicked.connect(self._on_start_stop_button_clicked)
         self.port_spin = QSpinBox(self)
@@ -123,6 +153,8 @@ class CollectorPanel(QWidget):
         row1.addWidget(self.state_label)
         row1.addWidget(self.url_edit, 1)
         row1.addWidget(self.copy_url_button)
+        for widget in self._token_widgets:
+            row1.addWidget(widget)
         row1.addWidget(self.start_stop_button)
         row1.addSpacing(8)
         row1.addWidget(QLabel("Port", self))
@@ -166,6 +198,21 @@ class CollectorPanel(QWidget):
             QGuiApplication.clipboard().setText(url)
         return url
 
+    def token(self) -> str:
+        """The running collector's token ("" when it has none: loopback only)."""
+        server = self.controller.server
+        return (getattr(server, "token", None) or "") if server is not None else ""
+
+    def copy_token(self) -> str:
+        token = self.token()
+        if token:
+            QGuiApplication.clipboard().setText(token)
+            window = self.window()
+            status = getattr(window, "statusBar", None)
+            if callable(status):
+                status().showMessage("Token copied to the clipboard.", 4000)
+        return token
+
     def open_local(self, kind: str, ident: str) -> bool:
         """Show a profile/session/event of the embedded collector (e.g. from a debugger id)."""
         self.tabs.setCurrentWidget(self.local_data)
@@ -193,6 +240,13 @@ class CollectorPanel(QWidget):
     def _set_note(self, text: str) -> None:
         self.note_label.setText(text)
         self.note_label.setVisible(bool(text))
+
+    @Slot(bool)
+    def _on_show_token_button_toggled(self, shown: bool) -> None:
+        self.token_edit.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
+        self.show_token_button.setText("Hide" if shown else "Show")
 
     @Slot(int)
     def _on_format_combo_changed(self, index: int) -> None:
@@ -247,6 +301,10 @@ class CollectorPanel(QWidget):
             self.port_spin.blockSignals(False)
         self.url_edit.setText(url)
         self.copy_url_button.setEnabled(bool(url))
+        token = self.token() if state == CollectorState.RUNNING else ""
+        self.token_edit.setText(token)
+        for widget in self._token_widgets:
+            widget.setVisible(bool(token))
         if state == CollectorState.ERROR:
             self._set_note(f"The collector is not running: {reason}")
         else:

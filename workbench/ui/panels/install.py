@@ -77,6 +77,8 @@ def _collector_config(parts: Any) -> CollectorConfig:
         max_body_bytes=wanted.max_body_bytes,
         strict_validation=wanted.strict_validation,
         durability=wanted.durability,
+        token=wanted.token or None,
+        allowed_hosts=tuple(wanted.allowed_hosts),
         port_fallback=20,
     )
 

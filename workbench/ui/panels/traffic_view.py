@@ -147,7 +147,7 @@ class LiveTrafficView(QWidget):
         if self.follow_check.isChecked():
             self.table.scrollToBottom()
             # Once more after the view took the new rows into its scroll range.
-            QTimer.singleShot(0, self._follow)
+            QTimer.singleShot(0, self, self._follow)  # not after the view is gone
 
     def _follow(self) -> None:
         if self.follow_check.isChecked():

@@ -48,7 +48,9 @@ class Teaching:
 
     def api(self) -> FlowApi | None:
         collector = self.window.collector
-        return FlowApi(collector.url) if collector is not None else None
+        if collector is None:
+            return None
+        return FlowApi(collector.url, token=getattr(collector, "token", None))
 
     def store(self) -> Any:
         collector = self.window.collector
@@ -82,7 +84,10 @@ class Teaching:
         if collector is None:
             self.window.statusBar().showMessage("The embedded collector is not running.", 5000)
             return None
-        return f"{collector.url}{path}"
+        # The live page needs the token (it keeps it as a cookie); the demo shop must not
+        # see it: its tracker reports the page's URL.
+        token = getattr(collector, "token", None) if path.startswith("/_workbench/") else None
+        return f"{collector.url}{path}" + (f"?token={token}" if token else "")
 
     def open_demo_shop(self) -> None:
         url = self._collector_url("/demo/")
