@@ -4,7 +4,12 @@
   :func:`read_body_asgi` (raw ASGI messages, for the fast path of ``POST /track``)
   stop with a 413 as soon as a body is larger than the collector's
   ``max_body_bytes`` (:func:`body_limit`), whether the client declared its length
-  or streamed it chunked. Chunks are joined once, at the end.
+  or streamed it chunked. Chunks are joined once, at the end. A body that stops
+  arriving (no bytes for :data:`BODY_IDLE_SECONDS`, e.g. a ``Content-Length`` larger
+  than what the client sends, on a connection it keeps open) gets a 408 saying how
+  much came; a client that closes its side instead is gone before any answer can
+  reach it (uvicorn closes the connection on end of input), and the 400 that the
+  route raises then is kept in the request log only.
 - **JSON decoding.** :func:`parse_json_body` turns bytes into a JSON value or a
   422 that says where and what (orjson when it is safe, the standard library for
   integers beyond 64 bits and for every error message); :func:`json_body` reads
@@ -21,6 +26,7 @@ and the 422 item shapes) live in :mod:`workbench.collector.rejections`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -32,6 +38,7 @@ from workbench.collector.json_limits import check_depth, finite_float, surrogate
 from workbench.collector.rejections import Rejected, json_error_item
 
 __all__ = [
+    "BODY_IDLE_SECONDS",
     "body_limit",
     "bool_query",
     "is_json_type",
@@ -42,6 +49,9 @@ __all__ = [
     "reject_non_json",
     "too_big",
 ]
+
+#: How long a request body may stop arriving before the collector answers 408.
+BODY_IDLE_SECONDS = 10.0
 
 _TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
 _FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
@@ -73,31 +83,38 @@ def _check_declared(declared: str | bytes | None, limit: int) -> bool:
 
 async def read_body(request: Request, limit: int | None = None) -> bytes:
     """The body, or a 413 as soon as it is larger than *limit* (default :func:`body_limit`)."""
+    if hasattr(request, "_body"):
+        return request._body  # read already (Starlette keeps it)
     if limit is None:
         limit = body_limit(request)
     declared = request.headers.get("content-length")
-    chunks: list[bytes] = []
-    size = 0
     try:
-        if _check_declared(declared, limit):
-            return await request.body()  # the HTTP layer stops at Content-Length
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_big(limit)
-            chunks.append(chunk)
+        body = await read_body_asgi(request.receive, declared, limit)
     except ClientDisconnect:
-        raise _ended(size, declared) from None
-    return b"".join(chunks)
+        raise _ended(0, declared) from None
+    request._body = body  # what Request.body() returns from now on
+    return body
 
 
-async def read_body_asgi(receive: Receive, declared: bytes | None, limit: int) -> bytes:
+async def _next_message(receive: Receive, size: int, declared: str | bytes | None) -> Any:
+    try:
+        return await asyncio.wait_for(receive(), BODY_IDLE_SECONDS)
+    except TimeoutError:
+        of = f" of the {int(declared)} declared" if declared and declared.isdigit() else ""
+        raise Rejected(
+            408,
+            f"The request body stopped arriving: {size}{of} bytes came, then nothing for "
+            f"{BODY_IDLE_SECONDS:g} s. Send the whole body (is Content-Length right?).",
+        ) from None
+
+
+async def read_body_asgi(receive: Receive, declared: str | bytes | None, limit: int) -> bytes:
     """:func:`read_body` on raw ASGI messages; *declared* is the ``Content-Length`` header."""
     _check_declared(declared, limit)
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        message = await _next_message(receive, size, declared)
         if message["type"] == "http.request":
             chunk = message.get("body", b"")
             if chunk:
