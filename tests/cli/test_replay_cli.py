@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import run_workbench
-from tests.support.har_files import SESSION_ID, track_payload
+from tests.support.har_files import SESSION_ID, SOURCE_ID, track_payload
 from workbench.collector.config import CollectorConfig
 from workbench.collector.server import CollectorServer
 from workbench.store.bundle import BundleContents, write_bundle
@@ -69,6 +69,7 @@ def test_with_the_bundles_profile_and_session_the_answers_are_the_same(
     profile_id = customer["profile"]["id"]
     assert f"loaded: profile {profile_id} from the bundle" in lines
     assert f"loaded: session {SESSION_ID} from the bundle" in lines
+    assert f"loaded: event source {SOURCE_ID}" in lines  # added so the payload is accepted
     assert "replayed ticket.zip:ex-1 against the local flow: HTTP 200" in lines
     assert lines[-1].startswith("equal")
 

@@ -266,3 +266,9 @@ def test_hidden_personal_data_is_masked_in_the_table_tooltips_and_report(
     assert "bob@example.com" not in view.report()
     mask.set_hidden(False)
     assert "ann@example.com" in view.report()
+
+
+def test_the_window_fits_the_screen(qtbot: Any, runner: TaskRunner) -> None:
+    window = _window(qtbot, runner, CompareSources())
+    screen = window.screen().availableGeometry()
+    assert window.width() <= screen.width() and window.height() <= screen.height()

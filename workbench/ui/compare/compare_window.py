@@ -217,6 +217,9 @@ class CompareWindow(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
         self.resize(1200, 760)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:  # never larger than the screen (1280x720 included)
+            self.resize(min(1200, int(screen.width() * 0.92)), min(760, int(screen.height() * 0.9)))
         self.refresh_targets()
 
     def refresh_targets(self) -> None:

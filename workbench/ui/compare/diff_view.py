@@ -75,6 +75,8 @@ class DiffView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        # One line per change, as compact as a log: more changes fit on a small screen.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -102,8 +104,8 @@ class DiffView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(trees)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
 
         bar = QHBoxLayout()
         bar.addWidget(self.summary_label, 1)
@@ -143,6 +145,8 @@ class DiffView(QWidget):
         self.label_b.setText(f"B: {label_b}")
         self.tree_a.set_document(a)
         self.tree_b.set_document(b)
+        self.tree_a.expand_to_depth(0)
+        self.tree_b.expand_to_depth(0)
         self.refresh()
 
     def ignore_paths(self) -> list[str]:
