@@ -108,10 +108,21 @@ def test_a_history_entry_replays_with_a_remote_read_of_its_profile(
         lines = tmp_path / "export.jsonl"
         lines.write_text(json.dumps(line) + "\n", encoding="utf-8")
         result = run_workbench("replay", f"{lines}#1", "--from", remote.url)
+        # The same through a target saved in the settings.
+        from workbench.settings import Settings, SettingsFile, TargetSettings, app_paths
+
+        SettingsFile(app_paths().settings_file).save(
+            Settings(targets=[TargetSettings(name="customer-prod", base_url=remote.url)])
+        )
+        named = run_workbench("replay", f"{lines}#1", "--from-target", "customer-prod")
+        unknown = run_workbench("replay", f"{lines}#1", "--from-target", "nobody")
     finally:
         remote.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"loaded: profile {customer['profile']['id']} from the remote" in result.stdout
+    assert named.returncode == 0, named.stdout + named.stderr
+    assert f"loaded: session {SESSION_ID} from the remote" in named.stdout
+    assert unknown.returncode == 2 and "nobody" in unknown.stderr
 
 
 @pytest.mark.parametrize(

@@ -272,3 +272,33 @@ def test_the_window_fits_the_screen(qtbot: Any, runner: TaskRunner) -> None:
     window = _window(qtbot, runner, CompareSources())
     screen = window.screen().availableGeometry()
     assert window.width() <= screen.width() and window.height() <= screen.height()
+
+
+def test_profiles_of_a_target(qtbot: Any, runner: TaskRunner) -> None:
+    import httpx
+
+    from tests.support.har_files import track_payload
+    from workbench.collector.config import CollectorConfig
+    from workbench.collector.server import CollectorServer
+    from workbench.settings import TargetSettings
+    from workbench.ui.compare.install import _read_entity
+
+    server = CollectorServer(CollectorConfig(port=0, accept_any_source=True))
+    server.start()
+    try:
+        answer = httpx.post(f"{server.url}/track", json=track_payload(), timeout=10).json()
+        profile_id = answer["profile"]["id"]
+        target = TargetSettings(name="customer-prod", base_url=server.url)
+        sources = CompareSources(targets=lambda: [target], read_entity=_read_entity)
+        window = _window(qtbot, runner, sources)
+        window.refresh_targets()
+        side = Side("target-profile", profile_id, target="customer-prod")
+        _compare(qtbot, window, side, side)
+        assert window.view.label_a.text() == f"A: profile {profile_id} @ customer-prod"
+        assert window.view.summary_label.text() == "equal"
+        window.set_sides(Side("target-session", "nope", target="customer-prod"), side)
+        window.compare()
+        qtbot.waitUntil(lambda: window.compare_button.isEnabled(), timeout=10_000)
+        assert window.status.text() == "Cannot compare: customer-prod has no session nope"
+    finally:
+        server.stop()

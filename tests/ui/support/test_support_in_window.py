@@ -264,3 +264,33 @@ def test_a_truncated_har_imports_nothing_and_says_what_is_wrong(
     assert window.composer.error_message.text().startswith("Could not import cut.har: ")
     assert window.composer.error_hint.text() == "Nothing was imported."
     assert list(parts.history.summaries()) == []
+
+
+def test_reproduce_reads_the_profile_from_the_customers_target(qtbot: Any, parts: Any) -> None:
+    from workbench.collector.config import CollectorConfig
+    from workbench.collector.server import CollectorServer
+    from workbench.settings import TargetSettings
+
+    exchange = _customer_exchange()
+    view = exchange.pop("view")
+    remote = CollectorServer(CollectorConfig(port=0, accept_any_source=True))
+    remote.start()
+    try:
+        remote.store.commit(profile=view["profile"]["data"], session=view["session"]["data"])
+        tools = _tools(parts)
+        tools.targets = [TargetSettings(name="customer-prod", base_url=remote.url)]
+        parts.window.open_exchange(exchange, title="Opened ticket.json")
+        tools.reproduce()
+        qtbot.waitUntil(
+            lambda: (
+                tools.compare_window is not None and tools.compare_window.view.result is not None
+            ),
+            timeout=15_000,
+        )
+    finally:
+        remote.stop()
+    compare = tools.compare_window
+    assert compare is not None
+    profile_id = exchange["summary"]["profile_id"]
+    assert f"Loaded profile {profile_id} from the remote." in compare.status.text()
+    assert compare.view.summary_label.text().startswith("equal")
