@@ -24,11 +24,13 @@ minimal payload (two events) for a fixed time after a warm-up:
 6. ``sequential durable`` / ``sequential relaxed``: one client, one request at a
    time: goal durable's median latency ≤ relaxed's + 1 ms (a lone request is
    flushed at once, never waits for a timer);
-7. ``ua one`` / ``ua 1000``: the payload without a session id (every request
-   opens a session, so its user agent is parsed into ``os``, ``device`` and
-   ``app``), each request with the same realistic browser ``User-Agent``, or
-   with one of 1,000 distinct ones in turn: goal the 1,000 cost ≤ 5 % of
-   throughput (the parser's answers are cached per distinct agent string).
+7. ``ua one|1000``: the payload without a session id (every request opens a
+   session, so its user agent is parsed into ``os``, ``device`` and ``app``);
+   the load takes turns of 0.1 s between sending one realistic browser
+   ``User-Agent`` and cycling through 1,000 distinct ones, on the same server:
+   goal the 1,000 cost ≤ 5 % of throughput (the parser's answers are cached
+   per distinct agent string). Turns on one server, rather than two phases,
+   keep the noise of a shared machine out of a 5 % comparison.
 
 The phases run ``--rounds`` times, alternating, and each phase's best round
 counts (the least disturbed by whatever else the machine runs); a last phase
@@ -216,17 +218,29 @@ async def _drive(
     warmup: float,
     seconds: float,
     server_pid: int,
-    agents: list[str] | None = None,
+    streams: list[list[str]] | None = None,
+    slice_seconds: float = 0.1,
 ) -> dict:
+    """Drive the server; with several *streams* of user agents, take turns between them.
+
+    Each stream is a list of agents sent in turn ("" sends no ``User-Agent``). With
+    two or more streams the connections switch stream every *slice_seconds*, so a
+    burst of load from elsewhere hits every stream alike; each answer counts for
+    the stream its request was sent in.
+    """
     head = (
         b"POST /track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: " + str(len(body)).encode() + b"\r\n"
     )
     requests = [
-        head + (b"User-Agent: " + agent.encode() + b"\r\n" if agent else b"") + b"\r\n" + body
-        for agent in (agents or [""])
+        [
+            head + (b"User-Agent: " + agent.encode() + b"\r\n" if agent else b"") + b"\r\n" + body
+            for agent in stream
+        ]
+        for stream in (streams or [[""]])
     ]
-    turn = 0
+    turns = [0] * len(requests)
+    per_stream = [0] * len(requests)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     start = time.perf_counter()
@@ -234,15 +248,16 @@ async def _drive(
     end = measure_from + seconds
 
     async def one() -> None:
-        nonlocal turn
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             while True:
                 sent = time.perf_counter()
                 if sent >= end:
                     return
-                writer.write(requests[turn % len(requests)])
-                turn += 1
+                which = int((sent - start) / slice_seconds) % len(requests)
+                mine = requests[which]
+                writer.write(mine[turns[which] % len(mine)])
+                turns[which] += 1
                 head = await reader.readuntil(b"\r\n\r\n")
                 length = 0
                 for line in head.split(b"\r\n"):
@@ -254,6 +269,7 @@ async def _drive(
                     latencies.append(done - sent)
                     status = int(head[9:12])
                     statuses[status] = statuses.get(status, 0) + 1
+                    per_stream[which] += 1
         finally:
             writer.close()
             await writer.wait_closed()
@@ -277,6 +293,7 @@ async def _drive(
         "p50_ms": latencies[n // 2] * 1000 if n else float("nan"),
         "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else float("nan"),
         "statuses": statuses,
+        "rps_by_stream": [count / (seconds / len(requests)) for count in per_stream],
         "cpu_us": (
             (cpu[1] - cpu[0]) / n * 1e6 if n and None not in cpu else float("nan")  # type: ignore[operator]
         ),
@@ -292,8 +309,13 @@ def _load(
     if agents:  # a new session per request, so that each request's agent is parsed
         payload = {k: v for k, v in payload.items() if k != "session"}
     body = json.dumps(payload).encode()
-    stream = realistic_agents(agents) if agents else None
-    result = asyncio.run(_drive(port, body, connections, warmup, seconds, server_pid, stream))
+    # agents > 0: that many agents in turn; < 0: one agent and -agents agents, taking turns
+    streams = None
+    if agents > 0:
+        streams = [realistic_agents(agents)]
+    elif agents < 0:
+        streams = [realistic_agents(1), realistic_agents(-agents)]
+    result = asyncio.run(_drive(port, body, connections, warmup, seconds, server_pid, streams))
     print(json.dumps(result), flush=True)
 
 
@@ -417,6 +439,7 @@ def main() -> int:
     # Phases alternate over the rounds, so a burst of load from elsewhere on the
     # machine hits all of them alike; each phase's best round is compared.
     best: dict[str, dict[str, Any]] = {}
+    costs: list[float] = []  # user-agent cost per round
     for round_number in range(1, args.rounds + 1):
         print(f"round {round_number}:", flush=True)
         for name, kind, prefill, connections, agents in (
@@ -427,10 +450,14 @@ def main() -> int:
             ("collector+demo", "collector-demo", 0, 0, 0),
             ("seq durable", "collector", 0, 1, 0),
             ("seq relaxed", "collector-relaxed", 0, 1, 0),
-            ("ua one", "collector", 0, 0, 1),
-            ("ua 1000", "collector", 0, 0, 1000),
+            ("ua one|1000", "collector", 0, 0, -1000),
         ):
             result = _phase(name, kind, prefill, args, connections, agents)
+            if agents < 0:  # the two streams' turns, from the same server and moment
+                one, many = result["rps_by_stream"]
+                print(f"{'':<16} one agent {one:.0f} req/s, 1,000 agents {many:.0f} req/s")
+                costs.append(1 - many / one)
+                continue
             if name.startswith("seq"):  # the least disturbed round: lowest median latency
                 if name not in best or result["p50_ms"] < best[name]["p50_ms"]:
                     best[name] = result
@@ -478,10 +505,11 @@ def main() -> int:
         f"goal durable_sequential_latency: p50 {seq_durable:.2f} ms vs relaxed "
         f"{seq_relaxed:.2f} ms, +{extra_ms:.2f} ms (target ≤ +1.00 ms) {verdict}"
     )
-    ua_cost = 1 - best["ua 1000"]["rps"] / best["ua one"]["rps"]
+    ua_cost = sorted(costs)[len(costs) // 2]  # the median round
     print(
         f"goal user_agent_cost: {ua_cost * 100:.1f}% (target ≤ 5%; 1,000 distinct agents vs "
-        f"one, a new session per request) {'met' if ua_cost <= 0.05 else 'missed'}"
+        f"one in turns of 0.1 s on one server, a new session per request) "
+        f"{'met' if ua_cost <= 0.05 else 'missed'}"
     )
     return 0
 
