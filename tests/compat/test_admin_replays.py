@@ -327,3 +327,17 @@ def test_every_predefined_event_type_is_accepted(api_082: TracardiApi) -> None:
         response = api_082.track(payload)
         assert response.status_code == 200, (event_type, response.text)
     assert api_082.delete(f"/event-source/{source_id}").status_code == 200
+
+
+def test_x_context_is_echoed_over_one_data_set(api_082: TracardiApi) -> None:
+    # docs/compatibility.md: the collector keeps one data set for both contexts.
+    written = api_082.http.post(
+        "/track",
+        json={"source": {"id": "source-id"}, "events": [{"type": "page-view"}]},
+        headers={"x-context": "staging"},
+    )
+    assert written.status_code == 200 and written.headers["x-context"] == "staging"
+    profile_id = written.json()["profile"]["id"]
+    read = api_082.get(f"/profile/{profile_id}", headers={"x-context": "production"})
+    assert read.status_code == 200 and read.headers["x-context"] == "production"
+    assert read.json()["id"] == profile_id
