@@ -503,7 +503,7 @@ class _Tracking:
         if "visit-ended" in types or self.format == "documented":
             return events  # Tracardi 0.7.3 had no system events (they came with 0.8.1)
         system: list[dict[str, Any]] = []
-        common = {
+        common: dict[str, Any] = {
             "now": self.now,
             "session": session,
             "profile_id": profile_id,

@@ -282,7 +282,7 @@ def _read_documented(body: dict[str, Any], status: int | None) -> DebugView:
         if profile_id is None and profile_res and profile_res["ids"]:
             profile_id = profile_res["ids"][0]
         session_id = session_res["ids"][0] if session_res and session_res["ids"] else None
-        session = (
+        session: dict[str, Any] | None = (
             {
                 "id": session_id,
                 "saved": session_res["saved"],
@@ -324,7 +324,7 @@ def _read_documented(body: dict[str, Any], status: int | None) -> DebugView:
         execution = debugging.get("execution")
         if execution is None:
             missing["execution"] = "the server reported no workflow execution for this request"
-        logs = list(debugging.get("logs") or [])
+        logs: list[Any] | None = list(debugging.get("logs") or [])
         save_errors = [
             {"message": str(e), "origin": name}
             for name, res in (
@@ -335,11 +335,18 @@ def _read_documented(body: dict[str, Any], status: int | None) -> DebugView:
             if res
             for e in res["errors"]
         ]
-        errors = save_errors + [r for r in logs if isinstance(r, dict) and r.get("type") == "error"]
-        warnings = [r for r in logs if isinstance(r, dict) and r.get("type") == "warning"]
+        records = logs or []
+        errors: list[Any] | None = save_errors + [
+            r for r in records if isinstance(r, dict) and r.get("type") == "error"
+        ]
+        warnings: list[Any] | None = [
+            r for r in records if isinstance(r, dict) and r.get("type") == "warning"
+        ]
     else:
         session_id = None
-        session = events = segmentation = None
+        session = None
+        events = None
+        segmentation = None
         logs = errors = warnings = None
         execution = None
         profile = {"id": profile_id, "saved": None, "new": None, "data": full_profile}
