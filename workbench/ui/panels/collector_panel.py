@@ -80,7 +80,9 @@ class CollectorPanel(QWidget):
         self.token_edit.setReadOnly(True)
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setAccessibleName("collector token")
-        self.token_edit.setMaximumWidth(180)
+        self.token_edit.setMaximumWidth(300)
+        # Room for a generated token (32 characters) without scrolling it.
+        self.token_edit.setMinimumWidth(self.token_edit.fontMetrics().horizontalAdvance("M" * 26))
         self.token_edit.setToolTip(
             "Admin and /_workbench/* routes need it as `Authorization: Bearer <token>` (or "
             "?token= on the collector's own pages); tracking routes stay open."
@@ -94,11 +96,17 @@ class CollectorPanel(QWidget):
         self.copy_token_button.setText("Copy token")
         self.copy_token_button.setToolTip("Copy the token (for a Bearer header or ?token=)")
         self.copy_token_button.clicked.connect(self.copy_token)
+        self.token_hint = QLabel(
+            "Admin and /_workbench/* routes need it (Authorization: Bearer); tracking stays open.",
+            self,
+        )
+        self.token_hint.setTextFormat(Qt.TextFormat.PlainText)
         self._token_widgets = (
             self.token_label,
             self.token_edit,
             self.show_token_button,
             self.copy_token_button,
+            self.token_hint,
         )
         for widget in self._token_widgets:
             widget.hide()
@@ -153,8 +161,6 @@ class CollectorPanel(QWidget):
         row1.addWidget(self.state_label)
         row1.addWidget(self.url_edit, 1)
         row1.addWidget(self.copy_url_button)
-        for widget in self._token_widgets:
-            row1.addWidget(widget)
         row1.addWidget(self.start_stop_button)
         row1.addSpacing(8)
         row1.addWidget(QLabel("Port", self))
@@ -181,6 +187,13 @@ class CollectorPanel(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(3)
         layout.addLayout(row1)
+        # Its own line, shown only with a token (a class on a LAN): the URL keeps its room.
+        token_row = QHBoxLayout()
+        token_row.setContentsMargins(0, 0, 0, 0)
+        for widget in self._token_widgets:
+            token_row.addWidget(widget)
+        token_row.addStretch(1)
+        layout.addLayout(token_row)
         layout.addWidget(self.note_label)
         layout.addWidget(self.tabs, 1)
 
