@@ -212,8 +212,10 @@ def test_local_data_opens_profile_from_debugger_id_and_resets(
     assert "page-view" in types
     assert local.sessions.rowCount() == 1
     assert local.document_view.document()["id"] == profile_id
+    assert local.message_label.isHidden()  # nothing to say: no empty line above the tables
     assert not local.open_id("", "no-such-id")
     assert "no-such-id" in local.message_label.text()
+    assert not local.message_label.isHidden()  # said; an empty message takes no line
 
     monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: False))
     local.reset_all()

@@ -123,6 +123,7 @@ class LocalDataView(QWidget):
         self.message_label = QLabel(self)
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setWordWrap(True)
+        self.message_label.hide()  # shown only while it has something to say
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -198,10 +199,15 @@ class LocalDataView(QWidget):
         rows = self.profile_table.selectionModel().selectedRows()
         return self.profiles.row(rows[0].row()).get("id") if rows else None
 
+    def _say(self, text: str) -> None:
+        """Show *text* above the tables; an empty message takes no line."""
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
     def open_id(self, kind: str, ident: str) -> bool:
         """Show the profile, session or event *ident* (kind "profile", "session", "event" or "")."""
         if self._store is None:
-            self.message_label.setText("The collector is stopped; start it to browse its data.")
+            self._say("The collector is stopped; start it to browse its data.")
             return False
         self.refresh()
         kinds = (
@@ -211,9 +217,9 @@ class LocalDataView(QWidget):
             document = getattr(self._store, f"get_{candidate}")(ident)
             if document is not None:
                 self._open_document(candidate, document)
-                self.message_label.setText("")
+                self._say("")
                 return True
-        self.message_label.setText(
+        self._say(
             f"No {kind or 'profile, session or event'} with id {ident!r} is stored in the "
             "embedded collector (it may have been sent elsewhere, or reset)."
         )
