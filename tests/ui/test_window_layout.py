@@ -155,3 +155,28 @@ def test_first_start_gives_the_answer_room_for_its_tabs(
     qtbot.waitUntil(lambda: window.splitter.width() < sum(chosen))
     sizes = window.splitter.sizes()  # the splitter keeps the user's proportions
     assert abs(sizes[0] / sum(sizes) - chosen[0] / sum(chosen)) < 0.02
+
+
+def test_docks_tab_together_float_and_close_from_their_title_bars(qtbot, parts: Any) -> None:
+    """What the README says of the docks: tabbed together, floated, closed (View brings back)."""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = parts.window
+    _show_at(qtbot, window, 1240, 660)
+    history, collections = window.docks["dock-history"], window.docks["dock-collections"]
+    assert collections in window.tabifiedDockWidgets(history)  # tabbed at first start
+    assert window.dockOptions() & QMainWindow.DockOption.AllowTabbedDocks
+    collector = window.docks["dock-collector"]
+    window.tabifyDockWidget(history, collector)  # any dock joins another's tabs
+    assert collector in window.tabifiedDockWidgets(history)
+    bar = window.dock_titles["dock-history"]
+    qtbot.mouseClick(bar.float_button, Qt.MouseButton.LeftButton)
+    assert history.isFloating()
+    qtbot.mouseClick(bar.float_button, Qt.MouseButton.LeftButton)
+    assert not history.isFloating()
+    qtbot.mouseClick(bar.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not history.isVisible())
+    toggle = history.toggleViewAction()
+    assert toggle in window.view_menu.actions() and not toggle.isChecked()
+    toggle.trigger()
+    qtbot.waitUntil(history.isVisible)
