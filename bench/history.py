@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tinydb import TinyDB
 
+from workbench.core.exchange import Exchange
 from workbench.store.history import DEFAULT_SEGMENT_SIZE, HistoryQuery, HistoryStore
 
 SIZES = (100, 10_000, 50_000)
@@ -113,7 +114,7 @@ def fill(store: HistoryStore, start: int, stop: int) -> None:
         batch = [make_exchange(n) for n in range(first, min(first + chunk, stop))]
         if first <= 4_242 < first + chunk:
             batch[4_242 - first] = make_exchange(4_242, product=f"Rare {RARE_TERM} edition")
-        store.append_many(batch)
+        store.append_many([Exchange.from_dict(exchange) for exchange in batch])
 
 
 def time_each(
@@ -129,7 +130,7 @@ def time_each(
 
 
 def time_appends(store: HistoryStore, count: int) -> list[float]:
-    return time_each(store.append, [make_exchange(n) for n in range(count)])
+    return time_each(store.append, [Exchange.from_dict(make_exchange(n)) for n in range(count)])
 
 
 def bench_store(folder: Path) -> dict[str, Any]:

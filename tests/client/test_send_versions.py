@@ -10,6 +10,7 @@ import pytest
 from tests.client.servers import PROFILE_ID, TOKEN, tracardi_handler
 from tests.conftest import load_example
 from workbench.client import USER_AGENT, RequestSpec, Sender, target_from_url
+from workbench.core.exchange import EXCHANGE_VERSION, Exchange
 from workbench.settings import TargetSettings
 
 
@@ -193,6 +194,8 @@ def test_exchange_dict_matches_the_contract_and_hides_secrets(serve, sender) -> 
     text = json.dumps(exchange)
     assert "s3cr3t" not in text and '"pw"' not in text
     assert set(exchange) == {
+        "version",
+        "origin",
         "id",
         "started_at",
         "target",
@@ -206,12 +209,16 @@ def test_exchange_dict_matches_the_contract_and_hides_secrets(serve, sender) -> 
     assert exchange["target"] == {"name": "fake", "base_url": server.url, "kind": "remote"}
     assert exchange["request"]["route"] == "/track"
     assert exchange["response"]["status"] == 200 and exchange["response"]["size"] > 0
+    assert exchange["version"] == EXCHANGE_VERSION
     assert exchange["summary"] == {
         "event_types": ["purchase-order", "page-view"],
         "source_id": "source-id",
         "profile_id": PROFILE_ID,
         "session_id": "session-id",
+        "verdict": "ok",
+        "verdict_text": result.view.verdict(),
     }
+    assert Exchange.from_dict(exchange).to_dict() == exchange
     assert exchange["view"]["verdict"] == result.view.verdict()
     assert exchange["timings"]["total_ms"] > 0
 

@@ -26,7 +26,7 @@ def test_build_send_and_close(qtbot, tmp_path: Path) -> None:
         with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
             window.send()
         exchange = blocker.args[0]
-        assert exchange["response"]["status"] == 200
+        assert exchange.status == 200
         assert parts.history is not None
         qtbot.waitUntil(lambda: parts.history.count() == 1, timeout=5000)
     finally:
@@ -68,7 +68,7 @@ def test_start_shows_window_then_attaches_services(qtbot, tmp_path: Path) -> Non
         assert window.composer.current_target().base_url == parts.collector.url
         with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
             window.send()
-        assert blocker.args[0]["response"]["status"] == 200
+        assert blocker.args[0].status == 200
     finally:
         parts.close()
     assert not parts.collector.running
@@ -111,11 +111,11 @@ def test_collector_menu_loads_the_demo_flow(qtbot, tmp_path: Path, monkeypatch) 
         )
         with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
             window.send()
-        view = blocker.args[0]["view"]
-        assert view["execution"]["rules_matched"]
-        assert "customer" in view["segmentation"]["ids"]
+        view = blocker.args[0].view
+        assert view.execution["rules_matched"]
+        assert "customer" in view.segmentation["ids"]
         debugger = window.response_panel.debugger
-        assert debugger.trees["segmentation"].model.document()["ids"] == view["segmentation"]["ids"]
+        assert debugger.trees["segmentation"].model.document()["ids"] == view.segmentation["ids"]
 
         # A flow that holds something is replaced only after a yes.
         asked: list[str] = []

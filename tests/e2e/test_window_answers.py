@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from workbench.app import build
+from workbench.core.exchange import Exchange
 from workbench.settings.paths import app_paths
 
 
@@ -26,7 +27,7 @@ def parts(qtbot, tmp_path: Path) -> Iterator[Any]:
     built.close()
 
 
-def _send(qtbot, window: Any) -> dict[str, Any]:
+def _send(qtbot, window: Any) -> Exchange:
     with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
         assert window.send() is not None
     return blocker.args[0]
@@ -50,21 +51,21 @@ def test_a_new_answer_wins_over_a_selected_history_entry(qtbot, parts: Any) -> N
     with qtbot.waitSignal(window.exchange_shown, timeout=5000) as picked:
         panel.table.selectRow(1)
     old = picked.args[0]
-    assert window.response_panel.exchange()["id"] == old["id"]
+    assert window.response_panel.exchange().id == old.id
 
     new = _send(qtbot, window)
     _settled(qtbot, parts, 3)
-    assert window.response_panel.exchange()["id"] == new["id"] != old["id"]
+    assert window.response_panel.exchange().id == new.id != old.id
     assert window.response_panel.title_label.text() == "Response · HTTP 200"
     # The selection stayed on the entry the user picked (now one row lower) ...
     selected = panel.selected_summaries()
-    assert [s.id for s in selected] == [old["id"]]
+    assert [s.id for s in selected] == [old.id]
     # ... and clicking it shows it again: the user asked for it.
     row = panel.table.selectionModel().selectedRows()[0].row()
     rect = panel.table.visualRect(panel.model.index(row, 3))
     with qtbot.waitSignal(window.exchange_shown, timeout=5000) as again:
         qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert again.args[0]["id"] == old["id"]
+    assert again.args[0].id == old.id
 
 
 def test_a_template_asks_before_replacing_unsaved_edits(qtbot, parts: Any, monkeypatch) -> None:
@@ -158,7 +159,7 @@ def test_a_refused_embedded_send_hints_in_the_windows_words(qtbot, parts: Any) -
         controller.stop()
     qtbot.waitUntil(lambda: window.collector is None, timeout=10_000)
     exchange = _send(qtbot, window)
-    assert exchange["error"]["kind"] == "connection_refused"
+    assert exchange.error.kind == "connection_refused"
     hint = window.composer.error_hint.text()
     assert "Collector dock" in hint and "workbench collector" not in hint
 

@@ -1,4 +1,4 @@
-"""Exchange dicts shaped like ``SendResult.to_dict()`` (the contracts), for history tests."""
+"""Exchanges (and their dicts, as ``Exchange.to_dict()`` writes them) for history tests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import uuid
 from typing import Any
 
+from workbench.core.exchange import Exchange
 from workbench.resources import read_json_resource
 
 SECRET_TOKEN = "s3cr3t-bearer-token-7f2a"
@@ -16,7 +17,12 @@ SECRET_PASSWORD = "hunter2-password-x"
 SECRETS = (SECRET_TOKEN, SECRET_COOKIE, SECRET_API_KEY, SECRET_PASSWORD)
 
 
-def make_exchange(
+def make_exchange(number: int = 0, **options: Any) -> Exchange:
+    """:func:`make_exchange_dict` as the :class:`Exchange` a send would produce."""
+    return Exchange.from_dict(make_exchange_dict(number, **options))
+
+
+def make_exchange_dict(
     number: int = 0,
     *,
     event_type: str = "purchase-order",

@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema
 
 from tests.store.history_helpers import make_exchange
+from workbench.core.exchange import Exchange
 from workbench.store.history import HistoryStore
 
 _NAME_VALUE = {
@@ -141,7 +142,7 @@ def test_har_export_is_valid_har_12(tmp_path: Path) -> None:
     with HistoryStore(tmp_path / "h", segment_size=2) as store:
         ok = store.append(make_exchange(1, with_secrets=True))
         failed = store.append(make_exchange(2, status=None))
-        store.append({})  # an exchange with nothing in it still exports
+        store.append(Exchange.from_dict({}))  # an exchange with nothing in it still exports
         assert store.export_har(tmp_path / "out.har") == 3
         assert store.export_har(tmp_path / "one.har", ids=[failed.id]) == 1
     har = json.loads((tmp_path / "out.har").read_text())

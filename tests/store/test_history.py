@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.store.history_helpers import make_exchange
+from workbench.core.exchange import Exchange
 from workbench.store.history import (
     HistoryQuery,
     HistoryReadOnlyError,
@@ -22,11 +24,13 @@ def test_append_then_get_returns_the_exchange_and_its_summary(tmp_path: Path) ->
     with HistoryStore(tmp_path) as store:
         exchange = make_exchange(3, event_type="coupon-received")
         entry = store.append(exchange)
-        assert entry.id == exchange["id"]
+        assert entry.id == exchange.id
         got = store.get(entry.id)
         assert got is not None
-        assert got.exchange["request"]["body"] == exchange["request"]["body"]
-        assert got.exchange["view"] == exchange["view"]
+        assert got.exchange.request is not None and exchange.request is not None
+        assert got.exchange.request.body == exchange.request.body
+        assert got.exchange.view == exchange.view
+        assert got.exchange == entry.exchange
         summary = got.summary
         assert summary.event_types == ("coupon-received", "page-view")
         assert (summary.status, summary.method, summary.route) == (200, "POST", "/track")
@@ -40,13 +44,18 @@ def test_append_then_get_returns_the_exchange_and_its_summary(tmp_path: Path) ->
 
 def test_tolerates_missing_keys_and_rejects_non_dicts(tmp_path: Path) -> None:
     with HistoryStore(tmp_path) as store:
-        entry = store.append({})
-        assert entry.id and entry.summary.status is None and entry.summary.route == ""
+        entry = store.append(Exchange.from_dict({}))
+        assert entry.id
+        assert entry.summary.status is None
+        assert entry.summary.route == ""
         assert entry.summary.status_class == "error"
-        odd = store.append({"request": {"url": "http://x/collect/t/s?x=1", "body": [1]}})
-        assert odd.summary.route == "/collect/t/s?x=1" and odd.summary.event_types == ("t",)
-        with pytest.raises(TypeError, match="must be a dict"):
-            store.append(["not", "a", "dict"])  # type: ignore[arg-type]
+        odd = store.append(
+            Exchange.from_dict({"request": {"url": "http://x/collect/t/s?x=1", "body": [1]}})
+        )
+        assert odd.summary.route == "/collect/t/s?x=1"
+        assert odd.summary.event_types == ("t",)
+        with pytest.raises(TypeError, match="must be a JSON object"):
+            Exchange.from_dict(["not", "a", "dict"])  # type: ignore[arg-type]
         assert store.count() == 2
 
 
@@ -99,14 +108,11 @@ def test_full_text_search_over_request_and_response_bodies(tmp_path: Path) -> No
     with HistoryStore(tmp_path, segment_size=4) as store:
         for n in range(10):
             store.append(make_exchange(n, product=f"Product-{n}"))
-        special = make_exchange(99)
-        special["response"]["body_text"] = '{"note": "Only In The Response"}'
+        special = replace(make_exchange(99), body_text='{"note": "Only In The Response"}')
         store.append(special)
         assert store.count(HistoryQuery(text="product-7")) == 1
         assert store.count(HistoryQuery(text="PRODUCT-")) == 10
-        assert [s.id for s in store.page(HistoryQuery(text="only in the response"))] == [
-            special["id"]
-        ]
+        assert [s.id for s in store.page(HistoryQuery(text="only in the response"))] == [special.id]
         assert store.count(HistoryQuery(text="nowhere-to-be-found")) == 0
         assert store.count(HistoryQuery(text="product-", event_type="nope")) == 0
         # Newest first, paged, combined with a filter.
@@ -256,8 +262,7 @@ def test_appends_from_many_threads_are_all_kept(tmp_path: Path) -> None:
 
 def test_an_exchange_that_is_not_json_is_refused_before_writing(tmp_path: Path) -> None:
     with HistoryStore(tmp_path) as store:
-        bad = make_exchange(1)
-        bad["timings"]["when"] = object()
+        bad = replace(make_exchange(1), json={"when": object()})
         with pytest.raises(TypeError, match="not plain JSON"):
             store.append(bad)
         with pytest.raises(TypeError, match="not plain JSON"):
@@ -270,13 +275,16 @@ def test_an_exchange_that_is_not_json_is_refused_before_writing(tmp_path: Path) 
 def test_returned_entries_are_copies(tmp_path: Path) -> None:
     with HistoryStore(tmp_path, segment_size=2) as store:
         first = store.append(make_exchange(1))
-        first.exchange["request"]["method"] = "CHANGED"
+        assert first.exchange.request is not None
+        first.exchange.request.body["context"]["device"] = "CHANGED"
         store.append(make_exchange(2))  # seals the first
         got = store.get(first.id)
-        assert got is not None and got.exchange["request"]["method"] == "POST"
-        got.exchange["request"]["method"] = "CHANGED"
+        assert got is not None and got.exchange.request is not None
+        assert got.exchange.request.body["context"]["device"] == "iPhone X"
+        got.exchange.request.body["context"]["device"] = "CHANGED"
         again = store.get(first.id)
-        assert again is not None and again.exchange["request"]["method"] == "POST"
+        assert again is not None and again.exchange.request is not None
+        assert again.exchange.request.body["context"]["device"] == "iPhone X"
 
 
 def test_append_many_never_stores_two_entries_with_one_id(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.history_helpers import SECRETS, make_exchange
+from tests.store.history_helpers import SECRETS, make_exchange, make_exchange_dict
 from workbench.store.history import (
     HistoryImportError,
     HistoryQuery,
@@ -25,10 +25,13 @@ def test_secrets_never_reach_the_files_or_exports(tmp_path: Path) -> None:
     with HistoryStore(folder, segment_size=3) as store:
         for n in range(7):  # sealed segments and journal entries
             entry = store.append(make_exchange(n, with_secrets=True))
-        headers = entry.exchange["request"]["headers"]
-        assert headers["Authorization"] == headers["Cookie"] == headers["X-Api-Key"] == "********"
-        assert "api_key=********" in entry.exchange["request"]["url"]
-        assert entry.exchange["request"]["body"]["context"]["password"] == "********"
+        request = entry.exchange.request
+        assert request is not None
+        assert request.headers["Authorization"] == "********"
+        assert request.headers["Cookie"] == "********"
+        assert request.headers["X-Api-Key"] == "********"
+        assert "api_key=********" in request.url
+        assert request.body["context"]["password"] == "********"
         store.star(entry.id)
         store.export_jsonl(tmp_path / "export.jsonl")
         store.export_har(tmp_path / "export.har")
@@ -62,7 +65,9 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
 
 def test_import_accepts_bare_exchanges(tmp_path: Path) -> None:
     bare = tmp_path / "bare.jsonl"
-    bare.write_text(json.dumps(make_exchange(1)) + "\n\n" + json.dumps(make_exchange(2)) + "\n")
+    bare.write_text(
+        json.dumps(make_exchange_dict(1)) + "\n\n" + json.dumps(make_exchange_dict(2)) + "\n"
+    )
     with HistoryStore(tmp_path / "h") as store:
         assert store.import_jsonl(bare) == 2
 
@@ -167,8 +172,8 @@ def test_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
 
 def test_migration_from_a_hand_written_v0_file(tmp_path: Path) -> None:
     """v0: one plain TinyDB file, documents are exchange dicts (secrets unmasked!)."""
-    first = make_exchange(1, with_secrets=True, started_at="2025-01-01T00:00:00Z")
-    second = make_exchange(2, event_type="old-type", started_at="2025-01-02T00:00:00Z")
+    first = make_exchange_dict(1, with_secrets=True, started_at="2025-01-01T00:00:00Z")
+    second = make_exchange_dict(2, event_type="old-type", started_at="2025-01-02T00:00:00Z")
     v0 = {
         "_default": {
             "1": {**first, "starred": True},
@@ -188,8 +193,8 @@ def test_migration_from_a_hand_written_v0_file(tmp_path: Path) -> None:
         ]
         assert summaries[2].starred and summaries[2].created_at.startswith("2025-01-01")
         entry = store.get(first["id"])
-        assert entry is not None
-        assert entry.exchange["request"]["headers"]["Authorization"] == "********"
+        assert entry is not None and entry.exchange.request is not None
+        assert entry.exchange.request.headers["Authorization"] == "********"
     assert not (tmp_path / "history.json").exists()
     kept = list(tmp_path.glob("history.json.v0-migrated-*"))
     assert len(kept) == 1  # the old file is kept, never deleted
@@ -271,7 +276,7 @@ def test_interrupted_rewrites_resolve_to_one_complete_generation(tmp_path: Path)
 
 
 def test_an_interrupted_v0_migration_runs_again_without_duplicates(tmp_path: Path) -> None:
-    v0 = {"_default": {"1": make_exchange(1), "2": {"request": {"method": "GET"}}}}
+    v0 = {"_default": {"1": make_exchange_dict(1), "2": {"request": {"method": "GET"}}}}
     (tmp_path / "history.json").write_text(json.dumps(v0))
     with HistoryStore(tmp_path) as store:
         assert store.count() == 2

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from tests.conftest import load_example
 from tests.ui.slow_server import HeldServer
 from workbench.collector import CollectorConfig, CollectorServer
+from workbench.core.exchange import Exchange
 from workbench.settings import Settings, TargetSettings
 from workbench.store.collections import CollectionStore
 from workbench.store.history import HistoryStore
@@ -51,7 +52,7 @@ def window(qtbot, collector, history, tmp_path: Path) -> Iterator[MainWindow]:
     win.close()
 
 
-def send_and_wait(qtbot, win: MainWindow) -> dict:
+def send_and_wait(qtbot, win: MainWindow) -> Exchange:
     with qtbot.waitSignal(win.exchange_shown, timeout=15_000) as blocker:
         assert win.send() is not None
     return blocker.args[0]
@@ -67,23 +68,24 @@ def test_send_shows_new_profile_and_counts_then_reuses_profile(
     qtbot, window: MainWindow, history: HistoryStore
 ) -> None:
     first = send_and_wait(qtbot, window)
-    view = first["view"]
-    profile_id = view["profile_id"]
-    assert first["response"]["status"] == 200 and profile_id
+    view = first.view
+    profile_id = view.profile_id
+    assert first.status == 200
+    assert profile_id
     debugger = window.response_panel.debugger
     assert debugger.id_labels["profile"].text() == profile_id
     assert debugger.verdict_label.text().startswith("new profile " + profile_id[:4])
     assert f"{view['events']['saved']} event" in debugger.verdict_label.text()
     titles = [debugger.tabs.tabText(i) for i in range(debugger.tabs.count())]
     assert titles[0] == "Session (1)" and titles[2] == "Profile (1)"
-    assert titles[1] == f"Events ({view['events']['saved']})"
+    assert titles[1] == f"Events ({view.events['saved']})"
     assert window.status_code_label.text() == "Status 200"
     assert window.size_label.text().startswith("Size ")
     assert window.composer.form.profile_edit.text() == profile_id
 
     second = send_and_wait(qtbot, window)
-    assert second["request"]["body"]["profile"]["id"] == profile_id
-    assert second["view"]["profile_id"] == profile_id
+    assert second.request.body["profile"]["id"] == profile_id
+    assert second.view.profile_id == profile_id
     qtbot.waitUntil(lambda: history.count() == 2, timeout=5000)
     completion = window.composer.form.events_editor.type_edit.completer().model().stringList()
     assert set(view["events"]["types"]) <= set(completion)  # types seen in answers are offered
@@ -108,7 +110,7 @@ def test_sending_invalid_payload_after_confirming_shows_server_error(
     monkeypatch.setattr(Prompts, "ask_send_invalid", classmethod(lambda cls, p, i: True))
     window.composer.raw.set_text('{"source": {"id": 5}, "events": [{"type": "x"}]}')
     exchange = send_and_wait(qtbot, window)
-    assert exchange["response"]["status"] == 422
+    assert exchange.status == 422
     assert window.composer.error_frame.isVisibleTo(window)
     assert window.composer.error_message.text()
 
@@ -129,7 +131,7 @@ def test_cancel(qtbot, window: MainWindow) -> None:
             qtbot.waitUntil(held.requests_seen.is_set, timeout=5000)
             qtbot.waitUntil(lambda: window.composer.progress_label.text().startswith("Sending…"))
             window.cancel()
-        assert blocker.args[0]["error"]["kind"] == "cancelled"
+        assert blocker.args[0].error.kind == "cancelled"
         assert not window.composer.request_bar.cancel_button.isEnabled()
         assert window.composer.error_frame.isVisibleTo(window)
 
@@ -137,7 +139,7 @@ def test_cancel(qtbot, window: MainWindow) -> None:
 def test_stale_result_is_recorded_but_not_shown(
     qtbot, window: MainWindow, collector: CollectorServer, history: HistoryStore
 ) -> None:
-    recorded: list[dict] = []
+    recorded: list[Exchange] = []
     window.exchange_recorded.connect(recorded.append)
     with HeldServer(body={"profile": {"id": "stale-profile"}}) as held:
         window.set_targets([TargetSettings(name="held", base_url=held.url)])
@@ -148,22 +150,24 @@ def test_stale_result_is_recorded_but_not_shown(
         fresh = send_and_wait(qtbot, window)
         held.release()
         qtbot.waitUntil(lambda: len(recorded) == 2, timeout=15_000)
-    stale = next(e for e in recorded if e["target"]["name"] == "held")
-    assert stale["response"]["json"] == {"profile": {"id": "stale-profile"}}
+    stale = next(e for e in recorded if e.target.name == "held")
+    assert stale.json == {"profile": {"id": "stale-profile"}}
     shown = window.response_panel.exchange()
-    assert shown is not None and shown["id"] == fresh["id"]
+    assert shown is not None
+    assert shown.id == fresh.id
     assert window.composer.form.profile_edit.text() != "stale-profile"
     qtbot.waitUntil(lambda: history.count() == 2, timeout=5000)
-    assert history.get(stale["id"]) is not None
+    assert history.get(stale.id) is not None
 
 
 def test_connection_error_shows_message_and_hint(qtbot, window: MainWindow, free_port) -> None:
     window.set_targets([TargetSettings(name="nobody", base_url=f"http://127.0.0.1:{free_port}")])
     window.composer.request_bar.select_target("nobody")
     exchange = send_and_wait(qtbot, window)
-    assert exchange["error"]["kind"]
-    assert window.composer.error_message.text() == exchange["error"]["message"]
-    assert window.composer.error_hint.text() == exchange["error"]["hint"]
+    assert exchange.error is not None
+    assert exchange.error.kind
+    assert window.composer.error_message.text() == exchange.error.message
+    assert window.composer.error_hint.text() == exchange.error.hint
     assert window.status_code_label.text().startswith("Status –")
 
 
@@ -203,7 +207,7 @@ def test_open_entity_of_embedded_collector(qtbot, window: MainWindow) -> None:
 
     qtbot.waitUntil(lambda: len(window.findChildren(EntityDialog)) == 1, timeout=5000)
     dialog = window.findChildren(EntityDialog)[0]
-    assert exchange["view"]["profile_id"] in dialog.windowTitle()
+    assert exchange.view.profile_id in dialog.windowTitle()
     assert dialog.view.model.document() is not None
     assert dialog.view.model.dot_root == "profile"
     dialog.close()
@@ -277,13 +281,15 @@ def test_add_dock_for_panels(qtbot, window: MainWindow) -> None:
     window.load_request({"source": {"id": "x"}, "events": []}, "/track?profile_less=true")
     assert window.composer.build_spec().profile_less
     window.open_exchange(
-        {"request": None, "response": {"status": 201, "json": {"a": 1}}, "view": None}
+        Exchange.from_dict(
+            {"request": None, "response": {"status": 201, "json": {"a": 1}}, "view": None}
+        )
     )
     assert window.status_code_label.text() == "Status 201"
 
 
 def test_each_target_keeps_its_own_identity(qtbot, window: MainWindow) -> None:
-    profile_id = send_and_wait(qtbot, window)["view"]["profile_id"]
+    profile_id = send_and_wait(qtbot, window).view.profile_id
     session_id = window.composer.form.session_edit.text()
     window.set_targets([TargetSettings(name="other", base_url="http://127.0.0.1:9")])
     window.composer.request_bar.select_target("other")

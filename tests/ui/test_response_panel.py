@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from tests.conftest import load_example
+from workbench.core.exchange import Exchange
 from workbench.ui.response_panel import (
     RAW_TEXT_LIMIT,
     ResponsePanel,
@@ -27,10 +28,14 @@ def panel(qtbot) -> ResponsePanel:
 
 def test_bare_response_becomes_an_exchange() -> None:
     exchange = exchange_from_document(load_example("response-debugger.json"))
-    assert exchange["view"]["format"] == "documented"
-    assert exchange["view"]["profile_id"] == "0d2d9dc5-0d60-471e-956f-8766dcb8aba2"
-    kept = {"request": {}, "response": {}, "view": None}
-    assert exchange_from_document(kept) is kept
+    assert exchange.view is not None
+    assert exchange.view.format == "documented"
+    assert exchange.view.profile_id == "0d2d9dc5-0d60-471e-956f-8766dcb8aba2"
+    assert exchange.verdict == "opened"
+    kept = {"id": "kept", "request": {}, "response": {"status": 201}, "view": None}
+    read = exchange_from_document(kept)
+    assert read.id == "kept"
+    assert read.status == 201
 
 
 def test_load_json_file_errors_name_the_problem(tmp_path: Path) -> None:
@@ -74,7 +79,7 @@ def test_exchange_tabs(panel: ResponsePanel) -> None:
         },
         "view": None,
     }
-    panel.show_exchange(exchange)
+    panel.show_exchange(Exchange.from_dict(exchange))
     assert panel.title_label.text() == "Response · HTTP 200"
     assert panel.headers_table.item(0, 1).text() == "staging"
     assert panel.request_raw.toPlainText().startswith("POST http://x/track\nContent-Type")
@@ -86,7 +91,9 @@ def test_exchange_tabs(panel: ResponsePanel) -> None:
 
 def test_huge_raw_text_is_cut(panel: ResponsePanel) -> None:
     text = "x" * (RAW_TEXT_LIMIT + 10)
-    panel.show_exchange({"response": {"body_text": text, "json": None}, "view": None})
+    panel.show_exchange(
+        Exchange.from_dict({"response": {"body_text": text, "json": None}, "view": None})
+    )
     panel.body_tabs.setCurrentWidget(panel.body_raw)
     assert "… cut: the body has" in panel.body_raw.toPlainText()
 

@@ -17,9 +17,9 @@ from typing import Any
 from workbench.cli.validate import InputError, read_json_argument
 from workbench.client import (
     DEFAULT_EMBEDDED_URL,
+    Exchange,
     RequestSpec,
     Sender,
-    SendResult,
     embedded_target,
     target_from_url,
 )
@@ -146,7 +146,7 @@ def _spec(args: argparse.Namespace, payload: Any) -> RequestSpec:
     )
 
 
-def _record(result: SendResult, args: argparse.Namespace) -> str | None:
+def _record(result: Exchange, args: argparse.Namespace) -> str | None:
     """Append the exchange to history; returns a warning text when that failed."""
     paths = app_paths(getattr(args, "basedir", None))
     try:
@@ -155,7 +155,7 @@ def _record(result: SendResult, args: argparse.Namespace) -> str | None:
             return None
         store = HistoryStore(paths.history_dir, retention=settings.history_retention)
         try:
-            store.append(result.to_dict())
+            store.append(result)
         finally:
             store.close()
     except Exception as exc:  # a history problem must not hide the send's outcome

@@ -9,7 +9,7 @@ from workbench.client.admin import AdminError, AdminReader, format_for_version, 
 from workbench.client.cancel import CancelToken
 from workbench.client.errors import ERROR_KINDS, SendError
 from workbench.client.identity import Identity, IdentityMemory
-from workbench.client.result import SendResult, SentRequest
+from workbench.client.result import Exchange, ExchangeTarget, SendResult, SentRequest
 from workbench.client.sender import (
     DEFAULT_MAX_RESPONSE_BYTES,
     USER_AGENT,
@@ -32,6 +32,8 @@ __all__ = [
     "AdminError",
     "AdminReader",
     "CancelToken",
+    "Exchange",
+    "ExchangeTarget",
     "Identity",
     "IdentityMemory",
     "RequestSpec",

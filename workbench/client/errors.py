@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import socket
 import ssl
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import httpx
 
+from workbench.core.exchange import SendError
 from workbench.core.masking import mask_url
 from workbench.core.validation import format_path
 
@@ -46,21 +46,6 @@ ERROR_KINDS = (
     "client_error",
     "server_error",
 )
-
-
-@dataclass(frozen=True)
-class SendError:
-    """Why a send failed: ``kind`` (one of :data:`ERROR_KINDS`), a message, a hint."""
-
-    kind: str
-    message: str
-    hint: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

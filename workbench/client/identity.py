@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.client.spec import RequestSpec
 
 if TYPE_CHECKING:
-    from workbench.client.result import SendResult
+    from workbench.core.exchange import Exchange
     from workbench.settings import TargetSettings
 
 __all__ = ["Identity", "IdentityMemory"]
@@ -87,7 +87,7 @@ class IdentityMemory:
             changed = True
         return spec.with_payload(payload) if changed else spec
 
-    def remember(self, target: TargetSettings, spec: RequestSpec, result: SendResult) -> None:
+    def remember(self, target: TargetSettings, spec: RequestSpec, result: Exchange) -> None:
         """Store the ids the server returned (only for successful answers)."""
         view = result.view
         if view is None or result.error is not None or view.format == "error":
@@ -125,6 +125,6 @@ def _is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and "{{" in value
 
 
-def _sent_session(result: SendResult) -> str | None:
+def _sent_session(result: Exchange) -> str | None:
     body = result.request.body
     return _entity_id(body, "session") if isinstance(body, dict) else None

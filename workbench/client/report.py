@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from workbench.client.result import SendResult
 from workbench.core.answer_lines import section_lines
+from workbench.core.exchange import Exchange
 from workbench.core.response_view import SECTIONS, DebugView
 
 __all__ = ["format_error", "format_result", "format_view"]
@@ -19,7 +19,7 @@ def _compact(value: Any, limit: int = _WIDTH) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def format_error(result: SendResult) -> str:
+def format_error(result: Exchange) -> str:
     """``message`` and an indented ``hint:`` line (for stderr)."""
     error = result.error
     if error is None:
@@ -27,7 +27,7 @@ def format_error(result: SendResult) -> str:
     return f"{error.message}\n  hint: {error.hint}" if error.hint else error.message
 
 
-def _headline(result: SendResult) -> str:
+def _headline(result: Exchange) -> str:
     request = result.request
     took = result.timings.get("total_ms", 0.0)
     status = f"HTTP {result.status}" if result.status is not None else "no answer"
@@ -81,7 +81,7 @@ def format_view(view: DebugView) -> list[str]:
     return lines
 
 
-def format_result(result: SendResult, *, include_error: bool = True) -> str:
+def format_result(result: Exchange, *, include_error: bool = True) -> str:
     """Headline, verdict and sections (and the error, unless told not to) as terminal text."""
     lines = [_headline(result)]
     if result.view is not None:

@@ -1,4 +1,4 @@
-"""Send a :class:`RequestSpec` to a target and return one :class:`SendResult`.
+"""Send a :class:`RequestSpec` to a target and return one :class:`Exchange`.
 
 The path is kept lean because it is the inner loop of scripted sends (see
 ``bench/send.py``): one pooled ``httpx.Client`` per target, no schema loading,
@@ -32,8 +32,8 @@ from workbench.client.errors import (
     too_large,
 )
 from workbench.client.identity import IdentityMemory
-from workbench.client.result import SendResult, SentRequest
 from workbench.client.spec import RequestSpec
+from workbench.core.exchange import Exchange, ExchangeTarget, SentRequest
 from workbench.core.masking import mask_url
 from workbench.core.response_view import normalize_response
 from workbench.core.variables import VariableContext, VariableError, expand, has_variables
@@ -175,7 +175,7 @@ class Sender:
         *,
         cancel: CancelToken | None = None,
         prepared: SentRequest | None = None,
-    ) -> SendResult:
+    ) -> Exchange:
         """Send and return the result; blocking (run it off the GUI thread).
 
         *prepared* (from :meth:`prepare`) sends exactly that request, for callers
@@ -183,11 +183,7 @@ class Sender:
         """
         started_at = _now_iso()
         start = time.perf_counter()
-        target_info = {
-            "name": target.name,
-            "base_url": mask_url(target.base_url),
-            "kind": target.kind,
-        }
+        target_info = ExchangeTarget(target.name, mask_url(target.base_url), target.kind)
         try:
             sent = prepared if prepared is not None else self.prepare(target, spec)
         except VariableError as exc:
@@ -209,11 +205,11 @@ class Sender:
         self,
         started_at: str,
         start: float,
-        target_info: dict[str, str],
+        target_info: ExchangeTarget,
         target: TargetSettings,
         spec: RequestSpec,
         error: SendError,
-    ) -> SendResult:
+    ) -> Exchange:
         try:
             path = spec.route_label()
         except ValueError:
@@ -227,7 +223,7 @@ class Sender:
             body,
             "",
         )
-        return SendResult(
+        return Exchange(
             id=str(uuid.uuid4()),
             started_at=started_at,
             target=target_info,
@@ -243,9 +239,9 @@ class Sender:
         cancel: CancelToken | None,
         started_at: str,
         start: float,
-        target_info: dict[str, str],
+        target_info: ExchangeTarget,
         spec: RequestSpec,
-    ) -> SendResult:
+    ) -> Exchange:
         client = self.client_for(target)
         limit = self.max_response_bytes
         status: int | None = None
@@ -336,7 +332,7 @@ class Sender:
                     view = self.admin.fill_view(client, target, view)
                     timings["admin_ms"] = (time.perf_counter() - admin_start) * 1000.0
                     timings["total_ms"] = (time.perf_counter() - start) * 1000.0
-        return SendResult(
+        return Exchange(
             id=str(uuid.uuid4()),
             started_at=started_at,
             target=target_info,

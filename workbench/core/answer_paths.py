@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final, Literal
 
+from workbench.core.exchange import Exchange
 from workbench.core.flow.paths import MISSING, PathError
 
 __all__ = [
@@ -351,6 +352,38 @@ class AnswerRoots:
         return current, tuple(position)
 
     @classmethod
+    def from_exchange(
+        cls,
+        exchange: Exchange,
+        *,
+        profile: Mapping[str, Any] | None = None,
+        session: Mapping[str, Any] | None = None,
+    ) -> AnswerRoots:
+        """The roots of *exchange*.
+
+        Without *profile*/*session*, the stored documents come from the debug view's
+        ``data`` (filled by admin reads or the embedded collector's debugger answer).
+        """
+        view = exchange.view.to_dict() if exchange.view is not None else None
+        if profile is None and view is not None:
+            profile = _data_of(view.get("profile"))
+        if session is None and view is not None:
+            session = _data_of(view.get("session"))
+        body: Any = exchange.json
+        if body is None and exchange.body_text:
+            body = exchange.body_text
+        return cls(
+            status=exchange.status,
+            time_ms=exchange.total_ms,
+            headers=dict(exchange.headers) if exchange.headers or exchange.status is not None else None,
+            response=body,
+            has_response=exchange.status is not None,
+            debug=view,
+            profile=profile,
+            session=session,
+        )
+
+    @classmethod
     def from_exchange_dict(
         cls,
         exchange: Mapping[str, Any],
@@ -358,7 +391,8 @@ class AnswerRoots:
         profile: Mapping[str, Any] | None = None,
         session: Mapping[str, Any] | None = None,
     ) -> AnswerRoots:
-        """The roots of an exchange in its dict form (as history stores it).
+        """The roots of an exchange in its dict form (a stored or hand-written document;
+        :meth:`from_exchange` reads a typed :class:`~workbench.core.exchange.Exchange`).
 
         Without *profile*/*session*, the stored documents come from the debug view's
         ``data`` (filled by admin reads or the embedded collector's debugger answer).

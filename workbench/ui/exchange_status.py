@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QStatusBar
+
+from workbench.core.exchange import Exchange
 
 __all__ = ["ExchangeStatus", "size_text"]
 
@@ -43,16 +43,13 @@ class ExchangeStatus(QObject):
         self.collector_label.setText(text)
         self.collector_label.setToolTip(text)
 
-    def show_exchange(self, exchange: dict[str, Any]) -> None:
+    def show_exchange(self, exchange: Exchange) -> None:
         """Status code (or the error kind), total time and size of *exchange*."""
-        response = exchange.get("response") or {}
-        status = response.get("status")
-        total = (exchange.get("timings") or {}).get("total_ms")
-        error = exchange.get("error") or {}
+        status = exchange.status
+        total = exchange.total_ms
+        kind = exchange.error.kind if exchange.error is not None else "none"
         self.status_code_label.setText(
-            f"Status {status}" if status is not None else f"Status – ({error.get('kind', 'none')})"
+            f"Status {status}" if status is not None else f"Status – ({kind})"
         )
-        self.time_label.setText(
-            f"Time {total:.0f} ms" if isinstance(total, int | float) else "Time –"
-        )
-        self.size_label.setText(f"Size {size_text(response.get('size'))}")
+        self.time_label.setText(f"Time {total:.0f} ms" if total is not None else "Time –")
+        self.size_label.setText(f"Size {size_text(exchange.size)}")

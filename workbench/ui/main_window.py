@@ -8,10 +8,11 @@ clipboard is :class:`~workbench.ui.response_opener.ResponseOpener`; what the win
 does with the embedded collector is :class:`~workbench.ui.collector_actions.CollectorActions`;
 keyboard navigation is :mod:`~workbench.ui.window_navigation`.
 
-For the panels (engineer F), the extension points are:
+For the panels, the extension points are:
 
 * :meth:`MainWindow.add_dock` — put a widget in a dock (toggle in *View*, state saved);
-* :meth:`MainWindow.open_exchange` — show an exchange dict (e.g. from history);
+* :meth:`MainWindow.open_exchange` — show an :class:`~workbench.core.exchange.Exchange`
+  (e.g. from history);
 * :meth:`MainWindow.load_request` — put a payload/route/target in the composer;
 * :meth:`MainWindow.set_targets` — after the targets dialog saved;
 * signals :attr:`exchange_recorded` (every send, stale ones too) and
@@ -61,7 +62,8 @@ from workbench.ui.window_state import (
 
 # Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
 if TYPE_CHECKING:
-    from workbench.client import Sender, SendResult
+    from workbench.client import Sender
+    from workbench.core.exchange import Exchange
     from workbench.ui.prompts import Prompts
     from workbench.ui.shortcuts_dialog import ShortcutsDialog
 
@@ -86,16 +88,16 @@ class MainWindow(QMainWindow):
     """The main window. See the module docstring for the panel extension points.
 
     Signals:
-        exchange_recorded(dict): a send finished and was recorded (stale ones too).
-        exchange_shown(dict): an exchange is now shown in the response panel.
+        exchange_recorded(Exchange): a send finished and was recorded (stale ones too).
+        exchange_shown(Exchange): an exchange is now shown in the response panel.
         targets_changed(list): the target list changed (``set_targets``).
         services_attached(): sender, collector and history arrived (``attach_services``).
         first_painted(): the window drew its first frame (emitted once, from the event loop).
         demo_flow_loaded(): Collector → Load demo flow finished.
     """
 
-    exchange_recorded = Signal(dict)
-    exchange_shown = Signal(dict)
+    exchange_recorded = Signal(object)
+    exchange_shown = Signal(object)
     targets_changed = Signal(list)
     services_attached = Signal()
     first_painted = Signal()
@@ -442,23 +444,22 @@ class MainWindow(QMainWindow):
             "Exchanges are recorded in history" if on else "History recording is off"
         )
 
-    def open_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
-        """Show an exchange dict (from history, a file...) in the response panel."""
+    def open_exchange(self, exchange: Exchange, *, title: str | None = None) -> None:
+        """Show an exchange (from history, a file...) in the response panel."""
         self.response_panel.show_exchange(exchange, title=title)
         self.offer_open_for(exchange)
         self._show_status(exchange)
         self.exchange_shown.emit(exchange)
 
-    def offer_open_for(self, exchange: dict[str, Any] | None) -> None:
+    def offer_open_for(self, exchange: Exchange | None) -> None:
         """*Open* a profile/session only for answers of the running embedded collector:
         an answer pasted, opened from a file or sent elsewhere names ids it does not hold."""
-        target = (exchange or {}).get("target") or {}
         collector = self.collector
         ours = (
             collector is not None
-            and isinstance(target, dict)
-            and target.get("kind") == "embedded"
-            and str(target.get("base_url") or "").rstrip("/") == collector.url.rstrip("/")
+            and exchange is not None
+            and exchange.target.kind == "embedded"
+            and exchange.target.base_url.rstrip("/") == collector.url.rstrip("/")
         )
         self.response_panel.debugger.set_can_open(ours)
 
@@ -536,8 +537,8 @@ class MainWindow(QMainWindow):
     def _on_elapsed_timer_timeout(self) -> None:
         self.composer.set_busy(True, f"Sending… {self.controller.elapsed():.1f} s")
 
-    def _on_controller_exchange_finished(self, result: SendResult, stale: bool) -> None:
-        exchange = result.to_dict()
+    def _on_controller_exchange_finished(self, exchange: Exchange, stale: bool) -> None:
+        result = exchange
         self._learn_event_types(exchange)
         self.exchange_recorded.emit(exchange)
         if stale:
@@ -570,25 +571,21 @@ class MainWindow(QMainWindow):
                 self.composer.mark_clean()
         self.exchange_shown.emit(exchange)
 
-    def _hint_for(self, result: SendResult) -> str:
+    def _hint_for(self, result: Exchange) -> str:
         """The error's hint in the window's words (the client's name CLI commands)."""
         error = result.error
         assert error is not None
-        target = result.target
-        kind = target.get("kind") if isinstance(target, dict) else getattr(target, "kind", None)
-        if error.kind == "connection_refused" and kind == "embedded":
+        if error.kind == "connection_refused" and result.target.kind == "embedded":
             return (
                 "The embedded collector is not running: press Start in the Collector dock "
                 "(View → Collector), or pick another target."
             )
         return error.hint
 
-    def _learn_event_types(self, exchange: dict[str, Any]) -> None:
+    def _learn_event_types(self, exchange: Exchange) -> None:
         """Offer the event types sent (and the server's, e.g. profile-created) in completion."""
-        summary = exchange.get("summary") or {}
-        view = exchange.get("view") or {}
-        events = view.get("events") if isinstance(view, dict) else None
-        found = list(summary.get("event_types") or [])
+        events = exchange.view.events if exchange.view is not None else None
+        found = list(exchange.event_types)
         if isinstance(events, dict):
             found += [t for t in events.get("types") or [] if isinstance(t, str)]
         new = [t for t in found if isinstance(t, str) and t and t not in self._seen_types]
@@ -602,7 +599,7 @@ class MainWindow(QMainWindow):
             "This is a bug; the log has the details. The request may not have been sent.",
         )
 
-    def _show_status(self, exchange: dict[str, Any]) -> None:
+    def _show_status(self, exchange: Exchange) -> None:
         self.exchange_status.show_exchange(exchange)
 
     # --- identity ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Reading the answer: Debugger, Body (tree and raw), Headers, Request as sent.
 
-Everything is shown from an *exchange dict* (what ``SendResult.to_dict()``
-returns and history stores), so a fresh answer, a history entry and a file a
-customer sent look the same. *Open…* accepts a file, a drop or pasted text: an
+Everything is shown from an :class:`~workbench.core.exchange.Exchange` (what a
+send produces and history returns), so a fresh answer, a history entry and a file
+a customer sent look the same. *Open…* accepts a file, a drop or pasted text: an
 exchange, or a bare ``/track`` response (normalised with
 ``normalize_response``). Big bodies stay cheap: trees are lazy, and the raw text
 is only put in its editor when that tab is looked at (and cut at 2 MB).
@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core.answer_paths import AnswerRoots
 from workbench.core.answer_places import place_of, row_path, search_path
+from workbench.core.exchange import Exchange, ExchangeTarget
+from workbench.core.masking import mask_headers
 from workbench.ui.models.json_tree import find_paths, preview
 from workbench.ui.privacy import privacy_mask
 from workbench.ui.widgets.code_edit import CodeEdit
@@ -43,7 +45,6 @@ from workbench.ui.widgets.debugger_view import (
     SECTIONS,
     DebuggerView,
     shown_section,
-    view_as_dict,
 )
 from workbench.ui.widgets.json_view import JsonView
 
@@ -91,26 +92,25 @@ def load_json_file(path: str | Path) -> Any:
         raise ValueError(f"{path.name} is not UTF-8 text: {exc.reason}") from exc
 
 
-def exchange_from_document(document: Any, *, origin: str = "opened") -> dict[str, Any]:
-    """An exchange dict for *document*: kept if it already is one, else read as a response body."""
+def exchange_from_document(document: Any, *, origin: str = "opened") -> Exchange:
+    """The exchange in *document* when it holds one, else *document* read as a response body."""
     if (
         isinstance(document, dict)
         and isinstance(document.get("request"), dict)
         and isinstance(document.get("response"), dict)
     ):
-        return document
+        return Exchange.from_dict(document)
     from workbench.core.response_view import normalize_response  # loads after the first paint
 
-    view = normalize_response(document)
-    return {
-        "id": None,
-        "origin": origin,
-        "request": None,
-        "response": {"status": None, "headers": {}, "body_text": None, "json": document},
-        "timings": {},
-        "view": view_as_dict(view),
-        "error": None,
-    }
+    return Exchange(
+        id="",
+        started_at="",
+        target=ExchangeTarget(),
+        request=None,
+        json=document,
+        view=normalize_response(document),
+        origin=origin,
+    )
 
 
 class ResponsePanel(QWidget):
@@ -125,7 +125,7 @@ class ResponsePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
-        self._exchange: dict[str, Any] | None = None
+        self._exchange: Exchange | None = None
         privacy_mask().changed.connect(self._on_privacy_changed)
         self._raw_filled = False
 
@@ -196,8 +196,8 @@ class ResponsePanel(QWidget):
     # --- places a search can lead to -----------------------------------------------------
     def _places(self) -> list[tuple[str, str, Any]]:
         """``(key, title, document)`` of every searchable place of the exchange shown."""
-        exchange = self._exchange or {}
-        response = exchange.get("response") or {}
+        exchange = self._exchange
+        sent = exchange.request if exchange is not None else None
         sections = self.debugger.view_dict()
         sections = sections.get("sections", sections) if isinstance(sections, dict) else {}
 
@@ -209,8 +209,8 @@ class ResponsePanel(QWidget):
             )
             for name in SECTIONS
         ]
-        places.append(("body", "Body", response.get("json")))
-        places.append(("request", "Request as sent", exchange.get("request")))
+        places.append(("body", "Body", exchange.json if exchange is not None else None))
+        places.append(("request", "Request as sent", sent.to_dict() if sent is not None else None))
         return places
 
     def _elsewhere(self, here: str, text: str) -> list[tuple[str, str, int]]:
@@ -245,7 +245,7 @@ class ResponsePanel(QWidget):
         """The answer paths' roots of the exchange shown (the window's own reading of it)."""
         if self._exchange is None:
             return AnswerRoots()
-        return AnswerRoots.from_exchange_dict(self._exchange)
+        return AnswerRoots.from_exchange(self._exchange)
 
     def find_path(self, origin: JsonView, text: str, move: bool = True) -> tuple[bool, str] | None:
         """Show the row the answer path *text* names (a search in *origin*).
@@ -350,23 +350,22 @@ class ResponsePanel(QWidget):
         return edit
 
     # --- content -------------------------------------------------------------------------
-    def exchange(self) -> dict[str, Any] | None:
+    def exchange(self) -> Exchange | None:
         return self._exchange
 
-    def show_exchange(self, exchange: dict[str, Any], *, title: str | None = None) -> None:
-        """Show every tab of *exchange* (an exchange dict)."""
+    def show_exchange(self, exchange: Exchange, *, title: str | None = None) -> None:
+        """Show every tab of *exchange*."""
         self._exchange = exchange
-        response = exchange.get("response") or {}
-        body = response.get("json")
-        body_text = response.get("body_text")
-        self.debugger.set_view(exchange.get("view"))
+        body = exchange.json
+        body_text = exchange.body_text
+        self.debugger.set_view(exchange.view)
         if self._body_tree is not None:
             self._fill_body()
         self._fill_headers()
         if self._request_tree is not None:
             self._fill_request()
         if title is None:
-            status = response.get("status")
+            status = exchange.status
             title = (
                 f"Response · HTTP {status}"
                 if status is not None
@@ -376,8 +375,7 @@ class ResponsePanel(QWidget):
 
     def _fill_body(self) -> None:
         assert self._body_tree is not None and self._body_raw is not None
-        response = (self._exchange or {}).get("response") or {}
-        self._body_tree.set_document(response.get("json"))
+        self._body_tree.set_document(self._exchange.json if self._exchange is not None else None)
         self._body_tree.expand_to_depth(0)
         self._raw_filled = False
         self._body_raw.clear()
@@ -386,7 +384,8 @@ class ResponsePanel(QWidget):
 
     def _fill_request(self) -> None:
         assert self._request_tree is not None and self._request_raw is not None
-        request = (self._exchange or {}).get("request")
+        sent = self._exchange.request if self._exchange is not None else None
+        request = sent.to_dict() if sent is not None else None
         self._request_tree.set_document(request)
         self._request_tree.expand_to_depth(1)
         if isinstance(request, dict):
@@ -417,7 +416,7 @@ class ResponsePanel(QWidget):
             self._fill_raw()
 
     def _fill_headers(self) -> None:
-        headers = ((self._exchange or {}).get("response") or {}).get("headers") or {}
+        headers = mask_headers(self._exchange.headers) if self._exchange is not None else {}
         mask = privacy_mask()
         self.headers_table.setRowCount(len(headers))
         for row, (name, value) in enumerate(headers.items()):
@@ -437,11 +436,12 @@ class ResponsePanel(QWidget):
 
     def _fill_raw(self) -> None:
         self._raw_filled = True
-        response = (self._exchange or {}).get("response") or {}
-        text = response.get("body_text")
+        exchange = self._exchange
+        text = exchange.body_text if exchange is not None else None
+        parsed = exchange.json if exchange is not None else None
         mask = privacy_mask()
-        if text is None or (mask.hidden and response.get("json") is not None):
-            body = mask.document(response.get("json"))
+        if text is None or (mask.hidden and parsed is not None):
+            body = mask.document(parsed)
             text = "" if body is None else json.dumps(body, indent=2, ensure_ascii=False)
         else:
             text = mask.text(text)

@@ -19,7 +19,7 @@ from workbench.settings import TargetSettings
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 if TYPE_CHECKING:
-    from workbench.client import CancelToken, RequestSpec, Sender, SendResult
+    from workbench.client import CancelToken, Exchange, RequestSpec, Sender
 
 __all__ = ["SendController"]
 
@@ -32,7 +32,7 @@ class SendController(QObject):
 
     Signals:
         exchange_started(int): a send with this sequence number began.
-        exchange_finished(object, bool): (``SendResult``, stale) on the GUI thread.
+        exchange_finished(object, bool): (``Exchange``, stale) on the GUI thread.
         exchange_crashed(int, str): the send raised (a bug, not a network error).
         busy_changed(bool): a send is (no longer) in flight.
         history_failed(str): a finished send could not be written to history (why).
@@ -106,13 +106,13 @@ class SendController(QObject):
 
     def _send_and_record(
         self, target: TargetSettings, spec: RequestSpec, token: CancelToken
-    ) -> SendResult:
+    ) -> Exchange:
         """Worker thread: send, then append the exchange to history."""
         assert self.sender is not None
         result = self.sender.send(target, spec, cancel=token)
         if self.history is not None and self.recording:
             try:
-                self.history.append(result.to_dict())
+                self.history.append(result)
                 self._history_outcomes[id(token)] = None
             except Exception as exc:  # history trouble (a full disk) must not hide the answer
                 log.warning("could not record the exchange in history: %s", exc)

@@ -7,10 +7,17 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from workbench.core.exchange import Exchange
+
 START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
-def make_exchange(
+def make_exchange(number: int, **options: Any) -> Exchange:
+    """:func:`make_exchange_dict` as an :class:`Exchange`."""
+    return Exchange.from_dict(make_exchange_dict(number, **options))
+
+
+def make_exchange_dict(
     number: int,
     *,
     event_type: str = "page-view",

@@ -131,8 +131,8 @@ def test_selecting_an_entry_emits_its_exchange_without_sending(qtbot, store, mak
     with qtbot.waitSignal(panel.exchange_selected, timeout=5000) as blocker:
         panel.table.selectRow(3)
     exchange = blocker.args[0]
-    assert exchange["summary"]["event_types"] == ["purchase-order"]
-    assert exchange["request"]["headers"]["authorization"] != "Bearer s3cr3t-token"  # masked
+    assert exchange.event_types == ("purchase-order",)
+    assert exchange.request.headers["authorization"] != "Bearer s3cr3t-token"  # masked
 
 
 def test_reopen_send_again_and_copy_as_curl(qtbot, store, make_panel) -> None:
@@ -140,10 +140,10 @@ def test_reopen_send_again_and_copy_as_curl(qtbot, store, make_panel) -> None:
     panel.table.selectRow(0)
     with qtbot.waitSignal(panel.open_requested, timeout=5000) as opened:
         panel.open_action.trigger()
-    assert opened.args[0]["request"]["body"]["session"] == {"id": "session-5"}
+    assert opened.args[0].request.body["session"] == {"id": "session-5"}
     with qtbot.waitSignal(panel.send_again_requested, timeout=5000) as again:
         panel.send_again_action.trigger()
-    assert again.args[0]["id"] == opened.args[0]["id"]
+    assert again.args[0].id == opened.args[0].id
     QGuiApplication.clipboard().setText("")
     panel.copy_curl_action.trigger()
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != "", timeout=5000)

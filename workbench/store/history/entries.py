@@ -1,15 +1,17 @@
 """What the history keeps about one exchange, and how a query selects entries.
 
-The store hands out these dataclasses only (never TinyDB documents). An entry is
-the *exchange dict* of the contracts (what ``SendResult.to_dict()`` returns),
-masked, plus our own ``id``, ``created_at`` and ``starred``. A summary is the
+The store hands out these dataclasses only (never TinyDB documents). On disk an
+entry is an exchange's dict (:meth:`workbench.core.exchange.Exchange.to_dict`),
+masked, plus our own ``id``, ``created_at`` and ``starred``; a
+:class:`HistoryEntry` holds it as an :class:`~workbench.core.exchange.Exchange`. A summary is the
 small part of it the history list shows and filters on; it is kept in memory for
 every entry as a compact row (a list, see :data:`ROW_FIELDS`), which is what
 makes paging through 50,000 entries cheap.
 
 Every reader here tolerates missing or oddly typed keys: the store must accept
 any dict of the exchange's shape, including ones written by older versions or
-hand-edited imports.
+hand-edited imports (:meth:`~workbench.core.exchange.Exchange.from_dict` reads
+them; the derived facts of a summary row are the exchange's own).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from workbench.core.exchange import Exchange, SentRequest
 from workbench.store.history.masking import mask_exchange
 
 __all__ = [
@@ -105,7 +108,7 @@ class HistoryEntry:
     """A whole stored exchange (masked) with its summary."""
 
     summary: HistorySummary
-    exchange: dict[str, Any]
+    exchange: Exchange
 
     @property
     def id(self) -> str:
@@ -121,7 +124,7 @@ class HistoryEntry:
             "id": self.summary.id,
             "created_at": self.summary.created_at,
             "starred": self.summary.starred,
-            "exchange": self.exchange,
+            "exchange": self.exchange.to_dict(),
         }
 
 
@@ -210,72 +213,36 @@ def _status_class(status: int | None) -> str:
 # --- summaries ---------------------------------------------------------------------------------
 
 
-def _route_of(request: dict[str, Any]) -> str:
-    route = request.get("route")
-    if isinstance(route, str) and route:
-        return route
-    url = request.get("url")
-    if isinstance(url, str) and url:
-        parts = urlsplit(url)
+def _route_of(request: SentRequest | None) -> str:
+    if request is None:
+        return ""
+    if request.route:
+        return request.route
+    if request.url:
+        parts = urlsplit(request.url)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return ""
 
 
-def _event_types_of(exchange: dict[str, Any], request: dict[str, Any]) -> list[str]:
-    summary = _dict(exchange.get("summary"))
-    types = summary.get("event_types")
-    if isinstance(types, list):
-        return [str(t) for t in types if t is not None]
-    body = request.get("body")
-    if isinstance(body, dict) and isinstance(body.get("events"), list):
-        return [
-            str(event["type"])
-            for event in body["events"]
-            if isinstance(event, dict) and isinstance(event.get("type"), str)
-        ]
-    route = _route_of(request)
-    if route.startswith("/collect/"):
-        parts = route.split("?")[0].split("/")
-        if len(parts) > 2 and parts[2]:
-            return [parts[2]]
-    return []
-
-
-def _nested_id(value: Any, key: str) -> str | None:
-    return _str_or_none(_dict(_dict(value).get(key)).get("id"))
-
-
 def summary_row(entry: dict[str, Any]) -> list[Any]:
     """Build the compact summary row (see :data:`ROW_FIELDS`) of a stored entry."""
-    exchange = _dict(entry.get("exchange"))
-    request = _dict(exchange.get("request"))
-    response = _dict(exchange.get("response"))
-    target = _dict(exchange.get("target"))
-    summary = _dict(exchange.get("summary"))
-    view = _dict(exchange.get("view"))
-    error = _dict(exchange.get("error"))
-    body = request.get("body")
-    status = response.get("status")
-    duration = _dict(exchange.get("timings")).get("total_ms")
+    exchange = Exchange.from_dict(_dict(entry.get("exchange")))
+    request = exchange.request
     return [
         str(entry["id"]),
         str(entry["created_at"]),
-        str(target.get("name") or ""),
-        str(request.get("method") or ""),
+        exchange.target.name,
+        request.method if request is not None else "",
         _route_of(request),
-        _event_types_of(exchange, request),
-        status if isinstance(status, int) and not isinstance(status, bool) else None,
-        float(duration) if isinstance(duration, (int, float)) else None,
-        _str_or_none(summary.get("profile_id"))
-        or _str_or_none(view.get("profile_id"))
-        or _nested_id(body, "profile"),
-        _str_or_none(summary.get("source_id")) or _nested_id(body, "source"),
+        list(exchange.event_types),
+        exchange.status,
+        exchange.total_ms,
+        exchange.profile_id,
+        exchange.source_id,
         bool(entry.get("starred")),
-        _str_or_none(error.get("kind")),
-        _str_or_none(summary.get("session_id"))
-        or _str_or_none(view.get("session_id"))
-        or _nested_id(body, "session"),
-        str(request.get("url") or ""),
+        exchange.error.kind if exchange.error is not None else None,
+        exchange.session_id,
+        request.url if request is not None else "",
     ]
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from workbench.core.exchange import Exchange
 from workbench.store.atomic import StoreNotice, atomic_write_json, atomic_write_stream
 from workbench.store.har import build_har
 from workbench.store.history.entries import (
@@ -199,14 +200,15 @@ class HistoryStore:
         if self.read_only:
             raise HistoryReadOnlyError(f"the history in {self.folder} was opened read-only")
 
-    def append(self, exchange: dict[str, Any]) -> HistoryEntry:
-        """Mask and store one exchange dict; durable on disk when this returns.
+    def append(self, exchange: Exchange) -> HistoryEntry:
+        """Mask and store one exchange; durable on disk when this returns.
 
         An exchange whose ``id`` is already among the recent entries gets a fresh id.
+        The entry returned holds the exchange as stored (masked).
         """
         with self._lock:
             self._check_writable()
-            entry = make_stored_entry(exchange)
+            entry = make_stored_entry(exchange.to_dict(masked=False))
             text = serialise(entry)  # before the folder's lock: other writers need not wait
             with self._operation():
                 if self._storage.recent_id(entry["id"]):
@@ -215,14 +217,14 @@ class HistoryStore:
                 row = summary_row(entry)
                 self._storage.add_entries([entry], [text])
             self._storage.journal.sync(self._file_lock.sync_file)  # after unlocking, shared
-            # The storage keeps the journal line, not this dict: the caller may have it.
-            return HistoryEntry(summary_from_row(row), entry["exchange"])
+            # The storage keeps the journal line, not this dict: no copy is needed.
+            return HistoryEntry(summary_from_row(row), Exchange.from_dict(entry["exchange"]))
 
-    def append_many(self, exchanges: Iterable[dict[str, Any]]) -> int:
+    def append_many(self, exchanges: Iterable[Exchange]) -> int:
         """Store many exchanges, one fsync per batch (imports, benchmarks); returns the count."""
         with self._lock:
             self._check_writable()
-            entries = [make_stored_entry(exchange) for exchange in exchanges]
+            entries = [make_stored_entry(exchange.to_dict(masked=False)) for exchange in exchanges]
             with self._operation():
                 seen = {row[R_ID] for row in self._storage.open_rows}
                 for entry in entries:
@@ -257,21 +259,20 @@ class HistoryStore:
     # --- reading -------------------------------------------------------------------------
 
     def get(self, entry_id: str) -> HistoryEntry | None:
-        """The whole entry (a copy the caller may change), or None when there is no such id."""
+        """The whole entry, or None when there is no such id."""
         storage = self._storage
         with self._lock, self._operation():
             for index, row in enumerate(storage.open_rows):
                 if row[R_ID] == entry_id:
-                    exchange = storage.open_entries[index]["exchange"]
-                    return HistoryEntry(summary_from_row(row), copy.deepcopy(exchange))
+                    return HistoryEntry(
+                        summary_from_row(row), _exchange_of(storage.open_entries[index])
+                    )
             segment = storage.locate(entry_id)
             entries = storage.segment_entries(segment) if segment is not None else None
             if entries is None or entry_id not in entries:
                 return None
             entry = entries[entry_id]
-            return HistoryEntry(
-                summary_from_row(summary_row(entry)), copy.deepcopy(entry["exchange"])
-            )
+            return HistoryEntry(summary_from_row(summary_row(entry)), _exchange_of(entry))
 
     def count(self, query: HistoryQuery | None = None) -> int:
         """How many entries match *query* (all of them when None)."""
@@ -384,3 +385,8 @@ class HistoryStore:
                 self._storage.add_entries(fresh)
             self._storage.journal.sync(self._file_lock.sync_file)
             return len(fresh)
+
+
+def _exchange_of(entry: dict[str, Any]) -> Exchange:
+    """The stored exchange of *entry*, on a copy: nothing the caller holds aliases the store."""
+    return Exchange.from_dict(copy.deepcopy(entry["exchange"]))

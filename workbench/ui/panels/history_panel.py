@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.exchange import Exchange
 from workbench.core.snippets import HttpRequest, to_curl
 from workbench.store.history.entries import HistoryQuery
 from workbench.ui.models.history import STAR_COLUMN, HistoryModel
@@ -57,17 +58,19 @@ STATUS_CHOICES = (
 _COLUMN_WIDTHS = (24, 118, 110, 100, 120, 55, 60)
 
 
-def exchange_as_http_request(exchange: dict[str, Any]) -> HttpRequest:
+def exchange_as_http_request(exchange: Exchange) -> HttpRequest:
     """The request of a stored exchange, as the snippet generators take it (secrets stay masked)."""
-    request = exchange.get("request") or {}
-    body_text = request.get("body_text")
-    if body_text is None and request.get("body") is not None:
-        body_text = json.dumps(request["body"], ensure_ascii=False)
+    request = exchange.request
+    if request is None:
+        return HttpRequest(method="POST", url="", headers={}, body_text=None)
+    body_text: str | None = request.body_text
+    if not body_text and request.body is not None:
+        body_text = json.dumps(request.body, ensure_ascii=False)
     return HttpRequest(
-        method=str(request.get("method") or "POST"),
-        url=str(request.get("url") or ""),
-        headers=dict(request.get("headers") or {}),
-        body_text=body_text,
+        method=request.method or "POST",
+        url=request.url,
+        headers=dict(request.headers),
+        body_text=body_text or None,
     )
 
 
@@ -91,15 +94,15 @@ class HistoryPanel(QWidget):
     """History list with filters, search, star and the entry actions.
 
     Signals:
-        exchange_selected(dict): the exchange of the selected entry, for the answer views.
-        open_requested(dict): open this exchange's request in the composer.
-        send_again_requested(dict): send this exchange's request again as it was.
+        exchange_selected(Exchange): the exchange of the selected entry, for the answer views.
+        open_requested(Exchange): open this exchange's request in the composer.
+        send_again_requested(Exchange): send this exchange's request again as it was.
         notice_shown(str): a store notice was shown (once per notice).
     """
 
-    exchange_selected = Signal(dict)
-    open_requested = Signal(dict)
-    send_again_requested = Signal(dict)
+    exchange_selected = Signal(object)
+    open_requested = Signal(object)
+    send_again_requested = Signal(object)
     notice_shown = Signal(str)
     # Emitted from the store's watcher thread; delivered queued on the GUI thread.
     _store_changed_elsewhere = Signal(str)
@@ -344,7 +347,7 @@ class HistoryPanel(QWidget):
         self._load_selected(self.send_again_requested.emit)
 
     def copy_selected_as_curl(self) -> None:
-        def copy(exchange: dict[str, Any]) -> None:
+        def copy(exchange: Exchange) -> None:
             QGuiApplication.clipboard().setText(to_curl(exchange_as_http_request(exchange)))
 
         self._load_selected(copy)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from workbench.collector import CollectorConfig
+from workbench.core.exchange import Exchange
 from workbench.settings import SettingsFile
 from workbench.store.collections import SavedRequest
 from workbench.ui.compare.install import install_support
@@ -139,13 +140,13 @@ def _install_history(window: Any, parts: Any) -> HistoryPanel | None:
         shortcut="Ctrl+H",
     )
 
-    def load(exchange: dict[str, Any]) -> None:
-        request = exchange.get("request") or {}
-        body = request.get("body")
-        target = (exchange.get("target") or {}).get("name")
-        window.load_request(body, request.get("route"), target)
+    def load(exchange: Exchange) -> None:
+        request = exchange.request
+        body = request.body if request is not None else None
+        route = request.route if request is not None else None
+        window.load_request(body, route, exchange.target.name or None)
 
-    def send_again(exchange: dict[str, Any]) -> None:
+    def send_again(exchange: Exchange) -> None:
         load(exchange)
         window.send()
 
