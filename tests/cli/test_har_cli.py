@@ -32,9 +32,11 @@ def test_import_puts_the_calls_into_history_marked_as_imported(
         assert {s.target_name for s in summaries} == {"HAR: customer.har"}
         entry = store.get(summaries[-1].id)
         assert entry is not None
-        assert entry.exchange["imported"]["file"] == "customer.har"
-        assert entry.exchange["imported"]["page"] == "https://shop.example/cart"
-        assert entry.exchange["view"]["events"]["types"] == ["page-view"]
+        assert entry.exchange.extra["imported"]["file"] == "customer.har"
+        assert entry.exchange.extra["imported"]["page"] == "https://shop.example/cart"
+        assert entry.exchange.view is not None
+        assert entry.exchange.view.events is not None
+        assert entry.exchange.view.events["types"] == ["page-view"]
         assert summaries[-1].created_at.startswith("2026-12-01T09:30:01")
 
     again = run_workbench("har", "import", str(har))

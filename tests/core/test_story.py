@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from workbench.core.exchange import Exchange
 from workbench.core.response_view import normalize_response
 from workbench.core.story import build_story, story_of_exchange
 from workbench.resources import read_json_resource
@@ -268,11 +269,13 @@ def test_odd_bodies_never_break_the_story(body: Any) -> None:
     assert story.to_dict()["lines"] == story.lines()
 
 
-def test_story_of_an_exchange_dict() -> None:
-    exchange = {
-        "request": {"body": {"events": [PURCHASE]}},
-        "response": {"status": 200, "json": _ours()},
-        "view": None,
-    }
+def test_story_of_an_exchange() -> None:
+    exchange = Exchange.from_dict(
+        {
+            "request": {"body": {"events": [PURCHASE]}},
+            "response": {"status": 200, "json": _ours()},
+            "view": None,
+        }
+    )
     assert story_of_exchange(exchange).entered == ("customer",)
-    assert story_of_exchange({}).format in ("current", "unknown")
+    assert story_of_exchange(Exchange.from_dict({})).format in ("current", "unknown")

@@ -60,7 +60,7 @@ def test_copied_paths_are_journey_expectations(qtbot, collector, tmp_path: Path)
     assert first is not None and first.view is not None
     panel = ResponsePanel()
     qtbot.addWidget(panel)
-    panel.show_exchange(first.to_dict())
+    panel.show_exchange(first)
     trees = panel.debugger.trees
     profile = collector.store.get_profile(first.view.profile_id)
     stored = EntityDialog("profile", first.view.profile_id, profile)
@@ -103,7 +103,7 @@ def test_copied_paths_are_journey_expectations(qtbot, collector, tmp_path: Path)
 
     # The same paths pasted into the window's search on this answer select the row
     # whose value the journey read.
-    panel.show_exchange(step.exchange.to_dict())
+    panel.show_exchange(step.exchange)
     stored = EntityDialog(
         "profile",
         step.exchange.view.profile_id,

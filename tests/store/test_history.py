@@ -176,8 +176,7 @@ def test_a_duplicate_of_an_entry_another_store_appended_gets_a_fresh_id(
     # the duplicate check must see it all the same.
     with HistoryStore(tmp_path) as mine, HistoryStore(tmp_path) as other:
         mine.append(make_exchange(0))
-        exchange = make_exchange(1)
-        exchange["id"] = entry_id
+        exchange = replace(make_exchange(1), id=entry_id)
         assert other.append(exchange).id == entry_id
         again = mine.append(exchange)
         assert again.id != entry_id and mine.count() == 3
@@ -187,11 +186,12 @@ def test_a_duplicate_of_an_entry_another_store_appended_gets_a_fresh_id(
 def test_changing_what_append_returned_changes_nothing_stored(tmp_path: Path) -> None:
     with HistoryStore(tmp_path) as store:
         entry = store.append(make_exchange(1))
-        entry.exchange["request"]["body"]["events"].clear()
-        entry.exchange["id"] = "changed"
+        assert entry.exchange.request is not None
+        entry.exchange.request.body["events"].clear()
         got = store.get(entry.id)
-        assert got is not None and got.exchange["request"]["body"]["events"]
-        assert got.exchange["id"] == entry.id
+        assert got is not None and got.exchange.request is not None
+        assert got.exchange.request.body["events"]
+        assert got.exchange.id == entry.id
 
 
 def test_several_writers_and_readers_share_one_history(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit
 
+from workbench.core.exchange import Exchange
 from workbench.ui.response_panel import ResponsePanel
 from workbench.ui.widgets.json_view import JsonView
 from workbench.ui.window_navigation import focus_search
@@ -62,7 +63,7 @@ def panel(qtbot) -> ResponsePanel:
     widget.resize(900, 700)
     widget.show()
     qtbot.waitExposed(widget)
-    widget.show_exchange(exchange())
+    widget.show_exchange(Exchange.from_dict(exchange()))
     return widget
 
 
@@ -200,7 +201,7 @@ def test_a_path_search_stays_on_its_row_over_a_new_answer(qtbot, panel: Response
     tree.search_for("profile@traits.plan")
     assert _row(tree) == ("data", "traits", "plan")
     panel.debugger.show_section("events")  # the user looks elsewhere; a new answer comes
-    panel.show_exchange(exchange(plan="team"))
+    panel.show_exchange(Exchange.from_dict(exchange(plan="team")))
     assert panel.debugger.current_tree() is panel.debugger.trees["events"]  # no jump
     assert _row(tree) == ("data", "traits", "plan")
     assert tree.model.value_of(tree.current_source_index()) == "team"

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.collector.flow_routes import flow_store_of
+from workbench.core.exchange import Exchange
 from workbench.core.response_view import normalize_response
 from workbench.ui.models.json_tree import JsonTreeModel
 from workbench.ui.response_panel import ResponsePanel
@@ -136,7 +137,7 @@ def _visible_values(view: Any) -> list[str]:
 def test_a_search_says_where_else_it_matches_and_follows(qtbot, with_flow) -> None:
     panel = ResponsePanel()
     qtbot.addWidget(panel)
-    panel.show_exchange(with_flow)
+    panel.show_exchange(Exchange.from_dict(with_flow))
     session = panel.debugger.show_section("session")
     session.search_for("purchase-order")
     assert session.match_label.text() == "0 matches"

@@ -50,21 +50,22 @@ def load_har(path: Path) -> HarImport:
 
 def call_line(call: HarCall) -> str:
     exchange = call.exchange
-    request = exchange["request"]
-    status = exchange["response"]["status"]
-    types = ",".join(exchange["summary"]["event_types"]) or "-"
+    request = exchange.request
+    status = exchange.status
+    types = ",".join(exchange.event_types) or "-"
     page = f"  page: {call.page}" if call.page else ""
-    when = str(exchange["started_at"])[:19].replace("T", " ")
+    when = exchange.started_at[:19].replace("T", " ")
+    sent = f"{request.method} {request.url}" if request is not None else "-"
     return (
         f"#{call.index:<4} {when}  {status if status is not None else 'none':>4}  "
-        f"{request['method']} {request['url']}  {types}{page}"
+        f"{sent}  {types}{page}"
     )
 
 
 def _list(har: HarImport, as_json: bool) -> None:
     for call in har.calls:
         if as_json:
-            print(json.dumps(call.exchange, ensure_ascii=False))
+            print(json.dumps(call.exchange.to_dict(), ensure_ascii=False))
         else:
             print(call_line(call))
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(har.skipped.items()))

@@ -25,6 +25,7 @@ from workbench.client.result import SendResult
 from workbench.client.spec import RequestSpec
 from workbench.core.compare import comparable
 from workbench.core.diff import DiffResult, diff
+from workbench.core.exchange import Exchange
 from workbench.settings import TargetSettings
 
 __all__ = [
@@ -100,17 +101,17 @@ def _full(document: Any, entity_id: str | None) -> dict[str, Any] | None:
     return document if len(document) > 1 else None
 
 
-def _from_exchange(exchange: dict[str, Any], kind: str, entity_id: str | None) -> Any:
-    view = _dict(exchange.get("view"))
-    section = _dict(view.get(kind))
+def _from_exchange(exchange: Exchange, kind: str, entity_id: str | None) -> Any:
+    view = exchange.view
+    section = _dict(getattr(view, kind, None)) if view is not None else {}
     found = _full(section.get("data"), entity_id)
     if found is None:
-        found = _full(_dict(_dict(exchange.get("response")).get("json")).get(kind), entity_id)
+        found = _full(_dict(_dict(exchange.json).get(kind)), entity_id)
     return found
 
 
 def plan_replay(
-    exchange: dict[str, Any],
+    exchange: Exchange | Mapping[str, Any],
     *,
     profiles: Mapping[str, dict[str, Any]] | None = None,
     sessions: Mapping[str, dict[str, Any]] | None = None,
@@ -118,15 +119,16 @@ def plan_replay(
     remote: RemoteRead | None = None,
     known_as: str = "bundle",
 ) -> ReplayPlan:
-    """Work out the replay of *exchange* (an exchange dict or a history entry).
+    """Work out the replay of *exchange* (an exchange, its dict or a history entry's dict).
 
     *profiles* and *sessions* are looked up first (a bundle's data, or the local
     collector's; *known_as* names them in :attr:`ReplayPlan.origin`)."""
-    if isinstance(exchange.get("exchange"), dict):
-        exchange = exchange["exchange"]
-    request = _dict(exchange.get("request"))
-    payload = request.get("body")
-    route = str(request.get("route") or request.get("url") or "")
+    if not isinstance(exchange, Exchange):
+        inner = exchange.get("exchange")
+        exchange = Exchange.from_dict(inner if isinstance(inner, Mapping) else exchange)
+    request = exchange.request
+    payload = request.body if request is not None else None
+    route = (request.route or request.url) if request is not None else ""
     collect = _COLLECT.search(route)
     if collect:
         spec = RequestSpec(
@@ -140,7 +142,7 @@ def plan_replay(
     else:
         if not isinstance(payload, dict):
             raise ReplayError("the exchange holds no tracker payload to replay (no JSON body)")
-        debugger = "debugging" in _dict(_dict(exchange.get("response")).get("json"))
+        debugger = "debugging" in _dict(exchange.json)
         spec = RequestSpec(
             payload=payload,
             route="track",
@@ -148,13 +150,7 @@ def plan_replay(
             debugger=debugger,
         )
         source_id = _dict(payload.get("source")).get("id")
-    summary = _dict(exchange.get("summary"))
-    view = _dict(exchange.get("view"))
-    body = payload if isinstance(payload, dict) else {}
-    ids = {
-        kind: summary.get(f"{kind}_id") or view.get(f"{kind}_id") or _dict(body.get(kind)).get("id")
-        for kind in ("profile", "session")
-    }
+    ids = {"profile": exchange.profile_id, "session": exchange.session_id}
     notes: list[str] = []
     origin: dict[str, str] = {}
     found: dict[str, dict[str, Any] | None] = {}
@@ -184,9 +180,9 @@ def plan_replay(
             else:
                 notes.append(f"the exchange names no {kind}")
         found[kind] = document
-    answer = _dict(exchange.get("response")).get("json")
+    answer = exchange.json
     if answer is None:
-        answer = _dict(exchange.get("response")).get("body_text")
+        answer = exchange.body_text
         if answer is None:
             notes.append("the customer's answer was not recorded: only the local one is shown")
     return ReplayPlan(

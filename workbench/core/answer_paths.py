@@ -372,12 +372,13 @@ class AnswerRoots:
         body: Any = exchange.json
         if body is None and exchange.body_text:
             body = exchange.body_text
+        answered = exchange.status is not None
         return cls(
             status=exchange.status,
             time_ms=exchange.total_ms,
-            headers=dict(exchange.headers) if exchange.headers or exchange.status is not None else None,
+            headers=dict(exchange.headers) if exchange.headers or answered else None,
             response=body,
-            has_response=exchange.status is not None,
+            has_response=answered,
             debug=view,
             profile=profile,
             session=session,

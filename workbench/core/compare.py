@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbench.core.diff import Change, DiffResult, PathError, Segment, Selector, resolve_path
+from workbench.core.exchange import Exchange
 
 __all__ = [
     "change_lines",
@@ -38,6 +39,8 @@ def is_exchange(value: Any) -> bool:
 
 def comparable(value: Any) -> Any:
     """The document a comparison looks at for *value* (see the module docstring)."""
+    if isinstance(value, Exchange):
+        value = value.to_dict()
     if isinstance(value, dict) and is_exchange(value.get("exchange")) and "id" in value:
         value = value["exchange"]
     if not is_exchange(value):

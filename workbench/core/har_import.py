@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from workbench.core.exchange import Exchange
 from workbench.core.response_view import normalize_response
 
 __all__ = [
@@ -57,15 +58,24 @@ class HarError(ValueError):
 
 @dataclass(frozen=True)
 class HarCall:
-    """One Tracardi call of the file, as an exchange dict ready for history."""
+    """One Tracardi call of the file, as an exchange ready for history.
+
+    Where it came from (file, page, entry) is the exchange's ``imported`` record
+    (``exchange.extra["imported"]``), kept through history like any unknown key.
+    """
 
     index: int
     kind: str  # "track" or "collect"
-    exchange: dict[str, Any]
+    exchange: Exchange
+
+    @property
+    def imported(self) -> dict[str, Any]:
+        record = self.exchange.extra.get("imported")
+        return record if isinstance(record, dict) else {}
 
     @property
     def page(self) -> str:
-        return str(self.exchange["imported"].get("page") or "")
+        return str(self.imported.get("page") or "")
 
 
 @dataclass(frozen=True)
@@ -420,5 +430,5 @@ def read_har(data: bytes, source: str = "file.har", *, now: str | None = None) -
             "imported_at": imported_at,
         }
         exchange = _exchange(entry, index, where, kind, imported, request, text, body, digest)
-        calls.append(HarCall(index, kind, exchange))
+        calls.append(HarCall(index, kind, Exchange.from_dict(exchange)))
     return HarImport(source, creator_text, tuple(calls), len(entries), dict(skipped))

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from workbench.core.debug_view import DebugView, record_message, short_id
+from workbench.core.exchange import Exchange
 from workbench.core.response_view import normalize_response
 
 __all__ = [
@@ -177,17 +178,13 @@ class Story:
 # --- building ---------------------------------------------------------------------------------
 
 
-def story_of_exchange(exchange: Mapping[str, Any]) -> Story:
-    """The story of an exchange dict (a send, a history entry or an opened file)."""
-    response = exchange.get("response") if isinstance(exchange.get("response"), dict) else {}
-    request = exchange.get("request") if isinstance(exchange.get("request"), dict) else {}
-    view_data = exchange.get("view")
-    view = DebugView.from_dict(view_data) if isinstance(view_data, dict) else None
+def story_of_exchange(exchange: Exchange) -> Story:
+    """The story of an exchange (a send, a history entry or an opened file)."""
     return build_story(
-        response.get("json") if isinstance(response, dict) else None,
-        status=response.get("status") if isinstance(response, dict) else None,
-        request=request.get("body") if isinstance(request, dict) else None,
-        view=view,
+        exchange.json,
+        status=exchange.status,
+        request=exchange.request.body if exchange.request is not None else None,
+        view=exchange.view,
     )
 
 

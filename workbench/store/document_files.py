@@ -39,10 +39,10 @@ def _from_har(name: str, data: bytes, index: int | None) -> tuple[str, Any]:
             raise DocumentError(
                 f"{name} holds {len(har.calls)} Tracardi calls ({listing}); name one as {name}#N"
             )
-        return f"{name}#{har.calls[0].index}", har.calls[0].exchange
+        return f"{name}#{har.calls[0].index}", har.calls[0].exchange.to_dict()
     for call in har.calls:
         if call.index == index:
-            return f"{name}#{index}", call.exchange
+            return f"{name}#{index}", call.exchange.to_dict()
     raise DocumentError(f"{name}: entry #{index} is not a Tracardi call")
 
 

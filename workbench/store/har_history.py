@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from workbench.core.exchange import Exchange
 from workbench.core.har_import import HarImport
 
 __all__ = ["HarHistoryReport", "add_har_calls"]
@@ -20,7 +21,7 @@ __all__ = ["HarHistoryReport", "add_har_calls"]
 class _History(Protocol):
     def get(self, entry_id: str) -> object | None: ...
 
-    def append_many(self, exchanges: list[dict[str, object]]) -> int: ...  # pragma: no cover
+    def append_many(self, exchanges: list[Exchange]) -> int: ...  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,6 @@ class HarHistoryReport:
 
 def add_har_calls(history: _History, har: HarImport) -> HarHistoryReport:
     """Add the calls of *har* that the history does not hold yet, in one batch."""
-    fresh = [call.exchange for call in har.calls if history.get(call.exchange["id"]) is None]
+    fresh = [call.exchange for call in har.calls if history.get(call.exchange.id) is None]
     added = history.append_many(fresh) if fresh else 0
     return HarHistoryReport(added, len(har.calls) - len(fresh), har.skipped_count)

@@ -14,6 +14,7 @@ import pytest
 
 from tests.store.test_bundle import PERSONAL, SECRETS, exchange, forms, profile
 from workbench import app as workbench_app
+from workbench.core.exchange import Exchange
 from workbench.store.bundle import read_bundle
 from workbench.ui.compare.bundle_actions import BundleActions
 
@@ -57,7 +58,7 @@ def test_the_menu_offers_export_and_open(parts: Any) -> None:
 def test_export_writes_a_redacted_bundle_of_the_history_and_collector_data(
     qtbot: Any, parts: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parts.history.append(exchange())
+    parts.history.append(Exchange.from_dict(exchange()))
     parts.collector.store.commit(profile=profile())
     out = tmp_path / "ticket-4711.zip"
     actions = _actions(parts)
@@ -88,7 +89,7 @@ def test_export_with_an_empty_history_says_so(qtbot: Any, parts: Any, tmp_path: 
 def test_open_checks_the_bundle_then_starts_its_own_read_only_window(
     qtbot: Any, parts: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parts.history.append(exchange())
+    parts.history.append(Exchange.from_dict(exchange()))
     out = tmp_path / "b.zip"
     actions = _actions(parts)
     actions.export(str(out))
@@ -123,7 +124,7 @@ def test_the_bundle_window_shows_the_bundle_read_only(
     """What the launched process does: unpack into its own home, history read-only."""
     from workbench.store.bundle_home import unpack_bundle
 
-    entry = parts.history.append(exchange())
+    entry = parts.history.append(Exchange.from_dict(exchange()))
     out = tmp_path / "b.zip"
     actions = _actions(parts)
     actions.export(str(out))

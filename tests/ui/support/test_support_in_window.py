@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel
 
 from tests.ui.panels.history_data import make_exchange
 from workbench import app as workbench_app
+from workbench.core.exchange import Exchange
 from workbench.ui.compare.install import SupportTools
 
 
@@ -29,11 +30,13 @@ def _tools(parts: Any) -> SupportTools:
     return tools
 
 
-def _fill_history(qtbot: Any, parts: Any, *exchanges: dict[str, Any]) -> list[str]:
+def _fill_history(qtbot: Any, parts: Any, *exchanges: Exchange | dict[str, Any]) -> list[str]:
     history = parts.window.panels.history
     ids = []
     for exchange in exchanges:
-        entry = parts.history.append(exchange)
+        entry = parts.history.append(
+            exchange if isinstance(exchange, Exchange) else Exchange.from_dict(exchange)
+        )
         ids.append(entry.id)
         with qtbot.waitSignal(history.model.rowsInserted, timeout=5000):
             parts.window.exchange_recorded.emit(entry.exchange)
@@ -150,7 +153,7 @@ def test_reproduce_locally_loads_the_profile_and_diffs_the_answers(qtbot: Any, p
 def test_reproduce_without_the_profile_shows_what_differs_and_why(qtbot: Any, parts: Any) -> None:
     exchange = _customer_exchange()
     del exchange["view"]
-    parts.window.open_exchange(exchange, title="Opened ticket.json")
+    parts.window.open_exchange(Exchange.from_dict(exchange), title="Opened ticket.json")
     tools = _tools(parts)
     tools.reproduce()
     qtbot.waitUntil(

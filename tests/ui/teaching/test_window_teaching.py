@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from workbench.app import AppParts, build
+from workbench.core.exchange import Exchange
 from workbench.settings.paths import app_paths
 from workbench.ui.teaching.install import Teaching
 
@@ -41,11 +41,11 @@ def _load_demo(qtbot, parts: AppParts) -> None:
         parts.window.load_demo_flow()
 
 
-def _step(qtbot, parts: AppParts) -> dict[str, Any]:
+def _step(qtbot, parts: AppParts) -> Exchange:
     presenter = _teaching(parts).presenter
     with qtbot.waitSignal(parts.window.exchange_shown, timeout=15_000) as blocker:
         assert presenter.next_step() is not None
-    exchange: dict[str, Any] = blocker.args[0]
+    exchange: Exchange = blocker.args[0]
     return exchange
 
 
@@ -123,7 +123,7 @@ def test_presenter_steps_through_the_demo_story(qtbot, parts: AppParts) -> None:
     panel = presenter.panel
     assert panel.steps.count() == 6
     first = _step(qtbot, parts)
-    assert first["response"]["status"] == 200
+    assert first.status == 200
     story = panel.story.story
     assert story is not None and set(story.entered) == {"visitor", "mobile"}
     qtbot.waitUntil(lambda: panel.profile.topLevelItemCount() > 0, timeout=10_000)
@@ -138,10 +138,12 @@ def test_presenter_steps_through_the_demo_story(qtbot, parts: AppParts) -> None:
     assert panel.story.story.own_events[0].valid is False
     assert presenter.next_step() is None  # the story is over
     assert not panel.next_button.isEnabled()
-    assert last["request"]["body"]["profile"]["id"] == first["view"]["profile_id"]
+    assert first.view is not None and last.request is not None
+    assert last.request.body["profile"]["id"] == first.view.profile_id
     presenter.restart()
     again = _step(qtbot, parts)
-    assert again["view"]["profile_id"] != first["view"]["profile_id"]  # a new visitor
+    assert again.view is not None
+    assert again.view.profile_id != first.view.profile_id  # a new visitor
 
 
 def test_a_story_file_can_be_presented(qtbot, parts: AppParts, tmp_path: Path) -> None:
@@ -156,7 +158,7 @@ def test_a_story_file_can_be_presented(qtbot, parts: AppParts, tmp_path: Path) -
     assert teaching.open_story_file(str(good))
     assert teaching.presenter.active and teaching.presenter.panel.title.text() == "Mine"
     exchange = _step(qtbot, parts)
-    assert exchange["response"]["status"] == 200
+    assert exchange.status == 200
 
 
 def test_trainer_changes_a_segment_and_shows_why_not(qtbot, parts: AppParts) -> None:
@@ -179,7 +181,8 @@ def test_trainer_changes_a_segment_and_shows_why_not(qtbot, parts: AppParts) -> 
     presenter.index -= 1
     exchange = _step(qtbot, parts)
     assert "engaged" in teaching.story_view.story.left
-    assert "engaged" not in exchange["view"]["segmentation"]["ids"]
+    assert exchange.view is not None and exchange.view.segmentation is not None
+    assert "engaged" not in exchange.view.segmentation["ids"]
     why = teaching.open_why_not()
     qtbot.waitUntil(lambda: why.answer is not None, timeout=10_000)
     lines = why.lines()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.compare import comparable
+from workbench.core.exchange import Exchange
 from workbench.ui.compare.diff_view import DiffView
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
@@ -87,7 +88,7 @@ def load_side(sources: CompareSources, side: Side) -> tuple[str, Any]:
         value = sources.shown()
         if value is None:
             raise LoadError("the window shows no answer yet")
-        return "the answer shown", value
+        return "the answer shown", value.to_dict() if isinstance(value, Exchange) else value
     if kind in ("selected", "history"):
         if kind == "selected":
             ids = sources.selected_history()

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
+from workbench.core.exchange import Exchange
 from workbench.ui.compare.bundle_actions import BundleActions
 from workbench.ui.compare.compare_window import CompareSources, CompareWindow, Side
 from workbench.ui.privacy import privacy_mask
@@ -169,7 +170,7 @@ class SupportTools:
 
     # --- reproduce locally ------------------------------------------------------------------
 
-    def _customer_exchange(self, then: Callable[[str, dict[str, Any]], None]) -> None:
+    def _customer_exchange(self, then: Callable[[str, Exchange], None]) -> None:
         """The exchange to reproduce: the one selected entry, else the shown answer."""
         selected = self.selected_history_ids()
         history = getattr(self.window, "history", None)
@@ -206,11 +207,11 @@ class SupportTools:
             return
         self._customer_exchange(lambda label, exchange: self._replay(label, exchange, server))
 
-    def _replay(self, label: str, exchange: dict[str, Any], server: Any) -> None:
+    def _replay(self, label: str, exchange: Exchange, server: Any) -> None:
         history = getattr(self.window, "history", None)
         in_bundle = bool(getattr(history, "read_only", False))
         targets = {t.name: t for t in self.targets}
-        target = targets.get(str((exchange.get("target") or {}).get("name") or ""))
+        target = targets.get(exchange.target.name)
         sender = self.window.sender
 
         def work() -> Any:

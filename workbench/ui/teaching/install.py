@@ -16,6 +16,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 
 from workbench.client.flow_api import FlowApi
+from workbench.core.exchange import Exchange
 from workbench.ui.teaching.flow_editor import FlowEditor
 from workbench.ui.teaching.presenter import PresenterMode, load_story_file
 from workbench.ui.teaching.story_view import StoryView
@@ -56,11 +57,10 @@ class Teaching:
         collector = self.window.collector
         return collector.store if collector is not None else None
 
-    def _on_window_exchange_shown(self, exchange: dict[str, Any]) -> None:
+    def _on_window_exchange_shown(self, exchange: Exchange) -> None:
         self.story_view.show_exchange(exchange)
-        view = exchange.get("view") or {}
-        if isinstance(view, dict) and view.get("profile_id"):
-            self.profile_id = str(view["profile_id"])
+        if exchange.view is not None and exchange.view.profile_id:
+            self.profile_id = str(exchange.view.profile_id)
 
     def _on_collector_records(self, records: list[Any]) -> None:
         self.story_view.show_records(records)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.exchange import Exchange
 from workbench.core.flow.demo import DemoStep, demo_story
 from workbench.core.masking import MASK, is_secret_name
 from workbench.settings import EMBEDDED_TARGET_NAME
@@ -398,12 +399,11 @@ class PresenterMode(QObject):
         if identity.session_id:
             self.session_id = identity.session_id
 
-    def _on_window_exchange_shown(self, exchange: dict[str, Any]) -> None:
+    def _on_window_exchange_shown(self, exchange: Exchange) -> None:
         if not self.active or self.panel is None:
             return
         self.panel.story.show_exchange(exchange)
-        view = exchange.get("view") or {}
-        profile_id = view.get("profile_id") if isinstance(view, dict) else None
+        profile_id = exchange.view.profile_id if exchange.view is not None else None
         if profile_id:
             self.profile_id = profile_id
             self._load_profile(profile_id)

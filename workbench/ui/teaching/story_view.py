@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.exchange import Exchange
 from workbench.core.story import EventStory, Story, build_story, story_of_exchange
 
 __all__ = ["StoryView"]
@@ -98,7 +99,7 @@ class StoryView(QWidget):
 
     # -- inputs -------------------------------------------------------------------------
 
-    def show_exchange(self, exchange: dict[str, Any]) -> None:
+    def show_exchange(self, exchange: Exchange) -> None:
         self.show_story(story_of_exchange(exchange))
 
     def show_records(self, records: list[Any]) -> None:
