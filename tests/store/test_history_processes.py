@@ -19,12 +19,13 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, run_workbench
-from tests.store.history_helpers import make_exchange
+from tests.store.history_helpers import make_exchange, make_exchange_dict
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.settings.paths import app_paths
 from workbench.store.history import HistoryQuery, HistoryStore
@@ -34,6 +35,7 @@ SEGMENT_SIZE = 8  # small, so seals (file replacements) happen often under conte
 WRITER = textwrap.dedent(
     """
     import os, sys
+    from dataclasses import replace
     from tests.store.history_helpers import make_exchange
     from workbench.store.history import HistoryStore
 
@@ -43,8 +45,7 @@ WRITER = textwrap.dedent(
     number = 0
     while (number < count) if count else not os.path.exists(stop):
         number += 1
-        exchange = make_exchange(number)
-        exchange["id"] = f"{prefix}-{number}"
+        exchange = replace(make_exchange(number), id=f"{prefix}-{number}")
         entry = store.append(exchange)
         starred = number % 7 == 0
         if starred:
@@ -145,8 +146,7 @@ def test_the_window_and_command_line_writers_lose_nothing(tmp_path: Path) -> Non
     exported = tmp_path / "import.jsonl"
     with HistoryStore(tmp_path / "elsewhere") as other:
         for number in range(20):
-            exchange = make_exchange(number)
-            exchange["id"] = f"imported-{number}"
+            exchange = replace(make_exchange(number), id=f"imported-{number}")
             other.append(exchange)
         other.export_jsonl(exported)
     with (
@@ -169,7 +169,11 @@ def test_the_window_and_command_line_writers_lose_nothing(tmp_path: Path) -> Non
                     deleted.add(victim)
         imported = run_workbench("history", "import", str(exported))
         sent = run_workbench(
-            "send", "-", "--to", collector.url, input=json.dumps(make_exchange()["request"]["body"])
+            "send",
+            "-",
+            "--to",
+            collector.url,
+            input=json.dumps(make_exchange_dict()["request"]["body"]),
         )
         assert all(writer.process.poll() is None for writer in writers)  # still writing
         for writer in writers:
