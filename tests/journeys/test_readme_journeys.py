@@ -110,6 +110,7 @@ def _exchange(session: str, profile: str, *, new: bool) -> dict[str, Any]:
         },
         "response": {"status": 200},
         "view": {
+            "format": "documented",
             "profile_id": profile,
             "session_id": session,
             "profile": {"id": profile, "new": new},

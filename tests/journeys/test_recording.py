@@ -9,6 +9,7 @@ import pytest
 
 from workbench.__main__ import main
 from workbench.client import IdentityMemory, RequestSpec, Sender, embedded_target
+from workbench.core.exchange import Exchange
 from workbench.core.journey.model import load_journey
 from workbench.core.journey.recording import journey_from_exchanges
 from workbench.core.journey.source import dump_text
@@ -64,7 +65,7 @@ def record(base: Path, *, demo: bool = True) -> list[dict[str, Any]]:
                 exchanges.append(result.to_dict())
     with HistoryStore(app_paths(str(base)).history_dir) as store:
         for exchange in exchanges:
-            store.append(exchange)
+            store.append(Exchange.from_dict(exchange))
     return exchanges
 
 
@@ -204,7 +205,7 @@ def test_starred_and_target_filters(tmp_path: Path, capsys) -> None:  # type: ig
     with HistoryStore(app_paths(str(base)).history_dir) as store:
         newest_first = store.page(None, 0, 5)
         store.star(newest_first[-1].id)  # the first visit
-        target_name = store.get(newest_first[0].id).exchange["target"]["name"]
+        target_name = store.get(newest_first[0].id).exchange.target.name
     out = tmp_path / "starred.yaml"
     args = ["--basedir", str(base), "journey", "from-history", "--out", str(out)]
     assert main([*args, "--starred"]) == 0

@@ -90,8 +90,9 @@ def test_a_failed_expectation_shows_expected_and_actual_and_links_to_the_answer(
     with qtbot.waitSignal(panel.exchange_selected, timeout=2000) as blocker:
         panel.results_tree.itemClicked.emit(child.child(1), 0)
     exchange = blocker.args[0]
-    assert exchange["response"]["status"] == 200
-    assert exchange["request"]["body"]["events"][0]["type"] == "page-view"
+    assert exchange.status == 200
+    assert exchange.request is not None
+    assert exchange.request.body["events"][0]["type"] == "page-view"
     assert panel.step_list.currentRow() == 0
     second = panel.results_tree.topLevelItem(1)
     assert second.text(0).startswith("PASS  2. second")

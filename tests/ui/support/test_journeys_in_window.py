@@ -47,7 +47,7 @@ def test_history_selection_becomes_a_journey_that_runs_and_opens_answers(
         for _ in range(3):
             result = sender.send(target, RequestSpec(payload=payload, debugger=True))
             assert result.status == 200
-            entry = parts.history.append(result.to_dict())
+            entry = parts.history.append(result)
             with qtbot.waitSignal(history.model.rowsInserted, timeout=5000):
                 window.exchange_recorded.emit(entry.exchange)
 
@@ -75,12 +75,12 @@ def test_history_selection_becomes_a_journey_that_runs_and_opens_answers(
     result = blocker.args[0]
     assert result.passed, [s.messages() for s in result.steps]
 
-    shown: list[dict[str, Any]] = []
+    shown: list[Any] = []
     window.exchange_shown.connect(shown.append)
     item = panel.results_tree.topLevelItem(2)
     panel.results_tree.itemClicked.emit(item, 0)
-    assert shown and shown[-1]["id"] == result.steps[2].exchange.id
-    assert window.response_panel.exchange()["id"] == result.steps[2].exchange.id
+    assert shown and shown[-1].id == result.steps[2].exchange.id
+    assert window.response_panel.exchange().id == result.steps[2].exchange.id
 
 
 def test_record_with_nothing_selected_says_so(parts: Any) -> None:
@@ -119,6 +119,6 @@ def test_a_failed_expectation_opens_its_answer_at_the_path(
     assert failure.isExpanded() and failure.child(1).text(0) == "actual  true"
     panel.results_tree.itemClicked.emit(failure.child(1), 0)
     response = window.response_panel
-    assert response.exchange()["id"] == panel.results[0].exchange.id
+    assert response.exchange().id == panel.results[0].exchange.id
     assert response.tabs.currentWidget() is response.debugger
     assert found == [("debug@profile.new", (True, ""))]

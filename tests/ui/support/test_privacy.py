@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from workbench.core.exchange import Exchange
 from workbench.core.redaction import RedactionPolicy
 from workbench.ui.privacy import MASK, PrivacyMask, privacy_mask
 from workbench.ui.response_panel import ResponsePanel
@@ -110,15 +111,17 @@ def test_the_response_panels_headers_and_raw_texts(qtbot: Any, mask: PrivacyMask
     panel = ResponsePanel()
     qtbot.addWidget(panel)
     panel.show_exchange(
-        {
-            "request": {"method": "POST", "url": "http://x/track", "body": DOC, "headers": {}},
-            "response": {
-                "status": 200,
-                "headers": {"X-Forwarded-For": IP, "content-type": "application/json"},
-                "json": DOC,
-                "body_text": json.dumps(DOC),
-            },
-        }
+        Exchange.from_dict(
+            {
+                "request": {"method": "POST", "url": "http://x/track", "body": DOC, "headers": {}},
+                "response": {
+                    "status": 200,
+                    "headers": {"X-Forwarded-For": IP, "content-type": "application/json"},
+                    "json": DOC,
+                    "body_text": json.dumps(DOC),
+                },
+            }
+        )
     )
     panel.tabs.setCurrentWidget(panel.body_tabs)
     panel.body_tabs.setCurrentWidget(panel.body_raw)
@@ -145,15 +148,17 @@ def test_history_exports_are_masked_while_hidden(
     store = HistoryStore(tmp_path / "history")
     try:
         store.append(
-            {
-                "request": {
-                    "method": "POST",
-                    "url": "http://x/track",
-                    "route": f"/track?uid={EMAIL}",
-                    "body": DOC,
-                },
-                "response": {"status": 200, "json": DOC},
-            }
+            Exchange.from_dict(
+                {
+                    "request": {
+                        "method": "POST",
+                        "url": "http://x/track",
+                        "route": f"/track?uid={EMAIL}",
+                        "body": DOC,
+                    },
+                    "response": {"status": 200, "json": DOC},
+                }
+            )
         )
         panel = HistoryPanel(store)
         qtbot.addWidget(panel)

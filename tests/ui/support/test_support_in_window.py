@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -185,9 +186,10 @@ def test_the_switch_hides_personal_data_in_the_whole_window(qtbot: Any, parts: A
     switch = _tools(parts).privacy
     assert switch.action in parts.window.view_menu.actions()
     assert ("Hide personal data", "Ctrl+Shift+H") in parts.window.shortcut_table()
-    exchange = make_exchange(3, event_type="identify")
-    exchange["response"]["json"] = {"profile": {"traits": {"email": "ann@example.com"}}}
-    exchange["response"]["body_text"] = json.dumps(exchange["response"]["json"])
+    answer = {"profile": {"traits": {"email": "ann@example.com"}}}
+    exchange = replace(
+        make_exchange(3, event_type="identify"), json=answer, body_text=json.dumps(answer)
+    )
     parts.window.open_exchange(exchange, title="History")
     try:
         switch.action.trigger()
@@ -244,7 +246,9 @@ def test_opening_a_har_imports_its_calls_into_history_and_shows_the_first(
     )
     assert window.statusBar().currentMessage().startswith("Imported 3 Tracardi calls from shop.har")
     entries = [parts.history.get(s.id) for s in parts.history.summaries()]
-    assert all(e is not None and e.exchange["imported"]["file"] == "shop.har" for e in entries)
+    assert all(
+        e is not None and e.exchange.extra["imported"]["file"] == "shop.har" for e in entries
+    )
     # A drop takes the same way; the same file again adds nothing.
     window.response_panel.file_dropped.emit(str(har))
     qtbot.waitUntil(

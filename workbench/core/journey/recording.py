@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from workbench.core.exchange import Exchange
+
 __all__ = ["journey_from_exchanges", "step_from_exchange"]
 
 _PROFILE_VARIABLE = "profile_id"
@@ -77,22 +79,33 @@ def _name_of(index: int, route: str, payload: Mapping[str, Any]) -> str:
     return f"{index + 1}. {prefix}{what}"
 
 
+def _typed(exchange: Exchange | Mapping[str, Any]) -> Exchange:
+    return exchange if isinstance(exchange, Exchange) else Exchange.from_dict(exchange)
+
+
+def _request_of(exchange: Exchange) -> Mapping[str, Any]:
+    return exchange.request.to_dict(masked=False) if exchange.request is not None else {}
+
+
+def _view_of(exchange: Exchange) -> Mapping[str, Any]:
+    return exchange.view.to_dict() if exchange.view is not None else {}
+
+
 def step_from_exchange(
-    exchange: Mapping[str, Any], index: int, *, known_profile: bool = False
+    exchange: Exchange | Mapping[str, Any], index: int, *, known_profile: bool = False
 ) -> dict[str, Any]:
     """One step for *exchange* (see the module docstring); *known_profile*: an earlier
     step captured this exchange's profile id as ``{{profile_id}}``."""
-    request = _mapping(exchange.get("request"))
-    response = _mapping(exchange.get("response"))
-    view = exchange.get("view")
-    view = view if isinstance(view, Mapping) else {}
+    exchange = _typed(exchange)
+    request = _request_of(exchange)
+    view = _view_of(exchange)
     route = _route_of(request) or "track"
     payload = _payload_of(request, route)
     step: dict[str, Any] = {"name": _name_of(index, route, payload), "send": payload}
     if route != "track":
         step["route"] = route
     expect: dict[str, Any] = {}
-    status = response.get("status")
+    status = exchange.status
     if isinstance(status, int):
         expect["status"] = status
     profile = view.get("profile")
@@ -126,20 +139,20 @@ def step_from_exchange(
 
 
 def journey_from_exchanges(
-    exchanges: Iterable[Mapping[str, Any]], *, name: str = "recorded journey"
+    exchanges: Iterable[Exchange | Mapping[str, Any]], *, name: str = "recorded journey"
 ) -> dict[str, Any]:
     """A journey document (what a journey file holds) for *exchanges*, oldest first."""
     steps: list[dict[str, Any]] = []
     profiles: list[str] = []
     last_session: dict[str, str] = {}
     captured = False
-    for exchange in exchanges:
-        request = _mapping(exchange.get("request"))
+    for given in exchanges:
+        exchange = _typed(given)
+        request = _request_of(exchange)
         if _route_of(request) is None:
             continue  # e.g. a /collect call without its event type: nothing to replay
         index = len(steps)
-        view = exchange.get("view")
-        view = view if isinstance(view, Mapping) else {}
+        view = _view_of(exchange)
         raw_body = request.get("body")
         body: Mapping[str, Any] = raw_body if isinstance(raw_body, Mapping) else {}
         profile_id = view.get("profile_id") or _id_of(body.get("profile"))

@@ -132,7 +132,7 @@ class JourneysPanel(QWidget):
         run_finished(object): the :class:`JourneyResult` of a finished (or cancelled) run.
     """
 
-    exchange_selected = Signal(dict)
+    exchange_selected = Signal(object)  # Exchange
     failure_path_selected = Signal(str)
     run_finished = Signal(object)
 
@@ -708,7 +708,7 @@ class JourneysPanel(QWidget):
         if 0 <= result.index < self.step_list.count():
             self.step_list.setCurrentRow(result.index)
         if result.exchange is not None:
-            self.exchange_selected.emit(result.exchange.to_dict())
+            self.exchange_selected.emit(result.exchange)
 
     def shutdown(self) -> None:
         """Cancel a run in progress (the window is closing)."""
