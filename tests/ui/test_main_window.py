@@ -75,7 +75,7 @@ def test_send_shows_new_profile_and_counts_then_reuses_profile(
     debugger = window.response_panel.debugger
     assert debugger.id_labels["profile"].text() == profile_id
     assert debugger.verdict_label.text().startswith("new profile " + profile_id[:4])
-    assert f"{view['events']['saved']} event" in debugger.verdict_label.text()
+    assert f"{view.events['saved']} event" in debugger.verdict_label.text()
     titles = [debugger.tabs.tabText(i) for i in range(debugger.tabs.count())]
     assert titles[0] == "Session (1)" and titles[2] == "Profile (1)"
     assert titles[1] == f"Events ({view.events['saved']})"
@@ -88,7 +88,7 @@ def test_send_shows_new_profile_and_counts_then_reuses_profile(
     assert second.view.profile_id == profile_id
     qtbot.waitUntil(lambda: history.count() == 2, timeout=5000)
     completion = window.composer.form.events_editor.type_edit.completer().model().stringList()
-    assert set(view["events"]["types"]) <= set(completion)  # types seen in answers are offered
+    assert set(view.events["types"]) <= set(completion)  # types seen in answers are offered
 
 
 def test_invalid_payload_needs_confirmation(qtbot, window: MainWindow, monkeypatch) -> None:
