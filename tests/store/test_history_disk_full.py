@@ -8,17 +8,24 @@ import errno
 import pytest
 
 from tests.small_disk import SmallDisk, small_disk
+from workbench.core.exchange import Exchange
 from workbench.store.history import HistoryStore
 
 __all__ = ["small_disk"]
 
 
-def _exchange(marker: str) -> dict:
-    return {
-        "id": f"id-{marker}",
-        "request": {"method": "POST", "url": "http://127.0.0.1:8686/track", "body": {"m": marker}},
-        "response": {"status": 200, "json": {"profile": {"id": "p"}, "pad": "x" * 2000}},
-    }
+def _exchange(marker: str) -> Exchange:
+    return Exchange.from_dict(
+        {
+            "id": f"id-{marker}",
+            "request": {
+                "method": "POST",
+                "url": "http://127.0.0.1:8686/track",
+                "body": {"m": marker},
+            },
+            "response": {"status": 200, "json": {"profile": {"id": "p"}, "pad": "x" * 2000}},
+        }
+    )
 
 
 def test_a_full_disk_refuses_an_append_cleanly_and_appends_resume(small_disk: SmallDisk) -> None:

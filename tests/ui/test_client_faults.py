@@ -27,6 +27,7 @@ from PySide6.QtGui import QGuiApplication
 from tests.small_disk import SmallDisk, small_disk
 from tests.ui.slow_server import TrickleServer
 from workbench.collector import CollectorConfig, CollectorServer
+from workbench.core.exchange import Exchange
 from workbench.settings import Settings, TargetSettings
 from workbench.store.collections import CollectionStore
 from workbench.store.history import HistoryStore
@@ -79,7 +80,7 @@ def window(make_window: WindowFactory, tmp_path: Path) -> MainWindow:
     return make_window(tmp_path / "history")
 
 
-def send_and_wait(qtbot, win: MainWindow, timeout: int = 20_000) -> dict:
+def send_and_wait(qtbot, win: MainWindow, timeout: int = 20_000) -> Exchange:
     with qtbot.waitSignal(win.exchange_shown, timeout=timeout) as blocker:
         assert win.send() is not None
     return blocker.args[0]
@@ -140,7 +141,7 @@ def test_ten_thousand_events_are_shown_edited_and_all_stored(
     window.composer.form.profile_edit.textEdited.emit("many-events-profile")
     assert len(json.loads(window.composer.raw.text())["events"]) == 10_000
     exchange = send_and_wait(qtbot, window, timeout=60_000)
-    assert exchange["response"]["status"] == 200, exchange.get("error")
+    assert exchange.status == 200, exchange.error
     stats = httpx.get(f"{collector.url}/_workbench/stats", timeout=10).json()
     assert stats["events_by_type"]["page-view"] == 10_000  # besides the server's own events
 
@@ -212,8 +213,8 @@ def test_a_trickling_answer_times_out_as_a_whole(qtbot, window: MainWindow) -> N
         exchange = send_and_wait(qtbot, window, timeout=15_000)
         timer.stop()
         sent = slow.bytes_sent
-    assert exchange["error"]["kind"] == "timeout", exchange["error"]
-    assert "timed out after 1 s" in exchange["error"]["message"]
+    assert exchange.error is not None and exchange.error.kind == "timeout", exchange.error
+    assert "timed out after 1 s" in exchange.error.message
     assert 0 < sent < 100  # it had started answering: per-read timeouts never fired
     assert len(ticks) >= 10  # the window kept running its event loop meanwhile
     assert window.composer.error_frame.isVisibleTo(window)
@@ -227,7 +228,7 @@ def test_cancel_ends_a_trickling_answer(qtbot, window: MainWindow) -> None:
             window.send()
             qtbot.waitUntil(lambda: slow.bytes_sent >= 5, timeout=10_000)
             window.cancel()
-    assert blocker.args[0]["error"]["kind"] == "cancelled"
+    assert blocker.args[0].error.kind == "cancelled"
     assert not window.composer.request_bar.cancel_button.isEnabled()
 
 
@@ -241,12 +242,12 @@ def test_a_full_disk_shows_a_notice_and_history_resumes(
     window = make_window(folder)
     window.composer.raw.set_text(json.dumps(_payload(pad="z" * 3000)))
     first = send_and_wait(qtbot, window)
-    assert first["response"]["status"] == 200
+    assert first.status == 200
     assert not window.history_notice.isVisibleTo(window)
     small_disk.fill()
     for _ in range(3):  # the journal's last page fills too
         shown = send_and_wait(qtbot, window)
-        assert shown["response"]["status"] == 200  # the answer is still shown
+        assert shown.status == 200  # the answer is still shown
         if window.history_notice.isVisibleTo(window):
             break
     assert window.history_notice.isVisibleTo(window)
@@ -261,8 +262,8 @@ def test_a_full_disk_shows_a_notice_and_history_resumes(
     reopened = HistoryStore(folder, read_only=True)
     try:
         assert reopened.notices == []
-        assert reopened.get(first["id"]) is not None
-        assert reopened.get(last["id"]) is not None
+        assert reopened.get(first.id) is not None
+        assert reopened.get(last.id) is not None
     finally:
         reopened.close()
     assert os.path.isdir(folder)
