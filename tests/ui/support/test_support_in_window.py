@@ -286,7 +286,7 @@ def test_reproduce_reads_the_profile_from_the_customers_target(qtbot: Any, parts
         remote.store.commit(profile=view["profile"]["data"], session=view["session"]["data"])
         tools = _tools(parts)
         tools.targets = [TargetSettings(name="customer-prod", base_url=remote.url)]
-        parts.window.open_exchange(exchange, title="Opened ticket.json")
+        parts.window.open_exchange(Exchange.from_dict(exchange), title="Opened ticket.json")
         tools.reproduce()
         qtbot.waitUntil(
             lambda: (
