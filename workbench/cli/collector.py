@@ -5,7 +5,9 @@ cleanly (everything stored is flushed) on Ctrl+C / SIGTERM. Binding beyond
 loopback always needs a token (``--token``, or one is generated and printed):
 reading and changing the collector then takes ``Authorization: Bearer``, while
 tracking stays open. ``--allow-host`` names extra ``Host`` values to answer
-(see :mod:`workbench.collector.trust`).
+(see :mod:`workbench.collector.trust`). ``--forward URL`` sends every tracking
+request on to a real Tracardi and answers with its answer, keeping each exchange
+in history (``workbench journey from-history`` makes a journey of them).
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from workbench.collector import CollectorConfig, CollectorServer, CollectorStart
 from workbench.collector.config import DEFAULT_PORT
 from workbench.collector.durability import DURABILITY_CHOICES, RELAXED_RISK
 from workbench.collector.flow_routes import flow_store_of
+from workbench.collector.forward import ForwardedExchange, Forwarder
 from workbench.collector.records import RequestRecord
 from workbench.collector.trust import is_loopback_host
+from workbench.journeys.recording import exchange_from_forwarded
+from workbench.settings import SettingsFile
 from workbench.settings.paths import app_paths
+from workbench.store.history import HistoryBusyError, HistoryStore
 
 __all__ = ["register", "run"]
 
@@ -105,8 +111,40 @@ def register(sub: Any) -> None:
         "on the LAN); loopback names, IP addresses the collector binds and --host are always "
         "allowed. Repeatable.",
     )
+    parser.add_argument(
+        "--forward",
+        metavar="URL",
+        help="send every tracking request (/track, /collect/...) on to the Tracardi at URL and "
+        "answer with its answer; each exchange is kept in history, for 'workbench journey "
+        "from-history'",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
     parser.set_defaults(func=run)
+
+
+def start_forwarding(server: CollectorServer, url: str, history: HistoryStore | None) -> Forwarder:
+    """Make *server* forward tracking requests to *url*, recording each one in *history*."""
+
+    def record(forwarded: ForwardedExchange) -> None:
+        if history is not None:
+            history.append(exchange_from_forwarded(forwarded, url))
+
+    forwarder = Forwarder(url, on_exchange=record)
+    server.app.state.forwarder = forwarder
+    return forwarder
+
+
+def _open_history(args: argparse.Namespace) -> HistoryStore | None:
+    paths = app_paths(getattr(args, "basedir", None))
+    try:
+        retention = SettingsFile(paths.settings_file).load().history_retention
+        return HistoryStore(paths.history_dir, retention=retention)
+    except (HistoryBusyError, OSError) as exc:
+        print(
+            f"notice: forwarded exchanges are not kept in history ({exc})",
+            file=sys.stderr,
+        )
+        return None
 
 
 def _data_dir(args: argparse.Namespace) -> Path | None:
@@ -143,6 +181,18 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"workbench collector: cannot open the data folder: {exc}", file=sys.stderr)
         return 2
+    forwarder: Forwarder | None = None
+    history: HistoryStore | None = None
+    if args.forward:
+        history = _open_history(args)
+        try:
+            forwarder = start_forwarding(server, args.forward, history)
+        except ValueError as exc:
+            print(f"workbench collector: --forward: {exc}", file=sys.stderr)
+            server.stop()
+            if history is not None:
+                history.close()
+            return 2
     flow = flow_store_of(server.app)
     if args.demo:
         flow.load_pack("demo")
@@ -154,8 +204,11 @@ def run(args: argparse.Namespace) -> int:
         server.start()
     except CollectorStartError as exc:
         server.stop()
+        _stop_forwarding(forwarder, history)
         print(f"workbench collector: {exc}", file=sys.stderr)
         return 1
+    if forwarder is not None:
+        print(f"forwarding tracking requests to {forwarder.base_url}", flush=True)
 
     stop = threading.Event()
 
@@ -172,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
         print("stopping the collector…", file=sys.stderr, flush=True)
         server.stop()
+        _stop_forwarding(forwarder, history)
         stats = server.store.stats()
         print(
             f"stopped; {stats['events']} events, {stats['profiles']} profiles, "
@@ -181,6 +235,13 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
     return 0
+
+
+def _stop_forwarding(forwarder: Forwarder | None, history: HistoryStore | None) -> None:
+    if forwarder is not None:
+        forwarder.close()
+    if history is not None:
+        history.close()
 
 
 def _print_banner(server: CollectorServer, config: CollectorConfig) -> None:

@@ -20,10 +20,12 @@ from collections.abc import Sequence
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
+from starlette.types import Receive, Scope, Send
 
 from workbench.collector.config import CollectorConfig, LiveConfig
 from workbench.collector.demo_shop import demo_routes
 from workbench.collector.flow_routes import install_flow
+from workbench.collector.forward import is_tracking_request
 from workbench.collector.live import LiveFeed, live_routes
 from workbench.collector.openapi import docs_routes
 from workbench.collector.page import page_routes
@@ -38,6 +40,21 @@ from workbench.collector.waiting import EventWaiters
 from workbench.store.collector.store import CollectorStore
 
 __all__ = ["create_app"]
+
+
+def _takes_shortcut(scope: Scope) -> bool:
+    """The ``/track`` fast path, or every tracking request while forwarding."""
+    if scope["app"].state.forwarder is not None:
+        return is_tracking_request(scope)
+    return is_fast_track(scope)
+
+
+async def _shortcut(scope: Scope, receive: Receive, send: Send) -> None:
+    forwarder = scope["app"].state.forwarder
+    if forwarder is not None:
+        await forwarder(scope, receive, send)
+    else:
+        await track_asgi(scope, receive, send)
 
 
 def create_app(
@@ -73,7 +90,7 @@ def create_app(
         ],
         middleware=[
             Middleware(ObserverMiddleware, hub=hub),
-            Middleware(TrustMiddleware, policy=policy, shortcut=(is_fast_track, track_asgi)),
+            Middleware(TrustMiddleware, policy=policy, shortcut=(_takes_shortcut, _shortcut)),
         ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
     )
@@ -82,6 +99,7 @@ def create_app(
     app.state.live = live
     app.state.hub = hub
     app.state.processor = processor or process
+    app.state.forwarder = None  # a Forwarder: tracking requests go on to a real Tracardi
     app.state.stopping = False  # set by the server when a stop begins (tracking answers 503)
     feed = LiveFeed()
     hub.add_listener(feed.publish)
