@@ -7,9 +7,9 @@ Run under an X server (Xvfb) with ImageMagick's ``import``, once per screen size
 
 It starts the app as on a first start (a temporary home, its own embedded
 collector on a free port), opens the shipped ``demo-story`` journey in the
-Journeys dock, runs it against a fresh collector *without* the demo flow (so the
-segment expectations fail and show expected against actual), clicks the first
-failed step (its answer opens in the Debugger) and shoots
+Journeys dock, runs it against the window's own collector, which has no demo
+flow loaded (so the segment expectations fail and show expected against actual),
+clicks the first failed expectation (its answer opens in the Debugger) and shoots
 ``journeys-panel.png``, then the Steps tab's form as ``journeys-steps.png``
 (other sizes get the size in the name, e.g. ``journeys-panel-1280x720.png``).
 """
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication
 from docs.window_screenshots import settle, shoot, wait_for
 from workbench.app import build
 from workbench.settings.paths import app_paths
-from workbench.ui.panels.journeys_panel import FRESH_COLLECTOR
+from workbench.ui.panels.journeys_panel import WINDOW_COLLECTOR
 
 
 def main() -> int:
@@ -57,7 +57,7 @@ def main() -> int:
         )
         combo.setCurrentIndex(index)
         combo.activated.emit(index)
-        panel.target_combo.setCurrentText(FRESH_COLLECTOR)
+        panel.target_combo.setCurrentText(WINDOW_COLLECTOR)
         panel.run_button.click()
         wait_for(lambda: panel.last_result is not None)
         failed = next(

@@ -158,3 +158,29 @@ def test_the_real_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "  PASS  1." not in result.stdout
     assert "PASSED: 1 journey, 1 step: 1 passed" in result.stdout
+
+
+FLOW_JOURNEY = """\
+name: with its flow
+flow: %s
+steps:
+  - send: {source: {id: source-id}, events: [{type: page-view}]}
+    expect: {debug@segmentation.entered: {contains: visitor}}
+"""
+
+
+def test_a_journey_names_its_flow(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["run", write(tmp_path, "demo.yaml", FLOW_JOURNEY % "demo")]) == 0
+    capsys.readouterr()
+    # A flow file is read relative to the journey; --flow and --demo win over it.
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    empty = {"version": 1, "schemas": [], "rules": [], "segments": []}
+    (flows / "none.json").write_text(json.dumps(empty), encoding="utf-8")
+    none = write(tmp_path, "none.yaml", FLOW_JOURNEY % "flows/none.json")
+    assert main(["run", none]) == 1
+    assert "debug@segmentation.entered: expected" in capsys.readouterr().out
+    assert main(["run", none, "--demo"]) == 0
+    missing = write(tmp_path, "missing.yaml", FLOW_JOURNEY % "flows/missing.json")
+    assert main(["run", missing]) == 2
+    assert "cannot read the flow file" in capsys.readouterr().err

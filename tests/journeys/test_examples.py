@@ -8,7 +8,9 @@ import pytest
 from junitparser import JUnitXml
 
 from workbench.__main__ import main
+from workbench.client import embedded_target
 from workbench.core.journey.model import load_journey
+from workbench.journeys import JourneyRunner, fresh_collector
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "journeys"
 FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -39,9 +41,17 @@ def test_the_document_journey_needs_no_flow(capsys) -> None:  # type: ignore[no-
     assert code == 0, capsys.readouterr().out
 
 
-def test_the_demo_story_fails_without_the_demo_flow(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_examples_need_no_options(capsys) -> None:  # type: ignore[no-untyped-def]
+    """The demo story names its flow (``flow: demo``): one command runs them all."""
+    assert main(["run", *map(str, FILES)]) == 0, capsys.readouterr().out
+
+
+def test_the_demo_story_fails_without_the_demo_flow() -> None:
     """Its expectations are real: with no flow loaded no segment is entered."""
-    code = main(["run", str(EXAMPLES / "demo-story.yaml")])
-    out = capsys.readouterr().out
-    assert code == 1
-    assert "debug@segmentation.entered: expected" in out
+    journey = load_journey(EXAMPLES / "demo-story.yaml")
+    assert journey.flow == "demo"
+    with fresh_collector() as server:
+        result = JourneyRunner(embedded_target(server.url), documents=server.store).run(journey)
+    messages = [m for s in result.steps for m in s.messages()]
+    assert not result.passed
+    assert any(m.startswith("debug@segmentation.entered: expected") for m in messages)

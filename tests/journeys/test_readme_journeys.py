@@ -34,7 +34,7 @@ def test_the_readme_example_runs_green(tmp_path: Path, capsys) -> None:  # type:
 
 def test_the_readme_commands_are_real(capsys) -> None:  # type: ignore[no-untyped-def]
     section = _section()
-    assert "workbench run resources/journeys/*.yaml --demo --junit junit.xml" in section
+    assert "workbench run resources/journeys/*.yaml --junit junit.xml" in section
     for flag in (
         "--target",
         "--to",

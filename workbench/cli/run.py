@@ -52,9 +52,15 @@ def register(sub: Any) -> None:
     )
     flow = parser.add_mutually_exclusive_group()
     flow.add_argument(
-        "--demo", action="store_true", help="load the demo event flow into the embedded collector"
+        "--demo",
+        action="store_true",
+        help="load the demo event flow into the embedded collector (over a journey's flow:)",
     )
-    flow.add_argument("--flow", metavar="FILE", help="load this event flow (JSON) into it")
+    flow.add_argument(
+        "--flow",
+        metavar="FILE",
+        help="load this event flow (JSON) into it (over a journey's flow:)",
+    )
     parser.add_argument(
         "--update-snapshots",
         action="store_true",
@@ -158,7 +164,7 @@ def _run_one(
         print(f"journey {journey.name} ({where}) → {target.base_url}", file=out)
         runner = JourneyRunner(target, variables=variables, update_snapshots=args.update_snapshots)
         return runner.run(journey, on_step=report, bail=args.bail)
-    flow = "demo" if args.demo else args.flow
+    flow = "demo" if args.demo else args.flow or journey.flow_source()
     with fresh_collector(flow=flow) as server:
         print(f"journey {journey.name} ({where}) → fresh embedded collector {server.url}", file=out)
         runner = JourneyRunner(

@@ -65,12 +65,22 @@ def test_the_examples_are_listed_and_run_green(qtbot: Any, panel: JourneysPanel)
     _open_example(panel, "demo-story")
     assert panel.step_list.count() == 6
     assert panel.form.name_edit.text() == "a visitor arrives on a phone"
-    result = run(qtbot, panel, DEMO_COLLECTOR)
+    result = run(qtbot, panel, FRESH_COLLECTOR)  # with the journey's own flow: demo
     assert result.passed, [s.messages() for s in result.steps]
     tree = panel.results_tree
     assert tree.topLevelItemCount() == 6
     assert all(tree.topLevelItem(i).text(0).startswith("PASS") for i in range(6))
     assert "6 passed, 0 failed" in panel.message_label.text()
+
+
+def test_the_demo_flow_choice_loads_it_for_any_journey(qtbot: Any, panel: JourneysPanel) -> None:
+    step = {
+        "send": {"source": {"id": "source-id"}, "events": [{"type": "page-view"}]},
+        "expect": {"debug@segmentation.entered": {"contains": "visitor"}},
+    }
+    panel.open_document({"name": "no flow named", "steps": [step]})
+    assert not run(qtbot, panel, FRESH_COLLECTOR).passed
+    assert run(qtbot, panel, DEMO_COLLECTOR).passed
 
 
 def test_a_failed_expectation_shows_expected_and_actual_and_links_to_the_answer(

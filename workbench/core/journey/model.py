@@ -164,11 +164,18 @@ class Journey:
     name: str
     steps: tuple[Step, ...]
     target: str | None = None
+    flow: str | None = None
     variables: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
     source: str = ""
     base_dir: Path | None = None
     document: Mapping[str, Any] = field(default_factory=dict)
+
+    def flow_source(self) -> str | None:
+        """What the fresh embedded collector loads: ``"demo"``, a flow file's path, or None."""
+        if self.flow is None or self.flow == "demo":
+            return self.flow
+        return str(self.resolve(self.flow))
 
     def resolve(self, relative: str) -> Path:
         """A path named in the journey (a payload or snapshot file), relative to it."""
@@ -257,6 +264,7 @@ class _Builder:
             name=str(name),
             steps=steps,
             target=document.get("target"),
+            flow=document.get("flow"),
             variables=variables,
             description=str(document.get("description") or ""),
             source=self.source,
@@ -376,7 +384,7 @@ _STEP_FIELDS = (
     "name, send, route, new_visit, forget_profile, debugger, headers, capture, expect, "
     "wait, expect_snapshot"
 )
-_JOURNEY_FIELDS = "name, description, target, variables, steps"
+_JOURNEY_FIELDS = "name, description, target, flow, variables, steps"
 
 
 def _schema_message(message: str, path: FieldPath) -> str:

@@ -4,7 +4,8 @@
 collections, and wires it:
 
 * *run* goes through :func:`make_run_journey`: a fresh in-memory collector for
-  the run (as ``workbench run`` in CI), the same with the demo flow, the
+  the run (as ``workbench run`` in CI; with the journey's ``flow:`` if it names
+  one), the same with the demo flow, the
   window's own collector (its store answers ``profile@``/``session@``), or a
   saved target by name. It runs on the window's task runner, never on the GUI
   thread;
@@ -52,7 +53,7 @@ def make_run_journey(
         journey: Journey, where: str, cancel: CancelToken, on_step: Callable[[StepResult], None]
     ) -> JourneyResult:
         if where in (FRESH_COLLECTOR, DEMO_COLLECTOR):
-            flow = "demo" if where == DEMO_COLLECTOR else None
+            flow = "demo" if where == DEMO_COLLECTOR else journey.flow_source()
             with fresh_collector(flow=flow) as server:
                 runner = JourneyRunner(embedded_target(server.url), documents=server.store)
                 return runner.run(journey, cancel=cancel, on_step=on_step)
