@@ -84,7 +84,7 @@ def test_tracking_is_answered_by_the_upstream_and_recorded(tmp_path: Path) -> No
                 assert len(entries) == 4
                 newest = history.get(entries[-1].id)  # the oldest: the first visit
                 assert newest is not None
-                exchange = newest.exchange
+                exchange = newest.exchange.to_dict()
                 assert exchange["response"]["status"] == 200
                 assert exchange["view"]["profile_id"] == profile_id
                 assert exchange["target"]["base_url"] == upstream.url
@@ -103,7 +103,7 @@ def test_an_unreachable_upstream_answers_502_and_says_why(tmp_path: Path) -> Non
             assert answer.status_code == 502
             assert f"forwarding to {dead} failed" in answer.json()["detail"]
             entry = history.get(history.page(None, 0, 1)[0].id)
-            assert entry is not None and entry.exchange["error"]["kind"] == "network"
+            assert entry is not None and entry.exchange.to_dict()["error"]["kind"] == "network"
         finally:
             forwarder.close()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from workbench.client import SendError, SentRequest
 from workbench.collector.forward import ForwardedExchange
