@@ -42,7 +42,13 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser_args() -> list[str]:
+    """Extra Chromium flags; a test module overrides this fixture to add some."""
+    return []
+
+
+@pytest.fixture
+def browser(browser_args: list[str]) -> Iterator[Any]:
     """A headless Chromium (Playwright ``Browser``); the test skips when there is none."""
     executable = chromium_path()
     if executable is None:
@@ -53,7 +59,7 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"Playwright is not installed: {INSTALL_HINT}")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS + browser_args
         )
         try:
             yield chromium

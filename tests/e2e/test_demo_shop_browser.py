@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser import browser  # noqa: F401  (the fixture)
+from tests.browser import browser, browser_args  # noqa: F401  (the fixtures)
 from workbench.collector import CollectorConfig, CollectorServer
 
 pytestmark = pytest.mark.slow

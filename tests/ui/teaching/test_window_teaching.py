@@ -195,3 +195,60 @@ def test_trainer_changes_a_segment_and_shows_why_not(qtbot, parts: AppParts) -> 
     qtbot.waitUntil(lambda: len(timeline.steps) == 3, timeout=10_000)
     assert timeline.steps[-1].left == ("engaged",)
     window.close()
+
+
+def test_teaching_tools_carry_the_collectors_token(qtbot, parts: AppParts, monkeypatch) -> None:
+    """A collector with a token (always so beyond loopback): the editor, Why (not)? and
+    the live view still work, because they present it; the shop needs none."""
+    from workbench.client.flow_api import FlowApi, FlowApiError
+    from workbench.collector import CollectorConfig, CollectorServer
+
+    token = "window-token-5678"
+    guarded = CollectorServer(CollectorConfig(port=0, data_dir=None, token=token))
+    guarded.start()
+    window = parts.window
+    own = window.collector
+    try:
+        with pytest.raises(FlowApiError) as refused:
+            FlowApi(guarded.url).get_flow()
+        assert refused.value.status == 401 and "token" in str(refused.value)
+        window.collector = guarded
+        teaching = _teaching(parts)
+        api = teaching.api()
+        assert api is not None
+        api.load_pack("demo")
+        editor = teaching.open_flow_editor()
+        qtbot.waitUntil(lambda: bool(editor.flow["segments"]) and not editor.busy, timeout=10_000)
+        assert editor.pages["segments"].list.count() == 11
+        import httpx
+
+        sent = httpx.post(  # /track needs no token
+            f"{guarded.url}/track",
+            json={
+                "source": {"id": "source-id"},
+                "session": {"id": "t-1"},
+                "events": [{"type": "page-view"}],
+                "options": {"debugger": True},
+            },
+            timeout=10,
+        )
+        assert sent.status_code == 200, sent.text
+        why = teaching.open_why_not()
+        why.set_profile_id(sent.json()["profile"]["id"])
+        why.explain()
+        qtbot.waitUntil(lambda: why.answer is not None, timeout=10_000)
+        assert any("Visitor" in line for line in why.lines()), why.lines()
+        opened: list[str] = []
+        monkeypatch.setattr(
+            Teaching, "open_url", classmethod(lambda cls, url: opened.append(url) or True)
+        )
+        teaching.open_demo_shop()
+        teaching.open_live_view()
+        assert opened == [f"{guarded.url}/demo/", f"{guarded.url}/_workbench/live?token={token}"]
+        live = httpx.get(opened[1], timeout=10)
+        assert live.status_code == 200 and "EventSource" in live.text
+        assert httpx.get(opened[0], timeout=10).status_code == 200
+        assert httpx.get(f"{guarded.url}/_workbench/live", timeout=10).status_code == 401
+    finally:
+        window.collector = own
+        guarded.stop()
