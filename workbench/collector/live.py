@@ -211,6 +211,8 @@ h2{font-size:1.1rem;color:#9ad;margin:.2rem 0 .6rem}
 table{border-collapse:collapse;width:100%;font-size:.8rem}
 td,th{padding:.2rem .4rem;border-bottom:1px solid #333;text-align:left;white-space:nowrap}
 td.path{max-width:14rem;overflow:hidden;text-overflow:ellipsis}
+td.events{white-space:normal;overflow-wrap:anywhere;min-width:6rem}
+#story li{overflow-wrap:anywhere}
 tr.bad td{color:#f88}
 </style></head><body>
 <header><h1>Workbench live</h1><span id="state">connecting…</span>
@@ -257,6 +259,7 @@ function addRow(request) {
     const td = document.createElement("td");
     td.textContent = value;
     if (i === 2) td.className = "path";
+    if (i === 4) td.className = "events";
     tr.appendChild(td);
   });
   traffic.insertBefore(tr, traffic.firstChild);

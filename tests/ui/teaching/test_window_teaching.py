@@ -252,3 +252,60 @@ def test_teaching_tools_carry_the_collectors_token(qtbot, parts: AppParts, monke
     finally:
         window.collector = own
         guarded.stop()
+
+
+def test_a_journey_file_is_presented_step_by_step(qtbot, parts: AppParts) -> None:
+    """The shipped demo journey: variables filled in, captures carried to later steps,
+    the new visit keeps the profile, and every answer is checked line by line."""
+    from workbench.resources import resource_path
+
+    _load_demo(qtbot, parts)
+    teaching = _teaching(parts)
+    assert teaching.open_story_file(str(resource_path("demo", "shop-visit.journey.yaml")))
+    presenter = teaching.presenter
+    panel = presenter.panel
+    assert presenter.active and panel.title.text() == "A shopper comes back"
+    assert panel.steps.count() == 4
+    first = _step(qtbot, parts)
+    qtbot.waitUntil(lambda: 0 in presenter.verdicts, timeout=10_000)
+    assert presenter.verdicts[0].passed, presenter.verdicts[0].lines
+    assert presenter.captured["visitor"] == first["view"]["profile_id"]
+    assert panel.steps.item(0).text().endswith("✓") and panel.checks.isVisible()
+    assert "✓ debug@segmentation.ids" in panel.checks.text()
+    second = _step(qtbot, parts)
+    add = second["request"]["body"]["events"][0]
+    assert add["properties"]["product"] == "Nike shoes"  # the journey's variable
+    third = _step(qtbot, parts)
+    assert third["view"]["profile_id"] == first["view"]["profile_id"]
+    assert third["view"]["session_id"] != first["view"]["session_id"]  # new_visit
+    _step(qtbot, parts)
+    qtbot.waitUntil(lambda: 3 in presenter.verdicts, timeout=10_000)
+    assert all(presenter.verdicts[i].passed for i in range(4)), presenter.verdicts
+    assert "customer" in panel.story.story.entered
+    assert presenter.next_step() is None
+
+
+def test_a_journey_step_that_fails_shows_why(qtbot, parts: AppParts, tmp_path: Path) -> None:
+    teaching = _teaching(parts)
+    journey = tmp_path / "j.yaml"
+    journey.write_text(
+        "name: Checks\n"
+        "steps:\n"
+        "  - name: Expects too much\n"
+        "    send: {source: {id: source-id}, events: [{type: page-view}]}\n"
+        "    expect: {status: 201}\n"
+        "  - name: Uses an unknown value\n"
+        "    send: {source: {id: source-id}, profile: {id: '{{nobody}}'}, events: []}\n"
+    )
+    assert teaching.open_story_file(str(journey))
+    presenter = teaching.presenter
+    _step(qtbot, parts)
+    qtbot.waitUntil(lambda: 0 in presenter.verdicts, timeout=10_000)
+    assert presenter.verdicts[0].lines == ("✗ status: expected 201, got 200",)
+    assert presenter.panel.steps.item(0).text().endswith("✗")
+    assert presenter.next_step() is None  # not sent: {{nobody}} is unknown
+    assert "nobody" in presenter.panel.checks.text()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nsteps:\n  - send: {source: {id: s}}\n    expect: {nowhere@x: 1}\n")
+    assert not teaching.open_story_file(str(broken))
+    assert "nowhere" in parts.window.statusBar().currentMessage()

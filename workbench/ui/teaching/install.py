@@ -139,7 +139,12 @@ class Teaching:
     def ask_story_file(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a story file", "", "JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Present a story or journey file",
+            "",
+            "Stories and journeys (*.json *.yaml *.yml);;All files (*)",
+        )
         if path:
             self.open_story_file(path)
 
@@ -147,7 +152,7 @@ class Teaching:
         try:
             title, steps = load_story_file(path)
         except (OSError, ValueError) as exc:
-            self.window.statusBar().showMessage(f"Not a story file: {exc}", 8000)
+            self.window.statusBar().showMessage(f"Not a story or journey file: {exc}", 8000)
             return False
         self.presenter.set_story(title, steps)
         self.presenter.set_active(True)
@@ -206,7 +211,7 @@ def install_teaching(window: Any, records_signal: Any = None) -> Teaching:
     window.addAction(presenter)
     window.view_menu.addSeparator()
     window.view_menu.addAction(presenter)
-    story_file = QAction("Present a story &file…", window)
+    story_file = QAction("Present a story or journey &file…", window)
     story_file.triggered.connect(teaching.ask_story_file)
     window.view_menu.addAction(story_file)
     window.teaching = teaching

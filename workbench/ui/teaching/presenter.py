@@ -10,11 +10,15 @@ What a class should not see is not shown: the panel has no headers or request
 bodies, the profile view leaves out ids, timestamps and metadata (noisy) and
 masks secret-looking fields, and the story has no type columns.
 
-A story is a list of steps (the demo pack's ``resources/demo/story.json`` or a
-story file of the same shape). *Next step* (Space, Page Down or →; what
-presentation remotes send) loads the step's request into the composer and sends
-it to the embedded collector the normal way (so history records it); the
-answer's story and the profile as stored afterwards fill the panel.
+A story is a list of steps: the demo pack's ``resources/demo/story.json``, a
+story file of the same shape, or any journey file (YAML or JSON, the format
+``workbench run`` runs). *Next step* (Space, Page Down or →; what presentation
+remotes send) loads the step's request into the composer and sends it to the
+embedded collector the normal way (so history records it); the answer's story
+and the profile as stored afterwards fill the panel. A journey's steps keep its
+meaning: its variables and the values earlier steps captured are filled in,
+``new_visit``/``forget_profile`` start a new session or a new visitor, and each
+answer is checked against the step's expectations, one ✓/✗ line each.
 """
 
 from __future__ import annotations
@@ -41,25 +45,58 @@ from PySide6.QtWidgets import (
 
 from workbench.core.exchange import Exchange
 from workbench.core.flow.demo import DemoStep, demo_story
+from workbench.core.journey.model import parse_journey
+from workbench.core.journey.presenting import (
+    JourneyScene,
+    SceneVerdict,
+    check_scene,
+    journey_scenes,
+    render_payload,
+)
 from workbench.core.masking import MASK, is_secret_name
+from workbench.core.variables import VariableError
 from workbench.settings import EMBEDDED_TARGET_NAME
 from workbench.store.atomic import atomic_write_bytes
+from workbench.ui.composer.request_bar import ROUTE_COLLECT, ROUTE_PROFILE_LESS, ROUTE_TRACK
 from workbench.ui.teaching.story_view import StoryView
+from workbench.ui.teaching.wrap import wrap_rows
 
 if TYPE_CHECKING:
     from workbench.ui.tasks import TaskOutcome
 
-__all__ = ["PresenterMode", "PresenterPanel", "load_story_file", "profile_rows"]
+__all__ = ["PresenterMode", "PresenterPanel", "PresenterStep", "load_story_file", "profile_rows"]
+
+#: A step the presenter can tell: one of a story file's or one of a journey's.
+PresenterStep = DemoStep | JourneyScene
 
 _HIDDEN = frozenset({"id", "ids", "primary_id", "metadata", "aux", "_id", "active", "consents"})
 _MIN_SCALE, _MAX_SCALE = 1.0, 3.0
 _SOURCE = "source-id"
 
 
-def load_story_file(path: str | Path) -> tuple[str, tuple[DemoStep, ...]]:
-    """A story file: ``{"title", "steps": [{"title", "explain", "events", "context"?}]}``."""
-    data = json.loads(Path(path).read_bytes())
-    if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
+def _is_story(data: Any) -> bool:
+    """A story file's steps have ``events``; a journey's have ``send``."""
+    steps = data.get("steps") if isinstance(data, dict) else None
+    if not isinstance(steps, list):
+        return False
+    return not any(isinstance(s, dict) and ("send" in s or "expect" in s) for s in steps)
+
+
+def load_story_file(path: str | Path) -> tuple[str, tuple[PresenterStep, ...]]:
+    """A story file (``{"title", "steps": [{"title", "explain", "events", "context"?}]}``)
+    or a journey file (YAML or JSON). ``ValueError`` says what is wrong and where."""
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        data: Any = json.loads(raw)
+    except ValueError:
+        data = None  # not JSON: a YAML journey, or nothing we read
+    if not _is_story(data):
+        journey = parse_journey(raw.decode("utf-8"), base_dir=path.parent, source=str(path))
+        if not journey.steps:
+            raise ValueError(f"{path.name}: the journey has no steps")
+        return journey.name, journey_scenes(journey)
+    if not data["steps"]:
         raise ValueError("a story file is a JSON object with a non-empty 'steps' list")
     steps = []
     for index, step in enumerate(data["steps"]):
@@ -121,6 +158,11 @@ class PresenterPanel(QWidget):
         self.explain.setObjectName("presenterExplain")
         self.explain.setTextFormat(Qt.TextFormat.PlainText)
         self.explain.setWordWrap(True)
+        self.checks = QLabel(self)
+        self.checks.setObjectName("presenterChecks")
+        self.checks.setTextFormat(Qt.TextFormat.PlainText)
+        self.checks.setWordWrap(True)
+        self.checks.hide()
         self.steps = QListWidget(self)
         self.steps.setObjectName("presenterSteps")
         self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -140,8 +182,10 @@ class PresenterPanel(QWidget):
         self.profile = QTreeWidget(self)
         self.profile.setObjectName("presenterProfile")
         self.profile.setHeaderHidden(True)
-        self.profile.setColumnCount(2)
         self.profile.setRootIsDecorated(False)
+        # One "path = value" row per field, wrapped: two columns leave a narrow pane's
+        # values a few pixels once the paths are large enough for a room to read.
+        wrap_rows(self.profile)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -166,6 +210,7 @@ class PresenterPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.explain)
+        layout.addWidget(self.checks)
         layout.addWidget(self.splitter, 1)
 
     def show_profile(self, profile: dict[str, Any] | None) -> None:
@@ -178,13 +223,11 @@ class PresenterPanel(QWidget):
             "Profile in: " + (", ".join(segments) if segments else "no segment")
         )
         for path, value in profile_rows({k: v for k, v in profile.items() if k != "segments"}):
-            QTreeWidgetItem(self.profile, [path, value])
-        self.profile.resizeColumnToContents(0)
+            QTreeWidgetItem(self.profile, [f"{path} = {value}"])
 
     def profile_lines(self) -> list[str]:
         return [
-            f"{self.profile.topLevelItem(i).text(0)} = {self.profile.topLevelItem(i).text(1)}"
-            for i in range(self.profile.topLevelItemCount())
+            self.profile.topLevelItem(i).text(0) for i in range(self.profile.topLevelItemCount())
         ]
 
 
@@ -227,6 +270,10 @@ class PresenterMode(QObject):
         self.index = -1
         self.session_id = str(uuid.uuid4())
         self.profile_id: str | None = None
+        self.captured: dict[str, Any] = {}
+        self.verdicts: dict[int, SceneVerdict] = {}
+        self._pending: JourneyScene | None = None
+        self.story_steps: tuple[PresenterStep, ...]
         self._normal: tuple[QByteArray, QByteArray, dict[str, bool]] | None = None
         self._central: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
@@ -336,8 +383,8 @@ class PresenterMode(QObject):
 
     # -- steps --------------------------------------------------------------------------
 
-    def set_story(self, title: str, steps: tuple[DemoStep, ...]) -> None:
-        """Tell another story (a story file); starts again from its first step."""
+    def set_story(self, title: str, steps: tuple[PresenterStep, ...]) -> None:
+        """Tell another story (a story or journey file); starts again from its first step."""
         self.title, self.story_steps = title, steps
         self.restart()
 
@@ -346,6 +393,9 @@ class PresenterMode(QObject):
         self.index = -1
         self.session_id = str(uuid.uuid4())
         self.profile_id = None
+        self.captured = {}
+        self.verdicts = {}
+        self._pending = None
         self._show_steps()
         if self.panel is not None:
             self.panel.show_profile(None)
@@ -357,7 +407,12 @@ class PresenterMode(QObject):
         panel.title.setText(self.title)
         panel.steps.clear()
         for number, step in enumerate(self.story_steps, 1):
-            panel.steps.addItem(f"{number}. {step.title}")
+            verdict = self.verdicts.get(number - 1)
+            mark = "" if verdict is None else (" ✓" if verdict.passed else " ✗")
+            panel.steps.addItem(f"{number}. {step.title}{mark}")
+        verdict = self.verdicts.get(self.index)
+        panel.checks.setText("\n".join(verdict.lines) if verdict else "")
+        panel.checks.setVisible(bool(verdict and verdict.lines))
         if 0 <= self.index < len(self.story_steps):
             panel.steps.setCurrentRow(self.index)
             panel.explain.setText(self.story_steps[self.index].explain)
@@ -376,6 +431,8 @@ class PresenterMode(QObject):
             return None
         self.index += 1
         step = self.story_steps[self.index]
+        if isinstance(step, JourneyScene):
+            return self._send_scene(step)
         if self.index == 0:
             self._new_visitor()
         payload = step.payload(
@@ -387,7 +444,78 @@ class PresenterMode(QObject):
         result: int | None = self.window.send()
         return result
 
-    def _new_visitor(self) -> None:
+    def _send_scene(self, scene: JourneyScene) -> int | None:
+        """A journey step: its visit rule, its variables filled in, its route, then send."""
+        step = scene.step
+        raw = step.payload if isinstance(step.payload, dict) else {}
+        source = raw.get("source")
+        source_id = source.get("id") if isinstance(source, dict) else None
+        source_id = source_id if isinstance(source_id, str) and "{{" not in source_id else None
+        if self.index == 0 or step.forget_profile:
+            self._new_visitor(source_id)
+        elif step.new_visit:
+            self._identity_call("new_visit", source_id)
+        identity = self._identity_call("get", source_id)
+        variables = {**scene.variables, **self.captured}
+        try:
+            payload = render_payload(
+                scene,
+                variables,
+                profile_id=getattr(identity, "profile_id", None),
+                session_id=getattr(identity, "session_id", None),
+            )
+            route = self._scene_route(scene, variables)
+        except (VariableError, ValueError) as exc:
+            self.verdicts[self.index] = SceneVerdict((f"✗ not sent: {exc}",), passed=False)
+            self._show_steps()
+            self.window.statusBar().showMessage(f"Step not sent: {exc}", 8000)
+            return None
+        if isinstance(payload, dict) and route != ROUTE_COLLECT:
+            options = payload.get("options")
+            payload = {
+                **payload,
+                "options": {
+                    **(options if isinstance(options, dict) else {}),
+                    "debugger": step.debugger,
+                },
+            }
+        self.window.load_request(payload, route, EMBEDDED_TARGET_NAME)
+        self._show_steps()
+        self.step_started.emit(self.index)
+        self._pending = scene
+        result: int | None = self.window.send()
+        if result is None:
+            self._pending = None
+        return result
+
+    def _scene_route(self, scene: JourneyScene, variables: dict[str, Any]) -> str:
+        route = scene.step.route
+        if route.kind == "profile-less":
+            return ROUTE_PROFILE_LESS
+        if route.kind != "collect":
+            return ROUTE_TRACK
+        from workbench.core.variables import VariableContext, expand
+
+        context = VariableContext(user={str(k): v for k, v in variables.items()})
+        bar = self.window.composer.request_bar
+        bar.set_route(ROUTE_COLLECT)
+        for edit, value in (
+            (bar.collect_type, route.event_type),
+            (bar.collect_source, route.source_id),
+            (bar.collect_session, route.session_id),
+        ):
+            edit.setText(str(expand(value, context, location="route")) if value else "")
+        return ROUTE_COLLECT
+
+    def _identity_call(self, name: str, source_id: str | None) -> Any:
+        sender = getattr(self.window, "sender", None)
+        if sender is None:
+            return None
+        self.window.composer.request_bar.select_target(EMBEDDED_TARGET_NAME)
+        target = self.window.composer.current_target()
+        return getattr(sender.identity, name)(target, source_id)
+
+    def _new_visitor(self, source_id: str | None = _SOURCE) -> None:
         """The sender remembers the last profile per target: forget it, as a first visit."""
         sender = getattr(self.window, "sender", None)
         self.profile_id = None
@@ -395,7 +523,7 @@ class PresenterMode(QObject):
             return
         self.window.composer.request_bar.select_target(EMBEDDED_TARGET_NAME)
         target = self.window.composer.current_target()
-        identity = sender.identity.forget_profile(target, _SOURCE)
+        identity = sender.identity.forget_profile(target, source_id)
         if identity.session_id:
             self.session_id = identity.session_id
 
@@ -403,18 +531,43 @@ class PresenterMode(QObject):
         if not self.active or self.panel is None:
             return
         self.panel.story.show_exchange(exchange)
+        scene, self._pending = self._pending, None
         profile_id = exchange.view.profile_id if exchange.view is not None else None
         if profile_id:
             self.profile_id = profile_id
-            self._load_profile(profile_id)
+        if scene is not None and not (profile_id and scene.step.uses_root("profile")):
+            self._check(scene, exchange, None)
+            scene = None
+        if profile_id:
+            # A step that expects profile@… is checked once the stored profile is read.
+            self._load_profile(profile_id, (scene, exchange) if scene is not None else None)
+        elif scene is not None:
+            self._check(scene, exchange, None)
 
-    def _load_profile(self, profile_id: str) -> None:
+    def _check(
+        self, scene: JourneyScene, exchange: Exchange, profile: dict[str, Any] | None
+    ) -> None:
+        verdict = check_scene(
+            scene, exchange.to_dict(), {**scene.variables, **self.captured}, profile=profile
+        )
+        self.captured.update(verdict.captured)
+        self.verdicts[scene.index] = verdict
+        self._show_steps()
+
+    def _load_profile(
+        self, profile_id: str, check: tuple[JourneyScene, dict[str, Any]] | None = None
+    ) -> None:
         collector = self.window.collector
         if collector is None:
             return
         store = collector.store
 
         def shown(outcome: TaskOutcome) -> None:
+            if check is not None:
+                profile = (
+                    outcome.result if outcome.ok and isinstance(outcome.result, dict) else None
+                )
+                self._check(check[0], check[1], profile)
             if self.panel is not None and outcome.ok and not outcome.stale:
                 self.panel.show_profile(outcome.result)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.exchange import Exchange
 from workbench.core.story import EventStory, Story, build_story, story_of_exchange
+from workbench.ui.teaching.wrap import wrap_rows
 
 __all__ = ["StoryView"]
 
@@ -73,12 +74,8 @@ class StoryView(QWidget):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("storyTree")
         self.tree.setHeaderHidden(True)
-        self.tree.setWordWrap(True)
-        self.tree.setUniformRowHeights(False)
         self.tree.setIndentation(18)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.tree.header().setStretchLastSection(True)
-        self.tree.installEventFilter(self)
+        wrap_rows(self.tree)  # long rows wrap at the width the tree has now
         top = QHBoxLayout()
         top.addWidget(self.headline, 1)
         top.addWidget(self.follow_box)
@@ -86,12 +83,6 @@ class StoryView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Wrapped rows change height with the width: lay the rows out again on a resize.
-        if watched is self.tree and event.type() == QEvent.Type.Resize:
-            self.tree.scheduleDelayedItemsLayout()
-        return False
 
     @property
     def following(self) -> bool:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from workbench.client.flow_api import FlowApi, FlowApiError
 from workbench.core.flow.explain import Verdict
 from workbench.ui.tasks import TaskOutcome, TaskRunner
+from workbench.ui.teaching.wrap import wrap_rows
 
 __all__ = ["WhyNotDialog", "verdict_rows"]
 
@@ -113,7 +114,7 @@ class WhyNotDialog(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("whyTree")
         self.tree.setHeaderHidden(True)
-        self.tree.setWordWrap(True)
+        wrap_rows(self.tree)  # a long "because …" wraps instead of being cut
         form = QFormLayout()
         form.addRow("Profile", self.profile_edit)
         event_row = QHBoxLayout()
