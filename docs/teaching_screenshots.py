@@ -8,7 +8,8 @@ Run under an X server (Xvfb) with ImageMagick's ``import``:
 It starts the app in a temporary home (its own embedded collector on a free
 port), loads the demo flow, sends the demo story's first steps, and shoots the
 Story tab, the flow editor (with a condition mistake marked), "Why (not)?",
-the profile timeline and presenter mode. Each shot is the whole X screen,
+the profile timeline and presenter mode (the demo story, then the demo
+journey with its checks). Each shot is the whole X screen,
 taken with ``import -window root`` once the window has painted.
 """
 
@@ -131,6 +132,15 @@ def main() -> int:
             wait_for(lambda before=before: presenter.panel.story.story is not before)
             wait_for(lambda: presenter.panel.profile.topLevelItemCount() > 0)
         shoot(folder, f"presenter-mode{suffix}.png")
+        # The demo journey, presented: each answer checked against the step's expect.
+        from workbench.resources import resource_path
+
+        teaching.open_story_file(str(resource_path("demo", "shop-visit.journey.yaml")))
+        for index in range(3):
+            presenter.next_step()
+            wait_for(lambda index=index: index in presenter.verdicts)
+            wait_for(lambda: presenter.panel.profile.topLevelItemCount() > 0)
+        shoot(folder, f"presenter-journey{suffix}.png")
         presenter.set_active(False)
     finally:
         parts.close()

@@ -69,7 +69,10 @@ def test_payload_is_expanded_with_the_journeys_and_the_captured_values() -> None
 def test_answers_are_checked_line_by_line_and_captures_kept() -> None:
     first, second = journey_scenes(parse_journey(JOURNEY))
     verdict = check_scene(first, _exchange(200, "p-1", ["visitor"]), {})
-    assert verdict.passed and verdict.lines == ("✓ status", "✓ debug@segmentation.ids")
+    assert verdict.passed and verdict.lines == (
+        "✓ status: 200",
+        '✓ debug@segmentation.ids: something containing "visitor"',
+    )
     assert verdict.captured == {"visitor": "p-1"}
     failed = check_scene(first, _exchange(422, "p-2", []), {})
     assert not failed.passed

@@ -309,3 +309,29 @@ def test_a_journey_step_that_fails_shows_why(qtbot, parts: AppParts, tmp_path: P
     broken.write_text("name: x\nsteps:\n  - send: {source: {id: s}}\n    expect: {nowhere@x: 1}\n")
     assert not teaching.open_story_file(str(broken))
     assert "nowhere" in parts.window.statusBar().currentMessage()
+
+
+def test_a_journeys_routes_are_kept(qtbot, parts: AppParts, tmp_path: Path) -> None:
+    journey = tmp_path / "routes.yaml"
+    journey.write_text(
+        "name: Routes\n"
+        "variables: {hook: webhook-source-id}\n"
+        "steps:\n"
+        "  - name: No profile\n"
+        "    route: profile-less\n"
+        "    send: {source: {id: source-id}, events: [{type: page-view}]}\n"
+        "    expect: {status: 200}\n"
+        "  - name: A webhook\n"
+        "    route: collect/page-view/{{hook}}\n"
+        "    send: {title: Home}\n"
+        "    expect: {status: 200}\n"
+    )
+    teaching = _teaching(parts)
+    assert teaching.open_story_file(str(journey))
+    presenter = teaching.presenter
+    first = _step(qtbot, parts)
+    assert first["request"]["url"].endswith("/track?profile_less=true")
+    second = _step(qtbot, parts)
+    assert second["request"]["url"].endswith("/collect/page-view/webhook-source-id")
+    qtbot.waitUntil(lambda: len(presenter.verdicts) == 2, timeout=10_000)
+    assert all(v.passed for v in presenter.verdicts.values()), presenter.verdicts

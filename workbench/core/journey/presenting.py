@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core.answer_paths import MISSING, AnswerRoots
+from workbench.core.journey.expectations import _expected_text  # a failure's own wording
 from workbench.core.journey.model import Journey, Step
 from workbench.core.variables import VariableContext, VariableError, expand, has_variables
 
@@ -141,7 +142,8 @@ def check_scene(
                 continue
         failure = expectation.check(roots.resolve(expectation.path))
         if failure is None:
-            lines.append(f"✓ {where}")
+            wanted = " and ".join(_expected_text(check) for check in expectation.checks)
+            lines.append(f"✓ {where}: {wanted}")
         else:
             lines.append(f"✗ {failure}")
             passed = False

@@ -54,10 +54,10 @@ from workbench.core.journey.presenting import (
     render_payload,
 )
 from workbench.core.masking import MASK, is_secret_name
-from workbench.core.variables import VariableError
+from workbench.core.variables import VariableContext, VariableError, expand
 from workbench.settings import EMBEDDED_TARGET_NAME
 from workbench.store.atomic import atomic_write_bytes
-from workbench.ui.composer.request_bar import ROUTE_COLLECT, ROUTE_PROFILE_LESS, ROUTE_TRACK
+from workbench.ui.composer.request_bar import ROUTE_PROFILE_LESS, ROUTE_TRACK
 from workbench.ui.teaching.story_view import StoryView
 from workbench.ui.teaching.wrap import wrap_rows
 
@@ -470,7 +470,7 @@ class PresenterMode(QObject):
             self._show_steps()
             self.window.statusBar().showMessage(f"Step not sent: {exc}", 8000)
             return None
-        if isinstance(payload, dict) and route != ROUTE_COLLECT:
+        if isinstance(payload, dict) and scene.route != "collect":
             options = payload.get("options")
             payload = {
                 **payload,
@@ -489,23 +489,19 @@ class PresenterMode(QObject):
         return result
 
     def _scene_route(self, scene: JourneyScene, variables: dict[str, Any]) -> str:
+        """The composer's route for the step (``/collect/TYPE/SOURCE[/SESSION]`` expanded)."""
         route = scene.step.route
         if route.kind == "profile-less":
             return ROUTE_PROFILE_LESS
         if route.kind != "collect":
             return ROUTE_TRACK
-        from workbench.core.variables import VariableContext, expand
-
         context = VariableContext(user={str(k): v for k, v in variables.items()})
-        bar = self.window.composer.request_bar
-        bar.set_route(ROUTE_COLLECT)
-        for edit, value in (
-            (bar.collect_type, route.event_type),
-            (bar.collect_source, route.source_id),
-            (bar.collect_session, route.session_id),
-        ):
-            edit.setText(str(expand(value, context, location="route")) if value else "")
-        return ROUTE_COLLECT
+        parts = [
+            str(expand(part, context, location="route"))
+            for part in (route.event_type, route.source_id, route.session_id)
+            if part
+        ]
+        return "/collect/" + "/".join(parts)
 
     def _identity_call(self, name: str, source_id: str | None) -> Any:
         sender = getattr(self.window, "sender", None)
