@@ -266,19 +266,19 @@ def test_a_journey_file_is_presented_step_by_step(qtbot, parts: AppParts) -> Non
     panel = presenter.panel
     assert presenter.active and panel.title.text() == "A shopper comes back"
     assert panel.steps.count() == 4
-    first = _step(qtbot, parts)
+    first = _step(qtbot, parts).to_dict()
     qtbot.waitUntil(lambda: 0 in presenter.verdicts, timeout=10_000)
     assert presenter.verdicts[0].passed, presenter.verdicts[0].lines
     assert presenter.captured["visitor"] == first["view"]["profile_id"]
     assert panel.steps.item(0).text().endswith("✓") and panel.checks.isVisible()
     assert "✓ debug@segmentation.ids" in panel.checks.text()
-    second = _step(qtbot, parts)
+    second = _step(qtbot, parts).to_dict()
     add = second["request"]["body"]["events"][0]
     assert add["properties"]["product"] == "Nike shoes"  # the journey's variable
-    third = _step(qtbot, parts)
+    third = _step(qtbot, parts).to_dict()
     assert third["view"]["profile_id"] == first["view"]["profile_id"]
     assert third["view"]["session_id"] != first["view"]["session_id"]  # new_visit
-    _step(qtbot, parts)
+    _step(qtbot, parts).to_dict()
     qtbot.waitUntil(lambda: 3 in presenter.verdicts, timeout=10_000)
     assert all(presenter.verdicts[i].passed for i in range(4)), presenter.verdicts
     assert "customer" in panel.story.story.entered
@@ -329,9 +329,9 @@ def test_a_journeys_routes_are_kept(qtbot, parts: AppParts, tmp_path: Path) -> N
     teaching = _teaching(parts)
     assert teaching.open_story_file(str(journey))
     presenter = teaching.presenter
-    first = _step(qtbot, parts)
+    first = _step(qtbot, parts).to_dict()
     assert first["request"]["url"].endswith("/track?profile_less=true")
-    second = _step(qtbot, parts)
+    second = _step(qtbot, parts).to_dict()
     assert second["request"]["url"].endswith("/collect/page-view/webhook-source-id")
     qtbot.waitUntil(lambda: len(presenter.verdicts) == 2, timeout=10_000)
     assert all(v.passed for v in presenter.verdicts.values()), presenter.verdicts

@@ -551,7 +551,7 @@ class PresenterMode(QObject):
         self._show_steps()
 
     def _load_profile(
-        self, profile_id: str, check: tuple[JourneyScene, dict[str, Any]] | None = None
+        self, profile_id: str, check: tuple[JourneyScene, Exchange] | None = None
     ) -> None:
         collector = self.window.collector
         if collector is None:
