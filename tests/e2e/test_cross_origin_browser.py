@@ -26,10 +26,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, INSTALL_HINT, browser, chromium_path
+from tests.browser import CHROMIUM_ARGS, INSTALL_HINT, browser, browser_args, chromium_path
 from workbench.collector import CollectorConfig, CollectorServer
 
-__all__ = ["browser"]
+__all__ = ["browser", "browser_args"]
 
 pytestmark = pytest.mark.slow
 EVIL = "https://evil.example"
