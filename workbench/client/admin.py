@@ -1,4 +1,4 @@
-"""Admin API reads of §10: login, version detection, and the details of a current response.
+"""Admin API reads: login, version detection, and the details of a current response.
 
 A 0.8.2+ ``/track`` answer holds only ids. When the target has credentials
 (username + password for ``POST /user/token``, or a bearer token) the client
@@ -37,7 +37,7 @@ def has_credentials(target: TargetSettings) -> bool:
 
 def can_read_details(target: TargetSettings) -> bool:
     """Admin reads are possible: the target has credentials, or it is the embedded
-    collector (which answers the §10 reads without a token: it is a local tool)."""
+    collector (which answers the reads without a token: it is a local tool)."""
     return has_credentials(target) or target.kind == "embedded"
 
 

@@ -2,7 +2,7 @@
 
 Network failures are classified from httpx's exception and the OS error
 underneath it (refused, DNS, TLS, timeout); HTTP failures from the status and
-Tracardi's ``{"detail": ...}`` bodies (§3.4): a 401 names the source and the
+Tracardi's ``{"detail": ...}`` bodies: a 401 names the source and the
 fix, a 422 lists the fields, a 5xx says whether a proxy answered.
 """
 

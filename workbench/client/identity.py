@@ -1,4 +1,4 @@
-"""Profile and session ids remembered per target and source, as the JS tracker does (§8.3).
+"""Profile and session ids remembered per target and source, as the JS tracker does.
 
 After each response the returned profile id is remembered (the server may hand
 back a different id than the one sent: a new or merged profile, so the stored

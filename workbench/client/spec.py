@@ -16,7 +16,7 @@ class RequestSpec:
     ``route`` ``"track"`` posts the payload to ``/track`` (``?profile_less=true``
     when ``profile_less``); ``"collect"`` uses the webhook routes
     ``/collect/{collect_event_type}/{collect_source_id}[/{collect_session_id}]``
-    where the payload becomes the event's properties (§4). ``debugger`` sets
+    where the payload becomes the event's properties. ``debugger`` sets
     ``options.debugger = true`` in the payload as sent. ``variables`` add to (and
     override) the target's user variables for this send.
     """

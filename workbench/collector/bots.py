@@ -1,4 +1,4 @@
-"""Tracardi's bot check (§3.4): traffic from a bot user agent is refused with 401.
+"""Tracardi's bot check: traffic from a bot user agent is refused with 401.
 
 Tracardi asks ua-parser whether the user agent is a spider; so do we
 (:mod:`workbench.collector.user_agent`, the same parser and rules, so

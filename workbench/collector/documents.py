@@ -1,4 +1,4 @@
-"""The stored documents (§6.6): new profiles, sessions and events, built and updated.
+"""The stored documents: new profiles, sessions and events, built and updated.
 
 Stored documents are never mutated; every update here returns a new dict
 (shallow copies along the changed path), see :mod:`workbench.store.collector.store`.
@@ -239,7 +239,7 @@ def new_session(
     ip: str | None,
     device_ip: str | None = None,
 ) -> dict[str, Any]:
-    """A new session; *ip* is the client's address, *device_ip* ``x-forwarded-for`` (§1.1)."""
+    """A new session; *ip* is the client's address, *device_ip* ``x-forwarded-for``."""
     stamp = now.isoformat()
     return {
         "id": session_id,
@@ -303,7 +303,7 @@ def touch_session(
     profile_id: str | None,
     status: str,
 ) -> dict[str, Any]:
-    """Merge the payload's context/properties (§6.1 "always") and update times and status."""
+    """Merge the payload's context/properties and update times and status."""
     metadata = session.get("metadata") or {}
     time = metadata.get("time") or {}
     started = time.get("timestamp")
@@ -348,7 +348,7 @@ def build_event(
     request: dict[str, Any],
     debug: bool,
 ) -> dict[str, Any]:
-    """One stored event from one ``events[i]`` of the payload (§1.3, §6.6)."""
+    """One stored event from one ``events[i]`` of the payload."""
     event_type = normalise_type(raw["type"])
     sent_id = raw.get("id")
     event_id = sent_id.strip().lower() if isinstance(sent_id, str) and sent_id.strip() else new_id()
@@ -447,7 +447,7 @@ def system_event(
     request: dict[str, Any],
     channel: str,
 ) -> dict[str, Any]:
-    """A system event of §6.5 (profile-created, session-opened, visit-started)."""
+    """A system event (profile-created, session-opened, visit-started)."""
     stamp = (now - timedelta(seconds=seconds_before)).isoformat()
     event = build_event(
         {"type": event_type, "properties": properties or {}, "options": {"async": True}},

@@ -1,7 +1,7 @@
 """The one seam where event processing (validation, mapping, segments) plugs in.
 
-The tracking pipeline resolves the profile and session (§6.1), builds the events
-(with the system events of §6.5), then calls the app's processor **before
+The tracking pipeline resolves the profile and session, builds the events
+(with the system events), then calls the app's processor **before
 anything is stored**, and stores what it returns. What the processor reports
 becomes the ``execution``, ``segmentation`` and ``logs`` of the response's
 ``debugging`` block (documented format) and ``errors``/``warnings`` (current
@@ -101,7 +101,7 @@ def log_record(
     flow_id: str | None = None,
     node_id: str | None = None,
 ) -> dict[str, Any]:
-    """A log record in Tracardi's console shape (§3.1), as ``debugging.logs`` holds them."""
+    """A log record in Tracardi's console shape, as ``debugging.logs`` holds them."""
     return {
         "metadata": {"timestamp": time},
         "event_id": event_id,

@@ -1,4 +1,4 @@
-"""Reading what the collector holds: Tracardi-shaped admin reads (§10) and ``/_workbench/*``.
+"""Reading what the collector holds: Tracardi-shaped admin reads and ``/_workbench/*``.
 
 The Tracardi-shaped routes answer as Tracardi does (a missing profile is
 ``200 null``, the event is ``{"event", "_metadata"}``) so a client written for

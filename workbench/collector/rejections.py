@@ -2,7 +2,7 @@
 
 Every rejection carries a ``detail`` that names the field and what was
 expected. 422 bodies keep FastAPI's shape (``{"detail": [{"type", "loc",
-"msg", "input"}]}``, §3.4) with the full ``loc`` (``["body", "events", 0,
+"msg", "input"}]}``) with the full ``loc`` (``["body", "events", 0,
 "type"]``; Tracardi loses the ``events, <i>`` part, we keep it). The items come
 from the one payload schema via :func:`workbench.core.validation.validate_payload`.
 Reading and decoding bodies is :mod:`workbench.collector.inputs`' part.

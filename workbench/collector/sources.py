@@ -1,4 +1,4 @@
-"""The event-source check of Tracardi §5, with Tracardi's exact 401 ``detail`` texts.
+"""The event-source check, with Tracardi's exact 401 ``detail`` texts.
 
 The texts keep Tracardi's wording (typo "width" included) so that a client
 tested against Workbench handles a real server's answer too. The model itself

@@ -1,9 +1,9 @@
 """Tracardi's tracking semantics for one request: checks, identity, events, storage, answer.
 
-Order of checks as in Tracardi 0.9 (§3.4 "Ordering of checks"): internal (`@`)
+Order of checks as in Tracardi 0.9: internal (`@`)
 source → source check (401) → empty events (200 ``null``) → sessions and
-profiles (§6.1, profile-less §6.2) → system events (§6.5) → processing seam →
-storage as the options say (§2.1, JSON booleans only) → response in the
+profiles → system events → processing seam →
+storage as the options say (JSON booleans only) → response in the
 configured format. The debugging block records what really happened.
 """
 
@@ -354,7 +354,7 @@ class _Tracking:
         profile_id: str | None,
         profile_less: bool,
     ) -> tuple[dict[str, Any] | None, bool, dict[str, Any] | None, bool]:
-        """§6.1 / §6.2: which session and profile this request belongs to."""
+        """Which session and profile this request belongs to."""
         stored_session, sent_profile = self.store.peek(session_id, profile_id)
         self.loaded_session = stored_session
         channel = self.source.name if self.source else ""
@@ -583,7 +583,7 @@ def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
 def collect_payload(
     event_type: str, source_id: str, session_id: str | None, properties: dict[str, Any]
 ) -> dict[str, Any]:
-    """The tracker payload a ``/collect`` call stands for (§4)."""
+    """The tracker payload a ``/collect`` call stands for."""
     event_type = event_type.strip()
     if not normalise_type(event_type):
         raise Rejected(

@@ -1,6 +1,6 @@
 """One view of every ``/track`` response generation.
 
-Tracardi changed its ``/track`` answer three times (spec §3.1, §3.2):
+Tracardi changed its ``/track`` answer three times:
 
 * ``documented`` (≤ 0.7.3, the user's document): ``{profile, source, ux, response}``
   plus an inline ``debugging`` block (session, events, profile save results,
@@ -218,7 +218,7 @@ def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> Deb
         elif sent_session is None:
             profile["new"] = True
         else:
-            # A known session brings its own profile (§6.1): without a
+            # A known session brings its own profile: without a
             # profile-created event there is no telling whether this one is new.
             profile["new"] = None
         changes["profile"] = profile

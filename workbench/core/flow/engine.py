@@ -38,7 +38,7 @@ class FlowResult:
     execution: dict[str, Any] = field(default_factory=dict)
     #: The ``segmentation`` section: ``{"errors", "ids", "entered", "left"}``.
     segmentation: dict[str, Any] = field(default_factory=lambda: {"errors": [], "ids": []})
-    #: Console records in Tracardi's shape (§3.1).
+    #: Console records in Tracardi's shape.
     logs: list[dict[str, Any]] = field(default_factory=list)
     #: ``{"added": [...], "changed": [...], "removed": [...]}`` for this request.
     profile_diff: dict[str, list[dict[str, Any]]] = field(

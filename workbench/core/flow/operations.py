@@ -46,7 +46,7 @@ _NEEDS_SOURCE = {"set", "set_if_empty", "append"}
 #: Fields the collector owns; rules may not write them.
 PROTECTED_FIELDS: Final = ("id", "ids", "primary_id", "segments", "metadata")
 
-# Types that Tracardi's profile model fixes for well-known fields (spec §6.6), so that
+# Types that Tracardi's profile model fixes for well-known fields, so that
 # "increment profile@data.contact.email.main" is rejected when saved, not when it runs.
 _KNOWN_TYPES: Final[dict[tuple[str, ...], str]] = {
     ("stats", "visits"): "number",

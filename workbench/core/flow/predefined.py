@@ -1,7 +1,7 @@
 """Predefined event types and their usual effects on the profile, as ordinary (editable) rules.
 
-Tracardi ships predefined event types whose data lands in fixed profile fields
-(spec §7): a page view counts a view, identification and sign-up fill the
+Tracardi ships predefined event types whose data lands in fixed profile fields:
+a page view counts a view, identification and sign-up fill the
 contact e-mail and name, a purchase order adds to the purchases and the
 lifetime value. Here they are plain :class:`MappingRule` definitions marked
 ``predefined``, so a user can see, edit or delete them like any other rule.

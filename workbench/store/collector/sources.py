@@ -1,4 +1,4 @@
-"""The event source model (Tracardi §5) and the two sources a fresh collector has.
+"""The event source model and the two sources a fresh collector has.
 
 It lives next to the store that persists it; :mod:`workbench.collector.sources`
 re-exports it with the source check, and ``workbench.collector`` exports
