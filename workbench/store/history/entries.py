@@ -224,9 +224,13 @@ def _route_of(request: SentRequest | None) -> str:
     return ""
 
 
-def summary_row(entry: dict[str, Any]) -> list[Any]:
-    """Build the compact summary row (see :data:`ROW_FIELDS`) of a stored entry."""
-    exchange = Exchange.from_dict(_dict(entry.get("exchange")))
+def summary_row(entry: dict[str, Any], exchange: Exchange | None = None) -> list[Any]:
+    """Build the compact summary row (see :data:`ROW_FIELDS`) of a stored entry.
+
+    *exchange*, when given, is the entry's exchange already read (saves reading it again).
+    """
+    if exchange is None:
+        exchange = Exchange.from_dict(_dict(entry.get("exchange")))
     request = exchange.request
     return [
         str(entry["id"]),

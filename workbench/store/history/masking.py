@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from workbench.core.masking import MASK, is_secret_name, mask_json, mask_text, mask_url
+from workbench.core.masking import MASK, is_secret_name, mask_text, mask_url
 
 __all__ = ["mask_exchange"]
 
@@ -63,17 +63,61 @@ def _secret_values_of_url(url: Any, found: set[str]) -> None:
             found.add(value)
 
 
-def _mask_strings(value: Any, secrets: tuple[str, ...]) -> Any:
-    """*value* with every secret in *secrets* (longest first) replaced in its strings."""
+#: Every name ``is_secret_name`` accepts contains one of these (lower-cased).
+_SECRET_WORDS = (
+    "authorization",
+    "cookie",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api-key",
+    "api_key",
+    "accesskey",
+    "access-key",
+    "access_key",
+    "privatekey",
+    "private-key",
+    "private_key",
+    "credential",
+)
+
+
+def _may_hold_secret_key(text: str) -> bool:
+    """False when JSON *text* cannot hold a secret key, so it need not be parsed for one.
+
+    Only plain ASCII text without ``\\u`` escapes (which could spell a name) is
+    ruled out; anything else is parsed.
+    """
+    if not text.isascii() or "\\u" in text:
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+def _masked_copy(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A deep copy of *value*: secret keys' values masked, *secrets* replaced in strings.
+
+    One pass doing what ``mask_json`` and then a replacement in every string would
+    do in two (each a whole copy of the exchange).
+    """
     if isinstance(value, str):
         for secret in secrets:
             if secret in value:
                 return mask_text(value, secrets)
         return value
     if isinstance(value, dict):
-        return {key: _mask_strings(item, secrets) for key, item in value.items()}
+        return {
+            key: (
+                MASK
+                if is_secret_name(str(key)) and item not in (None, "")
+                else _masked_copy(item, secrets)
+            )
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [_mask_strings(item, secrets) for item in value]
+        return [_masked_copy(item, secrets) for item in value]
     return value
 
 
@@ -93,25 +137,22 @@ def mask_exchange(exchange: dict[str, Any]) -> dict[str, Any]:
     _secret_values_of_json(request.get("body"), secrets)
     _secret_values_of_json(response.get("json"), secrets)
     for text in (request.get("body_text"), response.get("body_text")):
-        if isinstance(text, str) and text[:1] in "{[":
+        if isinstance(text, str) and text[:1] in "{[" and _may_hold_secret_key(text):
             try:
                 _secret_values_of_json(json.loads(text), secrets)
             except ValueError:
                 pass
     _secret_values_of_url(request.get("url"), secrets)
     secrets.discard(MASK)
-    masked: dict[str, Any] = mask_json(exchange)
-    masked_request = masked.get("request")
-    if isinstance(masked_request, dict) and isinstance(masked_request.get("url"), str):
-        masked_request["url"] = mask_url(masked_request["url"])
-    target = masked.get("target")
-    if isinstance(target, dict) and isinstance(target.get("base_url"), str):
-        target["base_url"] = mask_url(target["base_url"])
-    if not secrets:
-        return masked
     # What mask_text would replace, in its order: computed once, not per string.
     ordered = tuple(sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True))
-    if not ordered:
-        return masked
-    result: dict[str, Any] = _mask_strings(masked, ordered)
-    return result
+    masked: dict[str, Any] = _masked_copy(exchange, ordered)
+    # URLs: credentials and secret parameters by name first, then the values found.
+    masked_request = masked.get("request")
+    if isinstance(masked_request, dict) and isinstance(request.get("url"), str):
+        masked_request["url"] = _masked_copy(mask_url(request["url"]), ordered)
+    target = masked.get("target")
+    base_url = _dict(exchange.get("target")).get("base_url")
+    if isinstance(target, dict) and isinstance(base_url, str):
+        target["base_url"] = _masked_copy(mask_url(base_url), ordered)
+    return masked

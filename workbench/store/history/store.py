@@ -214,11 +214,11 @@ class HistoryStore:
                 if self._storage.recent_id(entry["id"]):
                     entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
                     text = serialise(entry)
-                row = summary_row(entry)
                 self._storage.add_entries([entry], [text])
             self._storage.journal.sync(self._file_lock.sync_file)  # after unlocking, shared
             # The storage keeps the journal line, not this dict: no copy is needed.
-            return HistoryEntry(summary_from_row(row), Exchange.from_dict(entry["exchange"]))
+            stored = Exchange.from_dict(entry["exchange"])
+            return HistoryEntry(summary_from_row(summary_row(entry, stored)), stored)
 
     def append_many(self, exchanges: Iterable[Exchange]) -> int:
         """Store many exchanges, one fsync per batch (imports, benchmarks); returns the count."""
