@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
@@ -113,6 +114,10 @@ class SegmentFiles:
     generation: int
     raw_index: bytes | None = None
     rows: list[list[Any]] | None = None
+    #: The ids of ``rows`` (and the list they were taken from), for :meth:`contains_id`.
+    _ids: tuple[list[list[Any]], frozenset[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def stem(self) -> str:
@@ -153,7 +158,9 @@ class SegmentFiles:
     def contains_id(self, entry_id: str) -> bool:
         """Cheap membership test on the raw index bytes (no parsing)."""
         if self.rows is not None:
-            return any(row[0] == entry_id for row in self.rows)
+            if self._ids is None or self._ids[0] is not self.rows:
+                self._ids = (self.rows, frozenset(row[0] for row in self.rows))
+            return entry_id in self._ids[1]
         return self.raw_index is not None and json.dumps(entry_id).encode() in self.raw_index
 
 
@@ -168,7 +175,18 @@ def _text_bytes(texts: Iterable[str]) -> bytes:
 
 
 def entry_json(entry: dict[str, Any]) -> str:
-    """An entry serialised once: the same text goes to the journal and into its segment."""
+    """An entry serialised once: the same text goes to the journal and into its segment.
+
+    orjson writes the same compact UTF-8 JSON as the standard library about ten times
+    faster (it is most of an append's encoding); what it refuses (keys that are not
+    strings, integers beyond 64 bits, lone surrogates) goes to the standard library,
+    which then accepts or refuses it as before. orjson writes NaN and infinities as
+    ``null`` where the standard library would write non-JSON.
+    """
+    try:
+        return orjson.dumps(entry).decode("utf-8")
+    except (TypeError, ValueError):
+        pass
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 

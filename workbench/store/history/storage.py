@@ -56,7 +56,6 @@ applied on open: ``migrate``.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 from collections import OrderedDict
@@ -66,8 +65,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.store.atomic import StoreNotice, fsync_dir, move_aside
+from workbench.store.history.changes import SeenChanges
 from workbench.store.history.entries import R_ID, R_STARRED, search_text, summary_row
-from workbench.store.history.lock import JOURNAL_NAME, Counters, HistoryLock
+from workbench.store.history.lock import JOURNAL_NAME, HistoryLock
 from workbench.store.history.migrate import (
     CURRENT_VERSION,
     V0_FILE_NAME,
@@ -77,12 +77,12 @@ from workbench.store.history.migrate import (
     retire_v0_file,
     write_manifest,
 )
+from workbench.store.history.open_segment import OpenSegment
 from workbench.store.history.segments import (
     Journal,
     SegmentError,
     SegmentFiles,
     entry_json,
-    line_id,
     read_segment_entries,
     remove_files,
     scan_segments,
@@ -115,31 +115,14 @@ class HistoryStorage:
     ) -> None:
         self.folder = folder
         self.lock = lock or HistoryLock(folder, read_only=read_only)
-        self._seen = Counters()  # the folder's counters as this process last saw them
-        self._journal_key: tuple[int, int] | None = None  # (inode, size) of the journal then
-        self._layout_marked = False
-        self._content_changed = False
-        self._appended = False
+        self.changes = SeenChanges(self.lock, folder / JOURNAL_NAME, read_only=read_only)
         self.retention = retention
         self.segment_size = segment_size
         self.read_only = read_only
         self.notices = notices
         self.segments_dir = folder / "segments"
         self.segments: list[SegmentFiles] = []
-        # The open segment (the journal's entries), oldest first. Lines appended since
-        # it was last read, by this process or others, are kept as the bytes of the
-        # journal in ``_pending`` and parsed only when something reads the open
-        # segment (see :meth:`_materialise`): a writer catching up under the lock
-        # copies bytes instead of parsing other writers' entries, and an append keeps
-        # no second copy of its exchange.
-        self._open_entries: list[dict[str, Any]] = []
-        self._open_rows: list[list[Any]] = []
-        self._open_texts: list[str] = []
-        self._open_json: list[str] = []
-        self._open_ids: set[str] = set()  # of the parsed entries and the pending lines
-        self._pending: list[bytes] = []
-        self._pending_lines = 0
-        self._pending_unknown = False  # some pending line's id could not be read cheaply
+        self._open = OpenSegment()  # the journal's entries, parsed when read
         self._entry_cache: OrderedDict[tuple[int, int], dict[str, dict[str, Any]]] = OrderedDict()
         self.journal = Journal(folder / JOURNAL_NAME)
 
@@ -157,26 +140,22 @@ class HistoryStorage:
     @property
     def open_entries(self) -> list[dict[str, Any]]:
         self._materialise()
-        return self._open_entries
+        return self._open.entries
 
     @property
     def open_rows(self) -> list[list[Any]]:
         self._materialise()
-        return self._open_rows
+        return self._open.rows
 
     @property
     def open_texts(self) -> list[str]:
         self._materialise()
-        return self._open_texts
+        return self._open.texts
 
     @property
     def open_json(self) -> list[str]:
         self._materialise()
-        return self._open_json
-
-    def _open_count(self) -> int:
-        """Entries in the open segment, counting unparsed lines (without parsing them)."""
-        return len(self._open_entries) + self._pending_lines
+        return self._open.json
 
     def _materialise(self) -> None:
         """Parse the lines other processes appended (under the folder's lock).
@@ -184,30 +163,8 @@ class HistoryStorage:
         Lines that do not parse (a damaged file) make the whole journal be read
         again and repaired, as on open.
         """
-        if not self._pending:
-            return
-        pending = b"".join(self._pending)
-        self._pending, self._pending_lines, self._pending_unknown = [], 0, False
-        result = Journal.parse(pending)
-        if result.bad_lines or result.torn_tail:
-            self._reload()  # read (and repair) the whole journal, as on open
-            return
-        for entry, text in zip(result.entries, result.texts, strict=True):
-            self.remember_open(entry, text)
-
-    def _add_pending(self, raw: bytes, ids: Iterable[str] | None = None) -> None:
-        """Keep whole journal lines unparsed; *ids* are theirs when known."""
-        self._pending.append(raw)
-        self._pending_lines += raw.count(b"\n")
-        if ids is not None:
-            self._open_ids.update(ids)
-            return
-        for line in raw.splitlines():
-            entry_id = line_id(line)
-            if entry_id is None:
-                self._pending_unknown = True
-            else:
-                self._open_ids.add(entry_id)
+        if not self._open.materialise():
+            self._reload()
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -216,7 +173,7 @@ class HistoryStorage:
 
         Called under the folder's exclusive lock (shared for a read-only store).
         """
-        self._seen = self.lock.read()
+        self.changes.seen = self.lock.read()
         if not self.read_only:
             for leftover in self.folder.glob("segments.cleared-*"):
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -257,10 +214,10 @@ class HistoryStorage:
                 )
             )
         if not self.read_only:
-            if self._open_count() >= self.segment_size:
+            if len(self._open) >= self.segment_size:
                 self._seal()
             self.prune()
-        self._journal_key = self._stat_journal()
+        self.changes.opened()
 
     def _load_segments(self) -> None:
         segments, stale = scan_segments(self.segments_dir)
@@ -322,7 +279,7 @@ class HistoryStorage:
             entries = [entry for entry in entries if not newest.contains_id(entry["id"])]
         texts = dict(zip((id(e) for e in result.entries), result.texts, strict=True))
         for entry in entries:
-            self.remember_open(entry, texts.get(id(entry)))
+            self._open.remember(entry, texts.get(id(entry)))
         if self.read_only:
             return
         if result.bad_lines:
@@ -336,13 +293,6 @@ class HistoryStorage:
 
     # --- several processes -------------------------------------------------------------------
 
-    def _stat_journal(self) -> tuple[int, int] | None:
-        try:
-            info = os.stat(self.journal.path)
-        except FileNotFoundError:
-            return None
-        return info.st_ino, info.st_size
-
     def sync_with_disk(self) -> str | None:
         """Catch up with what other processes did (under the lock, before each operation).
 
@@ -350,22 +300,12 @@ class HistoryStorage:
         and ``"changed"`` when entries may have changed or gone (star, delete, clear,
         retention), so a view must re-read rather than only insert at the top.
         """
-        now = self.lock.read()
-        key = self._stat_journal()
-        seen, known = self._seen, self._journal_key
-        self._seen = now  # a repair during the reload counts from here
-        self._layout_marked = self._content_changed = self._appended = False
-        if now.layout != seen.layout or not _same_file(known, key):
+        step = self.changes.begin()
+        if step.reload or (step.tail is not None and not self._read_tail(*step.tail)):
             self._reload()
-        elif key is not None and known is not None and key[1] != known[1]:
-            if not self._read_tail(known[1], key[1]):
-                self._reload()
-        else:
-            self._journal_key = key
-            if now == seen:
-                return None
-        self._journal_key = self._stat_journal()
-        return "changed" if now.content != seen.content else "appended"
+        if step.reload or step.tail is not None:
+            self.changes.opened()
+        return step.kind
 
     def _read_tail(self, start: int, end: int) -> bool:
         """Take the journal lines other processes appended; False when a reload is needed.
@@ -376,7 +316,7 @@ class HistoryStorage:
         raw = self.journal.read_raw(start, end)
         if raw is None:
             return False
-        self._add_pending(raw)
+        self._open.add_pending(raw)
         return True
 
     def _reload(self) -> None:
@@ -384,61 +324,31 @@ class HistoryStorage:
         self.journal.close()
         self.segments = []
         self._entry_cache.clear()
-        self._clear_open()
+        self._open.clear()
         self._load_segments()
         self._load_journal()
 
     def mark_layout(self) -> None:
-        """Count a change of files, before making it (once per operation)."""
-        if self._layout_marked or self.read_only:
-            return
-        self._layout_marked = True
-        self._seen = dataclasses.replace(self._seen, layout=self._seen.layout + 1)
-        self.lock.write(self._seen)
+        self.changes.mark_layout()
 
     def mark_content(self) -> None:
-        """Entries changed or went away in this operation (counted at its end)."""
-        self._content_changed = True
+        self.changes.mark_content()
 
     def end_operation(self) -> None:
-        """Publish this operation's changes to other processes (before the lock is released)."""
-        if self.read_only:
-            return
-        if self._content_changed or self._appended:
-            self._seen = Counters(
-                self._seen.layout,
-                self._seen.content + (1 if self._content_changed else 0),
-                self._seen.appends + (1 if self._appended else 0),
-            )
-            self.lock.write(self._seen)
-        if self._layout_marked or self._appended:
-            self._journal_key = self._stat_journal()
-        self._layout_marked = self._content_changed = self._appended = False
+        self.changes.end()
 
     # --- writing ---------------------------------------------------------------------------
-
-    def remember_open(self, entry: dict[str, Any], text: str | None = None) -> None:
-        self._open_json.append(text if text is not None else entry_json(entry))
-        self._open_entries.append(entry)
-        self._open_rows.append(summary_row(entry))
-        self._open_texts.append(search_text(entry))
-        self._open_ids.add(entry["id"])
 
     def _replace_journal(self, entries_json: list[str]) -> None:
         """Rewrite the journal (under the folder's lock), telling writers' fsyncs it was."""
         with self.lock.replacing_journal():
             self.journal.replace(entries_json)
 
-    def _clear_open(self) -> None:
-        self._open_entries, self._open_rows, self._open_texts, self._open_json = [], [], [], []
-        self._open_ids = set()
-        self._pending, self._pending_lines, self._pending_unknown = [], 0, False
-
     def recent_id(self, entry_id: str) -> bool:
         """True when *entry_id* is in the open segment or the newest sealed one."""
-        if self._pending_unknown:
+        if self._open.pending_unknown:
             self._materialise()
-        if entry_id in self._open_ids:
+        if entry_id in self._open.ids:
             return True
         return bool(self.segments) and self.segments[-1].contains_id(entry_id)
 
@@ -454,14 +364,14 @@ class HistoryStorage:
             texts = [serialise(entry) for entry in entries]
         start, seal_failed = 0, False
         while start < len(entries):
-            room = max(1, self.segment_size - self._open_count())
+            room = max(1, self.segment_size - len(self._open))
             batch = entries[start : start + room]
             batch_json = texts[start : start + room]
             start += len(batch)
             written = self.journal.append(batch_json, sync=False)  # fsync'ed after unlocking
-            self._appended = True
-            self._add_pending(written, [entry["id"] for entry in batch])
-            if self._open_count() >= self.segment_size and not seal_failed:
+            self.changes.mark_appended()
+            self._open.add_pending(written, [entry["id"] for entry in batch])
+            if len(self._open) >= self.segment_size and not seal_failed:
                 try:
                     self._seal()
                 except OSError as exc:
@@ -484,7 +394,7 @@ class HistoryStorage:
         )
         fsync_dir(self.segments_dir)
         self.segments.append(segment)
-        self._clear_open()
+        self._open.clear()
         self._replace_journal([])
         self.prune()
 
@@ -552,13 +462,9 @@ class HistoryStorage:
     def _drop_open(self, ids: set[str]) -> None:
         self.mark_layout()
         self.mark_content()
-        kept = [i for i, row in enumerate(self.open_rows) if row[R_ID] not in ids]
-        self._open_entries = [self._open_entries[i] for i in kept]
-        self._open_rows = [self._open_rows[i] for i in kept]
-        self._open_texts = [self._open_texts[i] for i in kept]
-        self._open_json = [self._open_json[i] for i in kept]
-        self._open_ids = {row[R_ID] for row in self._open_rows}
-        self._replace_journal(self._open_json)
+        self._materialise()
+        self._open.drop(ids)
+        self._replace_journal(self._open.json)
 
     def set_starred(self, entry_id: str, on: bool) -> bool:
         """Star or unstar one entry in its segment (or the journal); False if not found."""
@@ -604,7 +510,7 @@ class HistoryStorage:
             doomed = None
         self.segments = []
         self._entry_cache.clear()
-        self._clear_open()
+        self._open.clear()
         self._replace_journal([])
         if doomed is not None:
             shutil.rmtree(doomed, ignore_errors=True)
@@ -687,10 +593,3 @@ def serialise(entry: dict[str, Any]) -> str:
         raise TypeError(
             f"the exchange {entry['id']} cannot be stored: it is not plain JSON ({exc})"
         ) from exc
-
-
-def _same_file(known: tuple[int, int] | None, now: tuple[int, int] | None) -> bool:
-    """Whether the journal is still the file this process read (same inode, not shorter)."""
-    if known is None or now is None:
-        return known == now or (known is None and now is not None and now[1] == 0)
-    return known[0] == now[0] and now[1] >= known[1]

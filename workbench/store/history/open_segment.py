@@ -1,0 +1,93 @@
+"""The open segment: the journal's entries in memory, parsed only when they are read.
+
+Lines appended since the open segment was last read, by this process or others,
+are kept as the journal's bytes and parsed only when something reads the open
+segment: a writer catching up under the folder's lock copies bytes instead of
+parsing other writers' entries, and an append keeps no second copy of its
+exchange. Ids are taken from the bytes cheaply (:func:`line_id`), so "is this id
+recent?" rarely needs a parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from workbench.store.history.entries import R_ID, search_text, summary_row
+from workbench.store.history.segments import Journal, entry_json, line_id
+
+__all__ = ["OpenSegment"]
+
+
+class OpenSegment:
+    """The entries of the journal, oldest first: parsed ones, then pending journal bytes."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.rows: list[list[Any]] = []
+        self.texts: list[str] = []
+        self.json: list[str] = []
+        self.ids: set[str] = set()  # of the parsed entries and the pending lines
+        self._pending: list[bytes] = []
+        self._pending_lines = 0
+        self.pending_unknown = False  # some pending line's id could not be read cheaply
+
+    def __len__(self) -> int:
+        """Entries in the open segment, counting unparsed lines (without parsing them)."""
+        return len(self.entries) + self._pending_lines
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
+    def materialise(self) -> bool:
+        """Parse the pending lines; False when some do not parse (a damaged file).
+
+        The caller then reads (and repairs) the whole journal, as on open.
+        """
+        if not self._pending:
+            return True
+        pending = b"".join(self._pending)
+        self._pending, self._pending_lines, self.pending_unknown = [], 0, False
+        result = Journal.parse(pending)
+        if result.bad_lines or result.torn_tail:
+            return False
+        for entry, text in zip(result.entries, result.texts, strict=True):
+            self.remember(entry, text)
+        return True
+
+    def add_pending(self, raw: bytes, ids: Iterable[str] | None = None) -> None:
+        """Keep whole journal lines unparsed; *ids* are theirs when known."""
+        self._pending.append(raw)
+        self._pending_lines += raw.count(b"\n")
+        if ids is not None:
+            self.ids.update(ids)
+            return
+        for line in raw.splitlines():
+            entry_id = line_id(line)
+            if entry_id is None:
+                self.pending_unknown = True
+            else:
+                self.ids.add(entry_id)
+
+    def remember(self, entry: dict[str, Any], text: str | None = None) -> None:
+        """Add a parsed entry (*text*: its JSON as written, when known)."""
+        self.json.append(text if text is not None else entry_json(entry))
+        self.entries.append(entry)
+        self.rows.append(summary_row(entry))
+        self.texts.append(search_text(entry))
+        self.ids.add(entry["id"])
+
+    def clear(self) -> None:
+        self.entries, self.rows, self.texts, self.json = [], [], [], []
+        self.ids = set()
+        self._pending, self._pending_lines, self.pending_unknown = [], 0, False
+
+    def drop(self, ids: set[str]) -> None:
+        """Forget the parsed entries with these ids (call :meth:`materialise` first)."""
+        kept = [i for i, row in enumerate(self.rows) if row[R_ID] not in ids]
+        self.entries = [self.entries[i] for i in kept]
+        self.rows = [self.rows[i] for i in kept]
+        self.texts = [self.texts[i] for i in kept]
+        self.json = [self.json[i] for i in kept]
+        self.ids = {row[R_ID] for row in self.rows}
