@@ -25,9 +25,7 @@ row, in whichever section holds it.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import fields, is_dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -49,6 +47,19 @@ from workbench.core.answer_paths import AnswerRoots
 from workbench.core.answer_places import place_of, row_path, search_path
 from workbench.core.debug_view import SECTIONS
 from workbench.ui.models.json_tree import Path, find_paths, preview
+from workbench.ui.widgets.debugger_sections import (
+    ELSEWHERE_LIMIT,
+    VerdictLabel,
+    empty_note,
+    has_content,
+    has_problems,
+    section_count,
+    section_note,
+    sections_of,
+    shown_section,
+    verdict_links,
+    view_as_dict,
+)
 from workbench.ui.widgets.flow_layout import FlowLayout
 from workbench.ui.widgets.json_view import JsonView
 
@@ -65,174 +76,10 @@ __all__ = [
 ]
 
 _ID_KINDS = {"session": "session", "events": "event", "profile": "profile"}
-# What a placeholder key (a top-level ``None`` in a section) stands for, in words.
-_PLACEHOLDER_NAMES = {
-    "items": "the events' details",
-    "data": "the stored {entity}",
-    "new": "whether it is new",
-    "saved": "how many were saved",
-    "id": "an id",
-}
-_ENTITIES = {"session": "session", "profile": "profile", "events": "events"}
 _ERROR_COLOUR = QColor(200, 40, 40)
 _WARNING_COLOUR = QColor(200, 120, 0)
-ELSEWHERE_LIMIT = 100  # matches counted per other place ("Events (100)" means 100 or more)
 # Record lists read as one message line per row: their rows start collapsed.
 _RECORD_LISTS = ("logs", "errors", "warnings")
-
-
-def view_as_dict(view: Any) -> dict[str, Any]:
-    """Accept a ``DebugView`` or its ``to_dict()`` form.
-
-    A ``DebugView`` is read field by field without copying (``to_dict()`` deep-copies,
-    which costs seconds on a 50 MB response); the verdict is added as ``verdict``.
-    """
-    if view is None:
-        return {}
-    if isinstance(view, dict):
-        return view
-    if is_dataclass(view) and not isinstance(view, type):
-        data = {f.name: getattr(view, f.name) for f in fields(view)}
-        verdict = getattr(view, "verdict", None)
-        if callable(verdict):
-            data["verdict"] = verdict()
-        return data
-    to_dict = getattr(view, "to_dict", None)
-    return to_dict() if callable(to_dict) else {}
-
-
-def _sections(data: dict[str, Any]) -> dict[str, Any]:
-    nested = data.get("sections")
-    return nested if isinstance(nested, dict) else data
-
-
-def section_count(value: Any) -> int | None:
-    """The number in a section's title: saved objects, else ids, list items or rules matched."""
-    if isinstance(value, list):
-        return len(value)
-    if isinstance(value, dict):
-        saved = value.get("saved")
-        if isinstance(saved, int) and not isinstance(saved, bool):
-            return saved
-        ids = value.get("ids")
-        if isinstance(ids, list):
-            return len(ids)
-        matched = value.get("rules_matched")  # the embedded collector's execution section
-        if isinstance(matched, int) and not isinstance(matched, bool):
-            return matched
-    return None
-
-
-def shown_section(value: Any) -> Any:
-    """A section as the tree shows it: top-level ``None`` placeholders left out.
-
-    Only keys are removed, so the paths (and ids) of what remains are unchanged.
-    """
-    if isinstance(value, dict) and any(v is None for v in value.values()):
-        return {k: v for k, v in value.items() if v is not None}
-    return value
-
-
-def section_note(name: str, value: Any, missing: Any) -> str:
-    """Plain words for what a section's answer did not hold (empty when nothing is absent)."""
-    lines: list[str] = []
-    why = missing.get(name) if isinstance(missing, dict) else None
-    if why:
-        lines.append(f"Not in this answer: {why}.".replace("..", "."))
-    elif value is None:
-        lines.append("Not in this answer.")
-    if isinstance(value, dict):
-        absent = [k for k, v in value.items() if v is None]
-        if absent:
-            entity = _ENTITIES.get(name, name)
-            words = [_PLACEHOLDER_NAMES.get(k, k).format(entity=entity) for k in absent]
-            lines.append("The server did not report " + ", ".join(words) + ".")
-        if name == "events" and "items" in absent and value.get("ids"):
-            lines.append("Only the event ids came back: open one to see the stored event.")
-    return "\n".join(lines)
-
-
-def empty_note(name: str, value: Any, *, embedded: bool) -> str:
-    """Words for a section that came back empty (only Execution needs them: an empty tree
-    there means no flow ran, which is the answer, not a fault)."""
-    if name != "execution" or value not in ({}, []):
-        return ""
-    text = "Nothing ran for this request: no rule or workflow was set up to run on its events."
-    if embedded:
-        text += " Load the demo flow to see rules, changes and segments here."
-    return text
-
-
-def _verdict_section(part: str) -> str | None:
-    """Which section a part of the verdict line speaks of."""
-    words = part.split()
-    if not words:
-        return None
-    first, last = words[0], words[-1]
-    if last in ("error", "errors") or first == "HTTP":
-        return "errors"
-    if last in ("warning", "warnings"):
-        return "warnings"
-    if first in ("entered", "left"):
-        return "segmentation"
-    if "profile" in part:
-        return "profile"
-    if first == "session":
-        return "session"
-    if "event" in part:
-        return "events"
-    return None
-
-
-def verdict_links(verdict: str) -> str:
-    """The verdict as rich text: each part that speaks of a section links to it.
-
-    Every piece of the text is escaped (ids and segment names come from the answer).
-    """
-    pieces = []
-    for part in verdict.split(" · "):
-        section = _verdict_section(part)
-        text = html.escape(part)
-        pieces.append(f'<a href="section:{section}">{text}</a>' if section else text)
-    return " · ".join(pieces)
-
-
-class _VerdictLabel(QLabel):
-    """The verdict with links to the sections; ``text()`` is the plain verdict."""
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self._plain = ""
-        self.set_verdict(text, links=False)
-
-    def set_verdict(self, text: str, *, links: bool = True) -> None:
-        self._plain = text
-        super().setText(verdict_links(text) if links else html.escape(text))
-
-    def text(self) -> str:  # type: ignore[override]
-        return self._plain
-
-
-def _has_content(value: Any) -> bool:
-    """False for a section that is absent or holds only empty lists, objects and zeros."""
-    if isinstance(value, dict):
-        return any(_has_content(v) for v in value.values())
-    if isinstance(value, list | str):
-        return bool(value)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return value != 0
-    return False
-
-
-def _has_problems(value: Any) -> bool:
-    if isinstance(value, list):
-        return bool(value)
-    if isinstance(value, dict):
-        return bool(value.get("errors"))
-    return False
 
 
 class DebuggerView(QWidget):
@@ -266,7 +113,7 @@ class DebuggerView(QWidget):
         self.extra_places: Callable[[], list[tuple[str, str, Any]]] | None = None
         self.path_finder: Callable[[JsonView, str, bool], tuple[bool, str] | None] = self.find_path
 
-        self.verdict_label = _VerdictLabel(
+        self.verdict_label = VerdictLabel(
             "No response yet — compose a payload and press Ctrl+Enter.", self
         )
         self.verdict_label.setTextInteractionFlags(
@@ -402,7 +249,7 @@ class DebuggerView(QWidget):
             )
         if view is not None:
             self.flow_notice_label.hide()  # a new answer: the notice has done its job
-        sections = _sections(data)
+        sections = sections_of(data)
         for i, name in enumerate(SECTIONS):
             value = sections.get(name)
             if self.trees.is_built(name):
@@ -411,12 +258,12 @@ class DebuggerView(QWidget):
             title = name.capitalize() + (f" ({count})" if count is not None else "")
             self.tabs.setTabText(i, title)
             colour = QColor()
-            if name in ("errors", "warnings") and _has_problems(value):
+            if name in ("errors", "warnings") and has_problems(value):
                 colour = _ERROR_COLOUR if name == "errors" else _WARNING_COLOUR
-            elif name != "logs" and _has_problems(value):
+            elif name != "logs" and has_problems(value):
                 colour = _ERROR_COLOUR
             self.tabs.tabBar().setTabTextColor(i, colour)
-            self._style_button(name, title, colour, _has_content(value))
+            self._style_button(name, title, colour, has_content(value))
         missing = data.get("missing")
         for name in SECTIONS:
             value = sections.get(name)
@@ -470,7 +317,7 @@ class DebuggerView(QWidget):
 
     def elsewhere(self, section: str, text: str) -> list[tuple[str, str, int]]:
         """The other sections (and ``extra_places``) whose content matches *text*."""
-        sections = _sections(self._data)
+        sections = sections_of(self._data)
         found = [
             (
                 f"section:{other}",
@@ -541,7 +388,7 @@ class DebuggerView(QWidget):
         return tree
 
     def _load_tree(self, tree: JsonView, name: str) -> None:
-        tree.set_document(shown_section(_sections(self._data).get(name)), dot_root=None)
+        tree.set_document(shown_section(sections_of(self._data).get(name)), dot_root=None)
         if name not in _RECORD_LISTS:  # records: one message line each, keys on expand
             tree.expand_to_depth(1)
 
@@ -594,7 +441,7 @@ class DebuggerView(QWidget):
         kind = _ID_KINDS.get(section)
         if not kind or "ids" not in path:
             return
-        value: Any = _sections(self._data).get(section)
+        value: Any = sections_of(self._data).get(section)
         for key in path:
             value = value[key]
         if isinstance(value, str):
