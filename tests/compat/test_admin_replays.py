@@ -26,6 +26,51 @@ def _all(path: str) -> list[str]:
 
 
 _SOURCES = "test/api/endpoints/test_event_source_endpoint.py::"
+_INFO = "test/api/endpoints/test_info_endpoint.py::"
+_PROFILE = "test/api/endpoints/test_profile.py::"
+_SESSION = "test/api/endpoints/test_session.py::"
+_EVENTS = "test/api/endpoints/test_event_endpoint.py::"
+
+# A read or delete of an id nobody stored: (method, path, the upstream case).
+_UNKNOWN_IDS = [
+    ("GET", "/event-source/{id}", _SOURCES + "test_should_return_404_on_get_event_source_if_none"),
+    (
+        "DELETE",
+        "/event-source/{id}",
+        _SOURCES + "test_should_return_404_on_delete_event_source_if_none",
+    ),
+    ("GET", "/profile/{id}", _PROFILE + "test_should_return_404_on_get_profile_if_none"),
+    ("DELETE", "/profile/{id}", _PROFILE + "test_should_return_404_on_delete_profile_if_none"),
+    ("GET", "/session/{id}", _SESSION + "test_should_return_404_on_get_session_if_none"),
+    ("DELETE", "/session/{id}", _SESSION + "test_should_return_404_on_delete_session_if_none"),
+    ("GET", "/event/{id}", _EVENTS + "test_should_response_404_none"),
+]
+
+# Refreshes and flushes that answer 200 and nothing more: (path, the upstream case).
+_REFRESHES = [
+    ("/event-sources/refresh", _SOURCES + "test_should_refresh_event_sources"),
+    ("/events/refresh", _EVENTS + "test_should_refresh_data"),
+    ("/events/flush", _EVENTS + "test_should_flash_data"),
+]
+
+
+@follows(*(case for _method, _path, name in _UNKNOWN_IDS for case in _all(name)))
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [(method, path) for method, path, _name in _UNKNOWN_IDS],
+    ids=[f"{method} {path}" for method, path, _name in _UNKNOWN_IDS],
+)
+def test_unknown_id_answers_404_null(api: Any, method: str, path: str) -> None:
+    _tag, client = api
+    response = client.http.request(method, path.format(id=uuid.uuid4()))
+    assert response.status_code == 404 and response.json() is None
+
+
+@follows(*(case for _path, name in _REFRESHES for case in _all(name)))
+@pytest.mark.parametrize("path", [path for path, _name in _REFRESHES])
+def test_refresh_and_flush_answer_200(api: Any, path: str) -> None:
+    _tag, client = api
+    assert client.get(path).status_code == 200
 
 
 @follows(*_all(_SOURCES + "test_should_return_event_sources_by_tag"))
@@ -44,20 +89,6 @@ def test_source_types_by_name_and_configuration(api: Any) -> None:
     assert {"total", "result"} <= set(names.json()) and "rest" in names.json()["result"]
     configuration = client.get("/event-sources/type/configuration").json()
     assert "tags" in configuration["result"]["rest"]
-
-
-@follows(*_all(_SOURCES + "test_should_return_404_on_get_event_source_if_none"))
-def test_unknown_source_reads_as_404_null(api: Any) -> None:
-    _tag, client = api
-    response = client.get(f"/event-source/{uuid.uuid4()}")
-    assert response.status_code == 404 and response.json() is None
-
-
-@follows(*_all(_SOURCES + "test_should_return_404_on_delete_event_source_if_none"))
-def test_unknown_source_deletes_as_404_null(api: Any) -> None:
-    _tag, client = api
-    response = client.delete(f"/event-source/{uuid.uuid4()}")
-    assert response.status_code == 404 and response.json() is None
 
 
 @follows(*_all(_SOURCES + "test_unknown_event_source_type"))
@@ -79,12 +110,6 @@ def test_source_create_answers_the_save_result(api: Any) -> None:
     assert client.delete(f"/event-source/{source_id}").status_code == 200
 
 
-@follows(*_all(_SOURCES + "test_should_refresh_event_sources"))
-def test_sources_refresh(api: Any) -> None:
-    _tag, client = api
-    assert client.get("/event-sources/refresh").status_code == 200
-
-
 @follows(*_all(_SOURCES + "test_should_return_list_of_event_sources"))
 def test_source_entities_list(api: Any) -> None:
     _tag, client = api
@@ -94,9 +119,6 @@ def test_source_entities_list(api: Any) -> None:
     body = response.json()
     assert {"total", "result"} <= set(body) and len(body["result"]) > 0
     assert client.delete(f"/event-source/{source_id}").status_code == 200
-
-
-_INFO = "test/api/endpoints/test_info_endpoint.py::"
 
 
 @follows(*_all(_INFO + "test_should_return_version"))
@@ -119,24 +141,6 @@ def test_detailed_version_fits_tracardis_version_model(api: Any) -> None:
     assert details["production"] is False
 
 
-_PROFILE = "test/api/endpoints/test_profile.py::"
-_SESSION = "test/api/endpoints/test_session.py::"
-
-
-@follows(*_all(_PROFILE + "test_should_return_404_on_get_profile_if_none"))
-def test_unknown_profile_reads_as_404_null(api: Any) -> None:
-    _tag, client = api
-    response = client.get(f"/profile/{uuid.uuid4()}")
-    assert response.status_code == 404 and response.json() is None
-
-
-@follows(*_all(_PROFILE + "test_should_return_404_on_delete_profile_if_none"))
-def test_unknown_profile_deletes_as_404_null(api: Any) -> None:
-    _tag, client = api
-    response = client.delete(f"/profile/{uuid.uuid4()}")
-    assert response.status_code == 404 and response.json() is None
-
-
 @follows(*_all(_PROFILE + "test_should_load_profile"))
 def test_imported_profile_can_be_read_and_deleted(api: Any) -> None:
     _tag, client = api
@@ -147,23 +151,6 @@ def test_imported_profile_can_be_read_and_deleted(api: Any) -> None:
     assert client.get("/profiles/refresh").status_code == 200
     assert client.get(f"/profile/{profile_id}").status_code == 200
     assert client.delete(f"/profile/{profile_id}").status_code == 200
-
-
-@follows(*_all(_SESSION + "test_should_return_404_on_get_session_if_none"))
-def test_unknown_session_reads_as_404_null(api: Any) -> None:
-    _tag, client = api
-    response = client.get(f"/session/{uuid.uuid4()}")
-    assert response.status_code == 404 and response.json() is None
-
-
-@follows(*_all(_SESSION + "test_should_return_404_on_delete_session_if_none"))
-def test_unknown_session_deletes_as_404_null(api: Any) -> None:
-    _tag, client = api
-    response = client.delete(f"/session/{uuid.uuid4()}")
-    assert response.status_code == 404 and response.json() is None
-
-
-_EVENTS = "test/api/endpoints/test_event_endpoint.py::"
 
 
 def _make_event(client: TracardiApi, event_type: str) -> tuple[dict[str, Any], list[str], str]:
@@ -192,18 +179,6 @@ def _make_event(client: TracardiApi, event_type: str) -> tuple[dict[str, Any], l
     return payload, ids, result["profile"]["id"]
 
 
-@follows(*_all(_EVENTS + "test_should_refresh_data"))
-def test_events_refresh(api: Any) -> None:
-    _tag, client = api
-    assert client.get("/events/refresh").status_code == 200
-
-
-@follows(*_all(_EVENTS + "test_should_flash_data"))
-def test_events_flush(api: Any) -> None:
-    _tag, client = api
-    assert client.get("/events/flush").status_code == 200
-
-
 @follows(*_all(_EVENTS + "test_should_count_events"))
 def test_event_count_grows_by_what_one_request_writes(api: Any) -> None:
     tag, client = api
@@ -213,13 +188,6 @@ def test_event_count_grows_by_what_one_request_writes(api: Any) -> None:
     after = client.get("/event/count").json()["count"]
     # the event, plus profile-created and session-opened from 0.8.1, plus visit-started in 0.8.2
     assert after == before + {"0.7.3": 1, "0.8.1": 3, "0.8.2": 4}[tag] == before + len(ids)
-
-
-@follows(*_all(_EVENTS + "test_should_response_404_none"))
-def test_unknown_event_reads_as_404_null(api: Any) -> None:
-    _tag, client = api
-    response = client.get("/event/does-not-exist")
-    assert response.status_code == 404 and response.json() is None
 
 
 @follows(*_all(_EVENTS + "test_should_get_one_event"))

@@ -44,13 +44,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.exchange import Exchange
-from workbench.core.flow.demo import DemoStep, demo_story
-from workbench.core.journey.model import parse_journey
+from workbench.core.flow.demo import demo_story
 from workbench.core.journey.presenting import (
     JourneyScene,
     SceneVerdict,
     check_scene,
-    journey_scenes,
     render_payload,
 )
 from workbench.core.masking import MASK, is_secret_name
@@ -58,6 +56,7 @@ from workbench.core.variables import VariableContext, VariableError, expand
 from workbench.settings import EMBEDDED_TARGET_NAME
 from workbench.store.atomic import atomic_write_bytes
 from workbench.ui.composer.request_bar import ROUTE_PROFILE_LESS, ROUTE_TRACK
+from workbench.ui.teaching.story_file import PresenterStep, load_story_file
 from workbench.ui.teaching.story_view import StoryView
 from workbench.ui.teaching.wrap import wrap_rows
 
@@ -66,52 +65,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PresenterMode", "PresenterPanel", "PresenterStep", "load_story_file", "profile_rows"]
 
-#: A step the presenter can tell: one of a story file's or one of a journey's.
-PresenterStep = DemoStep | JourneyScene
-
 _HIDDEN = frozenset({"id", "ids", "primary_id", "metadata", "aux", "_id", "active", "consents"})
 _MIN_SCALE, _MAX_SCALE = 1.0, 3.0
 _SOURCE = "source-id"
-
-
-def _is_story(data: Any) -> bool:
-    """A story file's steps have ``events``; a journey's have ``send``."""
-    steps = data.get("steps") if isinstance(data, dict) else None
-    if not isinstance(steps, list):
-        return False
-    return not any(isinstance(s, dict) and ("send" in s or "expect" in s) for s in steps)
-
-
-def load_story_file(path: str | Path) -> tuple[str, tuple[PresenterStep, ...]]:
-    """A story file (``{"title", "steps": [{"title", "explain", "events", "context"?}]}``)
-    or a journey file (YAML or JSON). ``ValueError`` says what is wrong and where."""
-    path = Path(path)
-    raw = path.read_bytes()
-    try:
-        data: Any = json.loads(raw)
-    except ValueError:
-        data = None  # not JSON: a YAML journey, or nothing we read
-    if not _is_story(data):
-        journey = parse_journey(raw.decode("utf-8"), base_dir=path.parent, source=str(path))
-        if not journey.steps:
-            raise ValueError(f"{path.name}: the journey has no steps")
-        return journey.name, journey_scenes(journey)
-    if not data["steps"]:
-        raise ValueError("a story file is a JSON object with a non-empty 'steps' list")
-    steps = []
-    for index, step in enumerate(data["steps"]):
-        events = step.get("events") if isinstance(step, dict) else None
-        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-            raise ValueError(f"steps[{index}].events: expected a list of event objects")
-        steps.append(
-            DemoStep(
-                title=str(step.get("title") or f"Step {index + 1}"),
-                explain=str(step.get("explain", "")),
-                events=tuple(events),
-                context=step.get("context") if isinstance(step.get("context"), dict) else None,
-            )
-        )
-    return str(data.get("title") or Path(path).stem), tuple(steps)
 
 
 def profile_rows(profile: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -377,7 +333,12 @@ class PresenterMode(QObject):
             "#presenterPanel, #presenterPanel QWidget { background: #000; color: #fff; }"
             "#presenterPanel QPushButton { border: 2px solid #ffd600; padding: 6px 14px; }"
             "#presenterPanel QListWidget::item:selected { background: #ffd600; color: #000; }"
-            "#presenterTitle { color: #ffd600; }"
+            # A check box's square is drawn black on black otherwise.
+            "#presenterPanel QCheckBox::indicator { border: 2px solid #ffd600; width: 0.8em;"
+            " height: 0.8em; }"
+            "#presenterPanel QCheckBox::indicator:checked { background: #ffd600; }"
+            # As specific as the rule above, which would otherwise paint the title white.
+            "#presenterPanel #presenterTitle { color: #ffd600; }"
         )
         panel.story.set_high_contrast(True)
 

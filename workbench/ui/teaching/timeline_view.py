@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.timeline import TimelineStep, build_timeline
 from workbench.ui.tasks import TaskOutcome, TaskRunner
+from workbench.ui.widgets.profile_id_edit import ProfileIdEdit
 
 __all__ = ["TimelineDialog"]
 
@@ -50,9 +50,7 @@ class TimelineDialog(QDialog):
         self._store_of = store_of
         self._runner = runner
         self.steps: list[TimelineStep] = []
-        self.profile_edit = QLineEdit(self)
-        self.profile_edit.setObjectName("timelineProfile")
-        self.profile_edit.setPlaceholderText("a profile id of the embedded collector")
+        self.profile_edit = ProfileIdEdit("timelineProfile", self)
         self.load_button = QPushButton("Show", self)
         self.load_button.setDefault(True)
         self.load_button.clicked.connect(self.load)
@@ -74,17 +72,16 @@ class TimelineDialog(QDialog):
         layout.addWidget(self.tree, 1)
 
     def set_profile_id(self, profile_id: str | None) -> None:
-        if profile_id:
-            self.profile_edit.setText(profile_id)
+        self.profile_edit.set_profile_id(profile_id)
 
     def load(self) -> None:
-        profile_id = self.profile_edit.text().strip()
+        profile_id = self.profile_edit.profile_id()
         store = self._store_of()
         if store is None:
             self.summary.setText("The embedded collector is not running.")
             return
         if not profile_id:
-            self.summary.setText("Give a profile id (send a request first: its profile is used).")
+            self.summary.setText(self.profile_edit.MISSING)
             return
         self.summary.setText("Reading the collector's events…")
         self._runner.submit(

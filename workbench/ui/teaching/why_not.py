@@ -34,6 +34,7 @@ from workbench.client.flow_api import FlowApi, FlowApiError
 from workbench.core.flow.explain import Verdict
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 from workbench.ui.teaching.wrap import wrap_rows
+from workbench.ui.widgets.profile_id_edit import ProfileIdEdit
 
 __all__ = ["WhyNotDialog", "verdict_rows"]
 
@@ -95,9 +96,7 @@ class WhyNotDialog(QDialog):
         self._api_factory = api_factory
         self._runner = runner
         self.answer: dict[str, Any] | None = None
-        self.profile_edit = QLineEdit(self)
-        self.profile_edit.setObjectName("whyProfile")
-        self.profile_edit.setPlaceholderText("a profile id of the embedded collector")
+        self.profile_edit = ProfileIdEdit("whyProfile", self)
         self.event_type = QComboBox(self)
         self.event_type.setEditable(True)
         self.event_type.addItem(_NO_EVENT)
@@ -130,8 +129,7 @@ class WhyNotDialog(QDialog):
         layout.addWidget(self.tree, 1)
 
     def set_profile_id(self, profile_id: str | None) -> None:
-        if profile_id:
-            self.profile_edit.setText(profile_id)
+        self.profile_edit.set_profile_id(profile_id)
 
     def set_event_types(self, types: list[str]) -> None:
         current = self.event_type.currentText()
@@ -140,9 +138,9 @@ class WhyNotDialog(QDialog):
         self.event_type.setCurrentText(current)
 
     def explain(self) -> None:
-        profile_id = self.profile_edit.text().strip()
+        profile_id = self.profile_edit.profile_id()
         if not profile_id:
-            self.summary.setText("Give a profile id (send a request first: its profile is used).")
+            self.summary.setText(self.profile_edit.MISSING)
             return
         event: dict[str, Any] | None = None
         event_type = self.event_type.currentText().strip()
