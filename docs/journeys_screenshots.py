@@ -16,37 +16,20 @@ clicks the first failed expectation (its answer opens in the Debugger) and shoot
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
-
-from docs.window_screenshots import settle, shoot, wait_for
-from workbench.app import build
-from workbench.settings.paths import app_paths
+from docs.shots import running_app, shoot, shot_args, wait_for
 from workbench.ui.panels.journeys_panel import WINDOW_COLLECTOR
 
 
 def main() -> int:
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots")
-    size = sys.argv[2] if len(sys.argv) > 2 else "1440x900"
-    suffix = "" if size == "1440x900" else f"-{size}"
-    folder.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
-    os.environ["WORKBENCH_HOME"] = str(home)
-    _app = QApplication(sys.argv[:1])
-    parts = build(app_paths(home), collector_port=0, collector_in_memory=True)
-    window = parts.window
-    window.move(0, 0)
-    window.show()
-    try:
-        settle(800)
+    args = shot_args()
+    folder, suffix = args.folder, args.suffix
+    with running_app() as parts:
+        window = parts.window
         panel = window.journeys_panel
         dock = window.docks["dock-journeys"]
         dock.show()
@@ -73,9 +56,6 @@ def main() -> int:
         panel.tabs.setCurrentIndex(0)  # the step form
         panel.step_list.setCurrentRow(4)
         shoot(folder, f"journeys-steps{suffix}.png", window)
-    finally:
-        parts.close()
-        QCoreApplication.processEvents()
     return 0
 
 

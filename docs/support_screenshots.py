@@ -15,64 +15,24 @@ with *Hide personal data* on. Each shot is the whole X screen, taken with
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
-
+from docs.shots import running_app, shoot, shot_args, wait_for
 from tests.support.har_files import shop_har, write_har
-from workbench.app import build
-from workbench.settings.paths import app_paths
 from workbench.ui.compare.compare_window import Side
 from workbench.ui.privacy import privacy_mask
 
 
-def settle(ms: int = 400) -> None:
-    """Let the window paint and background answers arrive (a script, not a test)."""
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_for(condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not get there in time")
-        settle(50)
-
-
-def shoot(folder: Path, name: str) -> None:
-    settle(600)
-    subprocess.run(["import", "-window", "root", str(folder / name)], check=True)
-    print("wrote", folder / name)
-
-
 def main() -> int:
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots")
-    size = sys.argv[2] if len(sys.argv) > 2 else "1440x900"
-    width, height = (int(v) for v in size.split("x"))
-    suffix = "" if size == "1440x900" else f"-{size}"
-    folder.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
-    os.environ["WORKBENCH_HOME"] = str(home)
-    _app = QApplication(sys.argv[:1])  # kept alive until the end
-    parts = build(app_paths(home), collector_port=0, collector_in_memory=True)
-    window = parts.window
-    window.move(0, 0)
-    window.resize(width, height - 30)
-    window.show()
-    tools = window.support_tools
-    try:
-        settle(800)
+    args = shot_args()
+    folder, width, height, suffix = args.folder, args.width, args.height, args.suffix
+    with running_app((width, height - 30)) as parts:
+        window = parts.window
+        tools = window.support_tools
+        home = parts.paths.home
         har = write_har(home / "customer-ticket.har", shop_har())
         window.opener.open_file(str(har))
         wait_for(lambda: window.panels.history.model.rowCount() == 3)
@@ -100,9 +60,6 @@ def main() -> int:
             tree.select_path(("request", "events", 0, "properties", "email"))
         shoot(folder, f"compare-window-hidden{suffix}.png")
         privacy_mask().set_hidden(False)
-    finally:
-        parts.close()
-        QCoreApplication.processEvents()
     return 0
 
 

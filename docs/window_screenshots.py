@@ -23,67 +23,24 @@ screen (the app fits its first size to the screen), cut from the X screen.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+import httpx
 
-from workbench.app import build
-from workbench.settings.paths import app_paths
-
-
-def settle(ms: int = 400) -> None:
-    """Let the window paint and background answers arrive (a script, not a test)."""
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_for(condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not get there in time")
-        settle(50)
-
-
-def shoot(folder: Path, name: str, window: QWidget) -> None:
-    """The X screen cut to the window (no window manager: the window sits at 0,0)."""
-    settle(600)
-    frame = window.frameGeometry()
-    crop = f"{frame.width()}x{frame.height()}+{frame.x()}+{frame.y()}"
-    subprocess.run(
-        ["import", "-window", "root", "-crop", crop, "+repage", str(folder / name)], check=True
-    )
-    print("wrote", folder / name, crop)
+from docs.shots import running_app, shoot, shot_args, wait_for
+from workbench.ui.composer.tools import example_templates
 
 
 def main() -> int:
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots")
-    size = sys.argv[2] if len(sys.argv) > 2 else "1440x900"
-    suffix = "" if size == "1440x900" else f"-{size}"
-    folder.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
-    os.environ["WORKBENCH_HOME"] = str(home)
-    _app = QApplication(sys.argv[:1])  # kept alive until the end
-    parts = build(app_paths(home), collector_port=0, collector_in_memory=True)
-    window = parts.window  # at its own first-start size for this screen, as `workbench` opens
-    window.move(0, 0)
-    window.show()
-    try:
-        settle(800)
-        import httpx
-
-        from workbench.ui.composer.tools import example_templates
-
+    args = shot_args()
+    folder, suffix = args.folder, args.suffix
+    # At its own first-start size for this screen, as `workbench` opens.
+    with running_app() as parts:
+        window = parts.window
+        assert parts.collector is not None
         httpx.post(f"{parts.collector.url}/_workbench/flow/packs/demo")
         template = next(t for t in example_templates() if t.name == "track-with-options")
         for _ in range(2):
@@ -106,9 +63,6 @@ def main() -> int:
         wait_for(lambda: traffic.table.model().rowCount() >= 2)
         traffic.select_row(traffic.table.model().rowCount() - 1)
         shoot(folder, f"window-body-and-panels{suffix}.png", window)
-    finally:
-        parts.close()
-        QCoreApplication.processEvents()
     return 0
 
 
