@@ -138,6 +138,10 @@ class Verdict:
         return self.status != 0
 
 
+#: How many distinct ``Host`` values :meth:`TrustPolicy.host_allowed` remembers.
+_HOST_ANSWERS_KEPT = 256
+
+
 class TrustPolicy:
     """The rules of the module docstring for one collector.
 
@@ -156,13 +160,29 @@ class TrustPolicy:
         self.allowed_hosts = frozenset(names)
         self.token = token or None
         self._token_bytes = token.encode() if token else b""
+        self._host_answers: dict[str, bool] = {}
 
     # -- the pieces ------------------------------------------------------------------
 
     def host_allowed(self, host: str | None) -> bool:
-        """Whether a request with this ``Host`` header value may be answered."""
+        """Whether a request with this ``Host`` header value may be answered.
+
+        The answer depends only on the value and this policy, and a client sends the
+        same few values again and again: it is remembered per value (a bounded table,
+        so a stream of made-up hosts cannot grow it) instead of parsing an address on
+        every request.
+        """
         if host is None:
             return True  # HTTP/1.0 without Host: not a browser
+        known = self._host_answers.get(host)
+        if known is None:
+            known = self._host_allowed(host)
+            if len(self._host_answers) >= _HOST_ANSWERS_KEPT:
+                self._host_answers.clear()
+            self._host_answers[host] = known
+        return known
+
+    def _host_allowed(self, host: str) -> bool:
         bare = _bare_host(host)
         if not bare or is_loopback_host(bare) or bare in self.allowed_hosts:
             return True
