@@ -88,6 +88,7 @@ def test_records_built_from_fields_equal_constructed_ones() -> None:
         "request_body": "{}",
         "response_headers": {"content-type": "application/json"},
         "response_body": "{}",
+        "context": "production",
     }
     assert {f.name for f in dataclasses.fields(RequestRecord)} == set(fields)
     built = RequestRecord.from_fields(dict(fields))

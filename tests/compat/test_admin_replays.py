@@ -297,8 +297,10 @@ def test_every_predefined_event_type_is_accepted(api_082: TracardiApi) -> None:
     assert api_082.delete(f"/event-source/{source_id}").status_code == 200
 
 
-def test_x_context_is_echoed_over_one_data_set(api_082: TracardiApi) -> None:
-    # docs/compatibility.md: the collector keeps one data set for both contexts.
+def test_x_context_picks_the_data_set_staging_by_default(api_082: TracardiApi) -> None:
+    # tracardi-api 0.8.2 test/api/endpoints/test_event_source_endpoint.py (and the other
+    # endpoint tests) set up their data in the staging context (Context(production=False)),
+    # which is what a server not in production mode uses without an x-context header.
     written = api_082.http.post(
         "/track",
         json={"source": {"id": "source-id"}, "events": [{"type": "page-view"}]},
@@ -306,6 +308,12 @@ def test_x_context_is_echoed_over_one_data_set(api_082: TracardiApi) -> None:
     )
     assert written.status_code == 200 and written.headers["x-context"] == "staging"
     profile_id = written.json()["profile"]["id"]
+    assert api_082.get(f"/profile/{profile_id}").status_code == 200  # no header: staging
     read = api_082.get(f"/profile/{profile_id}", headers={"x-context": "production"})
-    assert read.status_code == 200 and read.headers["x-context"] == "production"
-    assert read.json()["id"] == profile_id
+    assert read.status_code == 404 and read.headers["x-context"] == "production"
+    source_id = api_082.new_source()  # made in staging, unknown to production
+    assert api_082.get(f"/event-source/{source_id}").status_code == 200
+    assert (
+        api_082.get(f"/event-source/{source_id}", headers={"x-context": "production"}).status_code
+        == 404
+    )

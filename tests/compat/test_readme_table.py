@@ -167,6 +167,15 @@ def profile_model(api: TracardiApi, fmt: str) -> str:
     return "yes" if metadata.get("system") == {"integrations": {}, "aux": {}} else "no"
 
 
+def x_context(api: TracardiApi, fmt: str) -> str:
+    written = api.http.post("/track", json=_payload(), headers={"x-context": "production"})
+    assert written.status_code == 200 and written.headers["x-context"] == "production"
+    path = f"/profile/{written.json()['profile']['id']}"
+    without = api.get(path).status_code
+    with_it = api.get(path, headers={"x-context": "production"}).status_code
+    return f"`{without}` without the header, `{with_it}` with it"
+
+
 PROBES: dict[str, Callable[[TracardiApi, str], str]] = {
     "`GET /info/version`": version,
     "`/track` answer with the debugger": answer_keys,
@@ -180,6 +189,7 @@ PROBES: dict[str, Callable[[TracardiApi, str], str]] = {
     "`DELETE /profile/{unknown id}`": delete_unknown,
     "`POST /event-source` answers": source_saved,
     "`GET /profile/{id}` has `metadata.system` (0.8.2's profile model)": profile_model,
+    "profile tracked with `x-context: production`, then `GET /profile/{id}`": x_context,
 }
 
 

@@ -97,6 +97,12 @@ def register(sub: Any) -> None:
         f"written and fsync'ed; 'relaxed': {RELAXED_RISK} (for load tests)",
     )
     parser.add_argument(
+        "--production",
+        action="store_true",
+        help="production mode (Tracardi's PRODUCTION=yes): every request uses the production "
+        "data set; without it x-context: production selects production, anything else staging",
+    )
+    parser.add_argument(
         "--token",
         metavar="TOKEN",
         help="require this token (Authorization: Bearer TOKEN) for everything but tracking; "
@@ -168,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
             durability=args.durability,
             token=args.token or None,
             allowed_hosts=tuple(args.allow_host),
+            production=args.production,
         )
     except ValueError as exc:
         print(f"workbench collector: {exc}", file=sys.stderr)
@@ -268,6 +275,10 @@ def _print_banner(server: CollectorServer, config: CollectorConfig) -> None:
             print("  durability: durable (answered only once written and fsync'ed)")
         else:
             print(f"  durability: relaxed: {RELAXED_RISK}")
+    if config.production:
+        print("  production mode: every request uses the production data set")
+    else:
+        print("  data sets: staging (default), production (x-context: production)")
     print(
         f"  response format: {config.response_format}; debugger: "
         f"{'on' if config.debugger else 'off'}; source check: "

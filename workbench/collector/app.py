@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from workbench.collector.config import CollectorConfig, LiveConfig
+from workbench.collector.contexts import ContextStores
 from workbench.collector.demo_shop import demo_routes
 from workbench.collector.flow_routes import install_flow
 from workbench.collector.forward import is_tracking_request
@@ -65,12 +66,15 @@ def create_app(
     processor: Processor | None = None,
     hub: RequestHub | None = None,
     extra_routes: Sequence[BaseRoute] = (),
+    production_store: CollectorStore | None = None,
 ) -> Starlette:
     """Build the collector app around *store*.
 
     *config* may be a :class:`LiveConfig` shared with a server (so ``reconfigure``
     reaches the app); *on_request* is called with a ``RequestRecord`` after every
     request; *processor* replaces :func:`workbench.collector.processing.process`.
+    *store* holds the staging data set, *production_store* the production one (an
+    in-memory store when not given; see :mod:`workbench.collector.contexts`).
     """
     live = config if isinstance(config, LiveConfig) else LiveConfig(config or CollectorConfig())
     hub = hub or RequestHub()
@@ -95,7 +99,9 @@ def create_app(
         exception_handlers=dict(EXCEPTION_HANDLERS),
     )
     app.state.trust = policy
-    app.state.store = store
+    app.state.store = store  # the staging data set
+    contexts = ContextStores(store, production_store or CollectorStore(None))
+    app.state.contexts = contexts
     app.state.live = live
     app.state.hub = hub
     app.state.processor = processor or process
@@ -105,7 +111,10 @@ def create_app(
     hub.add_listener(feed.publish)
     app.state.live_feed = feed
     install_flow(app, custom_processor=processor is not None)
-    waiters = EventWaiters(store)
-    store.add_observer(waiters.on_store_changed)
-    app.state.waiters = waiters
+    app.state.context_waiters = {}
+    for name, context_store in contexts.items():
+        waiters = EventWaiters(context_store)
+        context_store.add_observer(waiters.on_store_changed)
+        app.state.context_waiters[name] = waiters
+    app.state.waiters = app.state.context_waiters["staging"]
     return app

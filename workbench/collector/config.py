@@ -82,7 +82,9 @@ class CollectorConfig:
     last ~50 ms of answered events in a crash (see :mod:`workbench.collector.durability`).
     ``token``, when set, is required (as ``Authorization: Bearer``) by every route but
     tracking and the open pages; ``allowed_hosts`` are ``Host`` names answered besides
-    loopback and ``host`` (see :mod:`workbench.collector.trust`).
+    loopback and ``host`` (see :mod:`workbench.collector.trust`). ``production`` is
+    Tracardi's ``PRODUCTION=yes``: every request uses the production data set whatever
+    its ``x-context`` says (see :mod:`workbench.collector.contexts`).
     """
 
     host: str = "127.0.0.1"
@@ -98,6 +100,7 @@ class CollectorConfig:
     durability: Literal["durable", "relaxed"] = "durable"
     token: str | None = None
     allowed_hosts: tuple[str, ...] = ()
+    production: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "response_format", format_name(self.response_format))

@@ -31,6 +31,7 @@ from typing import Literal
 from starlette.requests import Request
 from starlette.responses import Response
 
+from workbench.collector.contexts import store_for
 from workbench.collector.rejections import Rejected
 from workbench.store.collector.store import CollectorStore
 
@@ -146,10 +147,13 @@ def refuse_while_stopping(request: Request) -> None:
         raise stopping()
 
 
-async def answer_when_durable(request: Request, response: Response) -> Response:
-    """*response* once the store's latest change is on disk (durable mode), else a 503."""
+async def answer_when_durable(
+    request: Request, response: Response, store: CollectorStore | None = None
+) -> Response:
+    """*response* once *store*'s (the request's data set's) latest change is on disk
+    (durable mode), else a 503."""
     if request.app.state.live.current.durability == "durable":
-        store: CollectorStore = request.app.state.store
+        store = store or store_for(request)
         error = await until_durable(store, store.last_ticket)
         if error is not None:
             raise not_durable(error)

@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from workbench.collector.contexts import store_for
 from workbench.collector.inputs import json_body
 from workbench.collector.processing import FlowProcessor
 from workbench.collector.rejections import Rejected, json_response
@@ -176,7 +177,7 @@ async def evaluate_segments(request: Request) -> Response:
         raise _body_error("body", 'send {"profile_id": "..."} or {"profile": {...}}')
     profile = data.get("profile")
     if profile is None and isinstance(data.get("profile_id"), str):
-        profile = request.app.state.store.get_profile(data["profile_id"])
+        profile = store_for(request).get_profile(data["profile_id"])
         if profile is None:
             raise Rejected(404, f"profile {data['profile_id']!r} not found")
     if not isinstance(profile, dict):

@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from workbench.collector.contexts import store_for
+
 __all__ = ["page_routes"]
 
 _TEMPLATE = """<!doctype html>
@@ -75,7 +77,7 @@ if (location.hash === "#send") {{ document.getElementById("send").click(); }}
 
 
 async def status_page(request: Request) -> Response:
-    store = request.app.state.store
+    store = store_for(request)
     config = request.app.state.live.current
     stats = store.stats()
     sources = store.list_sources()

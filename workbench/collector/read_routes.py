@@ -17,11 +17,20 @@ from starlette.routing import BaseRoute, Route
 
 from workbench import __version__
 from workbench.collector.config import FORMAT_VERSIONS
+from workbench.collector.contexts import (
+    CONTEXTS,
+    PRODUCTION,
+    STAGING,
+    ContextName,
+    ContextStores,
+    context_of,
+)
 from workbench.collector.documents import new_profile, new_session, now_utc
 from workbench.collector.durability import answer_when_durable
 from workbench.collector.inputs import json_body
 from workbench.collector.rejections import Rejected, json_response
 from workbench.collector.sources import source_from_dict
+from workbench.store.collector.store import CollectorStore
 
 __all__ = ["TRACARDI_VERSIONS", "read_routes"]
 
@@ -84,8 +93,31 @@ def _float_query(request: Request, name: str, default: float) -> float:
     return value
 
 
-def _store(request: Request) -> Any:
-    return request.app.state.store
+def _context(request: Request) -> ContextName:
+    """The request's data set; on ``/_workbench/*`` a ``?context=`` query wins over the header."""
+    raw = request.query_params.get("context")
+    if raw is None or not request.url.path.startswith("/_workbench/"):
+        return context_of(request.scope)
+    if raw in (PRODUCTION, STAGING):
+        chosen: ContextName = PRODUCTION if raw == PRODUCTION else STAGING
+        request.scope["workbench"]["context"] = chosen  # the record shows the set it used
+        return chosen
+    raise Rejected(
+        422,
+        [
+            {
+                "type": "enum",
+                "loc": ["query", "context"],
+                "input": raw,
+                "msg": f"context must be one of {', '.join(CONTEXTS)}, got {raw!r}",
+            }
+        ],
+    )
+
+
+def _store(request: Request) -> CollectorStore:
+    stores: ContextStores = request.app.state.contexts
+    return stores.get(_context(request))
 
 
 # -- Tracardi-shaped reads --------------------------------------------------------------
@@ -106,7 +138,8 @@ async def version_details(request: Request) -> Response:
             "response_format": config.response_format,
             "debugger": config.debugger,
             "accept_any_source": config.accept_any_source,
-            "production": False,
+            "production": config.production,
+            "context": context_of(request.scope),
         }
     )
 
@@ -378,7 +411,11 @@ async def workbench_requests(request: Request) -> Response:
     limit = _int_query(request, "limit", 100)
     full = request.query_params.get("full", "").lower() in ("1", "true", "yes")
     hub = request.app.state.hub
-    records = hub.recent(limit)
+    if "context" in request.query_params:
+        wanted = _context(request)
+        records = [r for r in hub.recent(hub.total) if r.context == wanted][:limit]
+    else:
+        records = hub.recent(limit)
     items = [r.to_dict() if full else r.summary() for r in records]
     return _response({"total": hub.total, "requests": items})
 
@@ -386,22 +423,25 @@ async def workbench_requests(request: Request) -> Response:
 async def workbench_stats(request: Request) -> Response:
     stats = _store(request).stats()
     stats["requests"] = request.app.state.hub.total
+    stats["context"] = _context(request)
     notice = _store(request).notice
     stats["notice"] = notice.message if notice else None
     return _response(stats)
 
 
 async def workbench_reset(request: Request) -> Response:
-    _store(request).reset()
-    request.app.state.hub.clear()
-    return await answer_when_durable(request, _response({"reset": True, **_store(request).stats()}))
+    store = _store(request)
+    store.reset()
+    request.app.state.hub.clear(_context(request))
+    body = {"reset": True, "context": _context(request), **store.stats()}
+    return await answer_when_durable(request, _response(body), store)
 
 
 async def workbench_wait(request: Request) -> Response:
     count = _int_query(request, "count", 1, minimum=1)
     timeout = _float_query(request, "timeout", 10.0)
     event_type = request.query_params.get("type") or None
-    waiters = request.app.state.waiters
+    waiters = request.app.state.context_waiters[_context(request)]
     reached = await waiters.wait(count, event_type, timeout)
     current = _store(request).count_events(type=event_type)
     if waiters.stopping and current < count:

@@ -6,6 +6,8 @@ beyond what it records) that wraps the whole app. It:
 - sees every request, refused ones too: CORS, the Host check and the token are
   :class:`workbench.collector.trust.TrustMiddleware`'s, just inside this one;
 - adds ``X-Process-Time`` (seconds) and echoes ``X-Context``;
+- decides the request's data set (``production`` or ``staging``, see
+  :mod:`workbench.collector.contexts`) from that header once, for every route;
 - keeps the last requests in a ring (``/_workbench/requests``) and calls the
   listeners of :class:`RequestHub` with a :class:`RequestRecord` after every
   request, rejected ones too. Listeners run on the server thread: they must be
@@ -13,7 +15,8 @@ beyond what it records) that wraps the whole app. It:
   logged and swallowed.
 
 Handlers annotate the record through ``scope["workbench"]`` (a dict with
-``source_id``, ``event_types``, ``profile_id``, ``session_id``, ``reason``).
+``source_id``, ``event_types``, ``profile_id``, ``session_id``, ``reason``); its
+``context`` is set here, before any route runs.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from workbench.collector.contexts import STAGING, ContextName, choose_context
 from workbench.core.masking import MASK, is_secret_name
 
 __all__ = [
@@ -66,6 +70,7 @@ class RequestRecord:
     request_body: str = ""
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: str = ""
+    context: ContextName = STAGING
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,6 +102,7 @@ class RequestRecord:
             "profile_id": self.profile_id,
             "session_id": self.session_id,
             "reason": self.reason,
+            "context": self.context,
         }
 
     def log_line(self) -> str:
@@ -114,6 +120,8 @@ class RequestRecord:
             parts.append("events=" + ",".join(self.event_types))
         if self.profile_id:
             parts.append(f"profile={self.profile_id}")
+        if self.context != STAGING:
+            parts.append(f"context={self.context}")
         if self.reason:
             parts.append(f"reason={self.reason[:200]}")
         return " ".join(parts)
@@ -173,10 +181,16 @@ class RequestHub:
             items = list(self._recent)
         return items[::-1][: max(limit, 0)]
 
-    def clear(self) -> None:
+    def clear(self, context: ContextName | None = None) -> None:
+        """Forget the recent records (only those of *context* when given)."""
         with self._lock:
-            self._recent.clear()
-            self._bytes = 0
+            if context is None:
+                self._recent.clear()
+                self._bytes = 0
+                return
+            kept = [r for r in self._recent if r.context != context]
+            self._recent = deque(kept)
+            self._bytes = sum(len(r.request_body) + len(r.response_body) for r in kept)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -251,7 +265,9 @@ class ObserverMiddleware:
         for name, value in raw_headers:
             if name == b"x-context":
                 x_context = value
-        info: dict[str, Any] = {}
+        info: dict[str, Any] = {
+            "context": choose_context(x_context, scope["app"].state.live.current.production)
+        }
         scope["workbench"] = info
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
@@ -339,6 +355,7 @@ class ObserverMiddleware:
                 "request_body": _decode(request_chunks),
                 "response_headers": response_headers,
                 "response_body": _decode(response_chunks),
+                "context": info["context"],
             }
         )
         self.hub.publish(record)

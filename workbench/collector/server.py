@@ -26,6 +26,7 @@ import uvicorn
 
 from workbench.collector.app import create_app
 from workbench.collector.config import CollectorConfig, LiveConfig
+from workbench.collector.contexts import production_folder
 from workbench.collector.processing import Processor
 from workbench.collector.records import RequestHub, RequestListener
 from workbench.collector.trust import generate_token, is_loopback_host
@@ -113,10 +114,21 @@ class CollectorServer:
         self._live = LiveConfig(self.config)
         self._owns_store = store is None
         self.store = store or CollectorStore(self.config.data_dir, retention=self.config.retention)
+        # The production data set (x-context: production) beside the staging one.
+        self.production_store = CollectorStore(
+            production_folder(self.store.folder if store is not None else self.config.data_dir),
+            retention=self.store.retention,
+        )
         self.hub = RequestHub()
         if on_request is not None:
             self.hub.add_listener(on_request)
-        self.app = create_app(self.store, self._live, processor=processor, hub=self.hub)
+        self.app = create_app(
+            self.store,
+            self._live,
+            processor=processor,
+            hub=self.hub,
+            production_store=self.production_store,
+        )
         self.port_note: str | None = None
         self._port: int | None = None
         self._socket: socket.socket | None = None
@@ -238,7 +250,8 @@ class CollectorServer:
     def _shutdown(self, *, close_store: bool) -> None:
         if self._server is not None:
             self.app.state.stopping = True  # from now on tracking answers 503
-            self.app.state.waiters.release_all()  # no /_workbench/wait holds the stop up
+            for waiters in self.app.state.context_waiters.values():
+                waiters.release_all()  # no /_workbench/wait holds the stop up
             feed = getattr(self.app.state, "live_feed", None)
             if feed is not None:
                 feed.close()  # nor a browser following /_workbench/live
@@ -251,7 +264,9 @@ class CollectorServer:
             self._socket = None
         if not close_store:
             return
-        self.store.remove_observer(self.app.state.waiters.on_store_changed)
+        for name, waiters in self.app.state.context_waiters.items():
+            self.app.state.contexts.get(name).remove_observer(waiters.on_store_changed)
+        self.production_store.close()
         if self._owns_store:
             self.store.close()
         else:

@@ -88,9 +88,10 @@ async def track_asgi(scope: Scope, receive: Receive, send: Send) -> None:
             profile_less=payload.get("profile_less") is True,
             warnings=warnings,
         )
-        outcome = track(state.store, config, request, state.processor)
+        store = state.contexts.get(info["context"])
+        outcome = track(store, config, request, state.processor)
         if outcome.ticket and config.durability == "durable":
-            error = await until_durable(state.store, outcome.ticket)
+            error = await until_durable(store, outcome.ticket)
             if error is not None:
                 raise not_durable(error)
     except Rejected as exc:

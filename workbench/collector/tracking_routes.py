@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from workbench.collector.config import CollectorConfig, LiveConfig
+from workbench.collector.contexts import store_for
 from workbench.collector.durability import not_durable, refuse_while_stopping, until_durable
 from workbench.collector.fast_check import certainly_valid
 from workbench.collector.inputs import bool_query, parse_json_body, read_body, reject_non_json
@@ -85,9 +86,10 @@ def _client_ip(request: Request) -> str | None:
 async def _run_tracking(request: Request, track_request: TrackRequest) -> Response:
     config = _live(request)
     state = request.app.state
-    outcome = track(state.store, config, track_request, state.processor)
+    store = store_for(request)
+    outcome = track(store, config, track_request, state.processor)
     if outcome.ticket and config.durability == "durable":
-        error = await until_durable(state.store, outcome.ticket)
+        error = await until_durable(store, outcome.ticket)
         if error is not None:
             raise not_durable(error)
     annotate(
