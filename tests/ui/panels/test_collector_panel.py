@@ -35,8 +35,27 @@ def test_request_sent_with_httpx_appears_in_live_table(qtbot, panel, controller,
     assert record.event_types[0] == "page-view" and record.source_id == "source-id"
     row = model.rowCount() - 1
     assert model.index(row, 2).data() == "/track"
-    assert model.index(row, 3).data() == "source-id"
-    assert model.index(row, 5).data() == "200"
+    assert model.index(row, 3).data() == "staging"
+    assert model.index(row, 4).data() == "source-id"
+    assert model.index(row, 6).data() == "200"
+
+
+def test_live_table_shows_each_requests_context(qtbot, panel, controller, http) -> None:
+    response, _batch = send_and_wait(
+        qtbot,
+        controller,
+        lambda: http.post(
+            controller.url + "/track", json=TRACK_BODY, headers={"x-context": "production"}
+        ),
+    )
+    assert response.status_code == 200
+    model = panel.traffic.model
+    qtbot.waitUntil(lambda: model.rowCount() >= 1)
+    row = model.rowCount() - 1
+    assert model.record(row).context == "production"
+    assert model.index(row, 3).data() == "production"
+    panel.traffic.filter_edit.setText("production")
+    assert panel.traffic.proxy.rowCount() == 1
 
 
 def test_pause_holds_rows_back_and_resume_shows_them(qtbot, panel, controller, http) -> None:
@@ -74,7 +93,7 @@ def test_rejected_request_shows_its_reason_and_filter_finds_it(
     assert rejected and "Invalid event source" in (rejected[0].reason or "")
     traffic.problems_check.setChecked(True)
     assert traffic.proxy.rowCount() == 1
-    assert "Invalid event source" in traffic.proxy.index(0, 7).data()
+    assert "Invalid event source" in traffic.proxy.index(0, 8).data()
     traffic.problems_check.setChecked(False)
     traffic.filter_edit.setText("nobody-knows")
     assert traffic.proxy.rowCount() == 1

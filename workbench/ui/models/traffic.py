@@ -26,7 +26,18 @@ __all__ = ["TrafficFilterModel", "TrafficModel", "format_clock", "refilter"]
 
 _Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Time", "Method", "Path", "Source", "Event types", "Status", "Latency", "Reason")
+COLUMNS = (
+    "Time",
+    "Method",
+    "Path",
+    "Context",
+    "Source",
+    "Event types",
+    "Status",
+    "Latency",
+    "Reason",
+)
+_PRODUCTION_BRUSH = QBrush(QColor(150, 60, 160))
 _ERROR_BRUSH = QBrush(QColor(200, 40, 40))
 _WARN_BRUSH = QBrush(QColor(190, 120, 0))
 
@@ -129,14 +140,22 @@ def _row_items(rec: Any) -> list[QStandardItem]:
     elif status >= 400:
         brush = _WARN_BRUSH
     if brush is not None:
-        items[5].setForeground(brush)
-        items[7].setForeground(brush)
+        items[6].setForeground(brush)
+        items[8].setForeground(brush)
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-    items[5].setTextAlignment(right)
     items[6].setTextAlignment(right)
+    items[7].setTextAlignment(right)
+    if _context(rec) == "production":
+        items[3].setForeground(_PRODUCTION_BRUSH)
+    items[3].setToolTip("The data set this request used (chosen by its x-context header)")
     if rec.reason:
-        items[7].setToolTip(rec.reason)
+        items[8].setToolTip(rec.reason)
     return items
+
+
+def _context(rec: Any) -> str:
+    """The record's data set; records from before there were two are staging."""
+    return str(getattr(rec, "context", None) or "staging")
 
 
 def _display(rec: Any, column: int) -> str:
@@ -147,12 +166,14 @@ def _display(rec: Any, column: int) -> str:
     if column == 2:
         return rec.path + (f"?{rec.query}" if rec.query else "")
     if column == 3:
-        return rec.source_id or ""
+        return _context(rec)
     if column == 4:
-        return ", ".join(rec.event_types or ())
+        return rec.source_id or ""
     if column == 5:
-        return "" if rec.status is None else str(rec.status)
+        return ", ".join(rec.event_types or ())
     if column == 6:
+        return "" if rec.status is None else str(rec.status)
+    if column == 7:
         return f"{rec.latency_ms:.1f} ms"
     return rec.reason or ""
 
@@ -167,7 +188,8 @@ def refilter(proxy: QSortFilterProxyModel) -> None:
 
 
 class TrafficFilterModel(QSortFilterProxyModel):
-    """Shows the rows whose method, path, source, event types, status or reason contain the text.
+    """Shows the rows whose method, path, context, source, event types, status or reason
+    contain the text.
 
     ``problems_only`` keeps the rejected and failed requests (status ≥ 400).
     """
@@ -199,6 +221,7 @@ class TrafficFilterModel(QSortFilterProxyModel):
                 rec.method,
                 rec.path,
                 rec.query or "",
+                _context(rec),
                 rec.source_id or "",
                 " ".join(rec.event_types or ()),
                 str(rec.status),

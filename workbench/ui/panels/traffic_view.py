@@ -33,7 +33,7 @@ from workbench.ui.panels.record_details import RecordDetails
 
 __all__ = ["LiveTrafficView"]
 
-_COLUMN_WIDTHS = (90, 55, 200, 110, 150, 50, 70, 300)
+_COLUMN_WIDTHS = (90, 55, 200, 75, 110, 150, 50, 70, 300)
 
 
 class LiveTrafficView(QWidget):
@@ -54,7 +54,7 @@ class LiveTrafficView(QWidget):
         self.held_label = QLabel(self)
         self.held_label.setTextFormat(Qt.TextFormat.PlainText)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter: path, source, event type, status, reason…")
+        self.filter_edit.setPlaceholderText("Filter: path, context, source, event, status, reason…")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.set_text)
         self.problems_check = QCheckBox("Problems only", self)
