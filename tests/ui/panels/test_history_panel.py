@@ -51,7 +51,12 @@ def make_panel(qtbot, opened):
         panel = HistoryPanel(store)
         qtbot.addWidget(panel)
         opened.append(panel)
-        qtbot.waitUntil(lambda: panel.model.rowCount() == store.count(), timeout=5000)
+        # Every load the panel started has been delivered: nothing in flight can reset the
+        # model under the test's first selection.
+        qtbot.waitUntil(
+            lambda: panel.model.rowCount() == store.count() and panel.runner.pending == 0,
+            timeout=5000,
+        )
         return panel
 
     return make
@@ -133,6 +138,31 @@ def test_selecting_an_entry_emits_its_exchange_without_sending(qtbot, store, mak
     exchange = blocker.args[0]
     assert exchange.event_types == ("purchase-order",)
     assert exchange.request.headers["authorization"] != "Bearer s3cr3t-token"  # masked
+
+
+def test_a_reset_after_a_selection_keeps_it_and_shows_nothing_again(
+    qtbot, store, make_panel
+) -> None:
+    panel = make_panel(store)
+    with qtbot.waitSignal(panel.exchange_selected, timeout=5000) as blocker:
+        panel.table.selectRow(3)
+    chosen = blocker.args[0].id
+    shown: list[object] = []
+    panel.exchange_selected.connect(shown.append)
+    with qtbot.waitSignal(panel.model.query_loaded, timeout=5000):
+        panel.model.reload()  # as another process's change or a late first query would
+    assert [s.id for s in panel.selected_summaries()] == [chosen]
+    qtbot.waitUntil(lambda: panel.runner.pending == 0, timeout=5000)
+    assert shown == []
+    # Filtered away and back: the entry is no longer selected, and choosing it shows it.
+    panel.starred_check.setChecked(True)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0 and panel.runner.pending == 0)
+    panel.starred_check.setChecked(False)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 5 and panel.runner.pending == 0)
+    assert panel.selected_summaries() == []
+    with qtbot.waitSignal(panel.exchange_selected, timeout=5000) as again:
+        panel.table.selectRow(3)
+    assert again.args[0].id == chosen
 
 
 def test_reopen_send_again_and_copy_as_curl(qtbot, store, make_panel) -> None:

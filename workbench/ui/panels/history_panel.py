@@ -19,7 +19,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -121,6 +131,10 @@ class HistoryPanel(QWidget):
         # the user choosing anything, and must not bring an old entry back over a new answer.
         self._shown_ids: tuple[str, ...] = ()
         self._shown_elsewhere = False
+        # The entries selected when the model began a reset (a query, a reload after a
+        # change elsewhere): selected again when it ends, so a reset that lands after the
+        # user chose an entry does not silently drop the choice.
+        self._ids_across_reset: set[str] = set()
 
         # -- notice banner --
         self.notice_label = QLabel(self)
@@ -182,6 +196,8 @@ class HistoryPanel(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.model.query_loaded.connect(self._on_model_query_loaded)
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
+        self.model.modelReset.connect(self._on_model_reset)
         self.model.rowsInserted.connect(self._update_count)
         self.model.load_failed.connect(self._on_model_load_failed)
 
@@ -450,6 +466,30 @@ class HistoryPanel(QWidget):
         elif kind is not None:
             self.model.refresh_head()
         self.show_store_notices()
+
+    @Slot()
+    def _on_model_about_to_be_reset(self) -> None:
+        self._ids_across_reset = set(self._selected_ids())
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        """Select again the entries that were selected and are still in the first page.
+
+        A reset clears the selection without telling anyone; an entry no longer
+        there is no longer the one shown, so choosing it again shows it again.
+        """
+        kept, self._ids_across_reset = self._ids_across_reset, set()
+        selection = QItemSelection()
+        last_column = self.model.columnCount() - 1
+        for row in range(min(self.model.rowCount(), self.model.page_size)):
+            summary = self.model.summary(row) if self.model.is_loaded(row) else None
+            if summary is not None and str(summary.id) in kept:
+                selection.select(self.model.index(row, 0), self.model.index(row, last_column))
+        if selection.isEmpty():
+            self._shown_ids = ()
+            return
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.table.selectionModel().select(selection, flags)
 
     @Slot(int)
     def _on_model_query_loaded(self, count: int) -> None:
