@@ -4,7 +4,9 @@ Order of checks as in Tracardi 0.9: internal (`@`)
 source → source check (401) → empty events (200 ``null``) → sessions and
 profiles → system events → processing seam →
 storage as the options say (JSON booleans only) → response in the
-configured format. The debugging block records what really happened.
+configured format. The debugging block records what really happened. The
+payload's own rules (the scheduler's options, the payload a ``/collect`` call
+stands for) are in :mod:`workbench.collector.tracking_payload`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from workbench.collector.documents import (
     new_id,
     new_profile,
     new_session,
-    normalise_type,
     now_utc,
     system_event,
     touch_session,
@@ -41,10 +42,11 @@ from workbench.collector.processing import (
 from workbench.collector.rejections import Rejected
 from workbench.collector.responses import build_response, save_result
 from workbench.collector.sources import EventSource, check_source
+from workbench.collector.tracking_payload import check_scheduled, collect_payload
 from workbench.collector.user_agent import describe
 from workbench.store.collector.store import CollectorStore
 
-__all__ = ["TrackOutcome", "TrackRequest", "track"]
+__all__ = ["TrackOutcome", "TrackRequest", "collect_payload", "track"]
 
 _DROPPED_HEADERS = frozenset({"authorization", "cookie"})
 
@@ -99,59 +101,13 @@ def find_source(store: CollectorStore, source_id: str) -> EventSource | None:
     return store.get_source(source_id) or store.get_source(source_id.lower())
 
 
-SCHEDULED_SOURCE_RULE = (
-    "Scheduled events must be send via internal scheduler event source."  # Tracardi's words
-)
-SCHEDULED_COUNT_RULE = "Scheduled events may have only one event per tracker payload."
-
-
-def _check_scheduled(payload: dict[str, Any], source_id: str) -> None:
-    """Tracardi refuses ``scheduledFlowId`` + ``scheduledNodeId`` outside its scheduler.
-
-    Both options (strings) mark a payload that Tracardi's internal scheduler sends:
-    it must come through an internal (``@``) source and hold exactly one event.
-    Tracardi raises while reading the payload (HTTP 500); it is the client's
-    mistake, so we answer 422 and name the rule that was broken.
-    """
-    options = payload.get("options")
-    if not isinstance(options, dict):
-        return
-    flow, node = options.get("scheduledFlowId"), options.get("scheduledNodeId")
-    if not (isinstance(flow, str) and isinstance(node, str)):
-        return
-    events = payload.get("events") or []
-    if not source_id.startswith("@"):
-        rule, loc = SCHEDULED_SOURCE_RULE, ["body", "source", "id"]
-        why = (
-            f"options.scheduledFlowId and options.scheduledNodeId are set, but source "
-            f"`{source_id}` is not an internal ('@') scheduler source"
-        )
-    elif len(events) != 1:
-        rule, loc = SCHEDULED_COUNT_RULE, ["body", "events"]
-        why = f"options.scheduledFlowId/scheduledNodeId are set and the payload has {len(events)}"
-        why += " events, not exactly one"
-    else:
-        return
-    raise Rejected(
-        422,
-        [
-            {
-                "type": "value_error",
-                "loc": loc,
-                "input": {"scheduledFlowId": flow, "scheduledNodeId": node},
-                "msg": f"Value error, {rule} ({why}; Tracardi answers this with HTTP 500)",
-            }
-        ],
-    )
-
-
 def track(
     store: CollectorStore, config: CollectorConfig, request: TrackRequest, processor: Processor
 ) -> TrackOutcome:
     """Run one tracking request; raise :class:`Rejected` for a 4xx."""
     payload = request.payload
     source_id = payload["source"]["id"].strip()
-    _check_scheduled(payload, source_id)
+    check_scheduled(payload, source_id)
     if source_id.startswith("@"):
         raise Rejected(
             403,
@@ -578,29 +534,3 @@ def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
     if not _same_except(metadata, old, frozenset({"status", "time"})):
         return True
     return not _same_except(metadata.get("time") or {}, old.get("time") or {}, _CLOCK)
-
-
-def collect_payload(
-    event_type: str, source_id: str, session_id: str | None, properties: dict[str, Any]
-) -> dict[str, Any]:
-    """The tracker payload a ``/collect`` call stands for."""
-    event_type = event_type.strip()
-    if not normalise_type(event_type):
-        raise Rejected(
-            422,
-            [
-                {
-                    "type": "value_error",
-                    "loc": ["path", "event_type"],
-                    "input": event_type,
-                    "msg": "event_type: must not be empty or blank (e.g. /collect/page-view/...)",
-                }
-            ],
-        )
-    payload: dict[str, Any] = {
-        "source": {"id": source_id},
-        "events": [{"type": event_type, "properties": properties}],
-    }
-    if session_id is not None:
-        payload["session"] = {"id": session_id}
-    return payload
