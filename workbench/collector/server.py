@@ -30,6 +30,7 @@ from workbench.collector.contexts import production_folder
 from workbench.collector.processing import Processor
 from workbench.collector.records import RequestHub, RequestListener
 from workbench.collector.trust import generate_token, is_loopback_host
+from workbench.collector.user_agent import preload as preload_agent_rules
 from workbench.store.collector.store import CollectorStore
 
 __all__ = ["CollectorServer", "CollectorStartError", "bind_socket", "uvicorn_config"]
@@ -230,6 +231,7 @@ class CollectorServer:
             reason = self._error or "it did not start in time"
             self._shutdown(close_store=False)  # the store stays readable; stop() closes it
             raise CollectorStartError(f"the collector failed to start: {reason}")
+        preload_agent_rules()  # in the background: the first new session need not wait
 
     def _serve(self, sock: socket.socket, started: threading.Event) -> None:
         assert self._server is not None

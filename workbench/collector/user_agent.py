@@ -143,6 +143,25 @@ def _parser() -> Any:
     return _parse
 
 
+_preloading: list[threading.Thread] = []
+
+
+def preload() -> None:
+    """Load the parser's rules on a background thread, once per process.
+
+    Loading them takes most of a second; done lazily, the first request with a new
+    session would wait for it (and every request queued behind that one). A
+    collector calls this when it starts; a request that comes before the rules are
+    loaded still waits for them, on the same lock.
+    """
+    with _parser_lock:
+        if _parse is not None or _preloading:
+            return
+        thread = threading.Thread(target=_parser, name="user-agent-rules", daemon=True)
+        _preloading.append(thread)
+    thread.start()
+
+
 def _version(*parts: str | None) -> str:
     return ".".join(p for p in parts if p)
 
