@@ -68,6 +68,25 @@ class _Wakeups:
         self._loop = loop
         self._lock = threading.Lock()
         self._ready: list[tuple[asyncio.Future[str | None], str | None]] = []
+        self._to_kick: list[CollectorStore] = []  # touched on the loop's thread only
+
+    def kick_soon(self, store: CollectorStore) -> None:
+        """On the loop: wake *store*'s writer once the requests ready to run have run.
+
+        Every request the loop tracks in a row registers its wait without waking the
+        writer; one callback, queued behind them, wakes it once for all of them, so
+        they share one hand-over to the writer thread and one flush. A lone request
+        is kicked as soon as it is tracked (no timer).
+        """
+        if not self._to_kick:
+            self._loop.call_soon(self._kick)
+        if store not in self._to_kick:
+            self._to_kick.append(store)
+
+    def _kick(self) -> None:
+        stores, self._to_kick = self._to_kick, []
+        for store in stores:
+            store.kick_writer()
 
     def add(self, future: asyncio.Future[str | None], error: str | None) -> None:
         """On the writer thread: *future* is answered with *error* on the loop, soon."""
@@ -116,8 +135,9 @@ async def until_durable(store: CollectorStore, ticket: int) -> str | None:
     def written(error: str | None) -> None:  # on the store's writer thread
         wakeups.add(future, error)
 
-    if not store.when_durable(ticket, written):
+    if not store.when_durable(ticket, written, wake=False):
         return store.ticket_error(ticket)
+    wakeups.kick_soon(store)
     return await future
 
 

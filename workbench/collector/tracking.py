@@ -72,7 +72,9 @@ class TrackOutcome:
     event_types: list[str] = field(default_factory=list)
     profile_id: str | None = None
     session_id: str | None = None
-    ticket: int = 0  # the store's durability ticket for what was stored (0: nothing)
+    # The store's durability ticket for what was stored (0: nothing). In durable mode
+    # the writer was not woken for it: the caller must await until_durable(ticket).
+    ticket: int = 0
 
 
 def _is_on(options: dict[str, Any], key: str, default: bool) -> bool:
@@ -263,7 +265,10 @@ class _Tracking:
             profile=written_profile,
             session=written_session,
             events=saved_events,
+            # Durable: the caller awaits until_durable(ticket), which wakes the writer
+            # once for every request of this event-loop turn.
             flush=self.config.durability == "durable",
+            wake=self.config.durability != "durable",
         )
         outcome.event_types = [e["type"] for e in events]
         outcome.profile_id = event_profile_id

@@ -310,40 +310,53 @@ class CollectorJournal:
                 self._cond.notify()
             return self._appended
 
-    def append_lines(self, lines: list[bytes], *, flush: bool = False) -> int:
+    def append_lines(self, lines: list[bytes], *, flush: bool = False, wake: bool = True) -> int:
         """Queue several changes at once (one batch, never split); returns the last ticket.
 
         *flush*: someone will wait for them, so the writer writes at once instead of
         letting changes gather (and is woken once, not once more by the waiter).
+        *wake* False: the writer is not woken for them now; the caller promises a
+        :meth:`kick` soon (an event loop kicks once for all the requests it tracked in
+        a row, so that they share one wake-up of the writer and one flush).
         """
         with self._cond:
             was_empty = not self._pending
             self._pending.extend(lines)
             self._appended += len(lines)
+            if not wake:
+                return self._appended
             if flush:
                 self._flush_requested = True
             if was_empty:
                 self._cond.notify()
             return self._appended
 
+    def kick(self) -> None:
+        """Have the writer write whatever is pending at once (no gathering timer)."""
+        with self._cond:
+            if self._pending:
+                self._flush_requested = True
+                self._cond.notify()
+
     @property
     def last_ticket(self) -> int:
         """The ticket of the newest change appended so far (0 before the first)."""
         return self._appended
 
-    def when_written(self, ticket: int, callback: WrittenCallback) -> bool:
+    def when_written(self, ticket: int, callback: WrittenCallback, *, wake: bool = True) -> bool:
         """Have *callback(error)* called by the writer thread once *ticket* is on disk.
 
         *error* is None, or why the ticket's batch could not be written. Returns False
         (and never calls back) when there is nothing to wait for: the ticket is done
         already, and :meth:`ticket_error` tells how. Asking makes the writer write at
-        once instead of letting changes gather.
+        once instead of letting changes gather (*wake* False: at the caller's
+        :meth:`kick`).
         """
         with self._cond:
             if self._written >= ticket or self._thread is None or not self._thread.is_alive():
                 return False
             self._waiters.append((ticket, callback))
-            if not self._flush_requested:  # else the writer was woken for it already
+            if wake and not self._flush_requested:  # else the writer was woken for it already
                 self._flush_requested = True
                 self._cond.notify()
             return True

@@ -267,12 +267,17 @@ class CollectorStore:
         session: dict[str, Any] | None = None,
         events: Iterable[dict[str, Any]] = (),
         flush: bool = False,
+        wake: bool = True,
     ) -> int:
         """Store what one request produced, as one change; returns its durability ticket.
 
         The change is in memory (and visible to every read) at once; pass the ticket to
         :meth:`when_durable` to learn when it is on disk (0 for an in-memory store).
         *flush* says the caller will wait for it: the writer then starts at once.
+        *wake* False: the writer is not woken now; the caller promises
+        :meth:`when_durable` with ``wake=False`` and then :meth:`kick_writer` (what
+        :func:`workbench.collector.durability.until_durable` does, once per event-loop
+        turn for every request that turn tracked).
         """
         profile_blob = dumps(profile) if profile is not None else None
         session_blob = dumps(session) if session is not None else None
@@ -295,7 +300,7 @@ class CollectorStore:
                     lines.append(put_line("events", [blob for _, _, blob in encoded]))
             # One hand-over for the whole change: the writer never splits a request's
             # lines over two batches (two fsyncs for one answer).
-            ticket = journal.append_lines(lines, flush=flush) if journal and lines else 0
+            ticket = journal.append_lines(lines, flush=flush, wake=wake) if journal and lines else 0
         self._notify()
         return ticket
 
@@ -441,16 +446,22 @@ class CollectorStore:
         """The durability ticket of the newest change so far (0 in memory or before any)."""
         return self._journal.last_ticket if self._journal is not None else 0
 
-    def when_durable(self, ticket: int, callback: WrittenCallback) -> bool:
+    def when_durable(self, ticket: int, callback: WrittenCallback, *, wake: bool = True) -> bool:
         """Have *callback(error)* called from the writer thread once *ticket* is on disk.
 
         Returns False when there is nothing to wait for (in memory, or done already:
         then :meth:`ticket_error` says whether writing it failed). Waiting makes the
-        writer flush at once: requests waiting together share one write and fsync.
+        writer flush at once (*wake* False: at the next :meth:`kick_writer`): requests
+        waiting together share one write and fsync.
         """
         if self._journal is None or ticket <= 0:
             return False
-        return self._journal.when_written(ticket, callback)
+        return self._journal.when_written(ticket, callback, wake=wake)
+
+    def kick_writer(self) -> None:
+        """Have the writer write what is pending at once (see :meth:`commit`'s *wake*)."""
+        if self._journal is not None:
+            self._journal.kick()
 
     def ticket_error(self, ticket: int) -> str | None:
         """Why the change of *ticket* could not be written to disk, if it could not."""
