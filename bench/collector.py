@@ -1,6 +1,7 @@
 """How much the embedded collector costs next to a bare Starlette app, and with 100,000 events.
 
-Run: ``python bench/collector.py`` (about 3 minutes; ``--seconds`` and ``--rounds`` change that).
+Run: ``python bench/collector.py`` (about 3 minutes on a quiet machine; ``--seconds`` and
+``--rounds`` change that).
 
 Three phases, each a separate server process under the same uvicorn settings
 (:func:`workbench.collector.server.uvicorn_config`, on a socket bound the same
@@ -35,7 +36,7 @@ minimal payload (two events) for a fixed time after a warm-up:
 The phases run ``--rounds`` times, alternating, and every ratio is taken
 within one round (the phases compared ran a few seconds apart, so a burst of
 load from elsewhere on the machine disturbs both alike); a goal's value is the
-median of its per-round ratios, so one disturbed round moves it least. A last phase
+median of its per-round ratios (with two rounds, their mean). A last phase
 with the in-memory store shows what persistence costs. It prints req/s, p50,
 p99 and the server process's CPU time per request (read from ``/proc`` over the
 measured window: a cross-check that a busy machine disturbs less), and ends
@@ -400,9 +401,9 @@ def _phase(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per phase")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the phases")
-    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per phase")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the phases")
+    parser.add_argument("--warmup", type=float, default=1.5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--prefill", type=int, default=0)
     parser.add_argument(
