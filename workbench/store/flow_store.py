@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
-from tinydb.storages import MemoryStorage, Storage
+from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from workbench.core.flow.demo import demo_pack
 from workbench.core.flow.model import EventSchema, FlowConfig, MappingRule, Segment
 from workbench.core.flow.operations import DefinitionError
 from workbench.core.flow.predefined import predefined_rule_dicts
-from workbench.store.atomic import StoreNotice, atomic_write_json, move_aside
+from workbench.store.atomic import AtomicJSONStorage, StoreNotice, move_aside
 
 __all__ = ["FLOW_FILE", "KINDS", "FlowStore"]
 
@@ -42,25 +42,9 @@ KINDS: dict[str, tuple[type[Any], str]] = {
 }
 
 
-class _AtomicJSONStorage(Storage):
-    """A TinyDB storage that replaces its file atomically on every write."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        if not self.path.exists():
-            return None
-        text = self.path.read_text(encoding="utf-8")
-        if not text.strip():
-            return None
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("the file does not hold a JSON object")
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write_json(self.path, data, indent=1)
+def _indented_json(value: Any) -> bytes:
+    """``flow.json`` is indented: people read and diff it."""
+    return (json.dumps(value, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 class FlowStore:
@@ -80,7 +64,7 @@ class FlowStore:
         if self.path is None:
             return TinyDB(storage=MemoryStorage)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        return TinyDB(self.path, storage=_AtomicJSONStorage)
+        return TinyDB(self.path, storage=AtomicJSONStorage, encode=_indented_json)
 
     def _load(self) -> FlowConfig:
         try:

@@ -49,11 +49,10 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import Storage
 
 from workbench.store.atomic import (
+    AtomicJSONStorage,
     StoreNotice,
-    atomic_write_bytes,
     atomic_write_stream,
     fsync_dir,
     move_aside,
@@ -124,29 +123,11 @@ def write_snapshot_file(path: Path, chunks: Iterable[bytes]) -> int:
     return atomic_write_stream(path, chunks)
 
 
-class SnapshotStorage(Storage):
-    """A TinyDB storage that reads JSON and writes it atomically (never a half-written file)."""
+class SnapshotStorage(AtomicJSONStorage):
+    """The shared atomic TinyDB storage, writing with the collector's fast encoder."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            text = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        if not text.strip():
-            return None
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("the top level is not a JSON object")
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write_bytes(self.path, dumps(data))
-
-    def close(self) -> None:
-        """Nothing stays open between reads and writes."""
+        super().__init__(path, encode=dumps)
 
 
 @dataclass

@@ -5,9 +5,9 @@ that share a stem ``<number>.g<generation>``:
 
 ``.json``
     a TinyDB database (tables ``meta`` and ``entries``, in TinyDB's own layout, read
-    through TinyDB with :class:`AtomicJSONStorage`) written once, atomically. It is
-    composed from the entries' JSON text as it went to the journal, so sealing does
-    not encode 256 entries again. This is the entry's durable home.
+    through TinyDB with :class:`~workbench.store.atomic.AtomicJSONStorage`) written
+    once, atomically. It is composed from the entries' JSON text as it went to the
+    journal, so sealing does not encode 256 entries again. This is the entry's durable home.
 ``.idx``
     one summary row per line (JSON arrays, see ``entries.ROW_FIELDS``), so
     the store can list and count without parsing the big file.
@@ -40,9 +40,13 @@ from typing import Any
 
 import orjson
 from tinydb import TinyDB
-from tinydb.storages import Storage
 
-from workbench.store.atomic import atomic_write_bytes, fsync_dir
+from workbench.store.atomic import (
+    AtomicJSONStorage,
+    UnreadableJSONError,
+    atomic_write_bytes,
+    fsync_dir,
+)
 
 __all__ = [
     "SEGMENT_FORMAT_VERSION",
@@ -65,44 +69,6 @@ _STEM = re.compile(r"^(\d{8})\.g(\d{4,})\.(json|idx|txt)$")
 
 class SegmentError(Exception):
     """A segment file could not be read; the message says which and why."""
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that reads a JSON file and replaces it atomically on write.
-
-    TinyDB's own ``JSONStorage`` truncates and rewrites the file in place, so a
-    crash mid-write leaves half a file; this one writes a temporary file, fsyncs
-    and renames (``workbench.store.atomic``). An unreadable file raises
-    :class:`SegmentError` instead of returning garbage.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
-        super().__init__()
-        self.path = Path(path)
-        self.read_only = read_only
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise SegmentError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
-        if not raw.strip():
-            return None
-        try:
-            data = json.loads(raw)
-        except ValueError as exc:
-            raise SegmentError(f"{self.path} is not valid JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise SegmentError(f"{self.path} does not hold a TinyDB database (a JSON object)")
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.read_only:
-            raise PermissionError(f"{self.path} was opened read-only")
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write_bytes(self.path, text.encode("utf-8"))
 
 
 @dataclass
@@ -238,6 +204,8 @@ def read_segment_entries(path: Path) -> list[dict[str, Any]]:
                 f"{path} has segment format version {version!r}; expected {SEGMENT_FORMAT_VERSION}"
             )
         entries = [dict(doc) for doc in db.table("entries").all()]
+    except UnreadableJSONError as exc:
+        raise SegmentError(str(exc)) from exc
     finally:
         db.close()
     for entry in entries:
