@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from workbench.store.history import HistoryStore
 
 __all__ = [
-    "PORT_FALLBACK",
     "SERVICES_FALLBACK_MS",
     "AppParts",
     "Services",
@@ -41,7 +40,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-PORT_FALLBACK = 20
 # Load the services this long after start-up even if the window never painted.
 SERVICES_FALLBACK_MS = 1_000
 
@@ -136,19 +134,8 @@ def _start_collector(
     wanted = settings.collector
     if not wanted.autostart and port is None:
         return None, "Collector: not started (autostart is off in settings)"
-    config = CollectorConfig(
-        host=wanted.host,
-        port=wanted.port if port is None else port,
-        data_dir=None if in_memory else paths.collector_dir,
-        response_format=wanted.response_format,
-        accept_any_source=wanted.accept_any_source,
-        debugger=wanted.debugger,
-        max_body_bytes=wanted.max_body_bytes,
-        strict_validation=wanted.strict_validation,
-        durability=wanted.durability,
-        token=wanted.token or None,
-        allowed_hosts=tuple(wanted.allowed_hosts),
-        port_fallback=0 if port == 0 else PORT_FALLBACK,
+    config = CollectorConfig.from_settings(
+        wanted, data_dir=None if in_memory else paths.collector_dir, port=port
     )
     server = CollectorServer(config)
     try:

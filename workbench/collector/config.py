@@ -14,12 +14,15 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from workbench.settings.settings_file import CollectorSettings
+
 __all__ = [
     "DEFAULT_PORT",
     "FORMATS",
     "FORMAT_ALIASES",
     "FORMAT_VERSIONS",
     "RECONFIGURABLE_FIELDS",
+    "SETTINGS_PORT_FALLBACK",
     "CollectorConfig",
     "LiveConfig",
     "ResponseFormat",
@@ -27,6 +30,8 @@ __all__ = [
 ]
 
 DEFAULT_PORT = 8686
+#: How many following ports a collector started from the settings tries when its port is taken.
+SETTINGS_PORT_FALLBACK = 20
 ResponseFormat = Literal["documented", "counters", "current"]
 #: The three ``/track`` answers the collector can give, oldest first.
 FORMATS: tuple[ResponseFormat, ...] = ("documented", "counters", "current")
@@ -120,6 +125,33 @@ class CollectorConfig:
                 "token must be at least 8 printable characters without spaces "
                 "(leave it out to have one generated)"
             )
+
+    @classmethod
+    def from_settings(
+        cls, settings: CollectorSettings, *, data_dir: Path | None, port: int | None = None
+    ) -> CollectorConfig:
+        """The collector the app's settings describe, keeping its data in *data_dir*.
+
+        *port* (a ``--port`` given on start) overrides the settings' port. A taken
+        port moves on to one of the next :data:`SETTINGS_PORT_FALLBACK`, except for
+        port 0, which asks the system for a free one anyway. Invalid values raise
+        ``ValueError`` naming the field.
+        """
+        port = settings.port if port is None else port
+        return cls(
+            host=settings.host,
+            port=port,
+            data_dir=data_dir,
+            response_format=settings.response_format,
+            accept_any_source=settings.accept_any_source,
+            debugger=settings.debugger,
+            max_body_bytes=settings.max_body_bytes,
+            strict_validation=settings.strict_validation,
+            durability=settings.durability,
+            token=settings.token or None,
+            allowed_hosts=tuple(settings.allowed_hosts),
+            port_fallback=0 if port == 0 else SETTINGS_PORT_FALLBACK,
+        )
 
 
 def check_fields(values: dict[str, Any]) -> None:

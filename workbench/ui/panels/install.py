@@ -68,20 +68,7 @@ def _collector_config(parts: Any) -> CollectorConfig:
     server = getattr(parts, "collector", None)
     if server is not None:
         return server.current_config
-    return CollectorConfig(
-        host=wanted.host,
-        port=wanted.port,
-        data_dir=parts.paths.collector_dir,
-        response_format=wanted.response_format,
-        accept_any_source=wanted.accept_any_source,
-        debugger=wanted.debugger,
-        max_body_bytes=wanted.max_body_bytes,
-        strict_validation=wanted.strict_validation,
-        durability=wanted.durability,
-        token=wanted.token or None,
-        allowed_hosts=tuple(wanted.allowed_hosts),
-        port_fallback=20,
-    )
+    return CollectorConfig.from_settings(wanted, data_dir=parts.paths.collector_dir)
 
 
 def install_panels(window: Any, parts: Any) -> InstalledPanels:
