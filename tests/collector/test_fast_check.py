@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import example_names, load_data, load_example
 from workbench.collector.fast_check import certainly_valid
-from workbench.core.validation import validate_payload
+from workbench.core.flow.fastcheck import compile_check
+from workbench.core.validation import payload_schema, validate_payload
 
 json_scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False), st.text(max_size=3)
@@ -77,3 +78,8 @@ def test_documented_examples_take_the_fast_path(name: str) -> None:
 
 def test_the_js_tracker_body_takes_the_fast_path() -> None:
     assert certainly_valid(load_data("js-tracker-body.json"))
+
+
+def test_the_fast_check_is_compiled_from_the_payload_schema() -> None:
+    # No hand-written mirror: the shipped schema (with its $defs references) compiles.
+    assert compile_check(payload_schema()) is not None
