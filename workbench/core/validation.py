@@ -16,6 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from workbench.core.json_types import TYPE_PHRASES, json_type_name
 from workbench.core.wording import located
 from workbench.resources import read_json_resource
 
@@ -31,15 +32,8 @@ __all__ = [
 
 PAYLOAD_SCHEMA_FILE = ("schemas", "tracker-payload.schema.json")
 
-_TYPE_NAMES = {
-    "object": "an object",
-    "array": "a list",
-    "string": "a string",
-    "number": "a number",
-    "integer": "an integer",
-    "boolean": "a JSON boolean (true/false)",
-    "null": "null",
-}
+# What a ``type`` error says was expected: a boolean must be a JSON one (not "yes" or 1).
+_TYPE_NAMES = {**TYPE_PHRASES, "boolean": "a JSON boolean (true/false)"}
 
 
 @dataclass(frozen=True, order=True)
@@ -113,23 +107,6 @@ def _describe(error: ValidationError) -> str:
     if keyword == "pattern" and error.validator_value == "\\S":
         return f"{where}: must not be empty or blank"
     return f"{where}: {error.message}"
-
-
-def json_type_name(value: Any) -> str:
-    """How a JSON value's type reads in a message ("a list", "a string", ...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def _issue(error: ValidationError) -> Issue:

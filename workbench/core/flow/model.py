@@ -22,6 +22,7 @@ from workbench.core.flow.conditions import Condition, ConditionError, Evaluator
 from workbench.core.flow.fastcheck import Check, compile_check
 from workbench.core.flow.operations import DefinitionError, Operation, check_json_value
 from workbench.core.flow.paths import describe_kind
+from workbench.core.json_types import json_type, type_phrase
 from workbench.core.validation import Issue, format_path, validate_with
 
 __all__ = ["ANY_EVENT_TYPE", "EventSchema", "FlowConfig", "MappingRule", "Segment"]
@@ -302,17 +303,11 @@ class Segment:
 
 # --- the whole config ------------------------------------------------------------------------
 
-_NEEDS = {"increment": "number", "append": "list"}
+_NEEDS = {"increment": "number", "append": "array"}
 
 
 def _literal_type(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None if value is None else "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "list" if isinstance(value, list) else "object"
+    return None if value is None else json_type(value)
 
 
 def _check_rule_types(rules: tuple[MappingRule, ...]) -> None:
@@ -344,7 +339,7 @@ def _check_rule_types(rules: tuple[MappingRule, ...]) -> None:
 
 
 def _kind_article(kind: str) -> str:
-    return {"object": "an object"}.get(kind, f"a {kind}")
+    return type_phrase(kind)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from workbench.core.flow.paths import (
     read_value,
     write_value,
 )
+from workbench.core.json_types import json_type, type_phrase
 
 __all__ = [
     "KINDS",
@@ -61,14 +62,14 @@ _KNOWN_TYPES: Final[dict[tuple[str, ...], str]] = {
     ("data", "contact", "phone", "main"): "string",
     ("data", "contact", "phone", "mobile"): "string",
     ("data", "contact", "phone", "business"): "string",
-    ("data", "contact", "confirmations"): "list",
+    ("data", "contact", "confirmations"): "array",
     ("data", "pii", "firstname"): "string",
     ("data", "pii", "lastname"): "string",
     ("data", "pii", "display_name"): "string",
     ("data", "pii", "gender"): "string",
-    ("data", "preferences", "purchases"): "list",
-    ("data", "devices", "push"): "list",
-    ("data", "loyalty", "codes"): "list",
+    ("data", "preferences", "purchases"): "array",
+    ("data", "devices", "push"): "array",
+    ("data", "loyalty", "codes"): "array",
     ("data", "metrics", "ltv"): "number",
     ("data", "metrics", "ltcosc"): "number",
     ("data", "metrics", "ltcocc"): "number",
@@ -125,25 +126,8 @@ class Change:
         return out
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-_ARTICLE = {"number": "a number", "string": "a string", "list": "a list", "object": "an object"}
 
 
 @dataclass(frozen=True)
@@ -206,19 +190,19 @@ class Operation:
                 )
             if fixed is not None and fixed != "number":
                 raise DefinitionError(
-                    "target", f"{self.target} holds {_ARTICLE[fixed]}; increment needs a number"
+                    "target", f"{self.target} holds {type_phrase(fixed)}; increment needs a number"
                 )
         elif self.kind == "append":
-            if fixed is not None and fixed != "list":
+            if fixed is not None and fixed != "array":
                 raise DefinitionError(
-                    "target", f"{self.target} holds {_ARTICLE[fixed]}; append needs a list"
+                    "target", f"{self.target} holds {type_phrase(fixed)}; append needs a list"
                 )
         elif self.kind in ("set", "set_if_empty") and self.has_value and fixed is not None:
-            actual = _json_type(self.value)
+            actual = json_type(self.value)
             if actual not in (fixed, "null"):
                 raise DefinitionError(
                     "value",
-                    f"{self.target} holds {_ARTICLE[fixed]}; got {describe_kind(self.value)}",
+                    f"{self.target} holds {type_phrase(fixed)}; got {describe_kind(self.value)}",
                 )
 
     def to_dict(self) -> dict[str, Any]:

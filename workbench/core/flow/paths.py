@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
-from workbench.core.validation import json_type_name
+from workbench.core.json_types import json_type_name
 
 __all__ = [
     "MISSING",

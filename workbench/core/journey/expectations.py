@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from workbench.core.answer_paths import MISSING, AnswerPath, parse_answer_path
-from workbench.core.validation import json_type_name
+from workbench.core.json_types import json_type, json_type_name
 
 __all__ = [
     "OPERATORS",
@@ -114,21 +114,9 @@ def _includes(container: Any, part: Any) -> bool:
 
 
 def _type_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
+    """The JSON type of *value*, with a whole number told apart as ``integer``."""
+    kind = json_type(value)
+    return "integer" if kind == "number" and isinstance(value, int) else kind
 
 
 def _contains(actual: Any, argument: Any) -> bool:

@@ -3,7 +3,8 @@
 Children are built only when a row is expanded (``canFetchMore``/``fetchMore``)
 and wide objects/arrays arrive in batches of :data:`BATCH` rows, so a 50 MB
 document shows its first rows as soon as it is parsed: the model never walks
-the document up front. Columns are key, value and type. Every row knows its
+the document up front. Columns are key, value and type (the name
+:func:`workbench.core.json_types.json_type` gives). Every row knows its
 path, rendered as a JSON Pointer (``/profile/traits/email``) or in Tracardi's
 dot notation (``profile@traits.email``). An object that stands for one line (a
 log record, a flow rule, a change) shows that line in its value column.
@@ -19,6 +20,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 
 from workbench.core.answer_lines import summary_line
+from workbench.core.json_types import json_type
 from workbench.ui.privacy import app_privacy_mask
 
 __all__ = [
@@ -48,23 +50,6 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 Path = tuple[str | int, ...]
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a Python value parsed from JSON."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
 
 
 def preview(value: Any) -> str:
