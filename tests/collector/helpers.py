@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 
 
-def track(client: httpx.Client, payload: Any, **kwargs: Any) -> httpx.Response:
+def track(client: Any, payload: Any, **kwargs: Any) -> httpx.Response:
+    """POST *payload* to ``/track`` with a socket or an in-process client."""
     return client.post("/track", json=payload, **kwargs)
 
 

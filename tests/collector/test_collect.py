@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
+from tests.collector.conftest import Client, connect
 from workbench.collector import CollectorServer
+
+pytestmark = pytest.mark.in_process
 
 HOOK = "/collect/coupon-received/webhook-source-id"
 
@@ -16,9 +18,7 @@ def _only_event(server: CollectorServer) -> dict:
     return events[0]
 
 
-def test_post_json_without_session_is_profile_less(
-    client: httpx.Client, server: CollectorServer
-) -> None:
+def test_post_json_without_session_is_profile_less(client: Client, server: CollectorServer) -> None:
     response = client.post(HOOK, json={"voucher": "V-1"})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -32,25 +32,25 @@ def test_post_json_without_session_is_profile_less(
 
 def test_current_format_answers_null_ids(make_server) -> None:  # type: ignore[no-untyped-def]
     server = make_server(response_format="current", data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         body = http.post(HOOK, json={}).json()
     assert body["profile"] == {"id": None} and body["session"] == {"id": None}
 
 
-def test_post_form(client: httpx.Client, server: CollectorServer) -> None:
+def test_post_form(client: Client, server: CollectorServer) -> None:
     response = client.post(HOOK, data={"a": "1", "b": ["x", "y"]})
     assert response.status_code == 200
     assert _only_event(server)["properties"] == {"a": "1", "b": ["x", "y"]}
 
 
-def test_get_query_string(client: httpx.Client, server: CollectorServer) -> None:
+def test_get_query_string(client: Client, server: CollectorServer) -> None:
     assert client.get(HOOK + "?a=1&b=x&b=y").status_code == 200
     assert _only_event(server)["properties"] == {"a": "1", "b": ["x", "y"]}
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_with_session_creates_session_and_profile(
-    client: httpx.Client, server: CollectorServer, method: str
+    client: Client, server: CollectorServer, method: str
 ) -> None:
     url = HOOK + "/sess-1" + ("?a=1" if method == "GET" else "")
     kwargs = {} if method == "GET" else {"content": b'{"a": "1"}'}  # any content type
@@ -64,14 +64,14 @@ def test_with_session_creates_session_and_profile(
     assert again.json()["profile"]["id"] == profile_id
 
 
-def test_rest_source_on_collect_is_401(client: httpx.Client, server: CollectorServer) -> None:
+def test_rest_source_on_collect_is_401(client: Client, server: CollectorServer) -> None:
     response = client.post("/collect/x/source-id", json={})
     assert response.status_code == 401
     assert "allows only bridges of types ['webhook']" in response.json()["detail"]
     assert server.store.stats()["events"] == 0
 
 
-def test_unknown_source_on_collect_is_401(client: httpx.Client) -> None:
+def test_unknown_source_on_collect_is_401(client: Client) -> None:
     assert client.get("/collect/x/nope").status_code == 401
 
 
@@ -85,7 +85,7 @@ def test_unknown_source_on_collect_is_401(client: httpx.Client) -> None:
     ],
 )
 def test_bad_collect_bodies_are_4xx_not_500(
-    client: httpx.Client, server: CollectorServer, content: bytes, content_type: str, status: int
+    client: Client, server: CollectorServer, content: bytes, content_type: str, status: int
 ) -> None:
     response = client.post(HOOK, content=content, headers={"content-type": content_type})
     assert response.status_code == status
@@ -93,12 +93,12 @@ def test_bad_collect_bodies_are_4xx_not_500(
     assert server.store.stats()["events"] == 0
 
 
-def test_empty_body_means_no_properties(client: httpx.Client, server: CollectorServer) -> None:
+def test_empty_body_means_no_properties(client: Client, server: CollectorServer) -> None:
     assert client.post(HOOK).status_code == 200
     assert _only_event(server)["properties"] == {}
 
 
-def test_blank_event_type_is_422(client: httpx.Client) -> None:
+def test_blank_event_type_is_422(client: Client) -> None:
     response = client.get("/collect/%20/webhook-source-id")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["path", "event_type"]

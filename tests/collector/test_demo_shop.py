@@ -6,16 +6,17 @@ import json
 import re
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
-from tests.collector.conftest import ServerFactory
+from tests.collector.conftest import Client, ServerFactory, connect
 from workbench.collector.demo_shop import products
+
+pytestmark = pytest.mark.in_process
 
 
 @pytest.fixture
-def client(make_server: ServerFactory) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=make_server().url, timeout=10) as http:
+def client(make_server: ServerFactory) -> Iterator[Client]:
+    with connect(make_server()) as http:
         yield http
 
 
@@ -28,7 +29,7 @@ def _settings(html: str) -> dict:
 @pytest.mark.parametrize(
     "path", ["/demo/", "/demo/cart", "/demo/checkout", "/demo/signup", "/demo/thanks"]
 )
-def test_every_page_loads_the_tracker(client: httpx.Client, path: str) -> None:
+def test_every_page_loads_the_tracker(client: Client, path: str) -> None:
     page = client.get(path)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<script src="/demo/tracker.js"></script>' in page.text
@@ -39,7 +40,7 @@ def test_every_page_loads_the_tracker(client: httpx.Client, path: str) -> None:
     }
 
 
-def test_product_pages_and_the_catalogue(client: httpx.Client) -> None:
+def test_product_pages_and_the_catalogue(client: Client) -> None:
     listing = client.get("/demo/").text
     for product in products():
         assert f'href="/demo/product/{product["id"]}"' in listing
@@ -51,7 +52,7 @@ def test_product_pages_and_the_catalogue(client: httpx.Client) -> None:
     assert missing.status_code == 404 and "<b>" not in missing.text
 
 
-def test_settings_and_links_cannot_be_injected(client: httpx.Client) -> None:
+def test_settings_and_links_cannot_be_injected(client: Client) -> None:
     page = client.get(
         "/demo/", params={"source": "</script><script>alert(1)</script>", "debugger": "0"}
     )
@@ -62,7 +63,7 @@ def test_settings_and_links_cannot_be_injected(client: httpx.Client) -> None:
     assert client.get("/demo/", params={"source": "shop-1"}).text.count('"id": "shop-1"') == 1
 
 
-def test_scripts_and_styles(client: httpx.Client) -> None:
+def test_scripts_and_styles(client: Client) -> None:
     tracker = client.get("/demo/tracker.js")
     assert tracker.headers["content-type"].startswith("text/javascript")
     assert "window.tracker = {" in tracker.text and "x-timestamp" in tracker.text

@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.collector.config import FORMAT_VERSIONS, FORMATS, format_name
 from workbench.collector.user_agent import describe
 
-from .conftest import ServerFactory
+from .conftest import Client, ServerFactory, connect
 from .helpers import minimal
+
+pytestmark = pytest.mark.in_process
 
 CHROME_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -38,7 +39,7 @@ GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.
 @pytest.fixture(params=FORMATS)
 def any_format(request: pytest.FixtureRequest, make_server: ServerFactory) -> Iterator[Any]:
     server = make_server(response_format=request.param, data_dir=None)
-    with httpx.Client(base_url=server.url, timeout=10) as http:
+    with connect(server) as http:
         yield request.param, server, http
 
 
@@ -102,7 +103,7 @@ def test_event_save_must_be_a_json_false(any_format: Any) -> None:
 
 def test_documented_counts_only_what_was_sent(make_server: ServerFactory) -> None:
     server = make_server(data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         body = http.post(
             "/track",
             json=minimal(
@@ -127,7 +128,7 @@ def test_later_formats_add_system_events(
     make_server: ServerFactory, fmt: str, system: list[str]
 ) -> None:
     server = make_server(response_format=fmt, data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         body = http.post(
             "/track", json=minimal(session={"id": "s"}, options={"debugger": True})
         ).json()
@@ -137,7 +138,7 @@ def test_later_formats_add_system_events(
 
 def test_counters_format_shape(make_server: ServerFactory) -> None:
     server = make_server(response_format="counters", data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         plain = http.post("/track", json=minimal()).json()
         debug = http.post(
             "/track", json=minimal(session={"id": "s"}, options={"debugger": True})
@@ -158,7 +159,7 @@ def test_counters_format_shape(make_server: ServerFactory) -> None:
 @pytest.mark.parametrize("fmt", ["documented", "counters"])  # current has no counters
 def test_saved_counts_documents_written_not_touched(make_server: ServerFactory, fmt: str) -> None:
     server = make_server(response_format=fmt, data_dir=None)
-    http = httpx.Client(base_url=server.url, timeout=10)
+    http = connect(server)
     first = http.post(
         "/track", json=minimal(session={"id": "s"}, options={"debugger": True})
     ).json()
@@ -209,7 +210,7 @@ def test_saved_counts_documents_written_not_touched(make_server: ServerFactory, 
     ],
 )
 def test_scheduled_options_are_refused_naming_the_rule(
-    client: httpx.Client,
+    client: Client,
     server: CollectorServer,
     options: dict[str, str],
     events: list[dict[str, str]],
@@ -223,7 +224,7 @@ def test_scheduled_options_are_refused_naming_the_rule(
     assert server.store.count_events() == 0
 
 
-def test_scheduled_options_on_an_internal_source_need_one_event(client: httpx.Client) -> None:
+def test_scheduled_options_on_an_internal_source_need_one_event(client: Client) -> None:
     payload = {
         "source": {"id": "@scheduler"},
         "events": [{"type": "a"}, {"type": "b"}],
@@ -234,14 +235,14 @@ def test_scheduled_options_on_an_internal_source_need_one_event(client: httpx.Cl
     assert "only one event per tracker payload" in response.json()["detail"][0]["msg"]
 
 
-def test_one_scheduled_option_alone_is_ignored(client: httpx.Client) -> None:
+def test_one_scheduled_option_alone_is_ignored(client: Client) -> None:
     payload = minimal(options={"scheduledFlowId": "f"})
     assert client.post("/track", json=payload).status_code == 200
 
 
 @pytest.mark.parametrize("header", ["user-agent", "User-Agent"])
 def test_bot_in_the_payload_request_headers_is_refused(
-    client: httpx.Client, server: CollectorServer, header: str
+    client: Client, server: CollectorServer, header: str
 ) -> None:
     payload = minimal(session={"id": "known"})
     client.post("/track", json=payload)  # a known session: the session check would not run
@@ -255,18 +256,18 @@ def test_bot_in_the_payload_request_headers_is_refused(
     "agent",
     ["curl/8.5.0", "python-requests/2.31.0", "PostmanRuntime/7.36.0", "okhttp/4.12.0"],
 )
-def test_tools_are_not_bots(client: httpx.Client, agent: str) -> None:
+def test_tools_are_not_bots(client: Client, agent: str) -> None:
     response = client.post("/track", json=minimal(), headers={"user-agent": agent})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("agent", ["Python-urllib/3.11", "Java/17.0.2", GOOGLEBOT])
-def test_bots_by_header_on_new_sessions(client: httpx.Client, agent: str) -> None:
+def test_bots_by_header_on_new_sessions(client: Client, agent: str) -> None:
     response = client.post("/track", json=minimal(), headers={"user-agent": agent})
     assert response.status_code == 401
 
 
-def test_new_session_gets_user_agent_details(client: httpx.Client, server: CollectorServer) -> None:
+def test_new_session_gets_user_agent_details(client: Client, server: CollectorServer) -> None:
     client.post(
         "/track",
         json=minimal(
@@ -284,7 +285,7 @@ def test_new_session_gets_user_agent_details(client: httpx.Client, server: Colle
     assert session["device"]["color_depth"] == 24
 
 
-def test_context_agent_wins_over_the_header(client: httpx.Client, server: CollectorServer) -> None:
+def test_context_agent_wins_over_the_header(client: Client, server: CollectorServer) -> None:
     context = {"browser": {"local": {"browser": {"userAgent": SAFARI_IPHONE}}}}
     client.post(
         "/track",
@@ -336,7 +337,7 @@ def test_device_classes(agent: str, device_type: str | None, touch: bool) -> Non
 
 
 def test_known_session_keeps_its_user_agent_details(
-    client: httpx.Client, server: CollectorServer
+    client: Client, server: CollectorServer
 ) -> None:
     client.post("/track", json=minimal(session={"id": "ua"}), headers={"user-agent": SAFARI_IPHONE})
     client.post(
@@ -345,7 +346,7 @@ def test_known_session_keeps_its_user_agent_details(
     assert server.store.get_session("ua")["os"]["name"] == "iOS"
 
 
-def test_profile_has_the_fields_of_tracardi_082(client: httpx.Client) -> None:
+def test_profile_has_the_fields_of_tracardi_082(client: Client) -> None:
     profile_id = client.post("/track", json=minimal()).json()["profile"]["id"]
     profile = client.get(f"/profile/{profile_id}").json()
     assert profile["metadata"]["system"] == {"integrations": {}, "aux": {}}

@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.collector.conftest import Client, connect
 from workbench.collector import CollectorConfig, CollectorServer
+
+pytestmark = pytest.mark.in_process
 
 RULE = {
     "id": "plan",
@@ -26,11 +29,10 @@ SCHEMA = {
 
 
 @pytest.fixture
-def client() -> Iterator[httpx.Client]:
+def client() -> Iterator[Client]:
     server = CollectorServer(CollectorConfig(port=0, data_dir=None))
-    server.start()
     try:
-        with httpx.Client(base_url=server.url, timeout=10) as http:
+        with connect(server) as http:
             yield http
     finally:
         server.stop()
@@ -40,7 +42,7 @@ def client() -> Iterator[httpx.Client]:
     ("kind", "item", "key"),
     [("rules", RULE, "id"), ("segments", SEGMENT, "id"), ("schemas", SCHEMA, "event_type")],
 )
-def test_crud_for_each_kind(client: httpx.Client, kind: str, item: dict, key: str) -> None:
+def test_crud_for_each_kind(client: Client, kind: str, item: dict, key: str) -> None:
     base = f"/_workbench/flow/{kind}"
     item_id = item[key]
     assert client.get(base).json() == []
@@ -58,7 +60,7 @@ def test_crud_for_each_kind(client: httpx.Client, kind: str, item: dict, key: st
     assert client.delete(f"{base}/{item_id}").status_code == 404
 
 
-def test_put_takes_the_id_from_the_address(client: httpx.Client) -> None:
+def test_put_takes_the_id_from_the_address(client: Client) -> None:
     body = {k: v for k, v in SEGMENT.items() if k != "id"}
     assert client.put("/_workbench/flow/segments/pro", json=body).status_code == 201
     clash = client.put("/_workbench/flow/segments/other", json=SEGMENT)
@@ -72,7 +74,7 @@ def detail_of(response: httpx.Response) -> dict[str, Any]:
     return item
 
 
-def test_bad_definitions_are_rejected_precisely(client: httpx.Client) -> None:
+def test_bad_definitions_are_rejected_precisely(client: Client) -> None:
     bad_schema = client.post(
         "/_workbench/flow/schemas", json={**SCHEMA, "properties": {"type": "objekt"}}
     )
@@ -107,7 +109,7 @@ def test_bad_definitions_are_rejected_precisely(client: httpx.Client) -> None:
     assert client.get("/_workbench/flow/segments").json() == []
 
 
-def test_bad_bodies_and_addresses(client: httpx.Client) -> None:
+def test_bad_bodies_and_addresses(client: Client) -> None:
     not_json = client.post(
         "/_workbench/flow/rules", content=b"{oops", headers={"content-type": "application/json"}
     )
@@ -123,7 +125,7 @@ def test_bad_bodies_and_addresses(client: httpx.Client) -> None:
     assert pack.status_code == 404 and "unknown pack 'nope'" in pack.json()["detail"]
 
 
-def test_whole_flow_and_packs(client: httpx.Client) -> None:
+def test_whole_flow_and_packs(client: Client) -> None:
     demo = client.post("/_workbench/flow/packs/demo").json()
     assert (len(demo["schemas"]), len(demo["rules"]), len(demo["segments"])) == (8, 12, 11)
     flow = {"schemas": [SCHEMA], "rules": [RULE], "segments": [SEGMENT]}
@@ -136,7 +138,7 @@ def test_whole_flow_and_packs(client: httpx.Client) -> None:
     assert all(rule["predefined"] for rule in predefined["rules"])
 
 
-def test_condition_check(client: httpx.Client) -> None:
+def test_condition_check(client: Client) -> None:
     ok = client.post("/_workbench/flow/check", json={"condition": "profile@stats.views > 2"})
     assert ok.json() == {"ok": True, "condition": "profile@stats.views > 2"}
     wrong_root = client.post("/_workbench/flow/check", json={"condition": "event@type == 'x'"})
@@ -156,7 +158,7 @@ def test_condition_check(client: httpx.Client) -> None:
     ]
 
 
-def test_evaluate_explains_segments_without_changing_anything(client: httpx.Client) -> None:
+def test_evaluate_explains_segments_without_changing_anything(client: Client) -> None:
     client.post("/_workbench/flow/packs/demo")
     body = {"source": {"id": "source-id"}, "events": [{"type": "page-view"}]}
     profile_id = client.post("/track", json=body).json()["profile"]["id"]
@@ -188,7 +190,7 @@ def test_evaluate_explains_segments_without_changing_anything(client: httpx.Clie
     assert "unknown word 'x'" in detail_of(bad)["msg"]
 
 
-def test_evaluate_says_which_part_failed_with_the_values(client: httpx.Client) -> None:
+def test_evaluate_says_which_part_failed_with_the_values(client: Client) -> None:
     client.post("/_workbench/flow/packs/demo")
     profile = {"id": "p", "stats": {"views": 2}, "traits": {"cart": ["Nike shoes"]}}
     answer = client.post(
@@ -216,7 +218,7 @@ def test_evaluate_says_which_part_failed_with_the_values(client: httpx.Client) -
     assert bad.status_code == 422 and detail_of(bad)["loc"] == ["body", "event"]
 
 
-def test_a_rule_that_did_not_match_says_why_in_the_trace(client: httpx.Client) -> None:
+def test_a_rule_that_did_not_match_says_why_in_the_trace(client: Client) -> None:
     client.post("/_workbench/flow/packs/demo")
     body = {
         "source": {"id": "source-id"},

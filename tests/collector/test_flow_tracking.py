@@ -7,19 +7,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.collector.conftest import ServerFactory
+from tests.collector.conftest import Client, ServerFactory, connect
 from tests.conftest import example_names, load_data, load_example
+
+pytestmark = pytest.mark.in_process
 
 PURCHASE_SCHEMA = load_data("purchase-order-schema.json")
 
 
 @pytest.fixture
-def demo(make_server: ServerFactory) -> Iterator[httpx.Client]:
+def demo(make_server: ServerFactory) -> Iterator[Client]:
     server = make_server()
-    with httpx.Client(base_url=server.url, timeout=10) as client:
+    with connect(server) as client:
         assert client.post("/_workbench/flow/packs/demo").status_code == 200
         yield client
 
@@ -33,14 +34,14 @@ def payload(*events: dict[str, Any], **extra: Any) -> dict[str, Any]:
     }
 
 
-def track(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
+def track(client: Client, body: dict[str, Any]) -> dict[str, Any]:
     response = client.post("/track", json=body)
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
 
 
-def test_documented_examples_produce_visible_changes(demo: httpx.Client) -> None:
+def test_documented_examples_produce_visible_changes(demo: Client) -> None:
     for name in example_names():
         if not name.startswith("track-"):
             continue
@@ -62,7 +63,7 @@ def test_documented_examples_produce_visible_changes(demo: httpx.Client) -> None
             assert "mobile" in profile["segments"]
 
 
-def test_demo_story_visitor_engaged_customer(demo: httpx.Client) -> None:
+def test_demo_story_visitor_engaged_customer(demo: Client) -> None:
     first = track(demo, payload({"type": "page-view"}, session={"id": "visit-1"}))
     profile_id = first["profile"]["id"]
     segmentation = first["debugging"]["segmentation"]
@@ -109,7 +110,7 @@ def test_demo_story_visitor_engaged_customer(demo: httpx.Client) -> None:
     assert "cart-abandoner" not in stored["segments"]
 
 
-def test_segments_enter_and_leave_with_custom_definitions(demo: httpx.Client) -> None:
+def test_segments_enter_and_leave_with_custom_definitions(demo: Client) -> None:
     assert demo.post("/_workbench/flow/packs/empty").status_code == 200
     rule = {
         "id": "plan",
@@ -132,7 +133,7 @@ def test_segments_enter_and_leave_with_custom_definitions(demo: httpx.Client) ->
     assert change("pro")["entered"] == ["pro"]
 
 
-def test_invalid_event_is_stored_flagged_and_skipped(demo: httpx.Client) -> None:
+def test_invalid_event_is_stored_flagged_and_skipped(demo: Client) -> None:
     body = payload(
         {"type": "purchase-order", "properties": {"product": 12}},
         {"type": "page-view"},
@@ -165,7 +166,7 @@ def test_invalid_event_is_stored_flagged_and_skipped(demo: httpx.Client) -> None
 
 def test_strict_validation_rejects_with_406_and_stores_nothing(make_server: ServerFactory) -> None:
     server = make_server(strict_validation=True)
-    with httpx.Client(base_url=server.url, timeout=10) as client:
+    with connect(server) as client:
         client.put("/_workbench/flow/schemas/purchase-order", json=PURCHASE_SCHEMA)
         body = payload(
             {"type": "page-view"},
@@ -185,7 +186,7 @@ def test_strict_validation_rejects_with_406_and_stores_nothing(make_server: Serv
 
 def test_current_format_reads_the_same_story(make_server: ServerFactory) -> None:
     server = make_server(response_format="current")
-    with httpx.Client(base_url=server.url, timeout=10) as client:
+    with connect(server) as client:
         client.post("/_workbench/flow/packs/demo")
         client.put(
             "/_workbench/flow/rules/score",
@@ -228,19 +229,19 @@ def test_current_format_reads_the_same_story(make_server: ServerFactory) -> None
 
 def test_flow_survives_restart_and_reset(make_server: ServerFactory, tmp_path: Path) -> None:
     server = make_server()
-    with httpx.Client(base_url=server.url, timeout=10) as client:
+    with connect(server) as client:
         client.post("/_workbench/flow/packs/demo")
         client.post("/_workbench/reset")
         assert len(client.get("/_workbench/flow").json()["segments"]) == 11
     server.stop()
     again = make_server()
-    with httpx.Client(base_url=again.url, timeout=10) as client:
+    with connect(again) as client:
         flow = client.get("/_workbench/flow").json()
         assert len(flow["rules"]) == 12 and flow["notice"] is None
     assert json.loads((tmp_path / "collector" / "flow.json").read_text(encoding="utf-8"))
 
 
-def test_profile_less_and_webhook_requests_still_work(demo: httpx.Client) -> None:
+def test_profile_less_and_webhook_requests_still_work(demo: Client) -> None:
     response = demo.post("/track?profile_less=true", json=payload({"type": "page-view"}))
     assert response.status_code == 200
     debugging = response.json()["debugging"]
@@ -255,7 +256,7 @@ def test_profile_less_and_webhook_requests_still_work(demo: httpx.Client) -> Non
 
 def test_empty_flow_keeps_the_documented_debugging_shape(make_server: ServerFactory) -> None:
     server = make_server(data_dir=None)
-    with httpx.Client(base_url=server.url, timeout=10) as client:
+    with connect(server) as client:
         debugging = client.post("/track", json=payload({"type": "page-view"})).json()["debugging"]
         assert debugging["execution"] == {}
         assert debugging["segmentation"] == {"errors": [], "ids": []}

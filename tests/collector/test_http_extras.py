@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import httpx
+import pytest
+
+from tests.collector.conftest import Client
 
 from .helpers import minimal
+
+pytestmark = pytest.mark.in_process
 
 ORIGIN = "https://shop.example"
 
 
-def test_preflight_with_x_timestamp(client: httpx.Client) -> None:
+def test_preflight_with_x_timestamp(client: Client) -> None:
     response = client.options(
         "/track",
         headers={
@@ -28,7 +32,7 @@ def test_preflight_with_x_timestamp(client: httpx.Client) -> None:
     assert headers["vary"] == "Origin"
 
 
-def test_preflight_for_collect(client: httpx.Client) -> None:
+def test_preflight_for_collect(client: Client) -> None:
     response = client.options(
         "/collect/x/webhook-source-id",
         headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"},
@@ -37,7 +41,7 @@ def test_preflight_for_collect(client: httpx.Client) -> None:
     assert response.headers["access-control-allow-origin"] == ORIGIN
 
 
-def test_credentialed_request_echoes_the_origin(client: httpx.Client) -> None:
+def test_credentialed_request_echoes_the_origin(client: Client) -> None:
     response = client.post(
         "/track",
         json=minimal(),
@@ -49,20 +53,20 @@ def test_credentialed_request_echoes_the_origin(client: httpx.Client) -> None:
     assert response.headers["vary"] == "Origin"
 
 
-def test_rejections_carry_cors_headers_too(client: httpx.Client) -> None:
+def test_rejections_carry_cors_headers_too(client: Client) -> None:
     response = client.post("/track", json={}, headers={"Origin": ORIGIN})
     assert response.status_code == 422
     assert response.headers["access-control-allow-origin"] == ORIGIN
 
 
-def test_process_time_and_context_headers(client: httpx.Client) -> None:
+def test_process_time_and_context_headers(client: Client) -> None:
     response = client.post("/track", json=minimal(), headers={"x-context": "production"})
     assert float(response.headers["x-process-time"]) >= 0
     assert response.headers["x-context"] == "production"
     assert "x-context" not in client.get("/healthcheck").headers
 
 
-def test_healthcheck_echoes(client: httpx.Client) -> None:
+def test_healthcheck_echoes(client: Client) -> None:
     response = client.post("/healthcheck", json={"a": 1}, headers={"x-test": "yes"})
     body = response.json()
     assert body["json"] == {"a": 1}
@@ -71,7 +75,7 @@ def test_healthcheck_echoes(client: httpx.Client) -> None:
     assert client.get("/healthcheck").status_code == 200
 
 
-def test_status_page_lists_sources_as_text(client: httpx.Client) -> None:
+def test_status_page_lists_sources_as_text(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")

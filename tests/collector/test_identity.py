@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from workbench.collector import CollectorServer
 
-from .conftest import ServerFactory
+from .conftest import Client, ServerFactory, connect
 from .helpers import minimal
+
+pytestmark = pytest.mark.in_process
 
 
 @pytest.fixture
@@ -31,12 +32,12 @@ def doc_server(make_server: ServerFactory) -> CollectorServer:
 
 
 @pytest.fixture
-def doc(doc_server: CollectorServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=doc_server.url, timeout=10) as http:
+def doc(doc_server: CollectorServer) -> Iterator[Client]:
+    with connect(doc_server) as http:
         yield http
 
 
-def _send(client: httpx.Client, **extra: object) -> dict:
+def _send(client: Client, **extra: object) -> dict:
     options = {"debugger": True, **extra.pop("options", {})}  # type: ignore[dict-item]
     response = client.post("/track", json=minimal(options=options, **extra))
     assert response.status_code == 200, response.text
@@ -68,7 +69,7 @@ def _visits(server: CollectorServer, profile_id: str) -> int:
 
 @pytest.mark.parametrize("session", [None, {"id": ""}, "missing"])
 def test_no_session_no_profile_makes_both(
-    client: httpx.Client, server: CollectorServer, session: object
+    client: Client, server: CollectorServer, session: object
 ) -> None:
     extra = {} if session == "missing" else {"session": session}
     body = _send(client, **extra)
@@ -85,7 +86,7 @@ def test_no_session_no_profile_makes_both(
 
 
 def test_no_session_known_profile_is_not_a_new_visit(
-    client: httpx.Client, server: CollectorServer
+    client: Client, server: CollectorServer
 ) -> None:
     profile_id = _send(client)["profile"]["id"]
     body = _send(client, profile={"id": profile_id})
@@ -96,22 +97,20 @@ def test_no_session_known_profile_is_not_a_new_visit(
     assert server.store.get_session(new_session)["profile"]["id"] == profile_id
 
 
-def test_no_session_unknown_profile_gets_a_fresh_id(doc: httpx.Client) -> None:
+def test_no_session_unknown_profile_gets_a_fresh_id(doc: Client) -> None:
     body = _send(doc, profile={"id": "forged"})
     assert body["profile"]["id"] != "forged"
     messages = [log["message"] for log in body["debugging"]["logs"]]
     assert f"profile id `forged` unknown, new profile `{body['profile']['id']}` created" in messages
 
 
-def test_new_session_no_profile(client: httpx.Client, server: CollectorServer) -> None:
+def test_new_session_no_profile(client: Client, server: CollectorServer) -> None:
     body = _send(client, session={"id": "s-new"})
     assert server.store.get_session("s-new")["profile"]["id"] == body["profile"]["id"]
     assert "visit-started" in _types(body, server)
 
 
-def test_new_session_known_profile_counts_a_visit(
-    client: httpx.Client, server: CollectorServer
-) -> None:
+def test_new_session_known_profile_counts_a_visit(client: Client, server: CollectorServer) -> None:
     profile_id = _send(client, session={"id": "s1"})["profile"]["id"]
     body = _send(client, session={"id": "s2"}, profile={"id": profile_id})
     assert body["profile"]["id"] == profile_id
@@ -120,12 +119,12 @@ def test_new_session_known_profile_counts_a_visit(
     assert [s["id"] for s in server.store.sessions_for_profile(profile_id)] == ["s2", "s1"]
 
 
-def test_new_session_unknown_profile_gets_a_fresh_id(client: httpx.Client) -> None:
+def test_new_session_unknown_profile_gets_a_fresh_id(client: Client) -> None:
     body = _send(client, session={"id": "s-x"}, profile={"id": "forged"})
     assert body["profile"]["id"] != "forged"
 
 
-def test_known_session_profile_wins(doc: httpx.Client, doc_server: CollectorServer) -> None:
+def test_known_session_profile_wins(doc: Client, doc_server: CollectorServer) -> None:
     owner = _send(doc, session={"id": "s1"})["profile"]["id"]
     other = _send(doc, session={"id": "s2"})["profile"]["id"]
     body = _send(doc, session={"id": "s1"}, profile={"id": other})
@@ -136,7 +135,7 @@ def test_known_session_profile_wins(doc: httpx.Client, doc_server: CollectorServ
 
 
 def test_known_session_whose_profile_is_gone_gets_a_new_profile(
-    client: httpx.Client, server: CollectorServer
+    client: Client, server: CollectorServer
 ) -> None:
     # A session saved with saveProfile=false has a profile reference that was never stored.
     first = _send(client, session={"id": "s1"}, options={"saveProfile": False})
@@ -147,7 +146,7 @@ def test_known_session_whose_profile_is_gone_gets_a_new_profile(
 
 
 def test_visits_and_context_accumulate_on_the_session(
-    client: httpx.Client, server: CollectorServer
+    client: Client, server: CollectorServer
 ) -> None:
     _send(client, session={"id": "s1"}, context={"a": 1}, properties={"p": 1})
     _send(client, session={"id": "s1"}, context={"b": 2})
@@ -157,7 +156,7 @@ def test_visits_and_context_accumulate_on_the_session(
 
 
 def test_profile_less_stores_a_session_but_no_profile(
-    doc: httpx.Client, doc_server: CollectorServer
+    doc: Client, doc_server: CollectorServer
 ) -> None:
     server = doc_server
     response = doc.post(
@@ -175,7 +174,7 @@ def test_profile_less_stores_a_session_but_no_profile(
     assert "profile-created" not in _types(body)
 
 
-def test_profile_less_query_overrides_the_body(doc: httpx.Client) -> None:
+def test_profile_less_query_overrides_the_body(doc: Client) -> None:
     overridden = doc.post("/track?profile_less=false", json=minimal(profile_less=True))
     assert "profile" in overridden.json()
     from_body = doc.post("/track", json=minimal(profile_less=True))
@@ -184,14 +183,12 @@ def test_profile_less_query_overrides_the_body(doc: httpx.Client) -> None:
 
 def test_profile_less_current_format_answers_null_profile(make_server) -> None:  # type: ignore[no-untyped-def]
     server = make_server(response_format="current", data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         body = http.post("/track?profile_less=1", json=minimal(session={"id": "s"})).json()
     assert body["profile"] == {"id": None} and body["session"] == {"id": "s"}
 
 
-def test_visit_ended_suppresses_system_events(
-    client: httpx.Client, server: CollectorServer
-) -> None:
+def test_visit_ended_suppresses_system_events(client: Client, server: CollectorServer) -> None:
     payload = {
         "source": {"id": "source-id"},
         "events": [{"type": "visit-ended"}],
@@ -201,9 +198,7 @@ def test_visit_ended_suppresses_system_events(
     assert _types(body, server) == {"visit-ended"}
 
 
-def test_documented_format_adds_no_system_events(
-    doc: httpx.Client, doc_server: CollectorServer
-) -> None:
+def test_documented_format_adds_no_system_events(doc: Client, doc_server: CollectorServer) -> None:
     """Tracardi 0.7.3 had no system events: a 0.7.3 client counts only what it sent."""
     body = _send(doc, session={"id": "fresh"})
     assert body["debugging"]["events"]["saved"] == 1
@@ -213,7 +208,7 @@ def test_documented_format_adds_no_system_events(
 
 
 def test_new_session_records_client_and_forwarded_addresses(
-    client: httpx.Client, server: CollectorServer
+    client: Client, server: CollectorServer
 ) -> None:
     client.post(
         "/track",

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from workbench.collector import CollectorServer
 
-from .conftest import ServerFactory
+from .conftest import Client, ServerFactory, connect
 from .helpers import minimal
 
+pytestmark = pytest.mark.in_process
 
-def test_save_events_false_stores_no_event(client: httpx.Client, server: CollectorServer) -> None:
+
+def test_save_events_false_stores_no_event(client: Client, server: CollectorServer) -> None:
     body = client.post(
         "/track", json=minimal(options={"saveEvents": False, "debugger": True})
     ).json()
@@ -20,7 +21,7 @@ def test_save_events_false_stores_no_event(client: httpx.Client, server: Collect
     assert server.store.stats()["profiles"] == 1
 
 
-def test_save_session_false(client: httpx.Client, server: CollectorServer) -> None:
+def test_save_session_false(client: Client, server: CollectorServer) -> None:
     body = client.post(
         "/track",
         json=minimal(session={"id": "s1"}, options={"saveSession": False, "debugger": True}),
@@ -31,7 +32,7 @@ def test_save_session_false(client: httpx.Client, server: CollectorServer) -> No
     assert server.store.list_events(type="page-view")[0]["session"] is None
 
 
-def test_save_profile_false(client: httpx.Client, server: CollectorServer) -> None:
+def test_save_profile_false(client: Client, server: CollectorServer) -> None:
     body = client.post(
         "/track", json=minimal(options={"saveProfile": False, "debugger": True})
     ).json()
@@ -40,7 +41,7 @@ def test_save_profile_false(client: httpx.Client, server: CollectorServer) -> No
     assert server.store.list_events(type="page-view")[0]["profile"] is None
 
 
-def test_profile_option_returns_the_full_profile(client: httpx.Client) -> None:
+def test_profile_option_returns_the_full_profile(client: Client) -> None:
     plain = client.post("/track", json=minimal()).json()
     assert set(plain["profile"]) == {"id"}
     full = client.post("/track", json=minimal(options={"profile": True})).json()
@@ -49,14 +50,14 @@ def test_profile_option_returns_the_full_profile(client: httpx.Client) -> None:
 
 def test_debugger_option_is_ignored_when_the_setting_is_off(make_server: ServerFactory) -> None:
     server = make_server(debugger=False, data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         body = http.post("/track", json=minimal(options={"debugger": True})).json()
     assert "debugging" not in body
 
 
 @pytest.mark.parametrize("value", ["false", 0, None, "yes"])
 def test_non_boolean_options_are_ignored_with_a_warning(
-    client: httpx.Client, server: CollectorServer, value: object
+    client: Client, server: CollectorServer, value: object
 ) -> None:
     response = client.post("/track", json=minimal(options={"saveEvents": value, "debugger": True}))
     assert response.status_code == 200
@@ -67,7 +68,7 @@ def test_non_boolean_options_are_ignored_with_a_warning(
 
 def test_strict_validation_rejects_non_boolean_options(make_server: ServerFactory) -> None:
     server = make_server(strict_validation=True, data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         response = http.post("/track", json=minimal(options={"saveEvents": "false"}))
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "options", "saveEvents"]

@@ -10,18 +10,20 @@ import pytest
 
 from workbench.collector import CollectorServer
 
-from .conftest import ServerFactory
+from .conftest import Client, ServerFactory, connect
 from .helpers import minimal
 
+pytestmark = pytest.mark.in_process
 
-def _track(client: httpx.Client, event_type: str = "page-view", **extra: object) -> dict:
+
+def _track(client: Client, event_type: str = "page-view", **extra: object) -> dict:
     payload = minimal(events=[{"type": event_type}], **extra)
     response = client.post("/track", json=payload)
     assert response.status_code == 200, response.text
     return response.json()
 
 
-def test_version_follows_the_response_format(client: httpx.Client, server: CollectorServer) -> None:
+def test_version_follows_the_response_format(client: Client, server: CollectorServer) -> None:
     assert client.get("/info/version").json() == "0.7.3"
     server.reconfigure(format="current")
     assert client.get("/info/version").json() == "0.8.2"
@@ -32,7 +34,7 @@ def test_version_follows_the_response_format(client: httpx.Client, server: Colle
     assert client.get("/info/version/details").json()["response_format"] == "current"
 
 
-def test_sources_crud(client: httpx.Client, server: CollectorServer) -> None:
+def test_sources_crud(client: Client, server: CollectorServer) -> None:
     listing = client.get("/event-sources").json()
     assert listing["total"] == 2
     ids = {s["id"] for s in listing["grouped"]["Event sources"]}
@@ -55,7 +57,7 @@ def test_sources_crud(client: httpx.Client, server: CollectorServer) -> None:
     ]
 
 
-def test_profile_session_event_reads(client: httpx.Client) -> None:
+def test_profile_session_event_reads(client: Client) -> None:
     body = _track(client, session={"id": "s1"}, options={"debugger": True})
     profile_id = body["profile"]["id"]
     profile = client.get(f"/profile/{profile_id}").json()
@@ -72,7 +74,7 @@ def test_profile_session_event_reads(client: httpx.Client) -> None:
         assert response.status_code == 404 and response.json() is None
 
 
-def test_workbench_events_filters_newest_first(client: httpx.Client) -> None:
+def test_workbench_events_filters_newest_first(client: Client) -> None:
     _track(client, "first", session={"id": "a"})
     _track(client, "second", session={"id": "a"})
     _track(client, "third", session={"id": "b"})
@@ -86,7 +88,7 @@ def test_workbench_events_filters_newest_first(client: httpx.Client) -> None:
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "limit"]
 
 
-def test_requests_log_keeps_rejections(client: httpx.Client) -> None:
+def test_requests_log_keeps_rejections(client: Client) -> None:
     _track(client)
     client.post("/track", json={"source": {"id": "nope"}})
     records = client.get("/_workbench/requests?limit=5").json()["requests"]
@@ -96,7 +98,7 @@ def test_requests_log_keeps_rejections(client: httpx.Client) -> None:
     assert accepted["source_id"] == "source-id" and accepted["latency_ms"] > 0
 
 
-def test_stats_and_reset(client: httpx.Client, server: CollectorServer) -> None:
+def test_stats_and_reset(client: Client, server: CollectorServer) -> None:
     _track(client)
     stats = client.get("/_workbench/stats").json()
     assert stats["events"] == 1 and stats["profiles"] == 1 and stats["sessions"] == 1
@@ -106,14 +108,14 @@ def test_stats_and_reset(client: httpx.Client, server: CollectorServer) -> None:
     assert reset["events"] == 0 and reset["profiles"] == 0 and reset["sources"] == 2
 
 
-def test_wait_answers_as_soon_as_events_are_stored(
-    client: httpx.Client, server: CollectorServer
-) -> None:
+def test_wait_answers_as_soon_as_events_are_stored(server: CollectorServer) -> None:
+    server.start()  # the waiting request and the tracking ones meet in one running server
+    client = connect(server)
     result: dict[str, httpx.Response] = {}
     waiting = threading.Event()
 
     def wait() -> None:
-        with httpx.Client(base_url=server.url, timeout=30) as other:
+        with connect(server) as other:
             waiting.set()
             result["r"] = other.get("/_workbench/wait?count=2&type=purchase&timeout=20")
 
@@ -124,12 +126,13 @@ def test_wait_answers_as_soon_as_events_are_stored(
     _track(client, "page-view")
     _track(client, "purchase")
     thread.join(25)
+    client.close()
     response = result["r"]
     assert response.status_code == 200
     assert response.json()["count"] == 2 and response.json()["timed_out"] is False
 
 
-def test_wait_already_satisfied_and_timeout(client: httpx.Client) -> None:
+def test_wait_already_satisfied_and_timeout(client: Client) -> None:
     _track(client)
     assert client.get("/_workbench/wait?count=1&type=page-view").status_code == 200
     late = client.get("/_workbench/wait?count=5&type=page-view&timeout=0.05")
@@ -141,10 +144,11 @@ def test_wait_already_satisfied_and_timeout(client: httpx.Client) -> None:
 
 def test_stop_releases_a_pending_wait(make_server) -> None:  # type: ignore[no-untyped-def]
     server = make_server(data_dir=None)
+    server.start()  # a stop under a pending request is the server's own business
     result: dict[str, httpx.Response] = {}
 
     def wait() -> None:
-        with httpx.Client(base_url=server.url, timeout=30) as other:
+        with connect(server) as other:
             result["r"] = other.get("/_workbench/wait?count=5&timeout=60")
 
     thread = threading.Thread(target=wait)
@@ -157,7 +161,7 @@ def test_stop_releases_a_pending_wait(make_server) -> None:  # type: ignore[no-u
     assert "stopping" in result["r"].json()["detail"]
 
 
-def test_deletes_answer_as_tracardi(client: httpx.Client, server: CollectorServer) -> None:
+def test_deletes_answer_as_tracardi(client: Client, server: CollectorServer) -> None:
     body = _track(client, session={"id": "s1"}, options={"debugger": True})
     profile_id = body["profile"]["id"]
     event_id = body["debugging"]["events"]["ids"][0]
@@ -180,7 +184,7 @@ def test_deletes_answer_as_tracardi(client: httpx.Client, server: CollectorServe
 
 def test_deletes_survive_a_restart(make_server: ServerFactory) -> None:
     server = make_server()
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         profile_id = _track(http, session={"id": "s1"})["profile"]["id"]
         assert http.delete(f"/profile/{profile_id}").status_code == 200
         assert http.delete("/session/s1").status_code == 200
@@ -190,14 +194,14 @@ def test_deletes_survive_a_restart(make_server: ServerFactory) -> None:
     assert again.store.get_session("s1") is None
 
 
-def test_sources_by_type_lists_grouped_sources(client: httpx.Client) -> None:
+def test_sources_by_type_lists_grouped_sources(client: Client) -> None:
     listing = client.get("/event-sources/by_type").json()
     assert listing["total"] == 2 and len(listing["grouped"]["Event sources"]) == 2
     webhook = client.get("/event-sources/by_type", params={"query": "webhook"}).json()
     assert [s["id"] for s in webhook["grouped"]["Event sources"]] == ["webhook-source-id"]
 
 
-def test_imports_then_tracking_uses_them(client: httpx.Client, server: CollectorServer) -> None:
+def test_imports_then_tracking_uses_them(client: Client, server: CollectorServer) -> None:
     """How Tracardi's tests set up a known session and profile before tracking."""
     profiles = client.post("/profiles/import", json=[{"id": "p1", "traits": {"a": 1}}])
     assert profiles.json() == {"saved": 1, "errors": [], "ids": ["p1"]}
@@ -211,7 +215,7 @@ def test_imports_then_tracking_uses_them(client: httpx.Client, server: Collector
 
 
 @pytest.mark.parametrize("body", [{}, [1], [{"id": ""}], [{"name": "no id"}]])
-def test_imports_refuse_what_is_not_a_list_of_documents(client: httpx.Client, body: Any) -> None:
+def test_imports_refuse_what_is_not_a_list_of_documents(client: Client, body: Any) -> None:
     for path in ("/profiles/import", "/sessions/import"):
         response = client.post(path, json=body)
         assert response.status_code == 422, path
@@ -219,5 +223,5 @@ def test_imports_refuse_what_is_not_a_list_of_documents(client: httpx.Client, bo
 
 
 @pytest.mark.parametrize("kind", ["profiles", "sessions", "events", "event-sources"])
-def test_refresh_routes_answer(client: httpx.Client, kind: str) -> None:
+def test_refresh_routes_answer(client: Client, kind: str) -> None:
     assert client.get(f"/{kind}/refresh").status_code == 200

@@ -6,7 +6,6 @@ import json
 import logging
 from pathlib import Path
 
-import httpx
 import pytest
 
 from workbench.collector import EventSource
@@ -14,8 +13,10 @@ from workbench.store.collector import journal as collector_journal
 from workbench.store.collector.journal import SNAPSHOT_FILE
 from workbench.store.collector.store import CollectorStore
 
-from .conftest import ServerFactory
+from .conftest import ServerFactory, connect
 from .helpers import minimal
+
+pytestmark = pytest.mark.in_process
 
 
 def _event(i: int, event_type: str = "t") -> dict:
@@ -30,7 +31,7 @@ def _event(i: int, event_type: str = "t") -> dict:
 
 def test_restart_keeps_data(make_server: ServerFactory, tmp_path: Path) -> None:
     server = make_server()
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         profile_id = http.post("/track", json=minimal(session={"id": "s1"})).json()["profile"]["id"]
         http.post("/event-source", json={"id": "mine", "name": "Mine"})
     server.stop()
@@ -39,7 +40,7 @@ def test_restart_keeps_data(make_server: ServerFactory, tmp_path: Path) -> None:
     assert again.store.get_session("s1") is not None
     assert again.store.count_events() == 1
     assert again.store.get_source("mine") is not None
-    with httpx.Client(base_url=again.url) as http:
+    with connect(again) as http:
         body = http.post("/track", json=minimal(session={"id": "s1"})).json()
     assert body["profile"]["id"] == profile_id  # the session's profile is remembered
     assert (tmp_path / "collector" / SNAPSHOT_FILE).exists()
@@ -67,7 +68,7 @@ def test_corrupt_file_on_server_start(make_server: ServerFactory, tmp_path: Path
     (folder / SNAPSHOT_FILE).write_text('["a list, not a database"]')
     server = make_server()
     assert server.store.notice is not None
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         assert http.post("/track", json=minimal()).status_code == 200
         assert "moved aside" in http.get("/_workbench/stats").json()["notice"]
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import pytest
 
-from tests.collector.conftest import ServerFactory
+from tests.collector.conftest import Client, ServerFactory, connect
 from workbench.core.response_view import normalize_response
 from workbench.core.story import build_story
 from workbench.core.timeline import build_timeline
 
+pytestmark = pytest.mark.in_process
+
 
 def _send(
-    http: httpx.Client,
+    http: Client,
     events: list[dict[str, Any]],
     *,
     debugger: bool = True,
@@ -33,7 +35,7 @@ def _send(
 
 def test_demo_story_from_the_documented_answer(make_server: ServerFactory) -> None:
     server = make_server()
-    with httpx.Client(base_url=server.url, timeout=10) as http:
+    with connect(server) as http:
         assert http.post("/_workbench/flow/packs/demo").status_code == 200
         first = _send(http, [{"type": "page-view", "properties": {}}])
         story = build_story(first["json"], status=first["status"], request=first["request"])
@@ -58,7 +60,7 @@ def test_demo_story_from_the_documented_answer(make_server: ServerFactory) -> No
 
 def test_current_answer_read_back_from_the_store(make_server: ServerFactory) -> None:
     server = make_server(response_format="current")
-    with httpx.Client(base_url=server.url, timeout=10) as http:
+    with connect(server) as http:
         http.post("/_workbench/flow/packs/demo")
         sent = _send(http, [{"type": "add-to-cart", "properties": {"product": "Nike shoes"}}])
         body = sent["json"]
@@ -77,7 +79,7 @@ def test_current_answer_read_back_from_the_store(make_server: ServerFactory) -> 
 
 def test_timeline_of_a_profile_request_by_request(make_server: ServerFactory) -> None:
     server = make_server()
-    with httpx.Client(base_url=server.url, timeout=10) as http:
+    with connect(server) as http:
         http.post("/_workbench/flow/packs/demo")
         profile = _send(http, [{"type": "page-view"}])["json"]["profile"]["id"]
         _send(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
 from tests.conftest import example_names, load_example
 from workbench.collector import CollectorServer
 
-from .conftest import ServerFactory
+from .conftest import Client, ServerFactory, connect
+
+pytestmark = pytest.mark.in_process
 
 TRACK_EXAMPLES = [n for n in example_names() if n.startswith("track-")]
 
@@ -20,7 +21,7 @@ def _is_uuid(value: str) -> bool:
 
 
 @pytest.mark.parametrize("name", TRACK_EXAMPLES)
-def test_documented_format_answers_every_example(client: httpx.Client, name: str) -> None:
+def test_documented_format_answers_every_example(client: Client, name: str) -> None:
     payload = load_example(name)
     response = client.post("/track", json=payload)
     assert response.status_code == 200, response.text
@@ -35,7 +36,7 @@ def test_documented_format_answers_every_example(client: httpx.Client, name: str
     assert ("debugging" in body) is wants_debug
 
 
-def test_debugging_block_has_the_documented_shape(client: httpx.Client) -> None:
+def test_debugging_block_has_the_documented_shape(client: Client) -> None:
     body = client.post("/track", json=load_example("track-with-options.json")).json()
     shape = load_example("response-debugger.json")["debugging"]
     debugging = body["debugging"]
@@ -58,7 +59,7 @@ def test_debugging_block_has_the_documented_shape(client: httpx.Client) -> None:
 @pytest.mark.parametrize("name", TRACK_EXAMPLES)
 def test_current_format_answers_every_example(make_server: ServerFactory, name: str) -> None:
     server = make_server(response_format="current", data_dir=None)
-    with httpx.Client(base_url=server.url) as http:
+    with connect(server) as http:
         response = http.post("/track", json=load_example(name))
     assert response.status_code == 200
     body = response.json()
@@ -79,7 +80,7 @@ def test_current_format_answers_every_example(make_server: ServerFactory, name: 
     assert (len(body["events"]) == 5) if debug else body["events"] == []
 
 
-def test_stored_events_are_normalised(client: httpx.Client, server: CollectorServer) -> None:
+def test_stored_events_are_normalised(client: Client, server: CollectorServer) -> None:
     payload = {
         "source": {"id": " source-id "},
         "events": [{"id": "ABC-1", "type": " Page View ", "properties": {"a": 1}, "tags": ["x"]}],
@@ -95,16 +96,14 @@ def test_stored_events_are_normalised(client: httpx.Client, server: CollectorSer
 
 
 def test_empty_events_answer_null_and_store_nothing(
-    client: httpx.Client, server: CollectorServer
+    client: Client, server: CollectorServer
 ) -> None:
     response = client.post("/track", json={"source": {"id": "source-id"}, "events": []})
     assert response.status_code == 200 and response.json() is None
     assert server.store.stats()["events"] == 0
 
 
-def test_put_track_validates_and_stores_nothing(
-    client: httpx.Client, server: CollectorServer
-) -> None:
+def test_put_track_validates_and_stores_nothing(client: Client, server: CollectorServer) -> None:
     response = client.put("/track", json=load_example("track-minimal.json"))
     assert response.status_code == 200 and response.json() is None
     assert server.store.stats()["events"] == 0
