@@ -48,7 +48,8 @@ def test_non_ui_packages_import_without_pyside6() -> None:
         """
     )
     result = _python("-c", script)
-    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok"), result.stdout
 
 
 def test_ruff_is_clean() -> None:

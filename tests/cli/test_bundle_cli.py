@@ -84,7 +84,8 @@ def test_export_then_import(tmp_path: Path, workbench_home: Path) -> None:
     finally:
         store.close()
     settings = SettingsFile(bundle_paths.settings_file).load()
-    assert settings.history_enabled is False and settings.collector.port == 0
+    assert settings.history_enabled is False
+    assert settings.collector.port == 0
     # The user's own history is untouched by opening a bundle.
     with HistoryStore(app_paths(str(workbench_home)).history_dir, read_only=True) as mine:
         assert mine.count() == 3
@@ -92,17 +93,21 @@ def test_export_then_import(tmp_path: Path, workbench_home: Path) -> None:
 
 def test_usage_errors(tmp_path: Path) -> None:
     empty = run_workbench("bundle", "export", "--out", str(tmp_path / "x.zip"))
-    assert empty.returncode == 1 and "no exchanges" in empty.stderr
+    assert empty.returncode == 1
+    assert "no exchanges" in empty.stderr
     assert not (tmp_path / "x.zip").exists()
     bad_ids = run_workbench("bundle", "export", "--ids", "nope", "--out", str(tmp_path / "x.zip"))
-    assert bad_ids.returncode == 2 and "--ids nope: no entry" in bad_ids.stderr
+    assert bad_ids.returncode == 2
+    assert "--ids nope: no entry" in bad_ids.stderr
     policy = tmp_path / "policy.json"
     policy.write_text('{"personal_paths": {"x": 3}}')
     bad_policy = run_workbench(
         "bundle", "export", "--policy", str(policy), "--out", str(tmp_path / "x.zip")
     )
-    assert bad_policy.returncode == 2 and "personal_paths.x: expected a list" in bad_policy.stderr
+    assert bad_policy.returncode == 2
+    assert "personal_paths.x: expected a list" in bad_policy.stderr
     (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04 truncated")
     junk = run_workbench("bundle", "import", str(tmp_path / "junk.zip"), "--no-window")
-    assert junk.returncode == 2 and "not a zip file" in junk.stderr
+    assert junk.returncode == 2
+    assert "not a zip file" in junk.stderr
     assert "nothing opened" in junk.stderr

@@ -23,7 +23,8 @@ def test_validate_says_each_path_once(tmp_path: Path) -> None:
     out = done.stdout + done.stderr
     assert "source: required field is missing [required]" in out
     assert "events[0].type: required field is missing [required]" in out
-    assert "source: source:" not in out and "type: events[0].type" not in out
+    assert "source: source:" not in out
+    assert "type: events[0].type" not in out
 
 
 def test_send_refuses_an_invalid_payload_saying_each_path_once(tmp_path: Path) -> None:

@@ -52,7 +52,8 @@ def test_differences_exit_1_with_paths_and_summary(tmp_path: Path) -> None:
     )
     assert ignored.returncode == 1
     report = json.loads(ignored.stdout)
-    assert report["a"] == "customer.json" and report["b"] == "local.json"
+    assert report["a"] == "customer.json"
+    assert report["b"] == "local.json"
     assert report["equal"] is False
     assert report["ignored"] == ["debugging.logs"]
     assert report["changes"] == [
@@ -88,7 +89,8 @@ def test_a_bad_ignore_pattern_exits_2(tmp_path: Path) -> None:
     a = _write(tmp_path / "a.json", {"a": 1})
     result = run_workbench("diff", str(a), str(a), "--ignore", "a[")
     assert result.returncode == 2
-    assert "--ignore" in result.stderr and "unclosed '['" in result.stderr
+    assert "--ignore" in result.stderr
+    assert "unclosed '['" in result.stderr
 
 
 def test_har_entries_and_stdin(tmp_path: Path) -> None:
@@ -103,7 +105,8 @@ def test_har_entries_and_stdin(tmp_path: Path) -> None:
     assert "- request.events[type=page-view]" in result.stdout
     assert "+ request.events[type=purchase]" in result.stdout
     missing = run_workbench("diff", f"{har}#2", f"{har}#4")
-    assert missing.returncode == 2 and "entry #2 is not a Tracardi call" in missing.stderr
+    assert missing.returncode == 2
+    assert "entry #2 is not a Tracardi call" in missing.stderr
 
     exchange = run_workbench("har", "import", "--list", "--json", str(har)).stdout.splitlines()[0]
     same = run_workbench("diff", "-", f"{har}#4", input=exchange)
@@ -121,7 +124,8 @@ def test_history_entries(tmp_path: Path) -> None:
     same = run_workbench("diff", f"history:{ids[0]}", f"history:{ids[0]}")
     assert same.returncode == 0
     unknown = run_workbench("diff", "history:nope", f"history:{ids[0]}")
-    assert unknown.returncode == 2 and "no history entry with that id" in unknown.stderr
+    assert unknown.returncode == 2
+    assert "no history entry with that id" in unknown.stderr
 
 
 def test_profiles_from_a_running_collector(tmp_path: Path) -> None:
@@ -147,4 +151,5 @@ def test_profiles_from_a_running_collector(tmp_path: Path) -> None:
     finally:
         server.stop()
     gone = run_workbench("diff", f"profile:{profile_id}", str(saved), "--to", url)
-    assert gone.returncode == 2 and "cannot be reached" in gone.stderr
+    assert gone.returncode == 2
+    assert "cannot be reached" in gone.stderr

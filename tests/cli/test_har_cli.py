@@ -58,7 +58,8 @@ def test_list_imports_nothing(tmp_path: Path, workbench_home: Path) -> None:
     result = run_workbench("har", "import", "--list", str(har))
     assert result.returncode == 0
     assert result.stdout.count("\n") == 3
-    assert "#4 " in result.stdout and "page-view" in result.stdout
+    assert "#4 " in result.stdout
+    assert "page-view" in result.stdout
     assert "3 Tracardi calls of 8 requests (5 others skipped)" in result.stderr
     as_json = run_workbench("har", "import", "--list", "--json", str(har))
     lines = [json.loads(line) for line in as_json.stdout.splitlines()]
@@ -90,6 +91,7 @@ def test_truncated_or_foreign_files_import_nothing(tmp_path: Path, workbench_hom
     assert "0 Tracardi calls of 1 request" in result.stderr
 
     missing = run_workbench("har", "import", str(tmp_path / "nope.har"))
-    assert missing.returncode == 2 and "nope.har" in missing.stderr
+    assert missing.returncode == 2
+    assert "nope.har" in missing.stderr
     with _history(workbench_home) as store:
         assert store.count() == 0

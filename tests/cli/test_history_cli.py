@@ -31,8 +31,11 @@ def test_list_newest_first_with_limit(capsys: pytest.CaptureFixture[str]) -> Non
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert len(lines) == 2
-    assert lines[0].endswith(ids[4]) and lines[1].endswith(ids[3])
-    assert "200" in lines[0] and "POST /track" in lines[0] and "type-4" in lines[0]
+    assert lines[0].endswith(ids[4])
+    assert lines[1].endswith(ids[3])
+    assert "200" in lines[0]
+    assert "POST /track" in lines[0]
+    assert "type-4" in lines[0]
     assert "(1-2 of 5 entries)" in captured.err
 
 
@@ -50,14 +53,16 @@ def test_search(capsys: pytest.CaptureFixture[str]) -> None:
     ids = record(count=4)
     assert main(["history", "search", "WIDGET-2"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 1 and out[0].endswith(ids[2])
+    assert len(out) == 1
+    assert out[0].endswith(ids[2])
 
 
 def test_show_by_prefix(capsys: pytest.CaptureFixture[str]) -> None:
     ids = record(count=2)
     assert main(["history", "show", ids[0][:13]]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["id"] == ids[0] and shown["exchange"]["request"]["route"] == "/track"
+    assert shown["id"] == ids[0]
+    assert shown["exchange"]["request"]["route"] == "/track"
     assert main(["history", "show", "nope"]) == 1
     assert "no entry with id 'nope'" in capsys.readouterr().err
 

@@ -90,7 +90,8 @@ def test_without_them_the_local_collector_starts_afresh_and_says_so(
     assert "~ debugging.profile.saved: 0 → 1" in result.stdout
     report = run_workbench("replay", str(exchange), "--format", "json")
     data = json.loads(report.stdout)
-    assert data["local_status"] == 200 and data["equal"] is False
+    assert data["local_status"] == 200
+    assert data["equal"] is False
     assert any("debugging.profile.saved" in json.dumps(c) for c in data["changes"])
     ignored = run_workbench("replay", str(exchange), "--ignore", "debugging", "--ignore", "**")
     assert ignored.returncode == 0, ignored.stdout
@@ -122,7 +123,8 @@ def test_a_history_entry_replays_with_a_remote_read_of_its_profile(
     assert f"loaded: profile {customer['profile']['id']} from the remote" in result.stdout
     assert named.returncode == 0, named.stdout + named.stderr
     assert f"loaded: session {SESSION_ID} from the remote" in named.stdout
-    assert unknown.returncode == 2 and "nobody" in unknown.stderr
+    assert unknown.returncode == 2
+    assert "nobody" in unknown.stderr
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,8 @@ def test_pretty_output_and_history(collector, capsys) -> None:  # type: ignore[n
     assert main(["send", str(example), "--to", collector.url, "--debugger"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"POST {collector.url}/track → HTTP 200 in ")
-    assert out[1].startswith("new profile ") and " · 0 errors" in out[1]
+    assert out[1].startswith("new profile ")
+    assert " · 0 errors" in out[1]
     assert "  format     documented" in out
     assert _history_count() == 1
     assert main(["send", str(example), "--to", collector.url, "--no-history"]) == 0
@@ -209,9 +210,11 @@ def test_collect_and_profile_less_routes(collector, tmp_path, capsys) -> None:  
         ]
     )
     exchange = json.loads(capsys.readouterr().out)
-    assert code == 0 and exchange["request"]["route"] == f"/collect/coupon-used/{webhook}"
+    assert code == 0
+    assert exchange["request"]["route"] == f"/collect/coupon-used/{webhook}"
     example = resource_path("examples", "track-minimal.json")
     code = main(["send", str(example), "--to", collector.url, "--profile-less", "--format", "json"])
     exchange = json.loads(capsys.readouterr().out)
-    assert code == 0 and exchange["request"]["route"] == "/track?profile_less=true"
+    assert code == 0
+    assert exchange["request"]["route"] == "/track?profile_less=true"
     assert exchange["view"]["profile_less"] is True

@@ -65,7 +65,8 @@ def test_summary_lines_for_records_rules_events_and_changes() -> None:
     assert summary_line({"name": "r", "matched": False, "reason": "no"}) == "not matched: r — no"
     assert summary_line({"path": "profile@a", "before": 1, "after": 2}) == "profile@a: 1 → 2"
     assert summary_line({"type": "x", "valid": True, "rules": []}) == "x · valid"
-    assert summary_line({"type": "x"}) is None and summary_line([1]) is None
+    assert summary_line({"type": "x"}) is None
+    assert summary_line([1]) is None
     assert section_lines("logs", []) == ["none"]
     assert section_lines("execution", {}) == ["nothing ran"]
     assert section_lines("logs", [{"message": "m" * 500}])[0].endswith("…")

@@ -59,7 +59,8 @@ def test_server_format_is_configured_or_detected_once(serve, sender) -> None:
 def test_server_without_version_route(serve, sender) -> None:
     server = serve(lambda request, s: json_reply({"detail": "Not Found"}, 404))
     found = sender.server_format(target_from_url(server.url))
-    assert found.format == "auto" and "did not answer GET /info/version" in found.detail
+    assert found.format == "auto"
+    assert "did not answer GET /info/version" in found.detail
 
 
 def test_format_mismatch_is_noted(serve, sender) -> None:
@@ -146,8 +147,10 @@ def test_target_from_curl_import() -> None:
     )
     target = target_from_import(imported, name="imported")
     assert target.base_url == "https://t.example.com/api"
-    assert target.x_context == "staging" and target.headers == {"X-Api-Key": "k"}
-    assert target.verify_tls is False and target.timeout == 3.0
+    assert target.x_context == "staging"
+    assert target.headers == {"X-Api-Key": "k"}
+    assert target.verify_tls is False
+    assert target.timeout == 3.0
 
 
 def test_pretty_report(serve, sender) -> None:
@@ -168,7 +171,9 @@ def test_pretty_report(serve, sender) -> None:
 
 def test_cancel_token_basics() -> None:
     token = CancelToken()
-    assert not token.cancelled and not token.wait(0)
+    assert not token.cancelled
+    assert not token.wait(0)
     token.cancel()
     token.cancel()
-    assert token.cancelled and token.wait(0)
+    assert token.cancelled
+    assert token.wait(0)

@@ -59,7 +59,8 @@ def test_a_header_token_echoed_in_the_body_never_reaches_the_history_file(
     assert TOKEN.encode() not in stored
     with HistoryStore(folder) as again:  # and a fresh reader of the file sees no token either
         entries = [again.get(s.id) for s in again.summaries()]
-        assert len(entries) == 1 and entries[0] is not None
+        assert len(entries) == 1
+        assert entries[0] is not None
         assert TOKEN not in repr(entries[0].exchange.to_dict(masked=False))
 
 

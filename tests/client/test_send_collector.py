@@ -35,11 +35,16 @@ def test_documented_collector_fills_every_section(collectors) -> None:
         )
     assert result.ok, result.error
     view = result.view
-    assert view is not None and view.format == "documented"
-    assert view.session_id == "session-id" and view.profile_id
-    assert view.profile is not None and view.profile["new"] is True  # 'profile-id' was unknown
-    assert view.events is not None and {"purchase-order", "page-view"} <= set(view.events["types"])
-    assert view.logs and view.missing == {}
+    assert view is not None
+    assert view.format == "documented"
+    assert view.session_id == "session-id"
+    assert view.profile_id
+    assert view.profile is not None
+    assert view.profile["new"] is True
+    assert view.events is not None
+    assert {"purchase-order", "page-view"} <= set(view.events["types"])
+    assert view.logs
+    assert view.missing == {}
     assert view.verdict().startswith(f"new profile {view.profile_id[:4]}…")
 
 
@@ -51,15 +56,22 @@ def test_current_collector_details_come_from_its_admin_reads(collectors) -> None
         first = sender.send(target, RequestSpec(payload=payload, debugger=True))
         second = sender.send(target, RequestSpec(payload=payload, debugger=True))
     view = first.view
-    assert first.ok and view is not None and view.format == "current"
-    assert view.profile is not None and view.profile["data"]["id"] == view.profile_id
-    assert view.session is not None and view.session["data"]["id"] == view.session_id
-    assert view.events is not None and "page-view" in [e["type"] for e in view.events["items"]]
-    assert "profile" not in view.missing and "events" not in view.missing
+    assert first.ok
+    assert view is not None
+    assert view.format == "current"
+    assert view.profile is not None
+    assert view.profile["data"]["id"] == view.profile_id
+    assert view.session is not None
+    assert view.session["data"]["id"] == view.session_id
+    assert view.events is not None
+    assert "page-view" in [e["type"] for e in view.events["items"]]
+    assert "profile" not in view.missing
+    assert "events" not in view.missing
     # identity: the returned profile and session are reused, and the collector knows them
     assert second.request.body["profile"] == {"id": view.profile_id}
     assert second.request.body["session"] == {"id": view.session_id}
-    assert second.view is not None and second.view.profile_id == view.profile_id
+    assert second.view is not None
+    assert second.view.profile_id == view.profile_id
     assert "(known)" in second.view.verdict()
 
 
@@ -68,7 +80,8 @@ def test_unknown_source_on_the_collector(collectors) -> None:
     payload = {"source": {"id": "nope"}, "events": [{"type": "page-view"}]}
     with Sender() as sender:
         result = sender.send(target, RequestSpec(payload=payload))
-    assert result.status == 401 and result.error is not None
+    assert result.status == 401
+    assert result.error is not None
     assert result.error.message == "HTTP 401: the server does not know event source 'nope'"
 
 
@@ -76,7 +89,8 @@ def test_invalid_payload_on_the_collector_lists_fields(collectors) -> None:
     target = embedded_target(collectors["documented"].url)
     with Sender() as sender:
         result = sender.send(target, RequestSpec(payload={"events": [{"type": "page-view"}]}))
-    assert result.status == 422 and result.error is not None
+    assert result.status == 422
+    assert result.error is not None
     assert result.error.kind == "validation"
     assert result.error.message.startswith("HTTP 422: the server rejected the payload: source")
 
@@ -98,7 +112,9 @@ def test_profile_less_and_collect_on_the_collector(collectors) -> None:
                 collect_source_id=source,
             ),
         )
-    assert less.ok and less.view is not None and less.view.profile_less
+    assert less.ok
+    assert less.view is not None
+    assert less.view.profile_less
     assert less.view.verdict().startswith("profile-less")
     assert hook.ok, hook.error
     assert hook.to_dict()["summary"]["event_types"] == ["coupon-used"]

@@ -39,10 +39,13 @@ def test_connection_refused(sender) -> None:
         result = _send(sender, url)
     finally:
         sock.close()
-    assert result.error is not None and result.error.kind == "connection_refused"
+    assert result.error is not None
+    assert result.error.kind == "connection_refused"
     assert result.error.message.startswith("connection refused by 127.0.0.1")
     assert "start the server" in result.error.hint
-    assert result.status is None and result.view is None and not result.ok
+    assert result.status is None
+    assert result.view is None
+    assert not result.ok
 
 
 def test_dns_failure(sender, monkeypatch) -> None:
@@ -51,7 +54,8 @@ def test_dns_failure(sender, monkeypatch) -> None:
 
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
     result = _send(sender, "http://tracardi.invalid:8686")
-    assert result.error is not None and result.error.kind == "dns"
+    assert result.error is not None
+    assert result.error.kind == "dns"
     assert result.error.message == "cannot resolve host name 'tracardi.invalid'"
     assert "spelling" in result.error.hint
 
@@ -64,7 +68,8 @@ def _hanging(request, server: FakeServer) -> Reply:  # type: ignore[no-untyped-d
 def test_timeout(serve, sender) -> None:
     server = serve(_hanging)
     result = _send(sender, server.url, timeout=0.3)
-    assert result.error is not None and result.error.kind == "timeout"
+    assert result.error is not None
+    assert result.error.kind == "timeout"
     assert result.error.message == (
         f"timed out after 0.3 s while waiting for the answer ({server.url}/track)"
     )
@@ -85,7 +90,8 @@ def test_cancel_from_another_thread_wakes_the_send(serve, sender) -> None:
     token.cancel()
     worker.join(10)
     assert not worker.is_alive()
-    assert results[0].error is not None and results[0].error.kind == "cancelled"
+    assert results[0].error is not None
+    assert results[0].error.kind == "cancelled"
     assert results[0].error.message == "the send was cancelled"
     assert results[0].timings["total_ms"] < 10_000
 
@@ -95,7 +101,8 @@ def test_a_cancelled_token_sends_nothing(serve, sender) -> None:
     token = CancelToken()
     token.cancel()
     result = sender.send(_target(server.url), RequestSpec(payload=PAYLOAD), cancel=token)
-    assert result.error is not None and result.error.kind == "cancelled"
+    assert result.error is not None
+    assert result.error.kind == "cancelled"
     assert server.requests == []
 
 
@@ -103,18 +110,21 @@ def test_html_502_from_a_proxy(serve, sender) -> None:
     page = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
     server = serve(lambda r, s: Reply(502, {"Content-Type": "text/html"}, page))
     result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "server_error"
+    assert result.error is not None
+    assert result.error.kind == "server_error"
     assert result.error.message.startswith(
         "HTTP 502: the server (or a proxy in front of it) answered with an HTML page"
     )
     assert "behind the proxy" in result.error.hint
-    assert result.status == 502 and result.body_text == page.decode()
+    assert result.status == 502
+    assert result.body_text == page.decode()
 
 
 def test_html_page_with_200_is_not_json(serve, sender) -> None:
     server = serve(lambda r, s: Reply(200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><p>hi"))
     result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "not_json"
+    assert result.error is not None
+    assert result.error.kind == "not_json"
     assert result.error.message.startswith("HTTP 200 with an HTML page instead of JSON")
     assert "port 8686" in result.error.hint
 
@@ -123,7 +133,8 @@ def test_invalid_json(serve, sender) -> None:
     body = b'{"profile": {"id": '
     server = serve(lambda r, s: Reply(200, {"Content-Type": "application/json"}, body))
     result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "not_json"
+    assert result.error is not None
+    assert result.error.kind == "not_json"
     assert result.error.message == (
         "HTTP 200 with a body that is not valid JSON (Expecting value at line 1, column 20): "
         '\'{"profile": {"id":\''
@@ -133,7 +144,8 @@ def test_invalid_json(serve, sender) -> None:
 def test_unknown_source_names_the_source_and_the_fix(serve, sender) -> None:
     server = serve(tracardi_handler("0.8.2", sources=("other",)))
     result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "unauthorized"
+    assert result.error is not None
+    assert result.error.kind == "unauthorized"
     assert result.error.message == "HTTP 401: the server does not know event source 'source-id'"
     assert "create a REST event source with id 'source-id'" in result.error.hint
     assert "x-context" in result.error.hint
@@ -150,7 +162,8 @@ def test_422_lists_the_fields(serve, sender) -> None:
     ]
     server = serve(lambda r, s: json_reply({"detail": detail}, 422))
     result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "validation"
+    assert result.error is not None
+    assert result.error.kind == "validation"
     assert result.error.message == (
         "HTTP 422: the server rejected the payload: source: Field required; "
         "events[0].type: Input should be a valid string"
@@ -161,7 +174,8 @@ def test_500_with_detail(serve, sender) -> None:
     detail = "Internal event sources are not allowed via API."
     server = serve(lambda r, s: json_reply({"detail": detail}, 500))
     result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "server_error"
+    assert result.error is not None
+    assert result.error.kind == "server_error"
     assert result.error.message == f"HTTP 500: server error: {detail}"
 
 
@@ -177,7 +191,8 @@ def test_a_20_mb_body_stops_at_the_limit(serve) -> None:
     )
     with Sender(max_response_bytes=2 * 1024 * 1024) as sender:
         result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "too_large"
+    assert result.error is not None
+    assert result.error.kind == "too_large"
     assert result.error.message == (
         "the response is larger than the 2 MiB limit; stopped reading at the limit"
     )
@@ -189,7 +204,8 @@ def test_a_declared_20_mb_body_is_refused_before_reading(serve, sender) -> None:
     big = b"[" + b"0," * (10 * 1024 * 1024) + b"0]"
     server = serve(lambda r, s: Reply(200, {"Content-Type": "application/json"}, big))
     result = _send(sender, server.url)
-    assert result.error is not None and result.error.kind == "too_large"
+    assert result.error is not None
+    assert result.error.kind == "too_large"
     assert result.size == len(big)
     assert "10 MiB limit" in result.error.message
 
@@ -201,7 +217,8 @@ def tls_server(serve, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_bad_tls_certificate(tls_server, sender) -> None:
     result = _send(sender, tls_server.url)
-    assert result.error is not None and result.error.kind == "tls"
+    assert result.error is not None
+    assert result.error.kind == "tls"
     assert result.error.message.startswith("TLS failure talking to 127.0.0.1:")
     assert "certificate verify failed" in result.error.message
     assert "turn TLS verification off for this target" in result.error.hint
@@ -210,13 +227,15 @@ def test_bad_tls_certificate(tls_server, sender) -> None:
 def test_tls_verification_off_accepts_the_self_signed_server(tls_server, sender) -> None:
     result = _send(sender, tls_server.url, verify_tls=False)
     assert result.ok, result.error
-    assert result.view is not None and result.view.format == "current"
+    assert result.view is not None
+    assert result.view.format == "current"
 
 
 def test_plain_http_server_on_https_url(serve, sender) -> None:
     server = serve(tracardi_handler("0.8.2"))
     result = _send(sender, server.url.replace("http://", "https://"))
-    assert result.error is not None and result.error.kind == "tls"
+    assert result.error is not None
+    assert result.error.kind == "tls"
     assert "try http:// instead of https://" in result.error.hint
 
 
@@ -224,7 +243,8 @@ def test_bad_base_url(sender) -> None:
     result = sender.send(
         TargetSettings(name="x", base_url="ftp://example"), RequestSpec(payload=PAYLOAD)
     )
-    assert result.error is not None and result.error.kind == "invalid_request"
+    assert result.error is not None
+    assert result.error.kind == "invalid_request"
     assert "http://host:port" in result.error.hint
 
 
@@ -258,7 +278,8 @@ def test_connect_timeout_with_a_token(stuck_listener, sender) -> None:
     result = sender.send(
         _target(stuck_listener, timeout=0.3), RequestSpec(payload=PAYLOAD), cancel=CancelToken()
     )
-    assert result.error is not None and result.error.kind == "timeout"
+    assert result.error is not None
+    assert result.error.kind == "timeout"
     assert (
         result.error.message == f"timed out after 0.3 s while connecting ({stuck_listener}/track)"
     )
@@ -278,7 +299,8 @@ def test_cancel_during_connect(stuck_listener, sender) -> None:
     token.cancel()
     worker.join(10)
     assert not worker.is_alive()
-    assert results[0].error is not None and results[0].error.kind == "cancelled"
+    assert results[0].error is not None
+    assert results[0].error.kind == "cancelled"
 
 
 def test_refused_with_a_token(sender) -> None:
@@ -287,4 +309,5 @@ def test_refused_with_a_token(sender) -> None:
         result = sender.send(_target(url), RequestSpec(payload=PAYLOAD), cancel=CancelToken())
     finally:
         sock.close()
-    assert result.error is not None and result.error.kind == "connection_refused"
+    assert result.error is not None
+    assert result.error.kind == "connection_refused"

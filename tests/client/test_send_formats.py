@@ -51,11 +51,15 @@ def test_every_collector_format_reads_into_one_view(
     assert found.format == _VIEW_FORMAT[fmt]
     assert result.ok, result.error
     view = result.view
-    assert view is not None and view.format == _VIEW_FORMAT[fmt]
-    assert view.profile_id and view.session_id == "session-id"
-    assert view.unread == [] and not any("could not read" in n for n in view.notes)
+    assert view is not None
+    assert view.format == _VIEW_FORMAT[fmt]
+    assert view.profile_id
+    assert view.session_id == "session-id"
+    assert view.unread == []
+    assert not any("could not read" in n for n in view.notes)
     if fmt == "current":  # ids only in the answer: the details come from the admin reads
-        assert view.events is not None and len(view.events["items"] or []) == 5
+        assert view.events is not None
+        assert len(view.events["items"] or []) == 5
     else:
         expected = 2 if fmt == "documented" else 4  # 0.7.3: no system events; 0.8.1: two
         assert view.events_saved == expected
@@ -88,12 +92,15 @@ def test_tracardi_1x_answer_is_read_and_the_rest_named(serve: Any, sender: Sende
     assert sender.server_format(target).version == "1.1.2"
     result = sender.send(target, RequestSpec(payload=load_example("track-minimal.json")))
     view = result.view
-    assert view is not None and view.format == "current"
-    assert view.profile_id == "p-1" and view.session_id == "s-1"
+    assert view is not None
+    assert view.format == "current"
+    assert view.profile_id == "p-1"
+    assert view.session_id == "s-1"
     assert view.task == "7b0c4f0e-1111-4a1a-9a0a-3f3c3f3c3f3c"
     assert view.unread == ["context", "identification"]
     note = next(n for n in view.notes if "could not read" in n)
-    assert "server version 1.1.2" in note and "context, identification" in note
+    assert "server version 1.1.2" in note
+    assert "context, identification" in note
 
 
 def test_unknown_shape_names_the_version() -> None:

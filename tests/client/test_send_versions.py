@@ -28,16 +28,19 @@ def test_every_generation_reads_into_the_same_view(serve, sender, version, fmt) 
     )
     assert result.ok, result.error
     view = result.view
-    assert view is not None and view.format == fmt
+    assert view is not None
+    assert view.format == fmt
     assert view.profile_id == PROFILE_ID
     assert view.session_id == "session-id"
     # Only a session id was sent: a known session brings its own profile (§6.1),
     # so without a profile-created event the view does not claim the profile is new.
-    assert view.profile is not None and view.profile["new"] is None
+    assert view.profile is not None
+    assert view.profile["new"] is None
     assert view.verdict().startswith("profile 0d2d…")
     assert sender.server_format(_target(server.url)).format == fmt
     if fmt == "current":
-        assert view.events is not None and view.events["ids"] == ["event-0", "event-1"]
+        assert view.events is not None
+        assert view.events["ids"] == ["event-0", "event-1"]
         assert "admin credentials" in view.missing["profile"]
     else:
         assert view.events_saved == 2
@@ -52,7 +55,8 @@ def test_request_is_sent_as_the_tracker_does(serve, sender) -> None:
     )
     result = sender.send(target, RequestSpec(payload=payload, profile_less=True))
     arrived = server.requests[-1]
-    assert arrived.path == "/track" and arrived.query == {"profile_less": ["true"]}
+    assert arrived.path == "/track"
+    assert arrived.query == {"profile_less": ["true"]}
     assert arrived.headers["user-agent"] == USER_AGENT
     assert arrived.headers["content-type"] == "application/json"
     assert arrived.headers["x-context"] == "staging"
@@ -60,7 +64,8 @@ def test_request_is_sent_as_the_tracker_does(serve, sender) -> None:
     assert json.loads(arrived.body) == payload  # the seed example goes out unchanged
     assert result.request.route == "/track?profile_less=true"
     assert result.request.body == payload
-    assert result.view is not None and result.view.profile_less
+    assert result.view is not None
+    assert result.view.profile_less
     assert result.view.verdict().startswith("profile-less")
 
 
@@ -71,13 +76,17 @@ def test_current_server_details_come_from_admin_reads(serve, sender) -> None:
     result = sender.send(target, spec)
     view = result.view
     assert view is not None
-    assert view.profile is not None and view.profile["data"]["traits"] == {"seen": True}
-    assert view.session is not None and view.session["data"]["id"] == "session-id"
-    assert view.events is not None and [e["type"] for e in view.events["items"]] == [
+    assert view.profile is not None
+    assert view.profile["data"]["traits"] == {"seen": True}
+    assert view.session is not None
+    assert view.session["data"]["id"] == "session-id"
+    assert view.events is not None
+    assert [e["type"] for e in view.events["items"]] == [
         "purchase-order",
         "page-view",
     ]
-    assert "profile" not in view.missing and "events" not in view.missing
+    assert "profile" not in view.missing
+    assert "events" not in view.missing
     assert "admin_ms" in result.timings
     logins = [r for r in server.requests if r.path == "/user/token"]
     assert len(logins) == 1
@@ -101,8 +110,10 @@ def test_226_with_errors_is_a_success_with_errors(serve, sender) -> None:
     record = {"type": "error", "message": "Mapping failed", "flow_id": "f1"}
     server = serve(tracardi_handler("0.8.2", errors=[record]))
     result = sender.send(_target(server.url), RequestSpec(payload=load_example("track-full.json")))
-    assert result.ok and result.status == 226
-    assert result.view is not None and result.view.errors == [record]
+    assert result.ok
+    assert result.status == 226
+    assert result.view is not None
+    assert result.view.errors == [record]
     assert result.view.verdict().endswith("1 error")
 
 
@@ -111,7 +122,8 @@ def test_empty_events_answer_null_or_list(serve, sender) -> None:
         server = serve(tracardi_handler(version))
         payload = {"source": {"id": "source-id"}, "events": []}
         result = sender.send(_target(server.url), RequestSpec(payload=payload))
-        assert result.ok and result.view is not None
+        assert result.ok
+        assert result.view is not None
         assert result.view.format == fmt
         assert result.view.events_saved == 0
         assert "no events" in result.view.missing["profile"]
@@ -127,7 +139,8 @@ def test_identity_is_remembered_per_target_and_source(serve) -> None:
         assert first.request.body["session"]["id"] == second.request.body["session"]["id"]
         assert "profile" not in first.request.body
         assert second.request.body["profile"] == {"id": PROFILE_ID}
-        assert second.view is not None and second.view.profile is not None
+        assert second.view is not None
+        assert second.view.profile is not None
         assert second.view.profile["new"] is False
         assert "(known)" in second.view.verdict()
 
@@ -167,8 +180,10 @@ def test_variables_are_expanded_at_send_time(serve, sender) -> None:
     sent = json.loads(server.requests[-1].body)
     assert sent == result.request.body
     event = sent["events"][0]
-    assert len(event["id"]) == 36 and event["time"]["insert"].endswith("Z")
-    assert event["properties"]["n"] in (1, 2, 3) and isinstance(event["properties"]["ts"], int)
+    assert len(event["id"]) == 36
+    assert event["time"]["insert"].endswith("Z")
+    assert event["properties"]["n"] in (1, 2, 3)
+    assert isinstance(event["properties"]["ts"], int)
     assert event["properties"]["env"] == "ci"
     assert sent["profile"] == {"id": None}  # first visit
     assert sent["session"]["id"] == sender.identity.get(_target(server.url), "source-id").session_id
@@ -178,7 +193,8 @@ def test_unknown_variable_fails_before_sending(serve, sender) -> None:
     server = serve(tracardi_handler("0.8.2"))
     payload = {"source": {"id": "source-id"}, "events": [{"type": "{{evnt}}"}]}
     result = sender.send(_target(server.url), RequestSpec(payload=payload))
-    assert result.error is not None and result.error.kind == "variable"
+    assert result.error is not None
+    assert result.error.kind == "variable"
     assert "{{evnt}} at payload.events[0].type: unknown variable" in result.error.message
     assert server.requests == []
     assert result.to_dict()["error"]["kind"] == "variable"
@@ -192,7 +208,8 @@ def test_exchange_dict_matches_the_contract_and_hides_secrets(serve, sender) -> 
     result = sender.send(target, RequestSpec(payload=load_example("track-full.json")))
     exchange = result.to_dict()
     text = json.dumps(exchange)
-    assert "s3cr3t" not in text and '"pw"' not in text
+    assert "s3cr3t" not in text
+    assert '"pw"' not in text
     assert set(exchange) == {
         "version",
         "origin",
@@ -208,7 +225,8 @@ def test_exchange_dict_matches_the_contract_and_hides_secrets(serve, sender) -> 
     }
     assert exchange["target"] == {"name": "fake", "base_url": server.url, "kind": "remote"}
     assert exchange["request"]["route"] == "/track"
-    assert exchange["response"]["status"] == 200 and exchange["response"]["size"] > 0
+    assert exchange["response"]["status"] == 200
+    assert exchange["response"]["size"] > 0
     assert exchange["version"] == EXCHANGE_VERSION
     assert exchange["summary"] == {
         "event_types": ["purchase-order", "page-view"],

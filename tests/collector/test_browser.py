@@ -38,9 +38,11 @@ def test_status_page_sends_a_page_view_cross_origin(server: CollectorServer) -> 
     assert shown.group(1) == "200"
     records = [r for r in reversed(server.hub.recent(50)) if r.path == "/track"]
     preflight, post = records[0], records[1]
-    assert preflight.method == "OPTIONS" and preflight.status == 200
+    assert preflight.method == "OPTIONS"
+    assert preflight.status == 200
     assert "x-timestamp" in preflight.request_headers["access-control-request-headers"]
-    assert post.method == "POST" and post.status == 200
+    assert post.method == "POST"
+    assert post.status == 200
     assert post.request_headers["origin"] == f"http://localhost:{server.port}"
     assert post.request_headers["x-timestamp"].isdigit()
     assert server.store.count_events(type="page-view") == 1

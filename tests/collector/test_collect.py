@@ -25,7 +25,8 @@ def test_post_json_without_session_is_profile_less(client: Client, server: Colle
     assert "profile" not in body  # documented format omits the profile when profile-less
     event = _only_event(server)
     assert event["properties"] == {"voucher": "V-1"}
-    assert event["session"] is None and event["profile"] is None
+    assert event["session"] is None
+    assert event["profile"] is None
     stats = server.store.stats()
     assert (stats["sessions"], stats["profiles"]) == (0, 0)
 
@@ -34,7 +35,8 @@ def test_current_format_answers_null_ids(make_server) -> None:  # type: ignore[n
     server = make_server(response_format="current", data_dir=None)
     with connect(server) as http:
         body = http.post(HOOK, json={}).json()
-    assert body["profile"] == {"id": None} and body["session"] == {"id": None}
+    assert body["profile"] == {"id": None}
+    assert body["session"] == {"id": None}
 
 
 def test_post_form(client: Client, server: CollectorServer) -> None:
@@ -58,7 +60,8 @@ def test_with_session_creates_session_and_profile(
     assert first.status_code == 200
     profile_id = first.json()["profile"]["id"]
     session = server.store.get_session("sess-1")
-    assert session is not None and session["profile"]["id"] == profile_id
+    assert session is not None
+    assert session["profile"]["id"] == profile_id
     assert _only_event(server)["properties"] == {"a": "1"}
     again = client.request(method, url, **kwargs)
     assert again.json()["profile"]["id"] == profile_id

@@ -199,4 +199,5 @@ def test_a_half_written_journal_line_is_dropped_with_a_notice(tmp_path: Path) ->
             process.kill()
             process.communicate(timeout=10)
     assert process.returncode == 0
-    assert "notice:" in errors and "cut off" in errors
+    assert "notice:" in errors
+    assert "cut off" in errors

@@ -55,7 +55,8 @@ def test_every_format_has_its_release_version(any_format: Any) -> None:
     fmt, _server, http = any_format
     assert http.get("/info/version").json() == FORMAT_VERSIONS[fmt]
     details = http.get("/info/version/details").json()
-    assert details["version"] == FORMAT_VERSIONS[fmt] and details["response_format"] == fmt
+    assert details["version"] == FORMAT_VERSIONS[fmt]
+    assert details["response_format"] == fmt
 
 
 @pytest.mark.parametrize(
@@ -88,7 +89,8 @@ def test_event_save_false_is_processed_not_stored(any_format: Any) -> None:
     body = http.post("/track", json=payload).json()
     ids = _saved_event_ids(fmt, body)
     stored_types = {server.store.get_event(i)["type"] for i in ids}
-    assert "dropped" not in stored_types and "kept" in stored_types
+    assert "dropped" not in stored_types
+    assert "kept" in stored_types
     assert server.store.count_events(type="dropped") == 0
     assert server.store.count_events(type="kept") == 1
     assert server.store.count_events() == len(ids)  # nothing stored that the answer hides
@@ -153,7 +155,8 @@ def test_counters_format_shape(make_server: ServerFactory) -> None:
     assert debug["session"] == {"id": "s", "saved": 1}
     assert debug["profile"]["saved"] == 1
     assert "profile" not in profile_less
-    assert empty.status_code == 200 and empty.json() == []
+    assert empty.status_code == 200
+    assert empty.json() == []
 
 
 @pytest.mark.parametrize("fmt", ["documented", "counters"])  # current has no counters
@@ -220,7 +223,9 @@ def test_scheduled_options_are_refused_naming_the_rule(
     response = client.post("/track", json=minimal(events=events, options=options))
     assert response.status_code == 422
     item = response.json()["detail"][0]
-    assert item["loc"] == loc and rule in item["msg"] and "HTTP 500" in item["msg"]
+    assert item["loc"] == loc
+    assert rule in item["msg"]
+    assert "HTTP 500" in item["msg"]
     assert server.store.count_events() == 0
 
 
@@ -278,9 +283,12 @@ def test_new_session_gets_user_agent_details(client: Client, server: CollectorSe
     )
     session = server.store.get_session("ua")
     assert session["os"] == {"name": "Windows", "version": "10"}
-    assert session["app"]["name"] == "Chrome" and session["app"]["version"] == "120.0.0"
-    assert session["app"]["type"] == "browser" and session["app"]["bot"] is False
-    assert session["device"]["type"] == "pc" and session["device"]["touch"] is False
+    assert session["app"]["name"] == "Chrome"
+    assert session["app"]["version"] == "120.0.0"
+    assert session["app"]["type"] == "browser"
+    assert session["app"]["bot"] is False
+    assert session["device"]["type"] == "pc"
+    assert session["device"]["touch"] is False
     assert session["device"]["resolution"] == "1440x900"
     assert session["device"]["color_depth"] == 24
 
@@ -365,5 +373,6 @@ def test_profile_has_the_fields_of_tracardi_082(client: Client) -> None:
         "loyalty",
     }
     assert data["contact"]["email"] == {"main": None, "private": None, "business": None}
-    assert data["metrics"]["ltv"] == 0 and data["loyalty"]["card"]["points"] == 0
+    assert data["metrics"]["ltv"] == 0
+    assert data["loyalty"]["card"]["points"] == 0
     assert data["devices"]["last"]["geo"]["country"] == {"name": None, "code": None}

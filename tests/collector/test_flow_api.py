@@ -47,7 +47,8 @@ def test_crud_for_each_kind(client: Client, kind: str, item: dict, key: str) -> 
     item_id = item[key]
     assert client.get(base).json() == []
     created = client.post(base, json=item)
-    assert created.status_code == 201 and created.json() == item
+    assert created.status_code == 201
+    assert created.json() == item
     assert client.post(base, json=item).status_code == 200  # same id: replaced
     assert client.get(f"{base}/{item_id}").json() == item
     changed = {**item, "enabled": False}
@@ -56,7 +57,8 @@ def test_crud_for_each_kind(client: Client, kind: str, item: dict, key: str) -> 
     assert client.get("/_workbench/flow").json()[kind] == [changed]
     assert client.delete(f"{base}/{item_id}").json() == {"deleted": item_id}
     missing = client.get(f"{base}/{item_id}")
-    assert missing.status_code == 404 and "not found" in missing.json()["detail"]
+    assert missing.status_code == 404
+    assert "not found" in missing.json()["detail"]
     assert client.delete(f"{base}/{item_id}").status_code == 404
 
 
@@ -120,14 +122,18 @@ def test_bad_bodies_and_addresses(client: Client) -> None:
         "must be a JSON object" in detail_of(client.post("/_workbench/flow/rules", json=[1]))["msg"]
     )
     unknown = client.get("/_workbench/flow/flows")
-    assert unknown.status_code == 404 and "expected schemas, rules or segments" in unknown.text
+    assert unknown.status_code == 404
+    assert "expected schemas, rules or segments" in unknown.text
     pack = client.post("/_workbench/flow/packs/nope")
-    assert pack.status_code == 404 and "unknown pack 'nope'" in pack.json()["detail"]
+    assert pack.status_code == 404
+    assert "unknown pack 'nope'" in pack.json()["detail"]
 
 
 def test_whole_flow_and_packs(client: Client) -> None:
     demo = client.post("/_workbench/flow/packs/demo").json()
-    assert (len(demo["schemas"]), len(demo["rules"]), len(demo["segments"])) == (8, 12, 11)
+    assert len(demo["schemas"]) == 8
+    assert len(demo["rules"]) == 12
+    assert len(demo["segments"]) == 11
     flow = {"schemas": [SCHEMA], "rules": [RULE], "segments": [SEGMENT]}
     replaced = client.put("/_workbench/flow", json=flow).json()
     assert replaced == {"version": 1, **flow}
@@ -143,7 +149,8 @@ def test_condition_check(client: Client) -> None:
     assert ok.json() == {"ok": True, "condition": "profile@stats.views > 2"}
     wrong_root = client.post("/_workbench/flow/check", json={"condition": "event@type == 'x'"})
     item = detail_of(wrong_root)
-    assert item["position"] == 0 and "only profile@ paths" in item["msg"]
+    assert item["position"] == 0
+    assert "only profile@ paths" in item["msg"]
     as_rule = client.post(
         "/_workbench/flow/check", json={"condition": "event@type == 'x'", "for": "rule"}
     )
@@ -168,7 +175,8 @@ def test_evaluate_explains_segments_without_changing_anything(client: Client) ->
         json={"profile_id": profile_id, "condition": "profile@stats.views > 'many'"},
     ).json()
     by_id = {s["id"]: s for s in answer["segments"]}
-    assert by_id["visitor"]["holds"] is True and by_id["engaged"]["holds"] is False
+    assert by_id["visitor"]["holds"] is True
+    assert by_id["engaged"]["holds"] is False
     assert by_id["engaged"]["condition"].startswith("profile@stats.views >= 3")
     condition = answer["condition"]
     assert {k: condition[k] for k in ("condition", "holds", "errors")} == {
@@ -207,15 +215,18 @@ def test_evaluate_says_which_part_failed_with_the_values(client: Client) -> None
         "because": "profile@stats.views is 2, and the condition needs it to be at least 3",
         "values": {"profile@stats.views": "2"},
     }
-    assert engaged["why"]["kind"] == "or" and len(engaged["why"]["children"]) == 3
+    assert engaged["why"]["kind"] == "or"
+    assert len(engaged["why"]["children"]) == 3
     abandoner = next(s for s in answer["segments"] if s["id"] == "cart-abandoner")
-    assert abandoner["holds"] is True and abandoner["failed"] == []
+    assert abandoner["holds"] is True
+    assert abandoner["failed"] == []
     bulk = next(r for r in answer["rules"] if r["id"] == "demo-bulk-buyer")
     assert bulk["matches"] is False
     assert "is 1, and the condition needs it to be at least 3" in bulk["failed"][0]["because"]
     assert next(r for r in answer["rules"] if r["id"] == "predefined-purchase-order")["matches"]
     bad = client.post("/_workbench/flow/evaluate", json={"profile": profile, "event": []})
-    assert bad.status_code == 422 and detail_of(bad)["loc"] == ["body", "event"]
+    assert bad.status_code == 422
+    assert detail_of(bad)["loc"] == ["body", "event"]
 
 
 def test_a_rule_that_did_not_match_says_why_in_the_trace(client: Client) -> None:

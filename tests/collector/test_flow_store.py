@@ -21,7 +21,8 @@ SCHEMA = {"event_type": "search", "properties": {"type": "object", "required": [
 
 def test_put_get_list_delete_in_memory() -> None:
     store = FlowStore(None)
-    assert store.config == FlowConfig() and store.path is None
+    assert store.config == FlowConfig()
+    assert store.path is None
     store.put("rules", RULE)
     store.put("rules", {**RULE, "id": "second"})
     store.put("rules", {**RULE, "name": "renamed"})  # replaced in place
@@ -93,9 +94,11 @@ def test_corrupt_file_is_moved_aside(tmp_path: Path, content: str) -> None:
     (tmp_path / FLOW_FILE).write_text(content, encoding="utf-8")
     store = FlowStore(tmp_path)
     assert store.config.empty
-    assert store.notice is not None and "moved aside" in store.notice.message
+    assert store.notice is not None
+    assert "moved aside" in store.notice.message
     moved = list(tmp_path.glob(f"{FLOW_FILE}.corrupt-*"))
-    assert len(moved) == 1 and moved[0].read_text(encoding="utf-8") == content
+    assert len(moved) == 1
+    assert moved[0].read_text(encoding="utf-8") == content
     store.put("rules", RULE)
     assert FlowStore(tmp_path).list("rules")[0]["id"] == "views"
 
@@ -107,7 +110,8 @@ def test_puts_after_a_whole_replace_keep_every_definition(tmp_path: Path) -> Non
     store.put("rules", {**RULE, "id": "after-replace"})
     store.put("segments", SEGMENT)
     ids = [r["id"] for r in store.list("rules")]
-    assert len(ids) == 13 and ids[-1] == "after-replace"
+    assert len(ids) == 13
+    assert ids[-1] == "after-replace"
     assert FlowStore(tmp_path).export() == store.export()
 
 

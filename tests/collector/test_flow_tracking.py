@@ -67,7 +67,8 @@ def test_demo_story_visitor_engaged_customer(demo: Client) -> None:
     first = track(demo, payload({"type": "page-view"}, session={"id": "visit-1"}))
     profile_id = first["profile"]["id"]
     segmentation = first["debugging"]["segmentation"]
-    assert segmentation["entered"] == ["visitor"] and segmentation["errors"] == []
+    assert segmentation["entered"] == ["visitor"]
+    assert segmentation["errors"] == []
 
     more = payload(
         {"type": "page-view"},
@@ -142,7 +143,8 @@ def test_invalid_event_is_stored_flagged_and_skipped(demo: Client) -> None:
     result = track(demo, body)
     debugging = result["debugging"]
     validation = debugging["events"]["validation"]
-    assert validation[0]["valid"] is False and validation[1]["valid"] is True
+    assert validation[0]["valid"] is False
+    assert validation[1]["valid"] is True
     assert [e["location"] for e in validation[0]["errors"]] == [
         "properties.product",
         "properties.quantity",
@@ -219,12 +221,14 @@ def test_current_format_reads_the_same_story(make_server: ServerFactory) -> None
         page_view_id = answer["events"][1]
         event = client.get(f"/event/{page_view_id}").json()["event"]
         ran = {rule["id"]: rule["matched"] for rule in event["aux"]["flow"]["rules"]}
-        assert ran["predefined-page-view"] is True and ran["demo-pricing-page"] is False
+        assert ran["predefined-page-view"] is True
+        assert ran["demo-pricing-page"] is False
         assert "predefined-page-view" in event["metadata"]["processed_by"]["rules"]
         profile = client.get(f"/profile/{answer['profile']['id']}").json()
         last = profile["aux"]["flow"]["last_request"]
         assert "customer" in last["segmentation"]["entered"]
-        assert last["errors"] and profile["stats"]["views"] == 1
+        assert last["errors"]
+        assert profile["stats"]["views"] == 1
 
 
 def test_flow_survives_restart_and_reset(make_server: ServerFactory, tmp_path: Path) -> None:
@@ -237,7 +241,8 @@ def test_flow_survives_restart_and_reset(make_server: ServerFactory, tmp_path: P
     again = make_server()
     with connect(again) as client:
         flow = client.get("/_workbench/flow").json()
-        assert len(flow["rules"]) == 12 and flow["notice"] is None
+        assert len(flow["rules"]) == 12
+        assert flow["notice"] is None
     assert json.loads((tmp_path / "collector" / "flow.json").read_text(encoding="utf-8"))
 
 

@@ -22,7 +22,8 @@ def test_preflight_with_x_timestamp(client: Client) -> None:
             "Access-Control-Request-Headers": "content-type,x-timestamp",
         },
     )
-    assert response.status_code == 200 and response.text == "OK"
+    assert response.status_code == 200
+    assert response.text == "OK"
     headers = response.headers
     assert headers["access-control-allow-origin"] == ORIGIN
     assert headers["access-control-allow-credentials"] == "true"
@@ -79,4 +80,5 @@ def test_status_page_lists_sources_as_text(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert "source-id" in response.text and "x-timestamp" in response.text
+    assert "source-id" in response.text
+    assert "x-timestamp" in response.text

@@ -142,7 +142,8 @@ def test_known_session_whose_profile_is_gone_gets_a_new_profile(
     assert first["profile"] == {"id": None}  # the current format: no profile was saved
     body = _send(client, session={"id": "s1"})
     assert server.store.get_profile(body["profile"]["id"]) is not None
-    assert "visit-started" in _types(body, server) and "profile-created" in _types(body, server)
+    assert "visit-started" in _types(body, server)
+    assert "profile-created" in _types(body, server)
 
 
 def test_visits_and_context_accumulate_on_the_session(
@@ -151,7 +152,8 @@ def test_visits_and_context_accumulate_on_the_session(
     _send(client, session={"id": "s1"}, context={"a": 1}, properties={"p": 1})
     _send(client, session={"id": "s1"}, context={"b": 2})
     session = server.store.get_session("s1")
-    assert session["context"]["a"] == 1 and session["context"]["b"] == 2
+    assert session["context"]["a"] == 1
+    assert session["context"]["b"] == 2
     assert session["properties"] == {"p": 1}
 
 
@@ -170,7 +172,8 @@ def test_profile_less_stores_a_session_but_no_profile(
     assert server.store.stats()["profiles"] == 0
     assert server.store.get_session("pl") is not None
     event = server.store.list_events(type="page-view")[0]
-    assert event["profile"] is None and event["metadata"]["profile_less"] is True
+    assert event["profile"] is None
+    assert event["metadata"]["profile_less"] is True
     assert "profile-created" not in _types(body)
 
 
@@ -185,7 +188,8 @@ def test_profile_less_current_format_answers_null_profile(make_server) -> None: 
     server = make_server(response_format="current", data_dir=None)
     with connect(server) as http:
         body = http.post("/track?profile_less=1", json=minimal(session={"id": "s"})).json()
-    assert body["profile"] == {"id": None} and body["session"] == {"id": "s"}
+    assert body["profile"] == {"id": None}
+    assert body["session"] == {"id": "s"}
 
 
 def test_visit_ended_suppresses_system_events(client: Client, server: CollectorServer) -> None:

@@ -32,7 +32,8 @@ def _events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:
 def test_the_page_is_served(make_server: ServerFactory) -> None:
     server = make_server()
     page = httpx.get(f"{server.url}/_workbench/live")
-    assert page.status_code == 200 and "EventSource" in page.text
+    assert page.status_code == 200
+    assert "EventSource" in page.text
     assert "innerHTML" not in page.text  # collector text goes in with textContent only
 
 
@@ -53,10 +54,13 @@ def test_requests_and_stories_arrive_as_they_happen(make_server: ServerFactory) 
         assert stream.headers["content-type"].startswith("text/event-stream")
         events = _events(stream.iter_lines())
         name, hello = next(events)
-        assert name == "hello" and hello["latest"] is None and hello["profile"] is None
+        assert name == "hello"
+        assert hello["latest"] is None
+        assert hello["profile"] is None
         threading.Thread(target=lambda: httpx.post(f"{base}/track", json=body), daemon=True).start()
         name, message = next(events)
-        assert name == "request" and message["request"]["path"] == "/track"
+        assert name == "request"
+        assert message["request"]["path"] == "/track"
         assert message["follows"] is True
         story = message["story"]
         assert "Entered: visitor, engaged, cart-abandoner" in story["lines"]

@@ -49,9 +49,11 @@ def test_sources_crud(client: Client, server: CollectorServer) -> None:
     assert client.delete("/event-source/shop").status_code == 200
     assert client.get("/event-source/shop").status_code == 404
     gone = client.delete("/event-source/shop")
-    assert gone.status_code == 404 and gone.json() is None  # Tracardi: 404 null
+    assert gone.status_code == 404
+    assert gone.json() is None
     bad = client.post("/event-source", json={"id": "x", "type": ["ftp"]})
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "type"]
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "type"]
     assert client.get("/event-sources/entity?type=webhook").json()["result"] == [
         {"id": "webhook-source-id", "name": "Workbench webhook source"}
     ]
@@ -61,17 +63,20 @@ def test_profile_session_event_reads(client: Client) -> None:
     body = _track(client, session={"id": "s1"}, options={"debugger": True})
     profile_id = body["profile"]["id"]
     profile = client.get(f"/profile/{profile_id}").json()
-    assert profile["id"] == profile_id and "_meta" in profile
+    assert profile["id"] == profile_id
+    assert "_meta" in profile
     assert client.get("/session/s1").json()["profile"]["id"] == profile_id
     event_id = body["debugging"]["events"]["ids"][0]
     event = client.get(f"/event/{event_id}").json()
-    assert event["event"]["id"] == event_id and "_metadata" in event
+    assert event["event"]["id"] == event_id
+    assert "_metadata" in event
     events = client.get(f"/events/profile/{profile_id}").json()
     assert events["total"] == 1  # the documented format (0.7.3) adds no system events
     assert client.get(f"/events/session/s1/profile/{profile_id}").json()["total"] == 1
     for missing in ("/profile/nope", "/session/nope", "/event/nope"):
         response = client.get(missing)
-        assert response.status_code == 404 and response.json() is None
+        assert response.status_code == 404
+        assert response.json() is None
 
 
 def test_workbench_events_filters_newest_first(client: Client) -> None:
@@ -85,7 +90,8 @@ def test_workbench_events_filters_newest_first(client: Client) -> None:
     page = client.get("/_workbench/events?limit=1&offset=1").json()["events"]
     assert len(page) == 1
     bad = client.get("/_workbench/events?limit=x")
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "limit"]
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["query", "limit"]
 
 
 def test_requests_log_keeps_rejections(client: Client) -> None:
@@ -93,19 +99,26 @@ def test_requests_log_keeps_rejections(client: Client) -> None:
     client.post("/track", json={"source": {"id": "nope"}})
     records = client.get("/_workbench/requests?limit=5").json()["requests"]
     rejected, accepted = records[0], records[1]
-    assert rejected["status"] == 401 and rejected["reason"].startswith("Invalid event source")
-    assert accepted["status"] == 200 and "page-view" in accepted["event_types"]
-    assert accepted["source_id"] == "source-id" and accepted["latency_ms"] > 0
+    assert rejected["status"] == 401
+    assert rejected["reason"].startswith("Invalid event source")
+    assert accepted["status"] == 200
+    assert "page-view" in accepted["event_types"]
+    assert accepted["source_id"] == "source-id"
+    assert accepted["latency_ms"] > 0
 
 
 def test_stats_and_reset(client: Client, server: CollectorServer) -> None:
     _track(client)
     stats = client.get("/_workbench/stats").json()
-    assert stats["events"] == 1 and stats["profiles"] == 1 and stats["sessions"] == 1
+    assert stats["events"] == 1
+    assert stats["profiles"] == 1
+    assert stats["sessions"] == 1
     assert stats["events_by_type"]["page-view"] == 1
     server.store.put_source(server.store.get_source("source-id").__class__(id="extra", name="E"))
     reset = client.post("/_workbench/reset").json()
-    assert reset["events"] == 0 and reset["profiles"] == 0 and reset["sources"] == 2
+    assert reset["events"] == 0
+    assert reset["profiles"] == 0
+    assert reset["sources"] == 2
 
 
 def test_wait_answers_as_soon_as_events_are_stored(server: CollectorServer) -> None:
@@ -129,7 +142,8 @@ def test_wait_answers_as_soon_as_events_are_stored(server: CollectorServer) -> N
     client.close()
     response = result["r"]
     assert response.status_code == 200
-    assert response.json()["count"] == 2 and response.json()["timed_out"] is False
+    assert response.json()["count"] == 2
+    assert response.json()["timed_out"] is False
 
 
 def test_wait_already_satisfied_and_timeout(client: Client) -> None:
@@ -137,7 +151,8 @@ def test_wait_already_satisfied_and_timeout(client: Client) -> None:
     assert client.get("/_workbench/wait?count=1&type=page-view").status_code == 200
     late = client.get("/_workbench/wait?count=5&type=page-view&timeout=0.05")
     assert late.status_code == 408
-    assert late.json()["count"] == 1 and "1 of 5" in late.json()["detail"]
+    assert late.json()["count"] == 1
+    assert "1 of 5" in late.json()["detail"]
     assert client.get("/_workbench/wait?count=0").status_code == 422
     assert client.get("/_workbench/wait?timeout=9999").status_code == 422
 
@@ -171,10 +186,12 @@ def test_deletes_answer_as_tracardi(client: Client, server: CollectorServer) -> 
         (f"/profile/{profile_id}", profile_id),
     ):
         deleted = client.delete(path)
-        assert deleted.status_code == 200 and deleted.json() == {"deleted": 1, "ids": [doc_id]}
+        assert deleted.status_code == 200
+        assert deleted.json() == {"deleted": 1, "ids": [doc_id]}
         assert client.get(path).status_code == 404
         again = client.delete(path)
-        assert again.status_code == 404 and again.json() is None
+        assert again.status_code == 404
+        assert again.json() is None
     assert server.store.stats()["events"] == 0
     assert server.store.sessions_for_profile(profile_id) == []
     # A deleted session is a new session next time: its visit is counted again.
@@ -196,7 +213,8 @@ def test_deletes_survive_a_restart(make_server: ServerFactory) -> None:
 
 def test_sources_by_type_lists_grouped_sources(client: Client) -> None:
     listing = client.get("/event-sources/by_type").json()
-    assert listing["total"] == 2 and len(listing["grouped"]["Event sources"]) == 2
+    assert listing["total"] == 2
+    assert len(listing["grouped"]["Event sources"]) == 2
     webhook = client.get("/event-sources/by_type", params={"query": "webhook"}).json()
     assert [s["id"] for s in webhook["grouped"]["Event sources"]] == ["webhook-source-id"]
 
@@ -208,7 +226,8 @@ def test_imports_then_tracking_uses_them(client: Client, server: CollectorServer
     sessions = client.post("/sessions/import", json=[{"id": "s1", "profile": {"id": "p1"}}])
     assert sessions.json() == {"saved": 1, "errors": [], "ids": ["s1"]}
     stored = client.get("/profile/p1").json()
-    assert stored["traits"] == {"a": 1} and stored["metadata"]["system"]["aux"] == {}
+    assert stored["traits"] == {"a": 1}
+    assert stored["metadata"]["system"]["aux"] == {}
     body = _track(client, session={"id": "s1"}, profile={"id": "p1"}, options={"debugger": True})
     assert body["profile"]["id"] == "p1"
     assert body["debugging"]["profile"]["saved"] == 0

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.in_process
 
 def _assert_nothing_stored(server: CollectorServer) -> None:
     stats = server.store.stats()
-    assert (stats["events"], stats["profiles"], stats["sessions"]) == (0, 0, 0)
+    assert stats["events"] == 0
+    assert stats["profiles"] == 0
+    assert stats["sessions"] == 0
 
 
 def test_unknown_source_is_401_with_tracardis_text(client: Client, server: CollectorServer) -> None:
@@ -66,7 +68,8 @@ def test_internal_source_is_403_not_500(client: Client, server: CollectorServer)
 def _detail(response: httpx.Response) -> list[dict[str, Any]]:
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
-    assert isinstance(detail, list) and detail
+    assert isinstance(detail, list)
+    assert detail
     return detail
 
 
@@ -108,13 +111,15 @@ def test_malformed_json_is_422_json_invalid(client: Client) -> None:
     detail = _detail(
         client.post("/track", content=b'{"source": ', headers={"content-type": "application/json"})
     )
-    assert detail[0]["type"] == "json_invalid" and detail[0]["loc"] == ["body", 11]
+    assert detail[0]["type"] == "json_invalid"
+    assert detail[0]["loc"] == ["body", 11]
     assert "JSON decode error" in detail[0]["msg"]
 
 
 def test_empty_body_is_422_missing(client: Client) -> None:
     detail = _detail(client.post("/track", content=b""))
-    assert detail[0]["type"] == "missing" and detail[0]["loc"] == ["body"]
+    assert detail[0]["type"] == "missing"
+    assert detail[0]["loc"] == ["body"]
 
 
 @pytest.mark.parametrize("body", [b"[]", b'"text"', b"42", b"null"])
@@ -160,7 +165,8 @@ def test_body_over_the_limit_is_413(make_server: ServerFactory) -> None:
 
 def test_unknown_route_is_json_404(client: Client) -> None:
     response = client.get("/nope")
-    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
     assert client.get("/track").status_code == 405
 
 

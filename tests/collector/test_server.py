@@ -53,7 +53,8 @@ def test_port_fallback_takes_the_next_free_port(make_server: ServerFactory) -> N
 def test_stop_is_idempotent_and_flushes(tmp_path: Path) -> None:
     server = CollectorServer(CollectorConfig(port=0, data_dir=tmp_path))
     server.start()
-    assert server.running and server.url.startswith("http://127.0.0.1:")
+    assert server.running
+    assert server.url.startswith("http://127.0.0.1:")
     with httpx.Client(base_url=server.url) as http:
         assert http.post("/track", json=minimal()).status_code == 200
     server.stop()
@@ -88,11 +89,15 @@ def test_listeners_get_every_request_and_failures_are_swallowed(
     server.remove_listener(broken)
     assert [r.status for r in seen] == [200, 401]
     ok, rejected = seen
-    assert ok.source_id == "source-id" and ok.profile_id and ok.event_types[0] == "page-view"
+    assert ok.source_id == "source-id"
+    assert ok.profile_id
+    assert ok.event_types[0] == "page-view"
     assert ok.request_headers["authorization"] != "Bearer secret"  # masked
-    assert '"page-view"' in ok.request_body and '"profile"' in ok.response_body
+    assert '"page-view"' in ok.request_body
+    assert '"profile"' in ok.response_body
     assert ok.response_headers["content-type"] == "application/json"
-    assert rejected.reason is not None and rejected.reason.startswith("Invalid event source")
+    assert rejected.reason is not None
+    assert rejected.reason.startswith("Invalid event source")
     assert ok.to_dict()["method"] == "POST"
     assert "listener bug" in caplog.text
 
@@ -142,7 +147,8 @@ def test_eight_concurrent_clients_lose_nothing(make_server: ServerFactory) -> No
     assert statuses == [200] * (clients * per_client)
     stats = server.store.stats()
     assert stats["events"] == clients * per_client  # documented format: no system events
-    assert stats["sessions"] == clients and stats["profiles"] == clients
+    assert stats["sessions"] == clients
+    assert stats["profiles"] == clients
     for index in range(clients):
         assert stats["events_by_type"][f"load-{index}"] == per_client
     server.stop()

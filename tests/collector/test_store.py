@@ -53,8 +53,10 @@ def test_corrupt_snapshot_is_moved_aside(tmp_path: Path, caplog: pytest.LogCaptu
     with caplog.at_level(logging.WARNING):
         store = CollectorStore(folder)
     try:
-        assert store.notice is not None and "moved aside" in store.notice.message
-        assert store.notice.moved_to is not None and store.notice.moved_to.exists()
+        assert store.notice is not None
+        assert "moved aside" in store.notice.message
+        assert store.notice.moved_to is not None
+        assert store.notice.moved_to.exists()
         assert store.notice.moved_to.read_text() == "{not json"
         assert store.get_source("source-id") is not None  # fresh start with defaults
         assert "moved aside" in caplog.text
@@ -85,7 +87,8 @@ def test_torn_last_journal_line_is_skipped(tmp_path: Path) -> None:
     again = CollectorStore(tmp_path)
     try:
         assert again.count_events() == 2
-        assert again.notice is not None and "cut off" in again.notice.message
+        assert again.notice is not None
+        assert "cut off" in again.notice.message
     finally:
         again.close()
 
@@ -102,12 +105,14 @@ def test_damaged_journal_line_moves_the_journal_aside(tmp_path: Path) -> None:
     again = CollectorStore(tmp_path)
     try:
         assert again.count_events() == 1
-        assert again.notice is not None and again.notice.moved_to is not None
+        assert again.notice is not None
+        assert again.notice.moved_to is not None
     finally:
         again.close()
     third = CollectorStore(tmp_path)  # what was readable was compacted into the snapshot
     try:
-        assert third.count_events() == 1 and third.notice is None
+        assert third.count_events() == 1
+        assert third.notice is None
     finally:
         third.close()
 
@@ -117,7 +122,8 @@ def test_retention_drops_the_oldest(tmp_path: Path) -> None:
     for i in range(8):
         store.commit(events=[_event(i, "even" if i % 2 == 0 else "odd")])
     assert store.count_events() == 5
-    assert store.get_event("e0") is None and store.get_event("e3") is not None
+    assert store.get_event("e0") is None
+    assert store.get_event("e3") is not None
     assert [e["id"] for e in store.list_events(type="even")] == ["e6", "e4"]
     store.close()
     again = CollectorStore(tmp_path, retention=5)
@@ -161,7 +167,8 @@ def test_reset_is_persisted(tmp_path: Path) -> None:
     store.close()
     again = CollectorStore(tmp_path)
     try:
-        assert again.count_events() == 0 and again.get_source("x") is None
+        assert again.count_events() == 0
+        assert again.get_source("x") is None
         assert again.get_source("source-id") is not None
     finally:
         again.close()
@@ -170,7 +177,8 @@ def test_reset_is_persisted(tmp_path: Path) -> None:
 def test_memory_store_writes_nothing(tmp_path: Path) -> None:
     store = CollectorStore(None)
     store.commit(events=[_event(1)])
-    assert store.flush() and store.stats()["persistent"] is False
+    assert store.flush()
+    assert store.stats()["persistent"] is False
     store.close()
     assert list(tmp_path.iterdir()) == []
 
@@ -203,7 +211,8 @@ def test_a_failing_disk_is_reported_and_memory_keeps_serving(tmp_path: Path) -> 
         store._journal._handle.close()  # every later write fails
         store.commit(events=[_event(1)])
         store.flush(timeout=10)
-        assert store.write_error is not None and "failed" in store.write_error
+        assert store.write_error is not None
+        assert "failed" in store.write_error
         assert store.stats()["write_error"] == store.write_error
         assert store.get_event("e1") is not None
     finally:

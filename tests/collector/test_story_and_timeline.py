@@ -42,7 +42,8 @@ def test_demo_story_from_the_documented_answer(make_server: ServerFactory) -> No
         assert story.not_reported == ()
         assert story.entered == ("visitor",)
         (event,) = story.own_events
-        assert event.valid and event.rules[0].changes[0].text == "profile@stats.views: 0 → 1"
+        assert event.valid
+        assert event.rules[0].changes[0].text == "profile@stats.views: 0 → 1"
         assert any(m.id == "demo-device" for m in event.misses)
         buy = _send(
             http,
@@ -99,13 +100,16 @@ def test_timeline_of_a_profile_request_by_request(make_server: ServerFactory) ->
     steps = build_timeline(server.store.events_for_profile(profile))
     assert len(steps) == 4
     # The documented format is Tracardi 0.7.3's: no profile-created system event.
-    assert steps[0].entered == ("visitor",) and steps[0].event_types == ("page-view",)
+    assert steps[0].entered == ("visitor",)
+    assert steps[0].event_types == ("page-view",)
     assert steps[1].entered == ("engaged", "cart-abandoner")
     assert [c.path for c in steps[1].changes] == [
         "profile@traits.cart",
         "profile@stats.counters.add-to-cart",
     ]
-    assert not steps[2].recorded and "without the debugger" in steps[2].summary()
+    assert not steps[2].recorded
+    assert "without the debugger" in steps[2].summary()
     assert steps[2].rules == ("predefined-page-view",)
-    assert steps[3].left == ("cart-abandoner",) and steps[3].invalid == ("purchase-order",)
+    assert steps[3].left == ("cart-abandoner",)
+    assert steps[3].invalid == ("purchase-order",)
     assert "customer" in (steps[3].segments or ())

@@ -29,7 +29,8 @@ def test_documented_format_answers_every_example(client: Client, name: str) -> N
     plain = load_example("response-plain.json")
     assert set(plain) <= set(body)
     assert body["source"] == {"consent": False}
-    assert body["ux"] == [] and body["response"] == {}
+    assert body["ux"] == []
+    assert body["response"] == {}
     # "profile-id" is unknown to a fresh collector: a fresh uuid4 is returned (§6.1).
     assert _is_uuid(body["profile"]["id"])
     wants_debug = (payload.get("options") or {}).get("debugger") is True
@@ -88,7 +89,8 @@ def test_stored_events_are_normalised(client: Client, server: CollectorServer) -
     assert client.post("/track", json=payload, headers={"Authorization": "x"}).status_code == 200
     event = server.store.get_event("abc-1")
     assert event is not None
-    assert event["type"] == "page-view" and event["name"] == "Page View"
+    assert event["type"] == "page-view"
+    assert event["name"] == "Page View"
     assert event["properties"] == {"a": 1}
     assert event["tags"] == {"values": ["x"], "count": 1}
     assert "authorization" not in event["request"]["headers"]
@@ -99,11 +101,13 @@ def test_empty_events_answer_null_and_store_nothing(
     client: Client, server: CollectorServer
 ) -> None:
     response = client.post("/track", json={"source": {"id": "source-id"}, "events": []})
-    assert response.status_code == 200 and response.json() is None
+    assert response.status_code == 200
+    assert response.json() is None
     assert server.store.stats()["events"] == 0
 
 
 def test_put_track_validates_and_stores_nothing(client: Client, server: CollectorServer) -> None:
     response = client.put("/track", json=load_example("track-minimal.json"))
-    assert response.status_code == 200 and response.json() is None
+    assert response.status_code == 200
+    assert response.json() is None
     assert server.store.stats()["events"] == 0

@@ -62,12 +62,10 @@ def test_fast_and_routed_answers_agree(
     assert _comparable(fast) == _comparable(routed), name
     assert fast.status_code < 500
     first, second = records[-2], records[-1]
-    assert (first.status, first.source_id, first.event_types, first.reason) == (
-        second.status,
-        second.source_id,
-        second.event_types,
-        second.reason,
-    )
+    assert first.status == second.status
+    assert first.source_id == second.source_id
+    assert first.event_types == second.event_types
+    assert first.reason == second.reason
 
 
 def test_records_built_from_fields_equal_constructed_ones() -> None:

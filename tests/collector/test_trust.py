@@ -283,7 +283,8 @@ def test_binding_beyond_loopback_generates_a_token() -> None:
     server = CollectorServer(CollectorConfig(host="0.0.0.0", port=0, accept_any_source=True))
     server.start()
     try:
-        assert server.token is not None and len(server.token) >= 30
+        assert server.token is not None
+        assert len(server.token) >= 30
         url = f"http://127.0.0.1:{server.port}"
         assert httpx.get(f"{url}/_workbench/stats", timeout=5).status_code == 401
         auth = {"Authorization": f"Bearer {server.token}"}

@@ -156,7 +156,8 @@ def delete_unknown(api: TracardiApi, fmt: str) -> str:
 def source_saved(api: TracardiApi, fmt: str) -> str:
     source_id = str(uuid.uuid4())
     body = api.create_event_source(source_id).json()
-    assert body["ids"] == [source_id] and body["saved"] == 1
+    assert body["ids"] == [source_id]
+    assert body["saved"] == 1
     assert api.delete(f"/event-source/{source_id}").status_code == 200
     return _keys(body)
 

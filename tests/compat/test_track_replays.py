@@ -106,7 +106,9 @@ def test_tracker_payload_073_skips_the_unsaved_event(api_073: TracardiApi) -> No
     source_id, session_id = api_073.new_source(), str(uuid.uuid4())
     result = api_073.track(_one_saved_one_not(source_id, session_id)).json()
     events = result["debugging"]["events"]
-    assert events["saved"] == 1 and events["errors"] == [] and len(events["ids"]) == 1
+    assert events["saved"] == 1
+    assert events["errors"] == []
+    assert len(events["ids"]) == 1
     assert api_073.delete(f"/profile/{result['profile']['id']}").status_code == 200
     assert api_073.delete(f"/event-source/{source_id}").status_code == 200
     assert api_073.delete(f"/session/{session_id}").status_code in (200, 404)
@@ -185,7 +187,8 @@ def test_known_session_and_profile_082(api_082: TracardiApi) -> None:
     _setup(api_082, session_id, profile_id)
     before = api_082.get(f"/profile/{profile_id}").json()
     result = api_082.track(_context_payload(source_id, session_id, profile_id, True)).json()
-    assert result["profile"]["id"] == profile_id and result["session"]["id"] == session_id
+    assert result["profile"]["id"] == profile_id
+    assert result["session"]["id"] == session_id
     assert len(result["events"]) == 1
     after = api_082.get(f"/profile/{profile_id}").json()
     assert after["metadata"]["time"] == before["metadata"]["time"]  # not written again
@@ -217,7 +220,8 @@ def test_known_session_without_profile_082(api_082: TracardiApi) -> None:
     assert new_profile != profile_id
     assert api_082.get(f"/session/{session_id}").json()["profile"]["id"] == new_profile
     stored = {api_082.get(f"/event/{i}").json()["event"]["type"] for i in result["events"]}
-    assert "page-view" not in stored and "profile-created" in stored
+    assert "page-view" not in stored
+    assert "profile-created" in stored
 
 
 @follows(f"tracardi-api@0.7.3:{_NEITHER}", f"tracardi-api@0.8.1:{_NEITHER}")
@@ -246,7 +250,8 @@ def test_new_session_and_unknown_profile_082(api_082: TracardiApi) -> None:
     )
     result = api_082.track(_context_payload(source_id, session_id, profile_id, True)).json()
     new_profile = result["profile"]["id"]
-    assert new_profile != profile_id and result["session"]["id"] == session_id
+    assert new_profile != profile_id
+    assert result["session"]["id"] == session_id
     assert api_082.get(f"/session/{session_id}").status_code == 200
     assert api_082.get(f"/profile/{new_profile}").status_code == 200
     assert len(result["events"]) == 4  # page-view + three system events

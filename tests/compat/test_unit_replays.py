@@ -58,7 +58,8 @@ def test_agent_from_the_payload_request_headers(api_082: TracardiApi) -> None:
 @follows(_UNIT + "test_user_agent.py::test_user_agent_string")
 def test_agent_from_the_request_header(api_082: TracardiApi) -> None:
     session = _session_after(api_082, {}, headers={"user-agent": _CHROME_58})
-    assert session["app"]["name"] == "Chrome" and session["app"]["version"] == "58.0.3029"
+    assert session["app"]["name"] == "Chrome"
+    assert session["app"]["version"] == "58.0.3029"
     assert session["os"]["name"] == "Windows"
 
 
@@ -67,7 +68,8 @@ def test_odd_or_missing_agent(api_082: TracardiApi) -> None:
     odd = _session_after(api_082, {}, headers={"user-agent": "Msdasdfsdg029.110 Safari/537.3"})
     assert odd["app"]["name"] == "Safari"
     none = _session_after(api_082, {}, headers={"user-agent": ""})
-    assert none["app"]["name"] is None and none["os"]["name"] is None
+    assert none["app"]["name"] is None
+    assert none["os"]["name"] is None
 
 
 @follows(_UNIT + "test_user_agent.py::test_user_agent_string_bot")

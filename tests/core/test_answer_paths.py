@@ -108,7 +108,8 @@ def test_path_objects_navigate_and_compare() -> None:
     assert item.text == "debug@events.items.0"
     assert item.pointer == "/events/items/0"
     assert item.dotted == "events.items.0"
-    assert item.is_within(base) and not base.is_within(item)
+    assert item.is_within(base)
+    assert not base.is_within(item)
     assert parse_answer_path("debug#/profile/new") == parse_answer_path("debug@profile.new")
     assert str(parse_answer_path("debug#/profile/new")) == "debug#/profile/new"
     with pytest.raises(ValueError):

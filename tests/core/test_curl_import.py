@@ -30,16 +30,20 @@ def test_devtools_style_command() -> None:
 def test_json_option_and_short_flags() -> None:
     imported = parse_curl("$ curl -sSL -XPOST localhost:8686/track --json '{\"a\": 1}' -k -m 5")
     assert imported.url == "http://localhost:8686/track"
-    assert imported.method == "POST" and imported.payload == {"a": 1}
+    assert imported.method == "POST"
+    assert imported.payload == {"a": 1}
     assert imported.headers == {"Content-Type": "application/json", "Accept": "application/json"}
-    assert imported.insecure and imported.timeout == 5.0
+    assert imported.insecure
+    assert imported.timeout == 5.0
 
 
 def test_data_defaults_to_post_and_get_mode_moves_it_to_the_query() -> None:
     assert parse_curl("curl http://h/track -d '{}'").method == "POST"
     got = parse_curl("curl -G http://h/collect/t/s -d a=1 -d b=2")
-    assert got.method == "GET" and got.url == "http://h/collect/t/s?a=1&b=2"
-    assert got.route == "/collect/t/s" and got.base_url == "http://h"
+    assert got.method == "GET"
+    assert got.url == "http://h/collect/t/s?a=1&b=2"
+    assert got.route == "/collect/t/s"
+    assert got.base_url == "http://h"
 
 
 def test_user_and_agent_options_become_headers() -> None:

@@ -109,7 +109,8 @@ def test_ids_are_stable_for_the_same_file() -> None:
     data = _bytes(shop_har())
     first = [c.exchange.id for c in read_har(data, "a.har").calls]
     second = [c.exchange.id for c in read_har(data, "b.har").calls]
-    assert first == second and len(set(first)) == 3
+    assert first == second
+    assert len(set(first)) == 3
 
 
 def test_a_request_without_an_answer() -> None:

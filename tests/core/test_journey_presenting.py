@@ -50,9 +50,12 @@ def test_scenes_say_what_each_step_sends_and_expects() -> None:
     first, second = scenes
     assert first.explain.startswith("A visitor looks at shoes, then buys.\n")
     assert "Sends page-view, product-view." in first.explain
-    assert "expects 2 thing(s)" in first.explain and "keeps visitor" in first.explain
-    assert "in a new visit" in second.explain and "apply in `workbench run`" in second.explain
-    assert first.route == "track" and second.variables == {"product": "Nike shoes"}
+    assert "expects 2 thing(s)" in first.explain
+    assert "keeps visitor" in first.explain
+    assert "in a new visit" in second.explain
+    assert "apply in `workbench run`" in second.explain
+    assert first.route == "track"
+    assert second.variables == {"product": "Nike shoes"}
 
 
 def test_payload_is_expanded_with_the_journeys_and_the_captured_values() -> None:
@@ -61,7 +64,8 @@ def test_payload_is_expanded_with_the_journeys_and_the_captured_values() -> None
     assert payload["events"][1]["properties"] == {"name": "Nike shoes"}
     with pytest.raises(VariableError) as missing:
         render_payload(second, {"product": "Nike shoes"})  # the capture is not there yet
-    assert "visitor" in str(missing.value) and "steps[1].send" in str(missing.value)
+    assert "visitor" in str(missing.value)
+    assert "steps[1].send" in str(missing.value)
     payload = render_payload(second, {"product": "Nike shoes", "visitor": "p-1"})
     assert payload["profile"] == {"id": "p-1"}
 
@@ -69,7 +73,8 @@ def test_payload_is_expanded_with_the_journeys_and_the_captured_values() -> None
 def test_answers_are_checked_line_by_line_and_captures_kept() -> None:
     first, second = journey_scenes(parse_journey(JOURNEY))
     verdict = check_scene(first, _exchange(200, "p-1", ["visitor"]), {})
-    assert verdict.passed and verdict.lines == (
+    assert verdict.passed
+    assert verdict.lines == (
         "✓ status: 200",
         '✓ debug@segmentation.ids: something containing "visitor"',
     )
@@ -79,6 +84,8 @@ def test_answers_are_checked_line_by_line_and_captures_kept() -> None:
     assert failed.lines[0].startswith("✗ status: expected 200, got 422")
     assert check_scene(second, _exchange(200, "p-1", []), {"visitor": "p-1"}).passed
     other = check_scene(second, _exchange(200, "p-9", []), {"visitor": "p-1"})
-    assert not other.passed and "p-9" in other.lines[0]
+    assert not other.passed
+    assert "p-9" in other.lines[0]
     broken = check_scene(second, _exchange(200, "p-1", []), {})  # {{visitor}} unknown
-    assert not broken.passed and "visitor" in broken.lines[0]
+    assert not broken.passed
+    assert "visitor" in broken.lines[0]

@@ -15,19 +15,25 @@ def test_documented_debugger_example_from_the_seed() -> None:
         load_example("response-debugger.json"), status=200, request=load_example("track-full.json")
     )
     assert view.format == "documented"
-    assert view.profile_id == PID and view.session_id == "string"
+    assert view.profile_id == PID
+    assert view.session_id == "string"
     assert view.profile == {"id": PID, "saved": 1, "new": True, "data": None, "errors": []}
     assert view.events == {"saved": 0, "ids": [], "types": [], "errors": [], "items": None}
-    assert view.execution == {} and view.segmentation == {"ids": [], "errors": []}
-    assert view.logs == [] and view.errors == [] and view.warnings == []
+    assert view.execution == {}
+    assert view.segmentation == {"ids": [], "errors": []}
+    assert view.logs == []
+    assert view.errors == []
+    assert view.warnings == []
     assert view.missing == {}
     assert view.verdict() == "new profile 0d2d… · session string · 0 events saved · 0 errors"
 
 
 def test_documented_plain_example_says_what_is_missing() -> None:
     view = normalize_response(load_example("response-plain.json"), status=200)
-    assert view.format == "documented" and view.profile_id == PID
-    assert view.events is None and view.session is None
+    assert view.format == "documented"
+    assert view.profile_id == PID
+    assert view.events is None
+    assert view.session is None
     assert "options.debugger = true" in view.missing["events"]
     assert "TRACK_DEBUG=yes" in view.missing["logs"]
     assert set(view.missing) == set(SECTIONS) - {"profile"}
@@ -52,14 +58,16 @@ def test_documented_logs_split_into_errors_and_warnings_and_full_profile() -> No
         },
     }
     view = normalize_response(body, status=200, request={"profile": {"id": "p"}})
-    assert view.profile is not None and view.profile["data"] == body["profile"]
+    assert view.profile is not None
+    assert view.profile["data"] == body["profile"]
     assert view.profile["new"] is False
     assert view.errors == [
         {"message": "index failed", "origin": "events"},
         {"type": "error", "message": "boom"},
     ]
     assert view.warnings == [{"type": "warning", "message": "hmm"}]
-    assert "session" in view.missing and "execution" in view.missing
+    assert "session" in view.missing
+    assert "execution" in view.missing
     assert (
         view.verdict()
         == "profile p (known) · session not reported · 2 events saved · 2 errors · 1 warning"
@@ -68,8 +76,10 @@ def test_documented_logs_split_into_errors_and_warnings_and_full_profile() -> No
 
 def test_081_with_and_without_counters() -> None:
     plain = normalize_response({"task": "t", "ux": [], "response": {}, "profile": {"id": PID}})
-    assert plain.format == "0.8.1" and plain.task == "t"
-    assert plain.events is None and "TRACK_DEBUG" in plain.missing["events"]
+    assert plain.format == "0.8.1"
+    assert plain.task == "t"
+    assert plain.events is None
+    assert "TRACK_DEBUG" in plain.missing["events"]
     assert "before 0.8.2" in plain.missing["errors"]
     debug = normalize_response(
         {
@@ -83,12 +93,14 @@ def test_081_with_and_without_counters() -> None:
         request={"session": {"id": "s"}},
     )
     assert debug.session == {"id": "s", "saved": 1, "new": None, "data": None}
-    assert debug.events_saved == 2 and debug.events["ids"] == ["a", "b"]
+    assert debug.events_saved == 2
+    assert debug.events["ids"] == ["a", "b"]
     # A known session brings its own profile: no telling whether it is new.
     assert debug.profile["new"] is None
     assert debug.verdict() == "profile 0d2d… · session s · 2 events saved"
     profile_less = normalize_response({"task": "t", "ux": [], "response": {}})
-    assert profile_less.profile_less and "profile-less" in profile_less.missing["profile"]
+    assert profile_less.profile_less
+    assert "profile-less" in profile_less.missing["profile"]
 
 
 def test_current_shape_holds_ids_and_explains_the_rest() -> None:
@@ -103,8 +115,10 @@ def test_current_shape_holds_ids_and_explains_the_rest() -> None:
         "warnings": [{"type": "warning", "message": "w"}],
     }
     view = normalize_response(body, status=200, request={"source": {"id": "x"}})
-    assert view.format == "current" and view.task == "t1"
-    assert view.ux == body["ux"] and view.response == {"a": 1}
+    assert view.format == "current"
+    assert view.task == "t1"
+    assert view.ux == body["ux"]
+    assert view.response == {"a": 1}
     assert view.session == {"id": "s", "saved": None, "new": True, "data": None}
     assert "admin credentials" in view.missing["profile"]
     assert "TRACK_DEBUG=yes" in view.missing["events"]
@@ -116,9 +130,11 @@ def test_current_shape_holds_ids_and_explains_the_rest() -> None:
     filled = view.with_details(
         profile={"id": PID}, session={"id": "s"}, events=[{"id": "e", "type": "page-view"}]
     )
-    assert filled.profile["data"] == {"id": PID} and filled.profile["new"] is True
+    assert filled.profile["data"] == {"id": PID}
+    assert filled.profile["new"] is True
     assert filled.events["types"] == ["page-view"]
-    assert "profile" not in filled.missing and "events" not in filled.missing
+    assert "profile" not in filled.missing
+    assert "events" not in filled.missing
     assert "execution" in filled.missing
 
 
@@ -133,13 +149,15 @@ def test_error_bodies() -> None:
         {"detail": [{"loc": ["body", "source"], "msg": "Field required", "type": "missing"}]},
         status=422,
     )
-    assert view.format == "error" and view.verdict() == "HTTP 422 · body.source: Field required"
+    assert view.format == "error"
+    assert view.verdict() == "HTTP 422 · body.source: Field required"
     assert "HTTP 422" in view.missing["profile"]
 
 
 def test_unknown_shape() -> None:
     view = normalize_response({"hello": 1}, status=200)
-    assert view.format == "unknown" and view.response == {"hello": 1}
+    assert view.format == "unknown"
+    assert view.response == {"hello": 1}
     assert all(name in view.missing for name in SECTIONS)
 
 

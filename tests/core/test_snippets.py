@@ -23,12 +23,14 @@ def test_curl_is_a_valid_shell_command_with_the_exact_body() -> None:
     words = shlex.split(text.replace("\\\n", " "))
     assert words[:4] == ["curl", "-X", "POST", REQUEST.url]
     assert words[words.index("--data-raw") + 1] == REQUEST.body_text
-    assert "-H" in words and "Authorization: Bearer tok" in words
+    assert "-H" in words
+    assert "Authorization: Bearer tok" in words
 
 
 def test_curl_pretty_and_masked() -> None:
     text = to_curl(REQUEST, pretty=True, mask=True)
-    assert "Bearer tok" not in text and "Authorization: ********" in text
+    assert "Bearer tok" not in text
+    assert "Authorization: ********" in text
     assert '"source": {\n' in text
 
 
@@ -64,7 +66,8 @@ def test_fetch_snippet_holds_the_body_as_json() -> None:
 def test_httpie_snippet() -> None:
     text = to_httpie(REQUEST)
     words = shlex.split(text)
-    assert words[0] == "http" and words[1] == f"--raw={REQUEST.body_text}"
+    assert words[0] == "http"
+    assert words[1] == f"--raw={REQUEST.body_text}"
     assert words[2:4] == ["POST", REQUEST.url]
     assert "x-context:staging" in words
 

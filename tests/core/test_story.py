@@ -125,7 +125,8 @@ def test_our_collector_tells_the_whole_story_in_order() -> None:
     assert story.not_reported == ()
     first, second = story.own_events
     assert (first.valid, second.valid) == (True, False)
-    assert [e.type for e in story.events][-1] == "profile-created" and story.events[-1].system
+    assert [e.type for e in story.events][-1] == "profile-created"
+    assert story.events[-1].system
     assert second.validation_text == "invalid: properties.quantity: required field is missing"
     assert second.skipped.startswith("the event is invalid")
     (rule,) = first.rules
@@ -137,11 +138,9 @@ def test_our_collector_tells_the_whole_story_in_order() -> None:
     # Nearest miss first: one failed part beats two.
     assert [m.id for m in first.misses] == ["bulk", "far"]
     assert "is 1, and the condition needs it to be at least 3" in first.misses[0].reason
-    assert (story.entered, story.left, story.segments) == (
-        ("customer",),
-        ("cart-abandoner",),
-        ("visitor", "customer"),
-    )
+    assert story.entered == ("customer",)
+    assert story.left == ("cart-abandoner",)
+    assert story.segments == ("visitor", "customer")
     lines = story.lines()
     order = [
         next(i for i, line in enumerate(lines) if marker in line)
@@ -236,7 +235,8 @@ def test_a_current_answer_read_back_from_stored_events() -> None:
     story = build_story(body, status=200, view=view)
     assert story.not_reported == ()
     assert story.events[0].rules[0].name == "Purchases count"
-    assert story.entered == ("customer",) and story.segments == ("customer",)
+    assert story.entered == ("customer",)
+    assert story.segments == ("customer",)
     assert "read back" in story.headline
 
 

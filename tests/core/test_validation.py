@@ -38,7 +38,8 @@ def test_wrong_types_say_what_was_expected() -> None:
 
 def test_non_object_document() -> None:
     issues = validate_payload([1, 2])
-    assert issues[0].path == () and issues[0].keyword == "type"
+    assert issues[0].path == ()
+    assert issues[0].keyword == "type"
 
 
 def test_format_path() -> None:

@@ -28,8 +28,10 @@ def test_builtins() -> None:
     assert re.fullmatch(r"[0-9a-f-]{36}", out["id"])
     assert out["at"] == "2026-11-26T05:00:01.234Z"
     millis = int(FIXED.timestamp() * 1000)
-    assert out["ts"] == millis and out["label"] == f"t={millis}"
-    assert out["n"] == 5 and out["text"] == "n1"
+    assert out["ts"] == millis
+    assert out["label"] == f"t={millis}"
+    assert out["n"] == 5
+    assert out["text"] == "n1"
 
 
 def test_each_uuid_is_fresh() -> None:
@@ -49,7 +51,8 @@ def test_unknown_profile_id_is_null_as_a_whole_value_and_an_error_inside_text() 
     assert expand({"profile": {"id": "{{profile.id}}"}}, _ctx()) == {"profile": {"id": None}}
     with pytest.raises(VariableError) as info:
         expand({"k": "id={{profile.id}}"}, _ctx())
-    assert info.value.location == "k" and "no profile id is remembered" in str(info.value)
+    assert info.value.location == "k"
+    assert "no profile id is remembered" in str(info.value)
 
 
 def test_unknown_variable_names_it_and_where() -> None:

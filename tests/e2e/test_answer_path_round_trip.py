@@ -57,7 +57,8 @@ def selected_value(view: JsonView) -> Any:
 
 def test_copied_paths_are_journey_expectations(qtbot, collector, tmp_path: Path) -> None:
     first = run(collector, tmp_path, {}).steps[0].exchange
-    assert first is not None and first.view is not None
+    assert first is not None
+    assert first.view is not None
     panel = ResponsePanel()
     qtbot.addWidget(panel)
     panel.show_exchange(first)
@@ -98,7 +99,8 @@ def test_copied_paths_are_journey_expectations(qtbot, collector, tmp_path: Path)
     step = result.steps[0]
     assert result.passed, step.messages()
     assert step.messages() == []
-    assert step.exchange is not None and step.exchange.view is not None
+    assert step.exchange is not None
+    assert step.exchange.view is not None
     assert set(step.captured) == set(names)
 
     # The same paths pasted into the window's search on this answer select the row

@@ -21,7 +21,8 @@ def test_build_send_and_close(qtbot, tmp_path: Path) -> None:
         qtbot.addWidget(window)
         window.show()
         assert "Workbench" in window.windowTitle()
-        assert parts.collector is not None and parts.collector.running
+        assert parts.collector is not None
+        assert parts.collector.running
         assert parts.collector.url in window.collector_label.text()
         with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
             window.send()
@@ -47,9 +48,11 @@ def test_taken_port_moves_to_the_next_and_says_so(qtbot, tmp_path: Path) -> None
         parts = build(app_paths(tmp_path), collector_in_memory=True)
         try:
             qtbot.addWidget(parts.window)
-            assert parts.collector is not None and parts.collector.port != taken
+            assert parts.collector is not None
+            assert parts.collector.port != taken
             status = parts.window.collector_label.text()
-            assert parts.collector.url in status and str(taken) in status
+            assert parts.collector.url in status
+            assert str(taken) in status
         finally:
             parts.close()
 
@@ -64,7 +67,8 @@ def test_start_shows_window_then_attaches_services(qtbot, tmp_path: Path) -> Non
             assert window.send() is None  # not ready yet: said in the status bar, nothing sent
             with qtbot.waitSignal(window.services_attached, timeout=30_000):
                 pass
-        assert parts.collector is not None and parts.collector.url in window.collector_label.text()
+        assert parts.collector is not None
+        assert parts.collector.url in window.collector_label.text()
         assert window.composer.current_target().base_url == parts.collector.url
         with qtbot.waitSignal(window.exchange_shown, timeout=15_000) as blocker:
             window.send()
@@ -80,7 +84,8 @@ def test_closing_before_services_load_leaks_nothing(qtbot, tmp_path: Path) -> No
     qtbot.addWidget(parts.window)
     parts.close()
     QCoreApplication.processEvents()  # the queued start-up timer fires: it must start nothing
-    assert parts.services is None and not parts.loaded
+    assert parts.services is None
+    assert not parts.loaded
     assert threading.active_count() <= threads_before
 
 
@@ -123,7 +128,8 @@ def test_collector_menu_loads_the_demo_flow(qtbot, tmp_path: Path, monkeypatch) 
             Prompts, "confirm", classmethod(lambda cls, p, title, text: asked.append(text) or False)
         )
         window.load_demo_flow()
-        assert asked and "segments" in asked[0]
+        assert asked
+        assert "segments" in asked[0]
     finally:
         parts.close()
 
@@ -141,7 +147,8 @@ def test_history_recording_switch_is_kept_and_obeyed(qtbot, tmp_path: Path) -> N
         assert SettingsFile(tmp_path / "settings.json").load().history_enabled is False
         with qtbot.waitSignal(window.exchange_shown, timeout=15_000):
             window.send()
-        assert parts.history is not None and parts.history.count() == 0
+        assert parts.history is not None
+        assert parts.history.count() == 0
         record.setChecked(True)
         with qtbot.waitSignal(window.exchange_shown, timeout=15_000):
             window.send()

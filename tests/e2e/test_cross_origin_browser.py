@@ -182,9 +182,11 @@ def test_dns_rebinding_gets_421_and_reads_nothing(collector: CollectorServer) ->
             page = chromium.new_page()
             origin = f"http://rebind.example:{collector.port}"
             answer = page.goto(f"{origin}/_workbench/requests?full=true")
-            assert answer is not None and answer.status == 421
+            assert answer is not None
+            assert answer.status == 421
             text = page.content()
-            assert "rebind.example" in text and "--allow-host" in text
+            assert "rebind.example" in text
+            assert "--allow-host" in text
             assert "secret@customer.test" not in text
             # The page is now same-origin with the collector's address: still nothing.
             results = page.evaluate(
@@ -198,5 +200,6 @@ def test_dns_rebinding_gets_421_and_reads_nothing(collector: CollectorServer) ->
         finally:
             chromium.close()
     status, body, track_status = results
-    assert status == 421 and track_status == 421
+    assert status == 421
+    assert track_status == 421
     assert "secret@customer.test" not in body

@@ -74,7 +74,8 @@ def test_clicking_through_the_shop_moves_the_profile(shop: CollectorServer, brow
     live.wait_for_selector("#story li.entered:has-text('identified')", timeout=TIMEOUT_MS)
 
     profile_id = page.evaluate("window.tracker.profileId()")
-    assert profile_id and not errors
+    assert profile_id
+    assert not errors
     shop.store.flush()
     profile = shop.store.get_profile(profile_id)
     assert profile is not None
@@ -94,8 +95,10 @@ def test_clicking_through_the_shop_moves_the_profile(shop: CollectorServer, brow
     assert profile["traits"]["viewed_products"] == ["Nike shoes"]
     # The browser's requests were real cross-page fetches with Tracardi's tracker headers.
     track = [r for r in shop.hub.recent(200) if r.path == "/track"]
-    assert track and all("x-timestamp" in r.request_headers for r in track)
+    assert track
+    assert all("x-timestamp" in r.request_headers for r in track)
     assert {r.session_id for r in track} == {track[0].session_id}  # one visit, one session
     live_lines = live.inner_text("#story")
-    assert "sign-up: valid" in live_lines and "Entered: identified" in live_lines
+    assert "sign-up: valid" in live_lines
+    assert "Entered: identified" in live_lines
     context.close()

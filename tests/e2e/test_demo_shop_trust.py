@@ -63,7 +63,8 @@ def test_shop_and_live_page_with_a_token_and_an_allowed_host(
     # Without the token the live page is refused, and says how to get in.
     refused = context.new_page()
     answer = refused.goto(f"{base}/_workbench/live")
-    assert answer is not None and answer.status == 401
+    assert answer is not None
+    assert answer.status == 401
     assert "token" in refused.inner_text("body")
     live = context.new_page()
     live.goto(f"{base}/_workbench/live?token={TOKEN}")
@@ -75,7 +76,8 @@ def test_shop_and_live_page_with_a_token_and_an_allowed_host(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     shop = page.goto(f"{base}/demo/")  # no token: the shop is an open page
-    assert shop is not None and shop.status == 200
+    assert shop is not None
+    assert shop.status == 200
     page.wait_for_function(
         "document.querySelectorAll('#log li.sent').length >= 1", timeout=TIMEOUT_MS
     )
@@ -84,20 +86,24 @@ def test_shop_and_live_page_with_a_token_and_an_allowed_host(
     page.wait_for_selector("#added:has-text('in the cart')", timeout=TIMEOUT_MS)
     page.wait_for_selector("#segments:has-text('cart-abandoner')", timeout=TIMEOUT_MS)
     live.wait_for_selector("#story li.entered:has-text('cart-abandoner')", timeout=TIMEOUT_MS)
-    assert not errors and "failed" not in page.inner_text("#log")
+    assert not errors
+    assert "failed" not in page.inner_text("#log")
 
     profile_id = page.evaluate("window.tracker.profileId()")
     guarded.store.flush()
     profile = guarded.store.get_profile(profile_id)
-    assert profile is not None and "cart-abandoner" in profile["segments"]
+    assert profile is not None
+    assert "cart-abandoner" in profile["segments"]
     track = [r for r in guarded.hub.recent(50) if r.path == "/track"]
-    assert track and all(r.status == 200 for r in track)
+    assert track
+    assert all(r.status == 200 for r in track)
     # The token never shows in what the collector recorded of the page loads.
     assert all(TOKEN not in r.path + str(getattr(r, "query", "")) for r in guarded.hub.recent(50))
 
     # A name the collector was not told about: refused before anything is served.
     other = context.new_page()
     answer = other.goto(f"http://elsewhere.test:{guarded.port}/demo/")
-    assert answer is not None and answer.status == 421
+    assert answer is not None
+    assert answer.status == 421
     assert "--allow-host elsewhere.test" in other.inner_text("body")
     context.close()

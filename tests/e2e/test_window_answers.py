@@ -82,11 +82,13 @@ def test_a_template_asks_before_replacing_unsaved_edits(qtbot, parts: Any, monke
     )
     template = example_templates()[0]
     assert window.tools.use_template(template)  # nothing unsaved yet: no question
-    assert asked == [] and window.composer.document() == template.payload
+    assert asked == []
+    assert window.composer.document() == template.payload
     window.composer.form.events_editor.add_event()  # unsaved work
     edited = window.composer.document()
     assert not window.tools.use_template(template)
-    assert len(asked) == 1 and "neither sent nor saved" in asked[0]
+    assert len(asked) == 1
+    assert "neither sent nor saved" in asked[0]
     assert window.composer.document() == edited  # kept
     answer["yes"] = True
     assert window.tools.use_template(template)
@@ -105,13 +107,15 @@ def test_save_to_collection_is_listed_at_once_and_opens_as_a_new_visit(
     monkeypatch.setattr(Prompts, "get_line", classmethod(lambda cls, *a, **k: "demo/visit one"))
     window.composer.form.session_edit.setText("old-session")
     saved = window.tools.save_to_collection()
-    assert saved is not None and saved.payload["session"]["id"] == "old-session"
+    assert saved is not None
+    assert saved.payload["session"]["id"] == "old-session"
     assert panel.model.find("request", "visit one", "demo").isValid()  # no refresh needed
     assert panel.new_visit_check.isChecked()
     window.composer.form.session_edit.setText("something else")
     panel.request_opened.emit(saved)
     opened = window.composer.document()["session"]["id"]
-    assert opened not in ("old-session", "something else") and len(opened) == 36
+    assert opened not in ("old-session", "something else")
+    assert len(opened) == 36
     panel.new_visit_check.setChecked(False)
     panel.request_opened.emit(saved)
     assert window.composer.document()["session"]["id"] == "old-session"  # replayed as saved
@@ -131,7 +135,8 @@ def test_wording_in_the_window(qtbot, parts: Any, tmp_path: Path) -> None:
     menu = window.tools.templates_menu
     menu.aboutToShow.emit()
     titles = [a.text() for a in menu.actions()]
-    assert "Templates" not in titles and "Examples" in titles
+    assert "Templates" not in titles
+    assert "Examples" in titles
     assert any(a.menu() is None and a.text() for a in menu.actions())
     # Local data counts read as words.
     _send(qtbot, window)
@@ -161,7 +166,8 @@ def test_a_refused_embedded_send_hints_in_the_windows_words(qtbot, parts: Any) -
     exchange = _send(qtbot, window)
     assert exchange.error.kind == "connection_refused"
     hint = window.composer.error_hint.text()
-    assert "Collector dock" in hint and "workbench collector" not in hint
+    assert "Collector dock" in hint
+    assert "workbench collector" not in hint
 
 
 def test_the_port_box_shows_the_port_the_collector_runs_on(qtbot, tmp_path: Path) -> None:

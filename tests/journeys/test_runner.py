@@ -44,10 +44,12 @@ def messages(step: StepResult) -> list[str]:
 def test_the_documented_example_passes(run_text: RunText) -> None:
     result = run_text(ISSUE_EXAMPLE)
     assert [s.messages() for s in result.steps] == [[], []]
-    assert result.passed and result.counts == {"passed": 2, "failed": 0, "skipped": 0}
+    assert result.passed
+    assert result.counts == {"passed": 2, "failed": 0, "skipped": 0}
     first, second = result.steps
     profile_id = first.captured["first_profile"]
-    assert second.exchange is not None and second.exchange.view is not None
+    assert second.exchange is not None
+    assert second.exchange.view is not None
     assert second.exchange.view.profile_id == profile_id
     # the remembered profile id was filled into the payload, as the JS tracker does
     assert second.exchange.request.body["profile"] == {"id": profile_id}
@@ -90,7 +92,8 @@ steps:
 """
     )
     (step,) = result.steps
-    assert not result.passed and step.status_word == "failed"
+    assert not result.passed
+    assert step.status_word == "failed"
     assert [(f.path, f.expected) for f in step.failures] == [
         ("status", "201"),
         ("debug@events.saved", "≥ 10"),
@@ -111,7 +114,8 @@ steps:
 """
     )
     first, second = result.steps
-    assert first.problems and first.problems[0].startswith("request failed: ")
+    assert first.problems
+    assert first.problems[0].startswith("request failed: ")
     assert second.passed, second.messages()
 
 
@@ -121,7 +125,8 @@ def test_a_network_failure_is_a_failed_step(tmp_path: Path) -> None:
     journey = parse_journey("steps: [{send: {events: []}, expect: {status: 200}}]")
     result = JourneyRunner(target_from_url(url)).run(journey)
     (step,) = result.steps
-    assert not step.passed and step.problems[0].startswith("request failed:")
+    assert not step.passed
+    assert step.problems[0].startswith("request failed:")
     assert step.failures == ()  # nothing to compare without an answer
 
 
@@ -161,7 +166,8 @@ def test_cancel_stops_between_steps(collector: CollectorServer) -> None:
         journey, cancel=token, on_step=on_step
     )
     assert seen == [0, 1, 2, 3, 4]
-    assert result.cancelled and not result.passed
+    assert result.cancelled
+    assert not result.passed
     assert [s.status_word for s in result.steps] == [
         "passed",
         "passed",
@@ -264,13 +270,16 @@ steps:
     expect_snapshot: snaps/first.json
 """
     first = run_text(text)
-    assert first.passed and "snapshot written" in first.steps[0].notes[0]
+    assert first.passed
+    assert "snapshot written" in first.steps[0].notes[0]
     path = tmp_path / "snaps" / "first.json"
     stored = json.loads(path.read_text())
-    assert stored["format"] == "workbench-journey-snapshot" and stored["answer"]["status"] == 200
+    assert stored["format"] == "workbench-journey-snapshot"
+    assert stored["answer"]["status"] == 200
     # a new profile, session and event ids, new timestamps: still the same answer
     again = run_text(text)
-    assert again.passed and again.steps[0].notes == (), again.steps[0].messages()
+    assert again.passed, again.steps[0].messages()
+    assert again.steps[0].notes == (), again.steps[0].messages()
     # change what the recorded answer says: the step fails with path, recorded and actual
     stored["answer"]["debug"]["events"]["types"].append("purchase-order")
     stored["answer"]["status"] = 201

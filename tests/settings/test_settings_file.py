@@ -25,7 +25,8 @@ def test_corrupt_file_is_moved_aside(tmp_path: Path) -> None:
     path.write_text("[1, 2")
     store = SettingsFile(path)
     assert store.load() == Settings()
-    assert store.notice is not None and store.notice.moved_to is not None
+    assert store.notice is not None
+    assert store.notice.moved_to is not None
     assert store.notice.moved_to.read_text() == "[1, 2"
 
 

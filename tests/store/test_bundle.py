@@ -231,7 +231,8 @@ def test_the_manifest_says_what_is_inside_and_what_was_redacted(tmp_path: Path) 
     }
     assert manifest["contents"]["exchange_ids"] == ["ex-1"]
     assert manifest["versions"]["app"]["name"] == "Tracardi Workbench"
-    assert "python" in manifest["versions"] and "platform" in manifest["versions"]
+    assert "python" in manifest["versions"]
+    assert "platform" in manifest["versions"]
     paths = manifest["redaction"]["paths"]
     assert "exchange.request.headers.Authorization" in " ".join(paths)
     assert any(p.endswith("pii.firstname") for p in paths)

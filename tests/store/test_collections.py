@@ -44,9 +44,11 @@ def test_builtin_templates_are_the_documented_payloads(store: CollectionStore) -
     assert options.payload["options"]["debugger"] is True
     assert templates["Profile-less event"].route == "/track?profile_less=true"
     webhook = templates["Webhook call (collect)"]
-    assert webhook.route.startswith("/collect/") and isinstance(webhook.payload, dict)
+    assert webhook.route.startswith("/collect/")
+    assert isinstance(webhook.payload, dict)
     for template in templates.values():
-        assert template.builtin and template.note
+        assert template.builtin
+        assert template.note
         if template.route.startswith("/track"):
             assert validate_payload(template.payload) == []
 
@@ -63,7 +65,8 @@ def test_save_writes_a_pretty_diff_friendly_file(store: CollectionStore) -> None
     saved = store.save(request)
     path = app_paths().collections_dir / "shop" / "cart" / "Checkout.json"
     text = path.read_text()
-    assert text.endswith("}\n") and '\n  "payload": {\n' in text
+    assert text.endswith("}\n")
+    assert '\n  "payload": {\n' in text
     data = json.loads(text)
     assert data["headers"] == {"Authorization": "********", "X-Context": "staging"}
     assert "abc-secret-123" not in text
@@ -71,7 +74,8 @@ def test_save_writes_a_pretty_diff_friendly_file(store: CollectionStore) -> None
         "format", "version", "route", "method", "target_name", "note", "headers", "payload",
     ]  # fmt: skip
     assert store.get("Checkout", "shop/cart") == saved
-    assert store.list() == [saved] and store.folders() == ["shop", "shop/cart"]
+    assert store.list() == [saved]
+    assert store.folders() == ["shop", "shop/cart"]
     assert store.exists("checkout", "shop/cart")
 
 
@@ -96,12 +100,16 @@ def test_save_as_rename_move_delete(store: CollectionStore) -> None:
     with pytest.raises(ReadOnlyTemplateError, match="cannot be changed"):
         store.save(full)
     copy = store.save_as(full, "My full")
-    assert copy.folder == "" and not copy.builtin and copy.payload == full.payload
+    assert copy.folder == ""
+    assert not copy.builtin
+    assert copy.payload == full.payload
     renamed = store.rename("My full", "Renamed")
-    assert renamed.name == "Renamed" and not store.exists("My full")
+    assert renamed.name == "Renamed"
+    assert not store.exists("My full")
     store.rename("Renamed", "renamed")  # a change of case only is fine
     moved = store.move("renamed", "", "class/day 1")
-    assert moved.folder == "class/day 1" and store.get("renamed", "class/day 1").payload
+    assert moved.folder == "class/day 1"
+    assert store.get("renamed", "class/day 1").payload
     with pytest.raises(CollectionError, match="no saved request"):
         store.get("renamed")
     with pytest.raises(CollectionError, match="not empty"):
@@ -145,7 +153,8 @@ def test_names_are_checked(store: CollectionStore, name: str, reason: str) -> No
 
 
 def test_folders_are_checked() -> None:
-    assert check_folder("a/b/") == "a/b" and check_folder(None) == ""
+    assert check_folder("a/b/") == "a/b"
+    assert check_folder(None) == ""
     for bad in ("/abs", "C:/x", "a/../b", "a/./b", "\\\\server\\share", "/".join("x" * 9)):
         with pytest.raises(CollectionError):
             check_folder(bad)
@@ -161,7 +170,8 @@ def test_unreadable_files_are_reported_and_left_alone(store: CollectionStore) ->
     assert len(store.notices) == 2
     assert any("Bad.json" in n.message and "not valid JSON" in n.message for n in store.notices)
     assert any("'route' must be a path" in n.message for n in store.notices)
-    assert bad.exists() and wrong.exists()
+    assert bad.exists()
+    assert wrong.exists()
     with pytest.raises(CollectionError, match=r"Wrong\.json"):
         store.get("Wrong")
 

@@ -148,7 +148,8 @@ def test_har_export_is_valid_har_12(tmp_path: Path) -> None:
     har = json.loads((tmp_path / "out.har").read_text())
     jsonschema.validate(har, HAR_12_SCHEMA)
     log = har["log"]
-    assert log["version"] == "1.2" and log["creator"]["name"] == "Tracardi Workbench"
+    assert log["version"] == "1.2"
+    assert log["creator"]["name"] == "Tracardi Workbench"
     first, second, _ = log["entries"]
     assert first["request"]["method"] == "POST"
     assert first["request"]["postData"]["mimeType"] == "application/json"
@@ -156,12 +157,14 @@ def test_har_export_is_valid_har_12(tmp_path: Path) -> None:
         "purchase-order"
     )
     assert {"name": "api_key", "value": "********"} in first["request"]["queryString"]
-    assert first["response"]["status"] == 200 and first["response"]["statusText"] == "OK"
+    assert first["response"]["status"] == 200
+    assert first["response"]["statusText"] == "OK"
     assert "debugging" in json.loads(first["response"]["content"]["text"])
     assert first["time"] == sum(v for k, v in first["timings"].items() if k != "ssl" and v > 0)
     assert first["timings"]["connect"] == 0.4
     assert first["_workbench"]["id"] == ok.id
-    assert second["response"]["status"] == 0 and "connection refused" in second["comment"]
+    assert second["response"]["status"] == 0
+    assert "connection refused" in second["comment"]
     one = json.loads((tmp_path / "one.har").read_text())
     jsonschema.validate(one, HAR_12_SCHEMA)
     assert [e["_workbench"]["id"] for e in one["log"]["entries"]] == [failed.id]

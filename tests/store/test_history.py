@@ -27,18 +27,23 @@ def test_append_then_get_returns_the_exchange_and_its_summary(tmp_path: Path) ->
         assert entry.id == exchange.id
         got = store.get(entry.id)
         assert got is not None
-        assert got.exchange.request is not None and exchange.request is not None
+        assert got.exchange.request is not None
+        assert exchange.request is not None
         assert got.exchange.request.body == exchange.request.body
         assert got.exchange.view == exchange.view
         assert got.exchange == entry.exchange
         summary = got.summary
         assert summary.event_types == ("coupon-received", "page-view")
-        assert (summary.status, summary.method, summary.route) == (200, "POST", "/track")
+        assert summary.status == 200
+        assert summary.method == "POST"
+        assert summary.route == "/track"
         assert summary.target_name == "Embedded collector"
-        assert summary.profile_id == "profile-id" and summary.session_id == "session-id"
+        assert summary.profile_id == "profile-id"
+        assert summary.session_id == "session-id"
         assert summary.duration_ms == pytest.approx(15.5)
         assert summary.created_at == "2026-11-26T10:00:00.000000Z"
-        assert not summary.starred and summary.error_kind is None
+        assert not summary.starred
+        assert summary.error_kind is None
         assert store.get("no-such-id") is None
 
 
@@ -125,20 +130,25 @@ def test_full_text_search_over_request_and_response_bodies(tmp_path: Path) -> No
 def test_star_unstar_delete_and_clear(tmp_path: Path) -> None:
     with HistoryStore(tmp_path, segment_size=4) as store:
         ids = fill(store, 10)
-        assert store.star(ids[1]) and store.star(ids[9])  # sealed and journal entries
+        assert store.star(ids[1])
+        assert store.star(ids[9])
         assert store.count(HistoryQuery(starred_only=True)) == 2
         assert store.star(ids[9], False)
         assert not store.star("missing")
-        assert store.delete(ids[2]) and store.delete(ids[8])
+        assert store.delete(ids[2])
+        assert store.delete(ids[8])
         assert not store.delete(ids[2])
         assert store.count() == 8
     with HistoryStore(tmp_path, segment_size=4) as store:
         assert [s.id for s in store.page(HistoryQuery(starred_only=True))] == [ids[1]]
         entry = store.get(ids[1])
-        assert entry is not None and entry.starred
-        assert store.get(ids[2]) is None and store.get(ids[8]) is None
+        assert entry is not None
+        assert entry.starred
+        assert store.get(ids[2]) is None
+        assert store.get(ids[8]) is None
         store.clear()
-        assert store.count() == 0 and store.page() == []
+        assert store.count() == 0
+        assert store.page() == []
         store.append(make_exchange(1))
     with HistoryStore(tmp_path, segment_size=4) as store:
         assert store.count() == 1
@@ -165,7 +175,8 @@ def test_a_duplicate_id_gets_a_fresh_one(tmp_path: Path) -> None:
     with HistoryStore(tmp_path) as store:
         exchange = make_exchange(1)
         first, second = store.append(exchange), store.append(exchange)
-        assert first.id != second.id and store.count() == 2
+        assert first.id != second.id
+        assert store.count() == 2
 
 
 @pytest.mark.parametrize("entry_id", ["plain-id", 'quoted "id" \\ back', "ünïcode-id"])
@@ -179,7 +190,8 @@ def test_a_duplicate_of_an_entry_another_store_appended_gets_a_fresh_id(
         exchange = replace(make_exchange(1), id=entry_id)
         assert other.append(exchange).id == entry_id
         again = mine.append(exchange)
-        assert again.id != entry_id and mine.count() == 3
+        assert again.id != entry_id
+        assert mine.count() == 3
         assert sorted(s.id for s in other.summaries()) == sorted(s.id for s in mine.summaries())
 
 
@@ -189,7 +201,8 @@ def test_changing_what_append_returned_changes_nothing_stored(tmp_path: Path) ->
         assert entry.exchange.request is not None
         entry.exchange.request.body["events"].clear()
         got = store.get(entry.id)
-        assert got is not None and got.exchange.request is not None
+        assert got is not None
+        assert got.exchange.request is not None
         assert got.exchange.request.body["events"]
         assert got.exchange.id == entry.id
 
@@ -200,9 +213,11 @@ def test_several_writers_and_readers_share_one_history(tmp_path: Path) -> None:
         with HistoryStore(tmp_path, segment_size=4) as second:
             assert second.count() == 6
             more = second.append(make_exchange(7)).id
-            assert writer.count() == 7 and writer.get(more) is not None
+            assert writer.count() == 7
+            assert writer.get(more) is not None
         with HistoryStore(tmp_path, read_only=True) as reader:
-            assert reader.count() == 7 and reader.get(ids[0]) is not None
+            assert reader.count() == 7
+            assert reader.get(ids[0]) is not None
             with pytest.raises(HistoryReadOnlyError):
                 reader.append(make_exchange())
     with HistoryStore(tmp_path) as again:
@@ -279,11 +294,13 @@ def test_returned_entries_are_copies(tmp_path: Path) -> None:
         first.exchange.request.body["context"]["device"] = "CHANGED"
         store.append(make_exchange(2))  # seals the first
         got = store.get(first.id)
-        assert got is not None and got.exchange.request is not None
+        assert got is not None
+        assert got.exchange.request is not None
         assert got.exchange.request.body["context"]["device"] == "iPhone X"
         got.exchange.request.body["context"]["device"] = "CHANGED"
         again = store.get(first.id)
-        assert again is not None and again.exchange.request is not None
+        assert again is not None
+        assert again.exchange.request is not None
         assert again.exchange.request.body["context"]["device"] == "iPhone X"
 
 
@@ -293,4 +310,5 @@ def test_append_many_never_stores_two_entries_with_one_id(tmp_path: Path) -> Non
         assert store.append_many([exchange, exchange, exchange]) == 3
         ids = [s.id for s in store.page()]
         assert len(set(ids)) == 3
-        assert store.delete(ids[0]) and store.count() == 2
+        assert store.delete(ids[0])
+        assert store.count() == 2

@@ -109,10 +109,12 @@ def test_corrupt_segment_is_moved_aside_with_a_notice(tmp_path: Path) -> None:
     with HistoryStore(tmp_path, segment_size=3) as store:
         assert len(store.notices) == 1
         notice = store.notices[0]
-        assert notice.moved_to is not None and notice.moved_to.exists()
+        assert notice.moved_to is not None
+        assert notice.moved_to.exists()
         assert "moved aside" in notice.message
         assert store.count() == 4  # the other segment and the journal
-        assert store.get(ids[0]) is None and store.get(ids[6]) is not None
+        assert store.get(ids[0]) is None
+        assert store.get(ids[6]) is not None
         store.append(make_exchange(8))
     assert list((tmp_path / "segments").glob("*.corrupt-*"))
 
@@ -136,7 +138,8 @@ def test_unreadable_journal_lines_are_kept_aside(tmp_path: Path) -> None:
     journal.write_bytes(lines[0] + b"\n{broken\n" + lines[1] + b"\n" + lines[2] + b"\n")
     with HistoryStore(tmp_path, segment_size=10) as store:
         assert [s.id for s in store.page()] == ids[::-1]
-        assert len(store.notices) == 1 and store.notices[0].moved_to is not None
+        assert len(store.notices) == 1
+        assert store.notices[0].moved_to is not None
         assert b"{broken" in store.notices[0].moved_to.read_bytes()
 
 
@@ -146,7 +149,8 @@ def test_a_torn_last_journal_line_is_dropped_quietly(tmp_path: Path) -> None:
     with (tmp_path / "journal.jsonl").open("ab") as handle:
         handle.write(b'{"v":1,"entry":{"id":"half-writ')
     with HistoryStore(tmp_path, segment_size=10) as store:
-        assert [s.id for s in store.page()] == ids[::-1] and store.notices == []
+        assert [s.id for s in store.page()] == ids[::-1]
+        assert store.notices == []
         store.append(make_exchange(3))
     with HistoryStore(tmp_path, segment_size=10) as store:
         assert store.count() == 3
@@ -160,7 +164,8 @@ def test_corrupt_manifest_is_moved_aside_and_entries_kept(tmp_path: Path) -> Non
     (tmp_path / "manifest.json").write_text("not json")
     with HistoryStore(tmp_path, segment_size=2) as store:
         assert store.count() == 3
-        assert len(store.notices) == 1 and "manifest.json" in store.notices[0].message
+        assert len(store.notices) == 1
+        assert "manifest.json" in store.notices[0].message
     assert json.loads((tmp_path / "manifest.json").read_text())["version"] == 1
 
 
@@ -184,16 +189,19 @@ def test_migration_from_a_hand_written_v0_file(tmp_path: Path) -> None:
     (tmp_path / "history.json").write_text(json.dumps(v0))
     with HistoryStore(tmp_path, segment_size=2) as store:
         assert store.count() == 3
-        assert len(store.notices) == 1 and "Migrated 3 entries" in store.notices[0].message
+        assert len(store.notices) == 1
+        assert "Migrated 3 entries" in store.notices[0].message
         summaries = store.page()
         assert [s.event_types[0] if s.event_types else None for s in summaries] == [
             None,
             "old-type",
             "purchase-order",
         ]
-        assert summaries[2].starred and summaries[2].created_at.startswith("2025-01-01")
+        assert summaries[2].starred
+        assert summaries[2].created_at.startswith("2025-01-01")
         entry = store.get(first["id"])
-        assert entry is not None and entry.exchange.request is not None
+        assert entry is not None
+        assert entry.exchange.request is not None
         assert entry.exchange.request.headers["Authorization"] == "********"
     assert not (tmp_path / "history.json").exists()
     kept = list(tmp_path.glob("history.json.v0-migrated-*"))
@@ -206,14 +214,16 @@ def test_migration_from_a_hand_written_v0_file(tmp_path: Path) -> None:
     for secret in SECRETS:
         assert secret.encode() not in segments_and_journal
     with HistoryStore(tmp_path, segment_size=2) as store:
-        assert store.count() == 3 and store.notices == []
+        assert store.count() == 3
+        assert store.notices == []
 
 
 def test_an_unreadable_v0_file_is_moved_aside(tmp_path: Path) -> None:
     (tmp_path / "history.json").write_text("[1, 2")
     with HistoryStore(tmp_path) as store:
         assert store.count() == 0
-        assert len(store.notices) == 1 and store.notices[0].moved_to is not None
+        assert len(store.notices) == 1
+        assert store.notices[0].moved_to is not None
         assert store.notices[0].moved_to.exists()
 
 
@@ -227,7 +237,8 @@ def test_segments_are_tinydb_databases(tmp_path: Path) -> None:
     try:
         assert db.table("meta").all()[0]["version"] == 1
         found = db.table("entries").get(Query().id == ids[1])
-        assert isinstance(found, dict) and found["exchange"]["request"]["route"] == "/track"
+        assert isinstance(found, dict)
+        assert found["exchange"]["request"]["route"] == "/track"
     finally:
         db.close()
 
@@ -258,7 +269,8 @@ def test_interrupted_rewrites_resolve_to_one_complete_generation(tmp_path: Path)
     (segments / f".{stem}.g0002.json.abc123.tmp").write_text("{half")
     (tmp_path / "segments.cleared-20260101T000000000000Z").mkdir()
     with HistoryStore(tmp_path, segment_size=2) as store:
-        assert [s.id for s in store.page()] == ids[::-1] and store.notices == []
+        assert [s.id for s in store.page()] == ids[::-1]
+        assert store.notices == []
         store.star(ids[0])  # writes generation 2 for real, then removes generation 1
     assert sorted(p.name for p in segments.iterdir()) == [
         f"{stem}.g0002.idx",
@@ -271,7 +283,8 @@ def test_interrupted_rewrites_resolve_to_one_complete_generation(tmp_path: Path)
         old = segments / f"{stem}.g0002.{suffix}"
         (segments / f"{stem}.g0003.{suffix}").write_bytes(old.read_bytes())
     with HistoryStore(tmp_path, segment_size=2) as store:
-        assert store.count() == 2 and store.page()[1].starred
+        assert store.count() == 2
+        assert store.page()[1].starred
     assert sorted(p.name.split(".")[1] for p in segments.iterdir()) == ["g0003"] * 3
 
 

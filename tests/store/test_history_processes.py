@@ -180,8 +180,10 @@ def test_the_window_and_command_line_writers_lose_nothing(tmp_path: Path) -> Non
             writer.finish()
         assert imported.returncode == 0, imported.stderr
         assert "imported 20 entries" in imported.stdout
-        assert sent.returncode == 0 and "could not record" not in sent.stderr, sent.stderr
-        assert changes.wait("appended") and changes.wait("changed")
+        assert sent.returncode == 0, sent.stderr
+        assert "could not record" not in sent.stderr, sent.stderr
+        assert changes.wait("appended")
+        assert changes.wait("changed")
 
         expected = set(window_ids) | {f"imported-{n}" for n in range(20)}
         for writer in writers:
@@ -192,12 +194,14 @@ def test_the_window_and_command_line_writers_lose_nothing(tmp_path: Path) -> Non
         # The window's store, never reopened, sees what everyone wrote.
         seen = _all_ids(window)
         assert len(seen) == len(set(seen)), "an entry is listed twice"
-        assert expected <= set(seen) and not deleted & set(seen)
+        assert expected <= set(seen)
+        assert not deleted & set(seen)
         assert len(seen) == len(expected) + 1  # and the exchange `workbench send` recorded
         assert {s.id for s in window.summaries(HistoryQuery(starred_only=True))} == starred
         assert all(window.get(entry_id) is not None for entry_id in expected)
     with HistoryStore(folder, retention=None) as fresh:
-        assert set(_all_ids(fresh)) == set(seen) and not fresh.notices
+        assert set(_all_ids(fresh)) == set(seen)
+        assert not fresh.notices
     # The figure for the record (shown with ``pytest -s``).
     print(
         f"\n{len(seen)} entries written by 6 processes at once (window store, 3 writers, "
@@ -221,7 +225,8 @@ def test_retention_and_stars_stay_right_with_several_writers(tmp_path: Path) -> 
         assert len(kept - starred) <= 30
         # Whoever wrote them, the newest 30 entries are the ones kept (plus the starred).
         newest = [s.id for s in window.summaries()][:30]
-        assert set(newest) <= kept and window.count() == len(kept)
+        assert set(newest) <= kept
+        assert window.count() == len(kept)
 
 
 @pytest.mark.slow
@@ -244,7 +249,8 @@ def test_writers_killed_mid_append_leave_a_store_that_opens_clean(tmp_path: Path
             assert not missing, f"round {round_no}: {len(missing)} acknowledged entries lost"
     with HistoryStore(folder, retention=None) as fresh:
         ids = _all_ids(fresh)
-        assert acknowledged <= set(ids) and len(ids) == len(set(ids))
+        assert acknowledged <= set(ids)
+        assert len(ids) == len(set(ids))
         assert not fresh.notices, [n.message for n in fresh.notices]
         fresh.append(make_exchange(7))
     print(
@@ -284,7 +290,8 @@ def test_a_writer_killed_holding_the_lock_half_way_through_a_line(tmp_path: Path
             text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "held"
         child.send_signal(signal.SIGKILL)
         child.wait(30)
         child.stdin.close()  # type: ignore[union-attr]

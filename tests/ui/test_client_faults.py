@@ -213,7 +213,8 @@ def test_a_trickling_answer_times_out_as_a_whole(qtbot, window: MainWindow) -> N
         exchange = send_and_wait(qtbot, window, timeout=15_000)
         timer.stop()
         sent = slow.bytes_sent
-    assert exchange.error is not None and exchange.error.kind == "timeout", exchange.error
+    assert exchange.error is not None
+    assert exchange.error.kind == "timeout", exchange.error
     assert "timed out after 1 s" in exchange.error.message
     assert 0 < sent < 100  # it had started answering: per-read timeouts never fired
     assert len(ticks) >= 10  # the window kept running its event loop meanwhile

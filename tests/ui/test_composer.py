@@ -91,7 +91,9 @@ def test_invalid_raw_json_reports_position_and_keeps_forms(qtbot, composer: Comp
     composer.form.source_combo.setEditText("kept-source")
     composer.raw.set_text('{\n  "source": {"id": "x"},\n  "events": [\n}')
     problem = composer.syntax_problem()
-    assert problem is not None and problem.line == 4 and problem.column == 1
+    assert problem is not None
+    assert problem.line == 4
+    assert problem.column == 1
     assert "line 4, column 1" in composer.raw.status_label.text()
     assert composer.form.source_combo.currentText() == "kept-source"
     with pytest.raises(PayloadNotReady, match="line 4"):
@@ -164,7 +166,8 @@ def test_new_visit_and_forget_profile(qtbot, composer: Composer) -> None:
     form.set_profile_id("p-1")
     with qtbot.waitSignal(form.new_visit_requested) as blocker:
         form.new_visit()
-    assert len(blocker.args[0]) == 36 and composer.document()["session"] == {"id": blocker.args[0]}
+    assert len(blocker.args[0]) == 36
+    assert composer.document()["session"] == {"id": blocker.args[0]}
     with qtbot.waitSignal(form.forget_profile_requested):
         form.forget_profile()
     assert "profile" not in composer.document()
@@ -172,17 +175,20 @@ def test_new_visit_and_forget_profile(qtbot, composer: Composer) -> None:
 
 def test_collect_route_edits_a_properties_body(qtbot, composer: Composer) -> None:
     composer.request_bar.set_route("/collect/page-view/webhook-source-id/s-1")
-    assert composer.is_collect and composer.form_stack.currentIndex() == 1
+    assert composer.is_collect
+    assert composer.form_stack.currentIndex() == 1
     assert composer.route_label() == "/collect/page-view/webhook-source-id/s-1"
     composer.collect_editor.add_row().setText(2, "v")
     spec = composer.build_spec()
-    assert spec.route == "collect" and spec.payload == {"key": "v"}
+    assert spec.route == "collect"
+    assert spec.payload == {"key": "v"}
     assert spec.collect_session_id == "s-1"
     composer.raw.set_text("[1]")
     assert composer.validate_now()[0].message.startswith("a /collect body must be")
     composer.request_bar.set_route("/track?profile_less=true")
     spec = composer.build_spec()
-    assert spec.route == "track" and spec.profile_less
+    assert spec.route == "track"
+    assert spec.profile_less
     assert parse_route("/collect/a/b") == ("collect", ["a", "b", ""])
 
 

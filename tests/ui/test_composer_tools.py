@@ -32,7 +32,8 @@ def tools(qtbot, tmp_path: Path):
 
 def test_examples_and_builtin_templates_are_offered(tools: ComposerTools) -> None:
     names = [t.name for t in tools.templates()]
-    assert "track-full" in names and len(names) >= len(example_templates())
+    assert "track-full" in names
+    assert len(names) >= len(example_templates())
     tools._fill_templates_menu()
     assert tools.templates_menu.actions()
 
@@ -47,7 +48,9 @@ def test_template_loads_payload(tools: ComposerTools) -> None:
 def test_save_to_collection_and_find_it_in_templates(tools: ComposerTools, monkeypatch) -> None:
     monkeypatch.setattr(Prompts, "get_line", classmethod(lambda cls, *a, **k: "shop/checkout"))
     saved = tools.save_to_collection()
-    assert saved is not None and saved.folder == "shop" and saved.name == "checkout"
+    assert saved is not None
+    assert saved.folder == "shop"
+    assert saved.name == "checkout"
     assert saved.payload == tools.composer.document()
     assert any(t.name == "checkout" and t.folder == "shop" for t in tools.templates())
     assert tools.save_to_collection() is None  # same name again: refused, said next to the request
@@ -56,12 +59,14 @@ def test_save_to_collection_and_find_it_in_templates(tools: ComposerTools, monke
 
 def test_copy_as_each_kind(tools: ComposerTools) -> None:
     curl = tools.copy_as("curl")
-    assert curl is not None and curl.startswith("curl")
+    assert curl is not None
+    assert curl.startswith("curl")
     assert "http://127.0.0.1:8686/track" in curl
     assert QGuiApplication.clipboard().text() == curl
     for kind in ("httpx", "fetch", "httpie"):
         text = tools.copy_as(kind)
-        assert text and "/track" in text
+        assert text
+        assert "/track" in text
 
 
 def test_paste_curl_imports_route_payload_and_target(tools: ComposerTools) -> None:

@@ -87,7 +87,8 @@ def test_every_section_is_one_click_away_in_a_narrow_panel(qtbot, narrow, with_f
 def test_the_verdict_links_to_the_sections_it_names(qtbot, narrow, with_flow) -> None:
     narrow.set_view(with_flow["view"])
     verdict = narrow.verdict_label.text()
-    assert verdict.endswith("· 2 warnings") and "entered visitor" in verdict
+    assert verdict.endswith("· 2 warnings")
+    assert "entered visitor" in verdict
     links = verdict_links(verdict)
     assert '<a href="section:warnings">2 warnings</a>' in links
     assert '<a href="section:segmentation">entered visitor</a>' in links
@@ -143,7 +144,9 @@ def test_a_search_says_where_else_it_matches_and_follows(qtbot, with_flow) -> No
     assert session.match_label.text() == "0 matches"
     places = {title: count for _key, title, count in session.elsewhere_matches()}
     assert places["Request as sent"] == 1
-    assert places["Warnings"] == 2 and places["Logs"] >= 2 and places["Execution"] == 1
+    assert places["Warnings"] == 2
+    assert places["Logs"] >= 2
+    assert places["Execution"] == 1
     assert session.elsewhere_label.isVisibleTo(panel)
     assert "Warnings (2)" in session.elsewhere_label.text()
     # Following a link opens that place with the same search.
@@ -166,7 +169,8 @@ def test_a_search_is_visibly_reapplied_to_a_new_answer(qtbot, server, with_flow)
     execution = view.show_section("execution")
     execution.search_for("Pricing")
     before = execution.match_label.text()
-    assert before.endswith("matches") and not before.startswith("0 ")
+    assert before.endswith("matches")
+    assert not before.startswith("0 ")
     view.set_view(_answer(server)["view"])  # no flow now: a fresh, empty Execution
     assert execution.search.text() == "Pricing"
     assert execution.match_label.text() == "0 matches in the new answer"
@@ -179,7 +183,8 @@ def test_an_empty_execution_says_why_and_offers_the_demo_flow(qtbot, server) -> 
     view.set_can_open(True)  # the embedded collector answered
     view.set_view(_answer(server)["view"])
     note = view.section_notes["execution"]
-    assert not note.isHidden() and "Nothing ran for this request" in note.text()
+    assert not note.isHidden()
+    assert "Nothing ran for this request" in note.text()
     assert not view.demo_flow_button.isHidden()
     with qtbot.waitSignal(view.demo_flow_requested):
         view.demo_flow_button.click()

@@ -34,17 +34,20 @@ def test_model_with_debug_response_passes_qtmodeltester(qtmodeltester) -> None:
 
 def test_scalar_document_has_no_rows() -> None:
     model = JsonTreeModel("just text")
-    assert not model.hasChildren() and model.rowCount() == 0
+    assert not model.hasChildren()
+    assert model.rowCount() == 0
 
 
 def test_children_are_built_on_demand() -> None:
     model = JsonTreeModel(DOC)
-    assert model.rowCount() == 0 and model.canFetchMore(QModelIndex())
+    assert model.rowCount() == 0
+    assert model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 4
     profile = model.index(0, 0)
     assert model.data(profile) == "profile"
-    assert model.hasChildren(profile) and model.rowCount(profile) == 0
+    assert model.hasChildren(profile)
+    assert model.rowCount(profile) == 0
     model.fetchMore(profile)
     assert model.rowCount(profile) == 2
     assert model.data(model.index(1, 1)) == "{1 key}"
@@ -57,14 +60,16 @@ def test_wide_arrays_arrive_in_batches() -> None:
     assert model.rowCount() == BATCH
     model.fetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
-    assert model.rowCount() == BATCH * 2 + 7 and not model.canFetchMore(QModelIndex())
+    assert model.rowCount() == BATCH * 2 + 7
+    assert not model.canFetchMore(QModelIndex())
     assert model.data(model.index(BATCH + 3, 0)) == f"[{BATCH + 3}]"
 
 
 def test_paths_in_dot_notation_and_json_pointer() -> None:
     model = JsonTreeModel(DOC)
     email = model.index_for_path(("profile", "traits", "email"))
-    assert email.isValid() and model.data(email.siblingAtColumn(1)) == "a@b.c"
+    assert email.isValid()
+    assert model.data(email.siblingAtColumn(1)) == "a@b.c"
     assert model.dot_path_of(email) == "profile@traits.email"
     assert model.json_pointer_of(email) == "/profile/traits/email"
     odd = model.index_for_path(("a/b", "~k"))
@@ -80,12 +85,14 @@ def test_paths_in_dot_notation_and_json_pointer() -> None:
 def test_deep_index_in_wide_array_is_fetched() -> None:
     model = JsonTreeModel({"rows": list(range(3 * BATCH))})
     index = model.index_for_path(("rows", 2 * BATCH + 1))
-    assert index.isValid() and model.value_of(index) == 2 * BATCH + 1
+    assert index.isValid()
+    assert model.value_of(index) == 2 * BATCH + 1
 
 
 def test_preview_is_one_plain_line() -> None:
     assert preview("<b>x</b>\nnext") == "<b>x</b>\\nnext"
-    assert preview(None) == "null" and preview(False) == "false"
+    assert preview(None) == "null"
+    assert preview(False) == "false"
     assert preview("x" * 2000).endswith("(2,000 chars)")
 
 

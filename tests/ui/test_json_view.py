@@ -34,7 +34,8 @@ def test_search_filters_and_expands_to_match(qtbot) -> None:
     profile = view.proxy.index(0, 0)
     assert view.tree.isExpanded(profile)
     traits = view.proxy.index(0, 0, profile)
-    assert view.proxy.data(traits) == "traits" and view.tree.isExpanded(traits)
+    assert view.proxy.data(traits) == "traits"
+    assert view.tree.isExpanded(traits)
     assert view.proxy.rowCount(traits) == 1
     assert view.match_label.text() == "1 match"
     assert view.model.path_of(view.current_source_index()) == ("profile", "traits", "email")

@@ -77,7 +77,8 @@ def test_send_shows_new_profile_and_counts_then_reuses_profile(
     assert debugger.verdict_label.text().startswith("new profile " + profile_id[:4])
     assert f"{view.events['saved']} event" in debugger.verdict_label.text()
     titles = [debugger.tabs.tabText(i) for i in range(debugger.tabs.count())]
-    assert titles[0] == "Session (1)" and titles[2] == "Profile (1)"
+    assert titles[0] == "Session (1)"
+    assert titles[2] == "Profile (1)"
     assert titles[1] == f"Events ({view.events['saved']})"
     assert window.status_code_label.text() == "Status 200"
     assert window.size_label.text().startswith("Size ")

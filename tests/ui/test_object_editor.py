@@ -99,7 +99,8 @@ def test_mark_paths_and_focus(qtbot) -> None:
     editor.set_value({"a": {"b": 1}})
     editor.mark_paths([("a", "b")])
     inner = editor.item_for_path(("a", "b"))
-    assert inner is not None and inner.background(0).color().red() == 255
+    assert inner is not None
+    assert inner.background(0).color().red() == 255
     editor.mark_paths([])
     assert inner.background(0).style().name == "NoBrush"
     editor.focus_path(("a", "b", "missing"))

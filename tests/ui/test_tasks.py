@@ -24,7 +24,10 @@ def test_result_arrives_on_gui_thread(qtbot) -> None:
     with qtbot.waitSignal(runner.task_finished, timeout=5000):
         seq = runner.submit(work, 21, channel="calc", on_done=on_done)
     outcome, on_gui = seen[0]
-    assert outcome.seq == seq and outcome.result == 42 and outcome.ok and not outcome.stale
+    assert outcome.seq == seq
+    assert outcome.result == 42
+    assert outcome.ok
+    assert not outcome.stale
     assert on_gui
     assert worker_threads[0] is not threading.main_thread()
     assert runner.pending == 0
@@ -40,7 +43,8 @@ def test_error_is_delivered_not_raised(qtbot) -> None:
     with qtbot.waitSignal(runner.task_finished, timeout=5000) as blocker:
         runner.submit(boom, on_done=lambda o: None)
     outcome = blocker.args[0]
-    assert isinstance(outcome.error, ValueError) and not outcome.ok
+    assert isinstance(outcome.error, ValueError)
+    assert not outcome.ok
     runner.wait_for_done()
 
 
@@ -56,7 +60,9 @@ def test_older_result_is_marked_stale(qtbot) -> None:
     release.set()
     qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=5000)
     by_seq = {o.seq: o for o in outcomes}
-    assert by_seq[first].stale and by_seq[first].result == "old"
+    assert by_seq[first].stale
+    assert by_seq[first].result == "old"
     assert not by_seq[second].stale
-    assert runner.is_current(second, "send") and runner.latest("send") == second
+    assert runner.is_current(second, "send")
+    assert runner.latest("send") == second
     runner.wait_for_done()

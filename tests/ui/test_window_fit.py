@@ -72,7 +72,8 @@ def test_raw_editors_number_their_lines_and_raw_body_has_find(qtbot, window: Mai
     panel.body_tabs.setCurrentWidget(panel.body_raw)
     window.focus_search()  # Ctrl+F on the raw body: its find bar
     bar = panel.body_raw.find_bar
-    assert bar is not None and bar.edit.hasFocus()
+    assert bar is not None
+    assert bar.edit.hasFocus()
     qtbot.keyClicks(bar.edit, "profile")
     assert bar.match_count >= 1
     assert bar.count_label.text() == f"1 of {bar.match_count}"
@@ -96,7 +97,8 @@ def test_add_key_starts_editing_and_events_list_is_narrow(qtbot, window: MainWin
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.tree.state() == QAbstractItemView.State.EditingState)
     focus = QApplication.focusWidget()
-    assert focus is not None and focus is not editor.add_button
+    assert focus is not None
+    assert focus is not editor.add_button
     qtbot.keyClicks(focus, "sku")
     qtbot.keyClick(focus, Qt.Key.Key_Return)
     # What was typed named the new row (the delegate commits on the next event loop turn).

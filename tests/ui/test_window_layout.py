@@ -58,7 +58,8 @@ def test_at_1280x720_the_collector_starts_collapsed_and_expands_to_a_real_table(
     _show_at(qtbot, window, 1280, 720)
     dock = window.docks["dock-collector"]
     bar = window.dock_titles["dock-collector"]
-    assert bar.collapsed and not dock.widget().isVisible()
+    assert bar.collapsed
+    assert not dock.widget().isVisible()
     qtbot.waitUntil(lambda: dock.height() <= bar.height() + 8)
     assert "Running on http://127.0.0.1:" in bar.summary_label.text()
     qtbot.waitUntil(lambda: window.centralWidget().height() >= 560)  # composer and answer
@@ -177,6 +178,7 @@ def test_docks_tab_together_float_and_close_from_their_title_bars(qtbot, parts: 
     qtbot.mouseClick(bar.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not history.isVisible())
     toggle = history.toggleViewAction()
-    assert toggle in window.view_menu.actions() and not toggle.isChecked()
+    assert toggle in window.view_menu.actions()
+    assert not toggle.isChecked()
     toggle.trigger()
     qtbot.waitUntil(history.isVisible)

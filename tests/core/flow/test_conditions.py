@@ -83,7 +83,8 @@ def test_each_form(text: str, expected: bool) -> None:
 
 def test_and_binds_tighter_than_or() -> None:
     tree = parse_condition("profile@a == 1 or profile@b == 2 and profile@c == 3")
-    assert isinstance(tree, Or) and isinstance(tree.right, And)
+    assert isinstance(tree, Or)
+    assert isinstance(tree.right, And)
 
 
 @pytest.mark.parametrize(

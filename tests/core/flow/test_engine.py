@@ -53,7 +53,8 @@ def test_invalid_event_is_marked_logged_and_skipped() -> None:
     bad = event("purchase-order", {"product": 3}, "bad")
     good = event("page-view", eid="good")
     result = run_flow(cfg, profile, None, [bad, good])
-    assert bad["metadata"]["valid"] is False and good["metadata"]["valid"] is True
+    assert bad["metadata"]["valid"] is False
+    assert good["metadata"]["valid"] is True
     report = result.events[0]
     assert report["valid"] is False
     assert [e["location"] for e in report["errors"]] == [
@@ -68,7 +69,8 @@ def test_invalid_event_is_marked_logged_and_skipped() -> None:
         "missing [rule: required]",
     ]
     trace = result.execution["events"][0]
-    assert trace["skipped"].startswith("the event is invalid") and trace["rules"] == []
+    assert trace["skipped"].startswith("the event is invalid")
+    assert trace["rules"] == []
     assert profile["stats"]["views"] == 1  # the valid page view still counted
     assert "purchases" not in profile["stats"]["counters"]
     assert result.rejected is None
@@ -163,7 +165,8 @@ def test_failing_operation_is_logged_and_the_rest_completes() -> None:
     assert profile["traits"] == {"score": "high", "seen": True}
     assert profile["stats"]["views"] == 1
     errors = [log for log in result.logs if log["type"] == "error"]
-    assert len(errors) == 1 and "failed" in errors[0]["message"]
+    assert len(errors) == 1
+    assert "failed" in errors[0]["message"]
 
 
 def test_segments_enter_and_leave_across_requests() -> None:
@@ -202,7 +205,8 @@ def test_segments_enter_and_leave_across_requests() -> None:
     assert second.segmentation["left"] == ["cart"]
     assert profile["segments"] == ["legacy", "off", "customer"]
     third = run_flow(cfg, profile, None, [event("page-view")])
-    assert third.segmentation["entered"] == [] and third.segmentation["left"] == []
+    assert third.segmentation["entered"] == []
+    assert third.segmentation["left"] == []
     assert third.profile_diff == {"added": [], "changed": [], "removed": []}
 
 
@@ -314,7 +318,8 @@ def test_a_shallow_copy_of_the_stored_profile_is_enough() -> None:
     assert stored == snapshot
     assert working["traits"] == {"nested": {"deep": {"x": 2}}}
     assert working["data"]["preferences"]["purchases"] == ["old", "new"]
-    assert working["stats"]["views"] == 1 and working["segments"] == ["s"]
+    assert working["stats"]["views"] == 1
+    assert working["segments"] == ["s"]
 
 
 def test_without_trace_the_effects_and_failures_are_the_same() -> None:
@@ -336,7 +341,8 @@ def test_without_trace_the_effects_and_failures_are_the_same() -> None:
     full = run_flow(cfg, traced, None, [event("page-view")])
     cheap = run_flow(cfg, quiet, None, [event("page-view")], trace=False)
     assert traced == quiet
-    assert cheap.execution == {} and cheap.profile_diff == {
+    assert cheap.execution == {}
+    assert cheap.profile_diff == {
         "added": [],
         "changed": [],
         "removed": [],

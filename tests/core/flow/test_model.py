@@ -59,7 +59,8 @@ def test_schema_validates_properties_and_context() -> None:
 
 def test_schema_errors() -> None:
     bad = error_of(EventSchema, {**SCHEMA, "properties": {"type": "strnig"}})
-    assert bad.field == "properties" and "not a valid draft 2020-12 JSON Schema" in bad.message
+    assert bad.field == "properties"
+    assert "not a valid draft 2020-12 JSON Schema" in bad.message
     assert "type" in bad.message
     assert error_of(EventSchema, {"event_type": "x"}).field == "properties"
     assert error_of(EventSchema, {**SCHEMA, "event_type": " "}).field == "event_type"
@@ -81,7 +82,9 @@ def test_rule_errors_are_located() -> None:
     assert error.field == "operations[1].value"
     assert str(error) == "operations[1].value: increment needs a number, got a string"
     error = error_of(MappingRule, {**RULE, "condition": "event@properties.plan = 'x'"})
-    assert error.field == "condition" and "write '=='" in error.message and "^" in error.message
+    assert error.field == "condition"
+    assert "write '=='" in error.message
+    assert "^" in error.message
     assert error_of(MappingRule, {**RULE, "operations": []}).field == "operations"
     assert error_of(MappingRule, {**RULE, "id": "has space"}).field == "id"
     assert error_of(MappingRule, {k: v for k, v in RULE.items() if k != "event_type"}).field == (
@@ -91,7 +94,8 @@ def test_rule_errors_are_located() -> None:
 
 def test_segment_errors() -> None:
     error = error_of(Segment, {**SEGMENT, "condition": "event@type == 'x'"})
-    assert error.field == "condition" and "only profile@ paths" in error.message
+    assert error.field == "condition"
+    assert "only profile@ paths" in error.message
     assert error_of(Segment, {"id": "x"}).message == "required field is missing"
     assert error_of(Segment, {**SEGMENT, "condition": 3}).field == "condition"
 
@@ -126,7 +130,8 @@ def test_predefined_and_demo_pack() -> None:
     }
     assert all(r.predefined for r in rules)
     config = demo_config()
-    assert len(config.rules) == 12 and len(config.segments) == 11
+    assert len(config.rules) == 12
+    assert len(config.segments) == 11
     assert FlowConfig.from_dict(config.to_dict()) == config
     assert demo_pack()["schemas"] is not demo_pack()["schemas"]
 

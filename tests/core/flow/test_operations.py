@@ -34,7 +34,8 @@ def test_set_from_event() -> None:
     operation = op(op="set", target="profile@traits.plan", **{"from": "event@properties.plan"})
     change = operation.apply(profile, roots({"properties": {"plan": "pro"}}, profile))
     assert profile == {"traits": {"plan": "pro"}}
-    assert change is not None and change.to_dict() == {
+    assert change is not None
+    assert change.to_dict() == {
         "path": "profile@traits.plan",
         "operation": "set",
         "after": "pro",
@@ -48,7 +49,8 @@ def test_set_literal_and_unchanged_value() -> None:
     assert operation.apply(profile, roots()) is None
     operation = op(op="set", target="profile@traits.vip", value=False)
     change = operation.apply(profile, roots())
-    assert change is not None and (change.before, change.after) == (True, False)
+    assert change is not None
+    assert (change.before, change.after) == (True, False)
 
 
 def test_set_from_session_and_missing_source_skips() -> None:
@@ -77,7 +79,8 @@ def test_append_creates_and_extends_lists() -> None:
     operation.apply(profile, roots({"properties": {"p": "shoe"}}))
     change = operation.apply(profile, roots({"properties": {"p": "sock"}}))
     assert profile["traits"]["cart"] == ["shoe", "sock"]
-    assert change is not None and change.before == ["shoe"]
+    assert change is not None
+    assert change.before == ["shoe"]
 
 
 def test_append_to_a_non_list_fails_at_run_time() -> None:
@@ -115,7 +118,9 @@ def test_delete() -> None:
     profile: dict[str, Any] = {"traits": {"cart": ["a"]}}
     change = op(op="delete", target="profile@traits.cart").apply(profile, roots())
     assert profile == {"traits": {}}
-    assert change is not None and change.after is MISSING and change.before == ["a"]
+    assert change is not None
+    assert change.after is MISSING
+    assert change.before == ["a"]
     with pytest.raises(OperationSkipped, match="does not exist"):
         op(op="delete", target="profile@traits.cart").apply(profile, roots())
 

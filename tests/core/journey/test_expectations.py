@@ -89,7 +89,9 @@ def test_failures_say_path_expected_and_actual() -> None:
     failure = parse_expectation("debug@x", {"matches": "^a+$"}).check("b")
     assert str(failure) == 'debug@x: expected a string matching /^a+$/, got "b"'
     long = parse_expectation("response", {"eq": 1}).check("x" * 500)
-    assert long is not None and len(long.actual) <= 120 and long.actual.endswith("…")
+    assert long is not None
+    assert len(long.actual) <= 120
+    assert long.actual.endswith("…")
 
 
 @pytest.mark.parametrize(

@@ -73,10 +73,13 @@ def test_the_documented_example_parses(folder: Path) -> None:
     assert first.payload == {"source": {"id": "source-id"}, "events": [{"type": "page-view"}]}
     assert first.capture == {"first_profile": AnswerPath("response", ("profile", "id"))}
     assert [e.path.text for e in first.expect] == ["status", "debug@profile.new"]
-    assert first.expects_status and not second.expects_status
+    assert first.expects_status
+    assert not second.expects_status
     assert second.payload["session"] == {"id": "{{uuid}}"}
-    assert second.uses_root("profile") and not second.uses_root("session")
-    assert second.route == Route("track") and second.debugger
+    assert second.uses_root("profile")
+    assert not second.uses_root("session")
+    assert second.route == Route("track")
+    assert second.debugger
 
 
 def test_json_is_accepted(folder: Path) -> None:
@@ -112,11 +115,15 @@ steps:
     assert journey.name == "every"
     assert one.route == Route("collect", "payment", "source-id", "s-1")
     assert one.route.text == "collect/payment/source-id/s-1"
-    assert one.new_visit and not one.debugger and one.headers == {"X-Test": "1"}
+    assert one.new_visit
+    assert not one.debugger
+    assert one.headers == {"X-Test": "1"}
     assert one.wait == Wait(2, "payment", 1.5)
     assert one.snapshot == Snapshot("snaps/webhook.json", ("debug@logs",))
-    assert two.route == Route("profile-less") and two.forget_profile
-    assert two.wait == Wait(3) and two.snapshot == Snapshot("snaps/two.json")
+    assert two.route == Route("profile-less")
+    assert two.forget_profile
+    assert two.wait == Wait(3)
+    assert two.snapshot == Snapshot("snaps/two.json")
 
 
 def test_problems_name_field_and_line() -> None:
@@ -271,4 +278,5 @@ def test_any_text_is_a_journey_or_a_journey_error(text: str) -> None:
     try:
         parse_journey(text)
     except JourneyError as exc:
-        assert exc.issues and all(i.message for i in exc.issues)
+        assert exc.issues
+        assert all(i.message for i in exc.issues)

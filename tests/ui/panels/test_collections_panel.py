@@ -52,14 +52,16 @@ def test_open_emits_the_saved_request(qtbot, panel) -> None:
     panel.select(panel.model.find("request", "checkout", "shop"))
     with qtbot.waitSignal(panel.request_opened) as opened:
         panel.open_action.trigger()
-    assert opened.args[0].payload == PAYLOAD and opened.args[0].folder == "shop"
+    assert opened.args[0].payload == PAYLOAD
+    assert opened.args[0].folder == "shop"
 
 
 def test_save_current_as_into_selected_folder_and_overwrite_asks(panel, store, monkeypatch) -> None:
     panel.select(panel.model.find("folder", "shop", "shop"))
     answer(monkeypatch, "empty")
     saved = panel.save_current_as()
-    assert saved is not None and saved.folder == "shop"
+    assert saved is not None
+    assert saved.folder == "shop"
     assert store.get("empty", "shop").payload == {"events": []}
     answer(monkeypatch, "empty", confirm=False)
     assert panel.save_current_as() is None  # name taken, user said no
@@ -72,7 +74,8 @@ def test_rename_and_delete_with_confirmation(panel, store, monkeypatch) -> None:
     panel.select(panel.model.find("request", "home", ""))
     answer(monkeypatch, "landing")
     panel.rename_selected()
-    assert store.exists("landing") and not store.exists("home")
+    assert store.exists("landing")
+    assert not store.exists("home")
     panel.select(panel.model.find("request", "landing", ""))
     answer(monkeypatch, confirm=False)
     panel.delete_selected()
@@ -93,7 +96,8 @@ def test_drag_and_drop_moves_a_request_into_a_folder(qtbot, panel, store) -> Non
     )
     with qtbot.waitSignal(model.modelReset):
         assert model.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, folder)
-    assert store.exists("home", "shop") and not store.exists("home", "")
+    assert store.exists("home", "shop")
+    assert not store.exists("home", "")
     assert model.find("request", "home", "shop").isValid()
 
 

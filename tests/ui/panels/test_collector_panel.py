@@ -31,8 +31,10 @@ def test_request_sent_with_httpx_appears_in_live_table(qtbot, panel, controller,
     model = panel.traffic.model
     qtbot.waitUntil(lambda: model.rowCount() >= 1)
     record = model.record(model.rowCount() - 1)
-    assert record.path == "/track" and record.status == 200
-    assert record.event_types[0] == "page-view" and record.source_id == "source-id"
+    assert record.path == "/track"
+    assert record.status == 200
+    assert record.event_types[0] == "page-view"
+    assert record.source_id == "source-id"
     row = model.rowCount() - 1
     assert model.index(row, 2).data() == "/track"
     assert model.index(row, 3).data() == "staging"
@@ -72,7 +74,8 @@ def test_pause_holds_rows_back_and_resume_shows_them(qtbot, panel, controller, h
     assert traffic.pause_button.text() == "Resume"
     traffic.set_paused(False)
     assert traffic.model.rowCount() == before + 3
-    assert traffic.model.held_count == 0 and traffic.held_label.text() == ""
+    assert traffic.model.held_count == 0
+    assert traffic.held_label.text() == ""
 
 
 def test_rejected_request_shows_its_reason_and_filter_finds_it(
@@ -90,7 +93,8 @@ def test_rejected_request_shows_its_reason_and_filter_finds_it(
         for r in range(traffic.model.rowCount())
         if traffic.model.record(r).status == 401
     ]
-    assert rejected and "Invalid event source" in (rejected[0].reason or "")
+    assert rejected
+    assert "Invalid event source" in (rejected[0].reason or "")
     traffic.problems_check.setChecked(True)
     assert traffic.proxy.rowCount() == 1
     assert "Invalid event source" in traffic.proxy.index(0, 8).data()
@@ -114,7 +118,8 @@ def test_selecting_a_row_shows_request_response_and_debugger(
     assert details.request_view.document()["body"]["source"] == {"id": "source-id"}
     assert details.response_view.document()["status"] == 200
     profile_id = details.record.profile_id
-    assert profile_id and details.debugger_view.id_of("profile") == profile_id
+    assert profile_id
+    assert details.debugger_view.id_of("profile") == profile_id
     assert "POST /track → 200" in details.summary.text()
 
 
@@ -188,7 +193,8 @@ def test_source_dialog_refuses_bad_input_naming_the_field(qtbot) -> None:
     assert dialog.error_label.text().startswith("type:")
     dialog.webhook_check.setChecked(True)
     dialog.accept()
-    assert dialog.result_source is not None and dialog.result_source.type == ["webhook"]
+    assert dialog.result_source is not None
+    assert dialog.result_source.type == ["webhook"]
 
 
 def test_source_check_switch_is_used_at_once(qtbot, panel, controller, http) -> None:
@@ -210,7 +216,8 @@ def test_format_switch_changes_the_response_shape(qtbot, panel, controller, http
     response, _ = send_and_wait(
         qtbot, controller, lambda: http.post(controller.url + "/track", json=TRACK_BODY)
     )
-    assert "session" in response.json() and "debugging" not in response.json()
+    assert "session" in response.json()
+    assert "debugging" not in response.json()
     panel.debugger_check.setChecked(False)
     assert controller.server.current_config.debugger is False
 
@@ -250,7 +257,8 @@ def test_stop_and_start_again(qtbot, panel, controller) -> None:
     with qtbot.waitSignal(controller.server_stopped, timeout=15_000):
         panel.start_stop_button.click()
     assert panel.state_label.text() == "● Stopped"
-    assert panel.url_edit.text() == "" and not panel.sources.add_button.isEnabled()
+    assert panel.url_edit.text() == ""
+    assert not panel.sources.add_button.isEnabled()
     with qtbot.waitSignal(controller.server_started, timeout=15_000):
         panel.start_stop_button.click()
     assert panel.state_label.text() == "● Running"
@@ -286,7 +294,8 @@ def test_collector_store_notice_is_shown_once_with_the_path(qtbot, tmp_path) -> 
         with qtbot.waitSignal(control.server_started, timeout=15_000):
             control.start()
         text = widget.note_label.text()
-        assert str(data / "collector.json") in text and "moved aside" in text
+        assert str(data / "collector.json") in text
+        assert "moved aside" in text
         widget.format_combo.setCurrentIndex(1)  # any later note replaces it; it is not repeated
         control.state_changed.emit(control.state, "")
         assert "moved aside" not in widget.note_label.text()
@@ -324,11 +333,9 @@ def test_switches_are_saved_for_the_next_start(qtbot) -> None:
         widget.format_combo.setCurrentIndex(widget.format_combo.findData("current"))
         widget.source_check.setChecked(False)
         saved = settings_file.load().collector
-        assert (saved.debugger, saved.response_format, saved.accept_any_source) == (
-            False,
-            "current",
-            True,
-        )
+        assert saved.debugger is False
+        assert saved.response_format == "current"
+        assert saved.accept_any_source is True
         assert control.server.current_config.response_format == "current"
     finally:
         control.shutdown()

@@ -23,4 +23,5 @@ def test_freezes_during_traffic_and_collects_when_idle(qtbot) -> None:
 def test_no_traffic_no_freeze(qtbot) -> None:
     guard = GcPauseGuard(freeze_ms=10, idle_ms=20)
     guard.stop()
-    assert guard.freezes == 0 and guard.full_collections == 0
+    assert guard.freezes == 0
+    assert guard.full_collections == 0

@@ -179,7 +179,8 @@ def test_reopen_send_again_and_copy_as_curl(qtbot, store, make_panel) -> None:
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() != "", timeout=5000)
     text = QGuiApplication.clipboard().text()
     assert text.startswith("curl -X POST http://127.0.0.1:8686/track")
-    assert "session-5" in text and "s3cr3t" not in text
+    assert "session-5" in text
+    assert "s3cr3t" not in text
 
 
 def exported(outcome) -> bool:
@@ -199,7 +200,8 @@ def test_export_selected_as_jsonl_and_har(qtbot, store, make_panel, tmp_path, mo
     with qtbot.waitSignal(panel.runner.task_finished, timeout=5000, check_params_cb=exported):
         panel.export_jsonl_action.trigger()
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2 and "Exported 2" in panel.count_label.text()
+    assert len(lines) == 2
+    assert "Exported 2" in panel.count_label.text()
     har = tmp_path / "out.har"
     monkeypatch.setattr(PanelDialogs, "save_path", classmethod(lambda cls, *a: har))
     with qtbot.waitSignal(panel.runner.task_finished, timeout=5000, check_params_cb=exported):
@@ -217,7 +219,8 @@ def test_delete_asks_first(qtbot, store, make_panel, monkeypatch) -> None:
     monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
     with qtbot.waitSignal(panel.model.query_loaded, timeout=5000):
         panel.delete_action.trigger()
-    assert store.get(doomed) is None and panel.model.rowCount() == 4
+    assert store.get(doomed) is None
+    assert panel.model.rowCount() == 4
 
 
 def test_new_exchanges_appear_at_the_top(qtbot, store, make_panel) -> None:
@@ -265,7 +268,8 @@ def test_store_notice_is_shown_once_with_the_path(qtbot, opened, tmp_path) -> No
         panel.show()
         assert panel.notice_bar.isVisible()
         text = panel.notice_label.text()
-        assert str(folder / "journal.jsonl") in text and "moved aside" in text
+        assert str(folder / "journal.jsonl") in text
+        assert "moved aside" in text
         panel.notice_close.click()
         assert not panel.notice_bar.isVisible()
         panel.show_store_notices()

@@ -75,7 +75,8 @@ def test_collections_open_and_save_current(qtbot, parts, monkeypatch) -> None:
     assert parts.window.composer.document() == {"source": {"id": "x"}, "events": []}
     monkeypatch.setattr(PanelDialogs, "ask_text", classmethod(lambda cls, *a, **k: "copy"))
     saved = panel.save_current_as()
-    assert saved is not None and saved.payload == {"source": {"id": "x"}, "events": []}
+    assert saved is not None
+    assert saved.payload == {"source": {"id": "x"}, "events": []}
     assert saved.route == "/track"
 
 
@@ -85,7 +86,9 @@ def test_restart_tells_the_window_and_close_stops_the_new_server(qtbot, parts) -
     with qtbot.waitSignal(panels.controller.server_started, timeout=15_000):
         panels.controller.restart()
     new = panels.controller.server
-    assert new is not old and not old.running
-    assert parts.window.collector is new and parts.collector is new
+    assert new is not old
+    assert not old.running
+    assert parts.window.collector is new
+    assert parts.collector is new
     parts.window.close()
     assert not new.running

@@ -132,7 +132,8 @@ def test_cancel_stops_the_run_and_skips_the_rest(qtbot: Any, panel: JourneysPane
     assert result.cancelled
     assert result.counts["skipped"] > 0
     assert "cancelled" in panel.message_label.text()
-    assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+    assert panel.run_button.isEnabled()
+    assert not panel.cancel_button.isEnabled()
 
 
 def test_the_window_collector_choice_says_when_there_is_none(
@@ -181,6 +182,7 @@ def test_an_example_saved_as_a_copy_inlines_its_payload_files(
     monkeypatch.setattr(JourneyDialogs, "journey_name", classmethod(lambda cls, p, s: "doc"))
     assert panel.save()  # an example is read-only: Save makes a copy
     text = (tmp_path / "collections" / "doc.journey.yaml").read_text(encoding="utf-8")
-    assert "02-minimal.json" not in text and "purchase-order" in text
+    assert "02-minimal.json" not in text
+    assert "purchase-order" in text
     result = run(qtbot, panel)
     assert result.passed, [s.messages() for s in result.steps]

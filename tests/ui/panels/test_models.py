@@ -41,7 +41,8 @@ def test_traffic_models(qtmodeltester) -> None:
     model.add_records([record(i) for i in range(3)])
     model.add_records([record(9, 401, "Event source disabled.")])
     model.add_records([record(i) for i in range(10, 14)])  # overflow drops the oldest
-    assert model.rowCount() == 5 and model.record(0).id == "9"
+    assert model.rowCount() == 5
+    assert model.record(0).id == "9"
     proxy.set_problems_only(True)
     assert proxy.rowCount() == 1
     qtmodeltester.check(model)
@@ -78,7 +79,8 @@ def test_history_model(qtbot, qtmodeltester, tmp_path: Path) -> None:
         with qtbot.waitSignal(model.query_loaded, timeout=5000):
             model.set_query(HistoryQuery())
         assert model.rowCount() == 450
-        assert model.is_loaded(0) and not model.is_loaded(449)
+        assert model.is_loaded(0)
+        assert not model.is_loaded(449)
         assert model.index(449, 1).data() == "…"  # placeholder while the page loads
         qtbot.waitUntil(lambda: model.is_loaded(449), timeout=5000)
         assert model.summary(449).profile_id == "profile-0"

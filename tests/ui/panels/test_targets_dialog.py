@@ -59,13 +59,11 @@ def test_add_edit_save_and_remove(qtbot) -> None:
         dialog.save()
     saved = file.load().target("Staging")
     assert saved is not None
-    assert (saved.base_url, saved.x_context, saved.verify_tls, saved.timeout, saved.token) == (
-        "http://staging:8686",
-        "staging",
-        False,
-        3.0,
-        "tok-123",
-    )
+    assert saved.base_url == "http://staging:8686"
+    assert saved.x_context == "staging"
+    assert saved.verify_tls is False
+    assert saved.timeout == 3.0
+    assert saved.token == "tok-123"
     again = TargetsDialog(file)
     qtbot.addWidget(again)
     assert again.list.count() == 1
@@ -108,7 +106,9 @@ def test_test_connection_shows_version_format_and_loads_sources(qtbot, controlle
     assert name == "Local"
     assert {s["id"] for s in sources} >= {"source-id"}
     report = dialog.last_report
-    assert report is not None and report.version and report.error is None
+    assert report is not None
+    assert report.version
+    assert report.error is None
     assert report.version in dialog.result_label.text()
     assert "answers /track in" in dialog.result_label.text()
     assert "event sources loaded" in dialog.result_label.text()

@@ -51,7 +51,8 @@ def test_the_menu_offers_export_and_open(parts: Any) -> None:
     actions = _actions(parts)
     menu = parts.window.support_tools.menu
     texts = [a.text() for a in menu.actions()]
-    assert "Export support &bundle…" in texts and "&Open support bundle…" in texts
+    assert "Export support &bundle…" in texts
+    assert "&Open support bundle…" in texts
     assert actions.export_action in parts.window.panels.history.extra_actions
 
 
@@ -136,7 +137,8 @@ def test_the_bundle_window_shows_the_bundle_read_only(
     qtbot.addWidget(opened.window)
     try:
         qtbot.waitUntil(lambda: opened.services is not None, timeout=20_000)
-        assert opened.history is not None and opened.history.read_only
+        assert opened.history is not None
+        assert opened.history.read_only
         assert [s.id for s in opened.history.summaries()] == [entry.id]
         assert home.home != parts.paths.home
     finally:

@@ -67,7 +67,8 @@ def test_changes_by_path_with_a_summary_line(qtbot: Any, runner: TaskRunner) -> 
         ("~", "events[id=ev-1].properties.price", "10", "12"),
         ("+", "debugging.segmentation.ids[0]", "—", '"vip"'),
     ]
-    assert view.label_a.text() == "A: customer.json" and view.label_b.text() == "B: local.json"
+    assert view.label_a.text() == "A: customer.json"
+    assert view.label_b.text() == "B: local.json"
 
 
 def test_the_volatile_toggle_shows_ids_and_times(qtbot: Any, runner: TaskRunner) -> None:
@@ -178,7 +179,8 @@ def test_files_and_har_entries(qtbot: Any, runner: TaskRunner, tmp_path: Path) -
     window = _window(qtbot, runner, CompareSources())
     _compare(qtbot, window, Side("file", f"{har}#4"), Side("file", f"{har}#6"))
     assert window.view.label_a.text() == "A: shop.har#4"
-    assert window.view.result is not None and not window.view.result.equal
+    assert window.view.result is not None
+    assert not window.view.result.equal
     assert window.status.text() == ""
     _compare(qtbot, window, Side("file", str(answer)), Side("file", str(answer)))
     assert window.view.summary_label.text() == "equal"
@@ -258,7 +260,8 @@ def test_hidden_personal_data_is_masked_in_the_table_tooltips_and_report(
     mask.set_hidden(True)
     rows = _rows(view)
     email_row = next(r for r in rows if r[1] == "profile.traits.email")
-    assert email_row[2] == json.dumps(MASK, ensure_ascii=False) and email_row[3] == email_row[2]
+    assert email_row[2] == json.dumps(MASK, ensure_ascii=False)
+    assert email_row[3] == email_row[2]
     tip = view.model.data(view.model.index(rows.index(email_row), 2), Qt.ItemDataRole.ToolTipRole)
     assert "ann@" not in tip
     view.copy_report()
@@ -271,7 +274,8 @@ def test_hidden_personal_data_is_masked_in_the_table_tooltips_and_report(
 def test_the_window_fits_the_screen(qtbot: Any, runner: TaskRunner) -> None:
     window = _window(qtbot, runner, CompareSources())
     screen = window.screen().availableGeometry()
-    assert window.width() <= screen.width() and window.height() <= screen.height()
+    assert window.width() <= screen.width()
+    assert window.height() <= screen.height()
 
 
 def test_profiles_of_a_target(qtbot: Any, runner: TaskRunner) -> None:

@@ -67,7 +67,8 @@ def test_history_selection_becomes_a_journey_that_runs_and_opens_answers(
     qtbot.waitUntil(lambda: panel.step_list.count() == 3, timeout=5000)
     assert "Recorded 3 steps from history" in panel.message_label.text()
     text = panel.journey_text()
-    assert "debug@profile.new: true" in text and "'{{profile_id}}'" in text
+    assert "debug@profile.new: true" in text
+    assert "'{{profile_id}}'" in text
 
     panel.target_combo.setCurrentText(WINDOW_COLLECTOR)
     with qtbot.waitSignal(panel.run_finished, timeout=20_000) as blocker:
@@ -79,7 +80,8 @@ def test_history_selection_becomes_a_journey_that_runs_and_opens_answers(
     window.exchange_shown.connect(shown.append)
     item = panel.results_tree.topLevelItem(2)
     panel.results_tree.itemClicked.emit(item, 0)
-    assert shown and shown[-1].id == result.steps[2].exchange.id
+    assert shown
+    assert shown[-1].id == result.steps[2].exchange.id
     assert window.response_panel.exchange().id == result.steps[2].exchange.id
 
 
@@ -116,7 +118,8 @@ def test_a_failed_expectation_opens_its_answer_at_the_path(
         panel.run_button.click()
     failure = panel.results_tree.topLevelItem(0).child(0)
     assert failure.text(0) == "debug@profile.new"
-    assert failure.isExpanded() and failure.child(1).text(0) == "actual  true"
+    assert failure.isExpanded()
+    assert failure.child(1).text(0) == "actual  true"
     panel.results_tree.itemClicked.emit(failure.child(1), 0)
     response = window.response_panel
     assert response.exchange().id == panel.results[0].exchange.id

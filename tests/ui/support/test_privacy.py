@@ -56,7 +56,8 @@ def test_the_mask_hides_policy_paths_and_detected_values(mask: PrivacyMask) -> N
     assert shown["debugging"]["logs"][0]["message"] == f"greeted {MASK}"
     assert shown["rule"] == "profile@traits.email exists"  # a Tracardi path, not an e-mail
     assert mask.text("from 127.0.0.1 and 999.1.1.1") == "from 127.0.0.1 and 999.1.1.1"
-    assert EMAIL not in json.dumps(shown) and IP not in json.dumps(shown)
+    assert EMAIL not in json.dumps(shown)
+    assert IP not in json.dumps(shown)
 
 
 def test_a_configured_policy_decides_what_is_personal(mask: PrivacyMask) -> None:
@@ -100,7 +101,8 @@ def test_trees_tooltips_and_copies_show_the_mask_until_revealed(
     assert QGuiApplication.clipboard().text() == MASK
     assert view.select_path(("profile",))
     copied = json.loads(view.copy_value())
-    assert copied["traits"]["email"] == MASK and copied["traits"]["tier"] == "gold"
+    assert copied["traits"]["email"] == MASK
+    assert copied["traits"]["tier"] == "gold"
     mask.set_hidden(False)
     assert EMAIL in _row_texts(view)
     assert view.select_path(("profile", "traits", "email"))
@@ -128,7 +130,9 @@ def test_the_response_panels_headers_and_raw_texts(qtbot: Any, mask: PrivacyMask
     assert EMAIL in panel.body_raw.toPlainText()
     mask.set_hidden(True)
     raw = panel.body_raw.toPlainText()
-    assert EMAIL not in raw and PHONE not in raw and MASK in raw
+    assert EMAIL not in raw
+    assert PHONE not in raw
+    assert MASK in raw
     headers = {
         panel.headers_table.item(r, 0).text(): panel.headers_table.item(r, 1).text()
         for r in range(panel.headers_table.rowCount())
@@ -168,7 +172,8 @@ def test_history_exports_are_masked_while_hidden(
         route = panel.model.index(0, 3)
         assert EMAIL in panel.model.data(route)
         mask.set_hidden(True)
-        assert EMAIL not in panel.model.data(route) and MASK in panel.model.data(route)
+        assert EMAIL not in panel.model.data(route)
+        assert MASK in panel.model.data(route)
         for name, hidden in (("hidden.jsonl", True), ("shown.jsonl", False), ("hidden.har", True)):
             mask.set_hidden(hidden)
             out = tmp_path / name

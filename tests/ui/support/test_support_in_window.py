@@ -88,7 +88,8 @@ def test_compare_two_selected_history_entries(qtbot: Any, parts: Any) -> None:
     with qtbot.waitSignal(compare.view.diff_finished, timeout=10_000):
         pass
     assert compare.isVisible()
-    assert compare.view.result is not None and not compare.view.result.equal
+    assert compare.view.result is not None
+    assert not compare.view.result.equal
     assert any("purchase" in str(c.new) + str(c.old) for c in compare.view.result.changes)
 
 
@@ -147,7 +148,8 @@ def test_reproduce_locally_loads_the_profile_and_diffs_the_answers(qtbot: Any, p
     assert f"Loaded profile {profile_id} from the exchange." in status
     # The embedded collector now holds the customer's profile (it was loaded, then visited).
     stored = parts.collector.store.get_profile(profile_id)
-    assert stored is not None and stored["id"] == profile_id
+    assert stored is not None
+    assert stored["id"] == profile_id
     assert compare.view.label_a.text().startswith("A: customer (history ")
 
 
@@ -193,14 +195,16 @@ def test_the_switch_hides_personal_data_in_the_whole_window(qtbot: Any, parts: A
     parts.window.open_exchange(exchange, title="History")
     try:
         switch.action.trigger()
-        assert privacy_mask().hidden and switch.label.isVisibleTo(parts.window)
+        assert privacy_mask().hidden
+        assert switch.label.isVisibleTo(parts.window)
         body = parts.window.response_panel
         body.tabs.setCurrentWidget(body.body_tabs)
         body.body_tabs.setCurrentWidget(body.body_raw)
         assert "ann@example.com" not in body.body_raw.toPlainText()
         assert MASK in body.body_raw.toPlainText()
         switch.action.trigger()
-        assert not privacy_mask().hidden and not switch.label.isVisibleTo(parts.window)
+        assert not privacy_mask().hidden
+        assert not switch.label.isVisibleTo(parts.window)
         assert "ann@example.com" in body.body_raw.toPlainText()
     finally:
         privacy_mask().set_hidden(False)

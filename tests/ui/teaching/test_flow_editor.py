@@ -62,7 +62,8 @@ def test_condition_mistake_is_marked_at_its_position_and_never_sent(
     form.condition.editor.setPlainText("profile@stats.views >= 3 or profile@stats. >= 1")
     assert form.condition.error is not None
     assert form.condition.error.position == 42
-    assert "✗" in form.condition.verdict.text() and "character 43" in form.condition.verdict.text()
+    assert "✗" in form.condition.verdict.text()
+    assert "character 43" in form.condition.verdict.text()
     (selection,) = form.condition.editor.extraSelections()
     assert selection.cursor.selectionStart() == 42
     editor.apply("segments")
@@ -99,7 +100,8 @@ def test_the_collectors_refusal_is_marked_at_its_field_and_nothing_changes(
     _select(editor, "rules", "demo-add-to-cart")
     form = editor.pages["rules"].form
     assert isinstance(form, RuleForm)
-    assert len(form.rows) == 2 and form.rows[0].op.currentText() == "append"
+    assert len(form.rows) == 2
+    assert form.rows[0].op.currentText() == "append"
     form.rows[1].target.setText("profile@segments")  # the collector owns segments
     _apply(qtbot, editor, "rules")
     assert form.rows[1].target.property("invalid") is True
@@ -147,7 +149,8 @@ def test_renaming_replaces_in_place_in_one_change(
     form.id_edit.setText("on-a-phone")
     _apply(qtbot, editor, "segments")
     ids = [s["id"] for s in _server_flow(collector)["segments"]]
-    assert "mobile" not in ids and ids[9] == "on-a-phone"
+    assert "mobile" not in ids
+    assert ids[9] == "on-a-phone"
 
 
 def test_schema_form_checks_json_schema_and_an_example(qtbot, editor: FlowEditor) -> None:
@@ -184,7 +187,8 @@ def test_import_export_and_a_broken_file(
     before = _server_flow(collector)
     editor.import_file(broken)
     qtbot.waitUntil(lambda: not editor.busy, timeout=10_000)
-    assert "Not applied" in editor.status.text() and "segments[0].condition" in editor.status.text()
+    assert "Not applied" in editor.status.text()
+    assert "segments[0].condition" in editor.status.text()
     assert _server_flow(collector) == before
     small = tmp_path / "small.json"
     small.write_text(json.dumps({"segments": [{"id": "all", "condition": "profile@id exists"}]}))
@@ -204,7 +208,8 @@ def test_load_pack_asks_first(
     answers = [False, True]
     monkeypatch.setattr(FlowEditor, "confirm", classmethod(lambda cls, *a: answers.pop(0)))
     editor.load_pack("empty")
-    assert not editor.busy and len(_server_flow(collector)["segments"]) == 11
+    assert not editor.busy
+    assert len(_server_flow(collector)["segments"]) == 11
     with qtbot.waitSignal(editor.flow_changed, timeout=10_000):
         editor.load_pack("empty")
     assert _server_flow(collector)["segments"] == []

@@ -85,7 +85,8 @@ def test_following_the_collector_shows_traffic_the_window_did_not_send(
     assert view.story is None  # not following: only what the window shows
     view.follow_box.setChecked(True)
     view.show_records([record, other])
-    assert view.story is not None and view.story.entered == ("visitor",)
+    assert view.story is not None
+    assert view.story.entered == ("visitor",)
 
 
 def test_why_not_names_the_failed_part_and_its_value(

@@ -91,7 +91,8 @@ def test_presenter_mode_keeps_its_layout_apart(qtbot, parts: AppParts) -> None:
     sizes = window.splitter.sizes()
     with qtbot.waitSignal(presenter.active_changed):
         teaching.actions.presenter.trigger()
-    assert presenter.active and window.centralWidget() is presenter.panel
+    assert presenter.active
+    assert window.centralWidget() is presenter.panel
     assert not any(dock.isVisible() for dock in window.docks.values())
     panel = presenter.panel
     assert panel.font().pointSizeF() > window.font().pointSizeF() * 1.4
@@ -125,7 +126,8 @@ def test_presenter_steps_through_the_demo_story(qtbot, parts: AppParts) -> None:
     first = _step(qtbot, parts)
     assert first.status == 200
     story = panel.story.story
-    assert story is not None and set(story.entered) == {"visitor", "mobile"}
+    assert story is not None
+    assert set(story.entered) == {"visitor", "mobile"}
     qtbot.waitUntil(lambda: panel.profile.topLevelItemCount() > 0, timeout=10_000)
     assert "visitor" in panel.profile_title.text()
     rows = panel.profile_lines()
@@ -138,7 +140,8 @@ def test_presenter_steps_through_the_demo_story(qtbot, parts: AppParts) -> None:
     assert panel.story.story.own_events[0].valid is False
     assert presenter.next_step() is None  # the story is over
     assert not panel.next_button.isEnabled()
-    assert first.view is not None and last.request is not None
+    assert first.view is not None
+    assert last.request is not None
     assert last.request.body["profile"]["id"] == first.view.profile_id
     presenter.restart()
     again = _step(qtbot, parts)
@@ -156,7 +159,8 @@ def test_a_story_file_can_be_presented(qtbot, parts: AppParts, tmp_path: Path) -
         '{"title": "Mine", "steps": [{"title": "One", "events": [{"type": "page-view"}]}]}'
     )
     assert teaching.open_story_file(str(good))
-    assert teaching.presenter.active and teaching.presenter.panel.title.text() == "Mine"
+    assert teaching.presenter.active
+    assert teaching.presenter.panel.title.text() == "Mine"
     exchange = _step(qtbot, parts)
     assert exchange.status == 200
 
@@ -181,7 +185,8 @@ def test_trainer_changes_a_segment_and_shows_why_not(qtbot, parts: AppParts) -> 
     presenter.index -= 1
     exchange = _step(qtbot, parts)
     assert "engaged" in teaching.story_view.story.left
-    assert exchange.view is not None and exchange.view.segmentation is not None
+    assert exchange.view is not None
+    assert exchange.view.segmentation is not None
     assert "engaged" not in exchange.view.segmentation["ids"]
     why = teaching.open_why_not()
     qtbot.waitUntil(lambda: why.answer is not None, timeout=10_000)
@@ -211,7 +216,8 @@ def test_teaching_tools_carry_the_collectors_token(qtbot, parts: AppParts, monke
     try:
         with pytest.raises(FlowApiError) as refused:
             FlowApi(guarded.url).get_flow()
-        assert refused.value.status == 401 and "token" in str(refused.value)
+        assert refused.value.status == 401
+        assert "token" in str(refused.value)
         window.collector = guarded
         teaching = _teaching(parts)
         api = teaching.api()
@@ -246,7 +252,8 @@ def test_teaching_tools_carry_the_collectors_token(qtbot, parts: AppParts, monke
         teaching.open_live_view()
         assert opened == [f"{guarded.url}/demo/", f"{guarded.url}/_workbench/live?token={token}"]
         live = httpx.get(opened[1], timeout=10)
-        assert live.status_code == 200 and "EventSource" in live.text
+        assert live.status_code == 200
+        assert "EventSource" in live.text
         assert httpx.get(opened[0], timeout=10).status_code == 200
         assert httpx.get(f"{guarded.url}/_workbench/live", timeout=10).status_code == 401
     finally:
@@ -264,13 +271,15 @@ def test_a_journey_file_is_presented_step_by_step(qtbot, parts: AppParts) -> Non
     assert teaching.open_story_file(str(resource_path("demo", "shop-visit.journey.yaml")))
     presenter = teaching.presenter
     panel = presenter.panel
-    assert presenter.active and panel.title.text() == "A shopper comes back"
+    assert presenter.active
+    assert panel.title.text() == "A shopper comes back"
     assert panel.steps.count() == 4
     first = _step(qtbot, parts).to_dict()
     qtbot.waitUntil(lambda: 0 in presenter.verdicts, timeout=10_000)
     assert presenter.verdicts[0].passed, presenter.verdicts[0].lines
     assert presenter.captured["visitor"] == first["view"]["profile_id"]
-    assert panel.steps.item(0).text().endswith("✓") and panel.checks.isVisible()
+    assert panel.steps.item(0).text().endswith("✓")
+    assert panel.checks.isVisible()
     assert "✓ debug@segmentation.ids" in panel.checks.text()
     second = _step(qtbot, parts).to_dict()
     add = second["request"]["body"]["events"][0]
