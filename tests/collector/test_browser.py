@@ -13,6 +13,7 @@ from workbench.collector import CollectorServer
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 def test_status_page_sends_a_page_view_cross_origin(server: CollectorServer) -> None:
     # The page comes from localhost, the call goes to 127.0.0.1: another origin.

@@ -179,6 +179,7 @@ def test_a_graceful_stop_answers_durably_then_refuses(tmp_path: Path) -> None:
     assert set(tracked.statuses) <= {200, 503}  # 503: arrived after the stop began
 
 
+@pytest.mark.slow
 def test_a_half_written_journal_line_is_dropped_with_a_notice(tmp_path: Path) -> None:
     folder = tmp_path / "collector"
     CollectorStore(folder).close()  # a snapshot and its (empty) journal

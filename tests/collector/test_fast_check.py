@@ -64,6 +64,7 @@ payloads = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @given(payloads)
 @settings(max_examples=300, deadline=None)
 def test_fast_check_agrees_with_the_schema(payload: dict[str, Any]) -> None:

@@ -41,6 +41,8 @@ from schemathesis.generation.modes import GenerationMode
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.collector.openapi import openapi_document
 
+pytestmark = pytest.mark.slow  # thousands of requests; the default run and CI still fuzz
+
 EXAMPLES_PER_OPERATION = 12
 MALFORMED_EXAMPLES = 250
 SKIPPED = {"GET /_workbench/live/stream"}

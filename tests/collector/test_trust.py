@@ -299,6 +299,7 @@ def test_loopback_without_a_token_has_none() -> None:
     assert CollectorServer(CollectorConfig(port=0)).token is None
 
 
+@pytest.mark.slow
 def test_the_cli_prints_the_generated_token(free_port: int) -> None:
     process = subprocess.Popen(
         [
