@@ -253,6 +253,34 @@ def test_local_data_opens_profile_from_debugger_id_and_resets(
     assert local.profiles.rowCount() == 0
 
 
+def test_local_data_shows_one_data_set_and_finds_ids_in_the_other(
+    qtbot, panel, controller, http, monkeypatch
+) -> None:
+    prod = {"x-context": "production"}
+    _response, batch = send_and_wait(
+        qtbot,
+        controller,
+        lambda: http.post(controller.url + "/track", json=TRACK_BODY, headers=prod),
+    )
+    profile_id = batch[-1].profile_id
+    local = panel.local_data
+    local.refresh()
+    assert local.context == "staging" and local.context_combo.isEnabled()
+    assert local.profiles.row_of(profile_id) < 0  # not in staging
+    # Opening an id kept only in production switches the explorer to production.
+    assert panel.open_local("profile", profile_id)
+    assert local.context == "production"
+    assert local.selected_profile_id() == profile_id
+    assert "1 profile" in local.stats_label.text()
+    local.set_context("staging")
+    assert local.profiles.row_of(profile_id) < 0
+    # Resetting staging keeps production.
+    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
+    with qtbot.waitSignal(local.data_reset):
+        local.reset_all()
+    assert controller.server.production_store.get_profile(profile_id) is not None
+
+
 def test_stop_and_start_again(qtbot, panel, controller) -> None:
     with qtbot.waitSignal(controller.server_stopped, timeout=15_000):
         panel.start_stop_button.click()

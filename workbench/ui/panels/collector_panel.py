@@ -330,5 +330,5 @@ class CollectorPanel(QWidget):
         server = self.controller.server
         store = server.store if server is not None else None
         self.sources.set_store(store, url)
-        self.local_data.set_store(store)
+        self.local_data.set_store(store, getattr(server, "production_store", None))
         self.url_changed.emit(url)

@@ -4,6 +4,9 @@ Pick a profile to see its sessions and its events oldest → newest, with the
 time since the first event, so a visit reads like a story. Any profile,
 session or event id (e.g. from the debugger's *Open*) can be opened directly.
 *Reset all local data* empties the collector's store after a confirmation.
+The collector keeps two data sets (staging and production, chosen per request by
+``x-context``); the *Data set* box picks the one shown, and an id found only in the
+other one switches to it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -97,6 +101,7 @@ class LocalDataView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store: Any = None
+        self._stores: dict[str, Any] = {}
         self.profiles = RowsModel(PROFILE_COLUMNS, self)
         self.sessions = RowsModel(SESSION_COLUMNS, self)
         self.events = RowsModel(EVENT_COLUMNS, self)
@@ -114,6 +119,13 @@ class LocalDataView(QWidget):
         self.open_edit.setPlaceholderText("Open a profile, session or event id…")
         self.open_edit.setClearButtonEnabled(True)
         self.open_edit.returnPressed.connect(self._on_open_edit_return_pressed)
+        self.context_combo = QComboBox(self)
+        self.context_combo.addItems(["staging", "production"])
+        self.context_combo.setToolTip(
+            "The collector's data set shown here: staging (requests without x-context, "
+            "or x-context: staging) or production (x-context: production)"
+        )
+        self.context_combo.currentTextChanged.connect(self._on_context_combo_text_changed)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh)
         self.reset_button = QPushButton("Reset all local data…", self)
@@ -128,6 +140,8 @@ class LocalDataView(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.open_edit, 1)
+        bar.addWidget(QLabel("Data set:", self))
+        bar.addWidget(self.context_combo)
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.stats_label)
         bar.addWidget(self.reset_button)
@@ -168,12 +182,28 @@ class LocalDataView(QWidget):
         self.set_store(None)
 
     # -- data --------------------------------------------------------------------------------
-    def set_store(self, store: Any) -> None:
-        """Browse *store* (a ``CollectorStore``; None while the collector is stopped)."""
-        self._store = store
+    def set_store(self, store: Any, production: Any = None) -> None:
+        """Browse *store* (the staging ``CollectorStore``; None while the collector is
+        stopped) and *production*, the production one (None: only staging to show)."""
+        self._stores = {"staging": store, "production": production}
+        if production is None and self.context_combo.currentText() == "production":
+            self.context_combo.blockSignals(True)
+            self.context_combo.setCurrentText("staging")
+            self.context_combo.blockSignals(False)
+        self._store = self._stores[self.context_combo.currentText()]
         for widget in (self.open_edit, self.refresh_button, self.reset_button):
             widget.setEnabled(store is not None)
+        self.context_combo.setEnabled(store is not None and production is not None)
         self.refresh()
+
+    @property
+    def context(self) -> str:
+        """The data set shown: ``staging`` or ``production``."""
+        return self.context_combo.currentText()
+
+    def set_context(self, name: str) -> None:
+        """Show the *name* data set (``staging`` or ``production``)."""
+        self.context_combo.setCurrentText(name)
 
     def refresh(self) -> None:
         """Re-read the profiles (the selection is kept when it still exists)."""
@@ -213,15 +243,22 @@ class LocalDataView(QWidget):
         kinds = (
             [kind] if kind in ("profile", "session", "event") else ["profile", "session", "event"]
         )
-        for candidate in kinds:
-            document = getattr(self._store, f"get_{candidate}")(ident)
-            if document is not None:
-                self._open_document(candidate, document)
-                self._say("")
-                return True
+        shown = self.context
+        others = [name for name, store in self._stores.items() if name != shown and store]
+        for context in (shown, *others):
+            if context != self.context:
+                self.set_context(context)
+            for candidate in kinds:
+                document = getattr(self._store, f"get_{candidate}")(ident)
+                if document is not None:
+                    self._open_document(candidate, document)
+                    self._say("")
+                    return True
+        self.set_context(shown)
         self._say(
             f"No {kind or 'profile, session or event'} with id {ident!r} is stored in the "
-            "embedded collector (it may have been sent elsewhere, or reset)."
+            "embedded collector's staging or production data (it may have been sent "
+            "elsewhere, or reset)."
         )
         return False
 
@@ -252,8 +289,9 @@ class LocalDataView(QWidget):
         if self._store is None:
             return
         question = (
-            "Delete every profile, session and event the embedded collector stored, and "
-            "restore its default event sources? This cannot be undone."
+            f"Delete every profile, session and event of the {self.context} data set the "
+            "embedded collector stored, and restore its default event sources? The other "
+            "data set is kept. This cannot be undone."
         )
         if not PanelDialogs.confirm(self, "Reset all local data", question):
             return
@@ -273,6 +311,12 @@ class LocalDataView(QWidget):
         )
 
     # -- slots -------------------------------------------------------------------------------
+    @Slot(str)
+    def _on_context_combo_text_changed(self, name: str) -> None:
+        self._store = self._stores.get(name)
+        self.document_view.set_document(None)
+        self.refresh()
+
     @Slot()
     def _on_open_edit_return_pressed(self) -> None:
         ident = self.open_edit.text().strip()
