@@ -82,6 +82,15 @@ def test_collect_routes_and_admin_routes_follow_the_header(client: InProcessClie
     assert refused.status_code == 401  # the source belongs to staging only
 
 
+def test_a_source_added_in_production_serves_production_only(client: InProcessClient) -> None:
+    source = {"id": "only-prod", "name": "P", "type": ["rest"]}
+    assert client.post("/event-source", json=source, headers=PROD).status_code == 200
+    tracked = {**_payload(), "source": {"id": "only-prod"}}
+    assert client.post("/track", json=tracked, headers=PROD).status_code == 200
+    assert client.post("/track", json=tracked).status_code == 401
+    assert client.get("/event-source/only-prod").status_code == 404
+
+
 def test_workbench_queries_take_a_context_filter(client: InProcessClient) -> None:
     client.post("/track", json=_payload(event_type="in-prod"), headers=PROD)
     client.post("/track", json=_payload(event_type="in-stage"))
