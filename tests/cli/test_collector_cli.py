@@ -134,3 +134,17 @@ def test_non_loopback_host_warns(capsys: pytest.CaptureFixture[str]) -> None:
         assert "token" not in out.out
     finally:
         server.stop()
+
+
+def test_production_mode_puts_every_request_in_production(run_collector, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    process, url, banner = run_collector("--data-dir", str(data), "--quiet", "--production")
+    assert "production mode" in banner
+    with httpx.Client(base_url=url) as http:
+        tracked = http.post("/track", json=PAYLOAD, headers={"x-context": "staging"})
+        assert tracked.status_code == 200
+        stats = http.get("/_workbench/stats", params={"context": "production"}).json()
+        assert stats["events"] == 1
+        assert http.get("/_workbench/stats", params={"context": "staging"}).json()["events"] == 0
+    _stop(process, signal.SIGTERM)
+    assert (data / "production").is_dir()
