@@ -56,3 +56,10 @@ def test_ruff_is_clean() -> None:
     folders = [d for d in ("workbench", "tests", "bench") if (ROOT / d).is_dir()]
     result = _python("-m", "ruff", "check", "--no-cache", *folders)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean() -> None:
+    # The configuration (strict outside workbench.ui) is [tool.mypy] in pyproject.toml;
+    # the incremental cache (.mypy_cache, ignored by git) keeps repeated runs fast.
+    result = _python("-m", "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr

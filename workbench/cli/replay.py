@@ -101,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.ref and not args.bundle:
         return _fail("name the exchange to replay (history:ID, file.har#N, a file) or --bundle")
+    exchange: object  # a bundle's entry or whatever the reference points at
     try:
         if args.bundle:
             exchange, bundle = _from_bundle(args)

@@ -69,12 +69,13 @@ def from_exception(exc: BaseException, *, url: str, timeout: float) -> SendError
     url = mask_url(url)  # messages end up in history and logs
     text = " ".join(str(e) for e in chain)
     if isinstance(exc, httpx.TimeoutException) or any(isinstance(e, TimeoutError) for e in chain):
-        phase = {
+        phases: dict[type[BaseException], str] = {
             httpx.ConnectTimeout: "connecting",
             httpx.ReadTimeout: "waiting for the answer",
             httpx.WriteTimeout: "sending the request",
             httpx.PoolTimeout: "waiting for a free connection",
-        }.get(type(exc), "waiting")
+        }
+        phase = phases.get(type(exc), "waiting")
         return SendError(
             "timeout",
             f"timed out after {timeout:g} s while {phase} ({url})",

@@ -126,5 +126,5 @@ def _is_placeholder(value: Any) -> bool:
 
 
 def _sent_session(result: Exchange) -> str | None:
-    body = result.request.body
+    body = result.request.body if result.request is not None else None
     return _entity_id(body, "session") if isinstance(body, dict) else None

@@ -31,7 +31,8 @@ def _headline(result: Exchange) -> str:
     request = result.request
     took = result.timings.get("total_ms", 0.0)
     status = f"HTTP {result.status}" if result.status is not None else "no answer"
-    return f"{request.method} {request.url} → {status} in {took:.1f} ms"
+    sent = f"{request.method} {request.url}" if request is not None else "(nothing sent)"
+    return f"{sent} → {status} in {took:.1f} ms"
 
 
 def _section_line(name: str, value: Any) -> str:

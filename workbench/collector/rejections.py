@@ -71,7 +71,9 @@ def _value_at(document: Any, path: Iterable[str | int]) -> Any:
     return value
 
 
-def issue_items(issues: Iterable[Issue], document: Any, *, prefix: str = "body") -> list[dict]:
+def issue_items(
+    issues: Iterable[Issue], document: Any, *, prefix: str = "body"
+) -> list[dict[str, Any]]:
     """422 ``detail`` items for schema issues, ``loc`` = ``[prefix, *path]``."""
     items = []
     for issue in issues:

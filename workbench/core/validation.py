@@ -100,8 +100,8 @@ def _describe(error: ValidationError) -> str:
         target = f"{where}.{missing}" if error.absolute_path else missing
         return f"{target}: required field is missing"
     if keyword == "type":
-        expected = error.validator_value
-        names = [expected] if isinstance(expected, str) else list(expected)
+        expected = error.validator_value  # the "type" keyword: a name or a list of names
+        names = [str(n) for n in expected] if isinstance(expected, list) else [str(expected)]
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
         return f"{where}: expected {wanted}, got {json_type_name(error.instance)}"
     if keyword == "pattern" and error.validator_value == "\\S":

@@ -53,7 +53,8 @@ def _case(suite: ET.Element, journey: str, result: StepResult) -> None:
     out: list[str] = []
     exchange = result.exchange
     if exchange is not None:
-        out.append(f"{exchange.request.method} {exchange.request.url}")
+        if exchange.request is not None:
+            out.append(f"{exchange.request.method} {exchange.request.url}")
         status = exchange.status if exchange.status is not None else "no answer"
         verdict = exchange.view.verdict() if exchange.view is not None else ""
         out.append(f"→ {status} {verdict}".rstrip())

@@ -135,7 +135,7 @@ class FlowStore:
                     key, f"{given!r} does not match {item_id!r} in the address; use the same id"
                 )
         item = cls.from_dict(data)
-        definition = item.to_dict()
+        definition: dict[str, Any] = item.to_dict()
         with self._lock:
             candidate = {k: self._definitions(k) for k in KINDS}
             table = self._db.table(kind)

@@ -109,7 +109,8 @@ class SendController(QObject):
     ) -> Exchange:
         """Worker thread: send, then append the exchange to history."""
         assert self.sender is not None
-        result = self.sender.send(target, spec, cancel=token)
+        # self.sender shadows QObject.sender(), so mypy sees the Qt method here.
+        result = self.sender.send(target, spec, cancel=token)  # type: ignore[attr-defined]
         if self.history is not None and self.recording:
             try:
                 self.history.append(result)

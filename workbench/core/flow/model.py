@@ -355,16 +355,16 @@ class FlowConfig:
     )
 
     def __post_init__(self) -> None:
-        for kind, items in (
-            ("schemas", self.schemas),
-            ("rules", self.rules),
-            ("segments", self.segments),
+        for kind, ids in (
+            ("schemas", [s.id for s in self.schemas]),
+            ("rules", [r.id for r in self.rules]),
+            ("segments", [s.id for s in self.segments]),
         ):
             seen: set[str] = set()
-            for index, item in enumerate(items):
-                if item.id in seen:
-                    raise DefinitionError(f"{kind}[{index}].id", f"duplicate id {item.id!r}")
-                seen.add(item.id)
+            for index, item_id in enumerate(ids):
+                if item_id in seen:
+                    raise DefinitionError(f"{kind}[{index}].id", f"duplicate id {item_id!r}")
+                seen.add(item_id)
         _check_rule_types(self.rules)
         self._schema_index.update({s.event_type: s for s in self.schemas})
 

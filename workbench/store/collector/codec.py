@@ -17,8 +17,10 @@ __all__ = ["dumps", "loads"]
 
 try:
     import orjson
+
+    _HAVE_ORJSON = True
 except ImportError:  # pragma: no cover - orjson is a declared dependency
-    orjson = None
+    _HAVE_ORJSON = False
 
 
 def _std_dumps(value: Any) -> bytes:
@@ -33,7 +35,7 @@ _FALLBACK_MARK = b" "
 
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON of *value*."""
-    if orjson is not None:
+    if _HAVE_ORJSON:
         try:
             return orjson.dumps(value)
         except (TypeError, ValueError):
@@ -43,6 +45,6 @@ def dumps(value: Any) -> bytes:
 
 def loads(data: bytes) -> Any:
     """Decode JSON bytes written by :func:`dumps`."""
-    if orjson is not None and not data.endswith(_FALLBACK_MARK):
+    if _HAVE_ORJSON and not data.endswith(_FALLBACK_MARK):
         return orjson.loads(data)
     return json.loads(data)

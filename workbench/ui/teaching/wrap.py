@@ -66,7 +66,7 @@ class WrappingDelegate(QStyledItemDelegate):
         if not isinstance(text, str) or not text:
             return hint
         font = index.data(Qt.ItemDataRole.FontRole)
-        metrics = QFontMetrics(font if isinstance(font, QFont) else option.font)  # type: ignore[attr-defined]
+        metrics = QFontMetrics(font if isinstance(font, QFont) else option.font)
         width = self.cell_width(index)
         needed = metrics.boundingRect(QRect(0, 0, width, 1_000_000), int(_FLAGS), text)
         extra = hint.height() - metrics.height()  # the style's vertical margins

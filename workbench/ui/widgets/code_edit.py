@@ -154,8 +154,8 @@ class FindBar(QWidget):
             fmt = QTextCharFormat()
             fmt.setBackground(_CURRENT if i == self._current else _MATCH)
             fmt.setForeground(QColor(0, 0, 0))
-            selection.format = fmt  # type: ignore[attr-defined]
-            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = fmt
+            selection.cursor = cursor
             selections.append(selection)
         self._editor.setExtraSelections(selections)
         if 0 <= self._current < n:
@@ -187,7 +187,7 @@ class CodeEdit(QPlainTextEdit):
         self.setViewportMargins(self.gutter_width(), self._bar_height(), 0, 0)
 
     def changeEvent(self, event: object) -> None:
-        super().changeEvent(event)  # type: ignore[arg-type]
+        super().changeEvent(event)
         self._update_margins()  # a new font changes the digits' width
 
     def resizeEvent(self, event: QResizeEvent) -> None:
