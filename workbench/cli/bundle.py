@@ -116,8 +116,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from workbench.settings.bundle_home import unpack_bundle
     from workbench.store.bundle import BundleError, read_bundle
-    from workbench.store.bundle_home import unpack_bundle
 
     paths = app_paths(getattr(args, "basedir", None))
     try:

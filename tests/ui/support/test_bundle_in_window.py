@@ -123,7 +123,7 @@ def test_the_bundle_window_shows_the_bundle_read_only(
     qtbot: Any, parts: Any, tmp_path: Path
 ) -> None:
     """What the launched process does: unpack into its own home, history read-only."""
-    from workbench.store.bundle_home import unpack_bundle
+    from workbench.settings.bundle_home import unpack_bundle
 
     entry = parts.history.append(Exchange.from_dict(exchange()))
     out = tmp_path / "b.zip"
