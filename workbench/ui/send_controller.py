@@ -109,8 +109,7 @@ class SendController(QObject):
     ) -> Exchange:
         """Worker thread: send, then append the exchange to history."""
         assert self.sender is not None
-        # self.sender shadows QObject.sender(), so mypy sees the Qt method here.
-        result = self.sender.send(target, spec, cancel=token)  # type: ignore[attr-defined]
+        result = self.sender.send(target, spec, cancel=token)
         if self.history is not None and self.recording:
             try:
                 self.history.append(result)

@@ -6,6 +6,7 @@ search, which tab widget) read in one place.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -43,7 +44,7 @@ def focus_search(panel: ResponsePanel) -> None:
 
 def cycle_tab(fallback: QTabWidget, step: int) -> None:
     """Next/previous tab of the tab widget holding the focus (else *fallback*)."""
-    widget = QGuiApplication.focusObject()
+    widget: QObject | None = QGuiApplication.focusObject()
     tabs: QTabWidget | None = None
     while isinstance(widget, QWidget):
         if isinstance(widget, QTabWidget):

@@ -49,7 +49,7 @@ class DiffView(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.mask: PrivacyMask = privacy_mask()
+        self.privacy: PrivacyMask = privacy_mask()  # (QWidget.mask() is Qt's)
         self.result: DiffResult | None = None
         self._a: Any = None
         self._b: Any = None
@@ -68,7 +68,7 @@ class DiffView(QWidget):
         self.next_button = self._button("Next ▶", "F8", self.next_change)
         self.copy_button = self._button("Copy report", None, self.copy_report)
 
-        self.model = ChangesModel(self.mask, self)
+        self.model = ChangesModel(self.privacy, self)
         self.table = QTableView(self)
         self.table.setObjectName("diffChanges")
         self.table.setModel(self.model)
@@ -232,7 +232,7 @@ class DiffView(QWidget):
         if self.result is None:
             return ""
         lines = [f"--- {self._labels[0]}", f"+++ {self._labels[1]}", *change_lines(self.result)]
-        return self.mask.text("\n".join(lines)) if self.mask.hidden else "\n".join(lines)
+        return self.privacy.text("\n".join(lines)) if self.privacy.hidden else "\n".join(lines)
 
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report())

@@ -165,8 +165,8 @@ class PayloadForm(QWidget):
         events = self.events_editor.events()
         if events or "events" in out:
             out["events"] = events
-        options = out.get("options") if isinstance(out.get("options"), dict) else {}
-        options = dict(options)
+        given = out.get("options")
+        options: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
         for key, box in self.option_boxes.items():
             state = box.checkState()
             if state == Qt.CheckState.PartiallyChecked:
@@ -286,9 +286,9 @@ class PayloadForm(QWidget):
         for box in self.option_boxes.values():
             box.setStyleSheet("")
         for path in paths:
-            widget = self.field_widget(path)
-            if widget is not None:
-                widget.setStyleSheet(_INVALID_STYLE)
+            field = self.field_widget(path)
+            if field is not None:
+                field.setStyleSheet(_INVALID_STYLE)
         self.events_editor.mark_paths([p[1:] for p in paths if p and p[0] == "events"])
         self.context_editor.mark_paths([p[1:] for p in paths if p and p[0] == "context"])
         self.properties_editor.mark_paths([p[1:] for p in paths if p and p[0] == "properties"])

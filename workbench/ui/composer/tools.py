@@ -9,6 +9,7 @@ identity filled, via ``Sender.prepare``) with :mod:`workbench.core.snippets`;
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -134,7 +135,7 @@ class ComposerTools(QObject):
         self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         copy_menu = QMenu(self.copy_button)
         for kind, (label, _render) in SNIPPET_KINDS.items():
-            copy_menu.addAction(label, lambda k=kind: self.copy_as(k))
+            copy_menu.addAction(label, functools.partial(self.copy_as, kind))
         self.copy_button.setMenu(copy_menu)
 
         self.paste_button = QToolButton(parent)
@@ -184,7 +185,7 @@ class ComposerTools(QObject):
                         self.templates_menu.addSeparator()
                     groups[group] = self.templates_menu.addMenu(group)
                 menu = groups[group]
-            action = menu.addAction(saved.name, lambda s=saved: self.use_template(s))
+            action = menu.addAction(saved.name, functools.partial(self.use_template, saved))
             if saved.note:
                 action.setToolTip(saved.note)
         if not found:

@@ -74,7 +74,9 @@ class _PairTable(QTableWidget):
     def add_row(self) -> None:
         self._append("", "")
         self.setCurrentCell(self.rowCount() - 1, 0)
-        self.editItem(self.item(self.rowCount() - 1, 0))
+        item = self.item(self.rowCount() - 1, 0)
+        if item is not None:
+            self.editItem(item)
 
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.selectedIndexes()}, reverse=True)
@@ -216,9 +218,11 @@ class StepForm(QWidget):
                 if isinstance(send, dict) and set(send) == {"file"}
                 else ""
             )
-            expect = step.get("expect") if isinstance(step.get("expect"), dict) else {}
+            given = step.get("expect")
+            expect: dict[str, Any] = given if isinstance(given, dict) else {}
             self.expect_table.set_pairs([(str(k), inline_yaml(v)) for k, v in expect.items()])
-            capture = step.get("capture") if isinstance(step.get("capture"), dict) else {}
+            given = step.get("capture")
+            capture: dict[str, Any] = given if isinstance(given, dict) else {}
             self.capture_table.set_pairs([(str(k), str(v)) for k, v in capture.items()])
         finally:
             self._loading = False

@@ -291,7 +291,9 @@ class TargetsDialog(QDialog):
     def add_header(self) -> None:
         self._headers.append(["", ""])
         self._fill_headers_table()
-        self.headers_table.editItem(self.headers_table.item(len(self._headers) - 1, 0))
+        item = self.headers_table.item(len(self._headers) - 1, 0)
+        if item is not None:
+            self.headers_table.editItem(item)
 
     def remove_header(self) -> None:
         row = self.headers_table.currentRow()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from workbench.core.exchange import Exchange
 from workbench.core.story import EventStory, Story, build_story, story_of_exchange
 from workbench.ui.teaching.wrap import wrap_rows
+from workbench.ui.widgets.tree_items import child_at, top_level_at
 
 __all__ = ["StoryView"]
 
@@ -216,10 +217,10 @@ class StoryView(QWidget):
         def walk(item: QTreeWidgetItem, depth: int) -> None:
             out.append("  " * depth + item.text(0))
             for index in range(item.childCount()):
-                walk(item.child(index), depth + 1)
+                walk(child_at(item, index), depth + 1)
 
         for index in range(self.tree.topLevelItemCount()):
-            walk(self.tree.topLevelItem(index), 0)
+            walk(top_level_at(self.tree, index), 0)
         return out
 
     def set_high_contrast(self, on: bool) -> None:

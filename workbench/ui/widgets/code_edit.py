@@ -9,7 +9,7 @@ editor's viewport margins, so the editor stays one widget to put in a tab.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -186,7 +186,7 @@ class CodeEdit(QPlainTextEdit):
     def _update_margins(self, *_args: object) -> None:
         self.setViewportMargins(self.gutter_width(), self._bar_height(), 0, 0)
 
-    def changeEvent(self, event: object) -> None:
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         self._update_margins()  # a new font changes the digits' width
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from workbench.ui.models.json_tree import json_type
 from workbench.ui.widgets.tool_button import tool_button
+from workbench.ui.widgets.tree_items import child_at
 
 if TYPE_CHECKING:  # only in annotations; its class (and enums) load when Qt passes one
     from PySide6.QtWidgets import QStyleOptionViewItem
@@ -170,7 +171,7 @@ class ObjectEditor(QWidget):
     def value(self) -> dict[str, Any]:
         root = self.tree.invisibleRootItem()
         return {
-            root.child(i).text(KEY): self._item_value(root.child(i))
+            child_at(root, i).text(KEY): self._item_value(child_at(root, i))
             for i in range(root.childCount())
         }
 
@@ -195,11 +196,11 @@ class ObjectEditor(QWidget):
         kind = item.text(TYPE)
         if kind == "object":
             return {
-                item.child(i).text(KEY): self._item_value(item.child(i))
+                child_at(item, i).text(KEY): self._item_value(child_at(item, i))
                 for i in range(item.childCount())
             }
         if kind == "array":
-            return [self._item_value(item.child(i)) for i in range(item.childCount())]
+            return [self._item_value(child_at(item, i)) for i in range(item.childCount())]
         value, _ok = parse_scalar(kind, item.text(VALUE))
         return value
 
@@ -211,9 +212,9 @@ class ObjectEditor(QWidget):
         for key in path:
             match = next(
                 (
-                    parent.child(i)
+                    child_at(parent, i)
                     for i in range(parent.childCount())
-                    if parent.child(i).text(KEY) == str(key)
+                    if child_at(parent, i).text(KEY) == str(key)
                 ),
                 None,
             )
@@ -237,9 +238,9 @@ class ObjectEditor(QWidget):
             for item in self._all_items():
                 self._paint(item, self._row_ok(item))
             for path in paths:
-                item = self.item_for_path(path)
-                if item is not None:
-                    self._paint(item, False)
+                marked = self.item_for_path(path)
+                if marked is not None:
+                    self._paint(marked, False)
         finally:
             self._loading = False
 
@@ -261,7 +262,7 @@ class ObjectEditor(QWidget):
         if parent is not None and parent.text(TYPE) == "array":
             key = str(owner.childCount())
         else:
-            existing = {owner.child(i).text(KEY) for i in range(owner.childCount())}
+            existing = {child_at(owner, i).text(KEY) for i in range(owner.childCount())}
             key, n = "key", 1
             while key in existing:
                 n += 1
@@ -292,7 +293,7 @@ class ObjectEditor(QWidget):
     def _renumber(self, array_item: QTreeWidgetItem) -> None:
         self._loading = True
         for i in range(array_item.childCount()):
-            array_item.child(i).setText(KEY, str(i))
+            child_at(array_item, i).setText(KEY, str(i))
         self._loading = False
 
     def _on_tree_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
@@ -318,7 +319,7 @@ class ObjectEditor(QWidget):
                 self._renumber_children(item)
             return
         while item.childCount():
-            item.removeChild(item.child(0))
+            item.removeChild(child_at(item, 0))
         text = item.text(VALUE)
         if kind == "null":
             item.setText(VALUE, "null")
@@ -329,7 +330,7 @@ class ObjectEditor(QWidget):
 
     def _renumber_children(self, item: QTreeWidgetItem) -> None:
         for i in range(item.childCount()):
-            item.child(i).setText(KEY, str(i))
+            child_at(item, i).setText(KEY, str(i))
 
     def _row_ok(self, item: QTreeWidgetItem) -> bool:
         kind = item.text(TYPE)
@@ -337,9 +338,9 @@ class ObjectEditor(QWidget):
             return False
         owner = item.parent() or self.tree.invisibleRootItem()
         same = [
-            owner.child(i)
+            child_at(owner, i)
             for i in range(owner.childCount())
-            if owner.child(i).text(KEY) == item.text(KEY)
+            if child_at(owner, i).text(KEY) == item.text(KEY)
         ]
         return len(same) == 1
 
@@ -357,8 +358,8 @@ class ObjectEditor(QWidget):
         while stack:
             node = stack.pop()
             for i in range(node.childCount()):
-                out.append(node.child(i))
-                stack.append(node.child(i))
+                out.append(child_at(node, i))
+                stack.append(child_at(node, i))
         return out
 
     def _invalid_items(self) -> list[QTreeWidgetItem]:
