@@ -52,7 +52,8 @@ def test_tracardi_rule_for_the_header() -> None:
 def test_a_production_write_is_read_only_with_production(client: InProcessClient) -> None:
     payload = _payload()
     written = client.post("/track", json=payload, headers=PROD)
-    assert written.status_code == 200 and written.headers["x-context"] == "production"
+    assert written.status_code == 200
+    assert written.headers["x-context"] == "production"
     profile_id = written.json()["profile"]["id"]
     session_id = payload["session"]["id"]
     for path in (f"/profile/{profile_id}", f"/session/{session_id}"):
@@ -102,7 +103,8 @@ def test_workbench_queries_take_a_context_filter(client: InProcessClient) -> Non
     over = client.get("/_workbench/events", params={"context": "staging"}, headers=PROD)
     assert {e["type"] for e in over.json()["events"]} == {"in-stage"}
     stats = client.get("/_workbench/stats", params={"context": "production"}).json()
-    assert stats["context"] == "production" and stats["events"] == 1
+    assert stats["context"] == "production"
+    assert stats["events"] == 1
     requests = client.get("/_workbench/requests", params={"context": "production"}).json()
     # Each record names the data set its request used (the query's, on /_workbench/*).
     paths = [r["path"] for r in requests["requests"]]
@@ -118,7 +120,8 @@ def test_reset_of_one_context_keeps_the_other(client: InProcessClient) -> None:
     client.post("/track", json=_payload(), headers=PROD)
     client.post("/track", json=_payload())
     reset = client.post("/_workbench/reset", params={"context": "staging"})
-    assert reset.status_code == 200 and reset.json()["context"] == "staging"
+    assert reset.status_code == 200
+    assert reset.json()["context"] == "staging"
     assert client.get("/_workbench/stats").json()["events"] == 0
     assert client.get("/_workbench/stats", headers=PROD).json()["events"] == 1
 
@@ -139,7 +142,8 @@ def test_production_mode_ignores_the_header() -> None:
         assert c.get(f"/profile/{profile_id}").status_code == 200
         assert c.get(f"/profile/{profile_id}", headers=STAGE).status_code == 200
         details = c.get("/info/version/details").json()
-        assert details["production"] is True and details["context"] == "production"
+        assert details["production"] is True
+        assert details["context"] == "production"
         assert c.get("/_workbench/stats", params={"context": "staging"}).json()["events"] == 0
     finally:
         c.close()

@@ -63,7 +63,8 @@ _REFRESHES = [
 def test_unknown_id_answers_404_null(api: Any, method: str, path: str) -> None:
     _tag, client = api
     response = client.http.request(method, path.format(id=uuid.uuid4()))
-    assert response.status_code == 404 and response.json() is None
+    assert response.status_code == 404
+    assert response.json() is None
 
 
 @follows(*(case for _path, name in _REFRESHES for case in _all(name)))
@@ -86,7 +87,8 @@ def test_source_types_by_name_and_configuration(api: Any) -> None:
     _tag, client = api
     names = client.get("/event-sources/type/name")
     assert names.status_code == 200
-    assert {"total", "result"} <= set(names.json()) and "rest" in names.json()["result"]
+    assert {"total", "result"} <= set(names.json())
+    assert "rest" in names.json()["result"]
     configuration = client.get("/event-sources/type/configuration").json()
     assert "tags" in configuration["result"]["rest"]
 
@@ -106,7 +108,8 @@ def test_source_create_answers_the_save_result(api: Any) -> None:
     assert response.json() == {"errors": [], "ids": [source_id], "saved": 1}
     assert client.get("/event-sources/refresh").status_code == 200
     read = client.get(f"/event-source/{source_id}")
-    assert read.status_code == 200 and read.json() is not None
+    assert read.status_code == 200
+    assert read.json() is not None
     assert client.delete(f"/event-source/{source_id}").status_code == 200
 
 
@@ -117,7 +120,8 @@ def test_source_entities_list(api: Any) -> None:
     response = client.get("/event-sources/entity")
     assert response.status_code == 200
     body = response.json()
-    assert {"total", "result"} <= set(body) and len(body["result"]) > 0
+    assert {"total", "result"} <= set(body)
+    assert len(body["result"]) > 0
     assert client.delete(f"/event-source/{source_id}").status_code == 200
 
 
@@ -125,7 +129,8 @@ def test_source_entities_list(api: Any) -> None:
 def test_version_is_the_release_string(api: Any) -> None:
     tag, client = api
     response = client.get("/info/version")
-    assert response.status_code == 200 and response.json() == tag
+    assert response.status_code == 200
+    assert response.json() == tag
     assert tag in FORMAT_VERSIONS.values()
 
 
@@ -147,7 +152,8 @@ def test_imported_profile_can_be_read_and_deleted(api: Any) -> None:
     profile_id = str(uuid.uuid4())
     assert client.get(f"/profile/{profile_id}").status_code == 404
     response = client.post("/profiles/import", [{"id": profile_id}])
-    assert response.status_code == 200 and response.json()["saved"] == 1
+    assert response.status_code == 200
+    assert response.json()["saved"] == 1
     assert client.get("/profiles/refresh").status_code == 200
     assert client.get(f"/profile/{profile_id}").status_code == 200
     assert client.delete(f"/profile/{profile_id}").status_code == 200
@@ -198,7 +204,8 @@ def test_one_event_reads_back_as_sent(api: Any) -> None:
     response = client.get(f"/event/{ids[0]}")
     assert response.status_code == 200
     event = response.json()["event"]
-    assert event["id"] in ids and event["profile"]["id"] == profile_id
+    assert event["id"] in ids
+    assert event["profile"]["id"] == profile_id
     assert event["properties"] == payload["events"][0]["properties"]
     assert event["type"] == event_type
     assert client.delete(f"/event/{ids[0]}").status_code == 200
@@ -306,11 +313,13 @@ def test_x_context_picks_the_data_set_staging_by_default(api_082: TracardiApi) -
         json={"source": {"id": "source-id"}, "events": [{"type": "page-view"}]},
         headers={"x-context": "staging"},
     )
-    assert written.status_code == 200 and written.headers["x-context"] == "staging"
+    assert written.status_code == 200
+    assert written.headers["x-context"] == "staging"
     profile_id = written.json()["profile"]["id"]
     assert api_082.get(f"/profile/{profile_id}").status_code == 200  # no header: staging
     read = api_082.get(f"/profile/{profile_id}", headers={"x-context": "production"})
-    assert read.status_code == 404 and read.headers["x-context"] == "production"
+    assert read.status_code == 404
+    assert read.headers["x-context"] == "production"
     source_id = api_082.new_source()  # made in staging, unknown to production
     assert api_082.get(f"/event-source/{source_id}").status_code == 200
     assert (

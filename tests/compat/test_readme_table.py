@@ -170,7 +170,8 @@ def profile_model(api: TracardiApi, fmt: str) -> str:
 
 def x_context(api: TracardiApi, fmt: str) -> str:
     written = api.http.post("/track", json=_payload(), headers={"x-context": "production"})
-    assert written.status_code == 200 and written.headers["x-context"] == "production"
+    assert written.status_code == 200
+    assert written.headers["x-context"] == "production"
     path = f"/profile/{written.json()['profile']['id']}"
     without = api.get(path).status_code
     with_it = api.get(path, headers={"x-context": "production"}).status_code

@@ -27,8 +27,10 @@ def test_move_aside_keeps_the_file(tmp_path: Path) -> None:
     target.write_text("{not json")
     notice = move_aside(target, "invalid JSON")
     assert not target.exists()
-    assert notice.moved_to is not None and notice.moved_to.read_text() == "{not json"
-    assert str(notice.moved_to) in notice.message and "invalid JSON" in notice.message
+    assert notice.moved_to is not None
+    assert notice.moved_to.read_text() == "{not json"
+    assert str(notice.moved_to) in notice.message
+    assert "invalid JSON" in notice.message
 
 
 def test_tinydb_storage_round_trips_and_leaves_only_the_file(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from workbench.ui.widgets.profile_id_edit import ProfileIdEdit
 def test_an_answer_without_profile_keeps_the_typed_id(qtbot) -> None:
     box = ProfileIdEdit("someProfile")
     qtbot.addWidget(box)
-    assert box.objectName() == "someProfile" and box.profile_id() == ""
+    assert box.objectName() == "someProfile"
+    assert box.profile_id() == ""
     qtbot.keyClicks(box, "  typed-id ")
     box.set_profile_id(None)
     box.set_profile_id("")

@@ -265,7 +265,8 @@ def test_local_data_shows_one_data_set_and_finds_ids_in_the_other(
     profile_id = batch[-1].profile_id
     local = panel.local_data
     local.refresh()
-    assert local.context == "staging" and local.context_combo.isEnabled()
+    assert local.context == "staging"
+    assert local.context_combo.isEnabled()
     assert local.profiles.row_of(profile_id) < 0  # not in staging
     # Opening an id kept only in production switches the explorer to production.
     assert panel.open_local("profile", profile_id)
