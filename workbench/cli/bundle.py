@@ -131,14 +131,14 @@ def _import(args: argparse.Namespace) -> int:
     print(f"opened {Path(args.file).name}: {count} exchanges, read-only, in {home.home}")
     if args.no_window:
         return EXIT_OK
-    from workbench.cli import gui
+    from workbench.cli.gui import run as run_window
 
     window_args = argparse.Namespace(
         basedir=str(home.home),
         read_only_history=True,
         window_title=f"bundle {Path(args.file).name} (read-only)",
     )
-    return gui.run(window_args)
+    return run_window(window_args)
 
 
 def run(args: argparse.Namespace) -> int:

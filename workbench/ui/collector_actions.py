@@ -1,38 +1,63 @@
-"""What the main window does with the embedded collector: its sources in the composer,
+"""What the window does with the embedded collector: its sources in the composer,
 stored entities in their own window, and Collector → Load demo flow.
 
-A small collaborator of :class:`~workbench.ui.main_window.MainWindow`; every store
-call runs on the window's task runner, never on the GUI thread.
+It gets what it uses: the task runner (every store call runs there, never on the
+GUI thread), the collector (``None`` until it runs; the owner sets :attr:`collector`
+when it arrives) and a parent widget for the dialogs it opens. What it finds out it
+says through its own signals; it knows nothing of the window.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
 if TYPE_CHECKING:
+    from workbench.collector import CollectorServer
     from workbench.settings import TargetSettings
-    from workbench.ui.main_window import MainWindow
-    from workbench.ui.tasks import TaskOutcome
+    from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["CollectorActions"]
 
 
-class CollectorActions:
-    """The embedded collector as *window* reaches it (``window.collector``, maybe None)."""
+class CollectorActions(QObject):
+    """The embedded collector's sources, entities and demo flow.
 
-    def __init__(self, window: MainWindow) -> None:
-        self._window = window
+    Signals:
+        can_open(bool): entity links make sense for the current target (or not).
+        sources_loaded(list): the collector's event source ids, for the composer.
+        failed(str): something asked for did not happen (the message says what).
+        notice(str, int): a status line and how long to show it (ms).
+        demo_flow_loaded(str): the demo flow is in; the text says what it holds.
+    """
+
+    can_open = Signal(bool)
+    sources_loaded = Signal(list)
+    failed = Signal(str)
+    notice = Signal(str, int)
+    demo_flow_loaded = Signal(str)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        parent: QWidget,
+        collector: CollectorServer | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._parent = parent
+        self.collector = collector
 
     def target_changed(self, target: TargetSettings) -> None:
         """Offer the embedded collector's sources (and entity links) when it is the target."""
-        window = self._window
-        debugger = window.response_panel.debugger
-        if target.kind != "embedded" or window.collector is None:
-            debugger.set_can_open(False)
+        if target.kind != "embedded" or self.collector is None:
+            self.can_open.emit(False)
             return
-        debugger.set_can_open(True)
-        store = window.collector.store
-        window.runner.submit(
+        self.can_open.emit(True)
+        store = self.collector.store
+        self._runner.submit(
             lambda: [s.id for s in store.list_sources()],
             channel="sources",
             on_done=self._on_sources_loaded,
@@ -40,14 +65,13 @@ class CollectorActions:
 
     def _on_sources_loaded(self, outcome: TaskOutcome) -> None:
         if outcome.ok and not outcome.stale:
-            self._window.composer.form.set_sources(list(outcome.result))
+            self.sources_loaded.emit(list(outcome.result))
 
     def open_entity(self, kind: str, ident: str) -> None:
         """Open a stored profile/session/event of the embedded collector in its own window."""
-        window = self._window
-        if window.collector is None:
+        if self.collector is None:
             return
-        store = window.collector.store
+        store = self.collector.store
         getter = {
             "profile": store.get_profile,
             "session": store.get_session,
@@ -58,10 +82,10 @@ class CollectorActions:
             from workbench.ui.entity_dialog import EntityDialog
 
             document = outcome.result if outcome.ok else None
-            dialog = EntityDialog(kind, ident, document, window)
+            dialog = EntityDialog(kind, ident, document, self._parent)
             dialog.show()
 
-        window.runner.submit(getter, ident, channel=f"entity-{kind}", on_done=show)
+        self._runner.submit(getter, ident, channel=f"entity-{kind}", on_done=show)
 
     def load_demo_flow(self) -> None:
         """Collector → Load demo flow: the shipped demo pack into the embedded collector.
@@ -69,10 +93,9 @@ class CollectorActions:
         It replaces the collector's flow (schemas, rules, segments), so a flow that
         holds anything is only replaced after the user said yes.
         """
-        window = self._window
-        collector = window.collector
+        collector = self.collector
         if collector is None:
-            window.statusBar().showMessage("The embedded collector is not running.", 5000)
+            self.notice.emit("The embedded collector is not running.", 5000)
             return
         from workbench.collector.flow_routes import flow_store_of
         from workbench.ui.prompts import Prompts
@@ -81,20 +104,19 @@ class CollectorActions:
         current = store.config
         sizes = (len(current.schemas), len(current.rules), len(current.segments))
         if any(sizes) and not Prompts.confirm(
-            window,
+            self._parent,
             "Load the demo flow?",
             "The embedded collector's event flow has {} schemas, {} rules and {} segments. "
             "Replace them with the demo pack?".format(*sizes),
         ):
             return
-        window.runner.submit(
+        self._runner.submit(
             store.load_pack, "demo", channel="flow", on_done=self._on_demo_flow_loaded
         )
 
     def _on_demo_flow_loaded(self, outcome: TaskOutcome) -> None:
-        window = self._window
         if outcome.error is not None:
-            window.composer.show_error(f"The demo flow was not loaded: {outcome.error}", "")
+            self.failed.emit(f"The demo flow was not loaded: {outcome.error}")
             return
         flow = outcome.result
         text = (
@@ -102,7 +124,5 @@ class CollectorActions:
             f"{len(flow.segments)} segments. Send with the debugger on to see execution "
             "and segmentation."
         )
-        window.statusBar().showMessage(text, 8000)
-        # The status bar forgets in seconds; the debugger keeps it until the next answer.
-        window.response_panel.debugger.show_flow_notice(text)
-        window.demo_flow_loaded.emit()
+        self.notice.emit(text, 8000)
+        self.demo_flow_loaded.emit(text)

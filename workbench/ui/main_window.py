@@ -52,7 +52,7 @@ from workbench.ui.response_panel import ResponsePanel
 from workbench.ui.send_controller import SendController
 from workbench.ui.tasks import TaskRunner
 from workbench.ui.widgets.dock_title import DockTitleBar
-from workbench.ui.window_menus import build_menus
+from workbench.ui.window_menus import MenuCommands, build_menus
 from workbench.ui.window_navigation import cycle_tab, focus_search
 from workbench.ui.window_state import (
     restore_window_state,
@@ -63,7 +63,10 @@ from workbench.ui.window_state import (
 # Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
 if TYPE_CHECKING:
     from workbench.client import Sender
+    from workbench.collector import CollectorServer
     from workbench.core.exchange import Exchange
+    from workbench.store.collections import CollectionStore
+    from workbench.store.history import HistoryStore
     from workbench.ui.prompts import Prompts
     from workbench.ui.shortcuts_dialog import ShortcutsDialog
 
@@ -109,9 +112,9 @@ class MainWindow(QMainWindow):
         settings: Settings | None = None,
         sender: Sender | None = None,
         runner: TaskRunner | None = None,
-        history: Any = None,
-        collections: Any = None,
-        collector: Any = None,
+        history: HistoryStore | None = None,
+        collections: CollectionStore | None = None,
+        collector: CollectorServer | None = None,
         collector_status: str | None = None,
         state_file: Path | None = None,
         services_pending: bool = False,
@@ -137,9 +140,9 @@ class MainWindow(QMainWindow):
             sender = Sender()
         self.sender: Sender | None = sender
         self.runner = runner or TaskRunner(self)
-        self.history = history
+        self._history = history
         self.collections = collections
-        self.collector = collector
+        self._collector = collector
         self.state_file = state_file
         self.settings_file = settings_file
         self.shortcut_actions: list[QAction] = []
@@ -153,15 +156,27 @@ class MainWindow(QMainWindow):
         self.painted = False
 
         self.composer = Composer(self)
-        self.opener = ResponseOpener(self)
-        self.collector_actions = CollectorActions(self)
+        # The answer: ids of the collector's profile/session open as entity windows.
+        self.response_panel = ResponsePanel(self)
+        self.opener = ResponseOpener(self.runner, self.response_panel, self, history)
+        self.opener.failed.connect(self.composer.show_error)
+        self.opener.notice.connect(self._show_notice)
+        self.opener.opened.connect(self._on_opener_opened)
+        self.opener.pasted.connect(self.offer_open_for)
+        self.opener.recorded.connect(self.exchange_recorded)
+        self.opener.show_exchange.connect(self._on_opener_show_exchange)
+        self.collector_actions = CollectorActions(self.runner, self, collector)
+        self.collector_actions.can_open.connect(self.response_panel.debugger.set_can_open)
+        self.collector_actions.sources_loaded.connect(self.composer.form.set_sources)
+        self.collector_actions.failed.connect(lambda text: self.composer.show_error(text, ""))
+        self.collector_actions.notice.connect(self._show_notice)
+        self.collector_actions.demo_flow_loaded.connect(self._on_demo_flow_loaded)
         self.tools = ComposerTools(
             self.composer,
             collections=collections,
             prepare=self._prepare_http,
         )
         self.tools.notice.connect(self._on_tools_notice)
-        self.response_panel = ResponsePanel(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.composer)
         self.splitter.addWidget(self.response_panel)
@@ -199,7 +214,12 @@ class MainWindow(QMainWindow):
         if services_pending and collector_status is None:
             collector_status = "Collector: starting…"
         self._build_status_bar(collector_status)
-        menus = build_menus(self)
+        menus = build_menus(
+            self,
+            self._menu_commands(),
+            shortcut_actions=self.shortcut_actions,
+            recording=self.settings.history_enabled,
+        )
         self.view_menu = menus.view_menu
         self.collector_menu = menus.collector_menu
         self.help_menu = menus.help_menu
@@ -216,6 +236,53 @@ class MainWindow(QMainWindow):
             self.first_start_layout()
 
     # --- building -------------------------------------------------------------------------
+    def _menu_commands(self) -> MenuCommands:
+        composer, tools = self.composer, self.tools
+        return MenuCommands(
+            open_file=self.ask_open_file,
+            paste_response=self.paste_response,
+            quit=self.close,
+            send=self.send,
+            cancel=self.cancel,
+            new_visit=lambda: composer.form.new_visit(),
+            forget_profile=lambda: composer.form.forget_profile(),
+            validate=composer.validate_now,
+            save_to_collection=tools.save_to_collection,
+            copy_as_curl=lambda: tools.copy_as("curl"),
+            paste_curl=tools.ask_and_paste_curl,
+            record_history=self.set_history_recording,
+            focus_search=self.focus_search,
+            cycle_tab=self.cycle_tab,
+            toggle_raw_json=self._toggle_raw_tab,
+            load_demo_flow=self.load_demo_flow,
+            show_shortcuts=self.show_shortcuts,
+        )
+
+    def _toggle_raw_tab(self) -> None:
+        """Switch the composer between its Form and Raw JSON tabs."""
+        tabs = self.composer.tabs
+        tabs.setCurrentIndex(1 - tabs.currentIndex())
+
+    def _show_notice(self, text: str, timeout_ms: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, timeout_ms)
+        else:
+            self.statusBar().clearMessage()
+
+    def _on_opener_opened(self, exchange: Exchange | None) -> None:
+        self.offer_open_for(exchange)
+        if exchange is not None:
+            self._show_status(exchange)
+            self.exchange_shown.emit(exchange)
+
+    def _on_opener_show_exchange(self, exchange: Exchange, title: str) -> None:
+        self.open_exchange(exchange, title=title)
+
+    def _on_demo_flow_loaded(self, text: str) -> None:
+        # The status bar forgets in seconds; the debugger keeps it until the next answer.
+        self.response_panel.debugger.show_flow_notice(text)
+        self.demo_flow_loaded.emit()
+
     def _build_status_bar(self, collector_status: str | None) -> None:
         self.exchange_status = ExchangeStatus(self.statusBar())
         self.status_code_label = self.exchange_status.status_code_label
@@ -243,7 +310,7 @@ class MainWindow(QMainWindow):
     def _default_collector_status(self) -> str:
         if self.collector is None:
             return "Collector: not running"
-        note = getattr(self.collector, "port_note", None)
+        note = self.collector.port_note
         text = f"Collector: {self.collector.url}"
         return f"{text} ({note})" if note else text
 
@@ -267,8 +334,8 @@ class MainWindow(QMainWindow):
         self,
         *,
         sender: Sender,
-        collector: Any = None,
-        history: Any = None,
+        collector: CollectorServer | None = None,
+        history: HistoryStore | None = None,
         collector_status: str | None = None,
     ) -> None:
         """Hand over what loaded after the window was shown (see ``workbench.app.run``)."""
@@ -276,10 +343,30 @@ class MainWindow(QMainWindow):
         self.controller.sender = sender
         self.collector = collector
         self.history = history
-        self.controller.history = history
         self.set_collector_status(collector_status or self._default_collector_status())
         self.set_targets(self.settings.targets)
         self.services_attached.emit()
+
+    @property
+    def collector(self) -> CollectorServer | None:
+        """The running embedded collector, or None (set when it starts, stops, restarts)."""
+        return self._collector
+
+    @collector.setter
+    def collector(self, server: CollectorServer | None) -> None:
+        self._collector = server
+        self.collector_actions.collector = server
+
+    @property
+    def history(self) -> HistoryStore | None:
+        """The history store, or None (not loaded yet, or it could not open)."""
+        return self._history
+
+    @history.setter
+    def history(self, store: HistoryStore | None) -> None:
+        self._history = store
+        self.controller.history = store
+        self.opener.history = store
 
     @property
     def ready(self) -> bool:
@@ -480,7 +567,8 @@ class MainWindow(QMainWindow):
             base_url=url,
             kind="embedded",
             response_format="auto",
-            token=getattr(self.collector, "token", None),  # beyond loopback it needs one
+            # Beyond loopback the collector needs one.
+            token=self.collector.token if self.collector is not None else None,
         )
         targets = [embedded, *(t for t in remote if t.name != EMBEDDED_TARGET_NAME)]
         self.composer.request_bar.set_targets(targets)

@@ -1,8 +1,10 @@
-"""Showing a response that did not come from a send: a JSON file (opened or dropped) or
-the clipboard.
+"""Showing a response that did not come from a send: a JSON file (opened or dropped),
+a HAR file (imported into history) or the clipboard.
 
-A small collaborator of :class:`~workbench.ui.main_window.MainWindow`: files are
-read on the window's task runner, so a large debug dump never blocks the GUI.
+It gets what it uses: the task runner (files are read there, so a large debug dump
+never blocks the GUI), the response panel it shows documents in, the history a HAR
+goes into (``None`` until it loaded; the owner sets :attr:`history`) and a parent
+widget for the file dialog. The rest it says through its own signals.
 """
 
 from __future__ import annotations
@@ -11,28 +13,57 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
-from workbench.ui.response_panel import load_json_file
+from workbench.ui.response_panel import ResponsePanel, load_json_file
 
 if TYPE_CHECKING:
-    from workbench.ui.main_window import MainWindow
-    from workbench.ui.tasks import TaskOutcome
+    from workbench.store.history import HistoryStore
+    from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["ResponseOpener"]
 
 
-class ResponseOpener:
-    """File → Open, drag and drop, and File → Paste response JSON for *window*."""
+class ResponseOpener(QObject):
+    """File → Open, drag and drop, and File → Paste response JSON.
 
-    def __init__(self, window: MainWindow) -> None:
-        self._window = window
+    Signals:
+        failed(str, str): what could not be shown, and a hint.
+        notice(str, int): a status line and how long to show it (ms; 0 keeps it);
+            an empty text clears the status line.
+        opened(object): a file is shown in the panel; its Exchange, or None.
+        pasted(object): the clipboard is shown in the panel; its Exchange, or None.
+        recorded(object): a HAR import added exchanges to history (the last one).
+        show_exchange(object, str): show this Exchange with this title.
+    """
+
+    failed = Signal(str, str)
+    notice = Signal(str, int)
+    opened = Signal(object)
+    pasted = Signal(object)
+    recorded = Signal(object)
+    show_exchange = Signal(object, str)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        panel: ResponsePanel,
+        parent: QWidget,
+        history: HistoryStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._panel = panel
+        self._parent = parent
+        self.history = history
 
     def ask_open_file(self) -> None:
         """Ask for a file (a dialog), then open it."""
         from workbench.ui.prompts import Prompts
 
-        path = Prompts.get_open_path(self._window)
+        path = Prompts.get_open_path(self._parent)
         if path:
             self.open_file(path)
 
@@ -42,8 +73,8 @@ class ResponseOpener:
         if Path(path).suffix.lower() == ".har":
             self.import_har(path)
             return
-        self._window.statusBar().showMessage(f"Opening {name}…")
-        self._window.runner.submit(
+        self.notice.emit(f"Opening {name}…", 0)
+        self._runner.submit(
             load_json_file,
             path,
             channel="open",
@@ -51,26 +82,21 @@ class ResponseOpener:
         )
 
     def _on_file_loaded(self, name: str, outcome: TaskOutcome) -> None:
-        window = self._window
         if outcome.stale:
             return
         if outcome.error is not None:
-            window.composer.show_error(f"Could not open {name}: {outcome.error}", "")
-            window.statusBar().clearMessage()
+            self.failed.emit(f"Could not open {name}: {outcome.error}", "")
+            self.notice.emit("", 0)
             return
-        window.response_panel.open_document(outcome.result, title=f"Opened {name}")
-        window.statusBar().showMessage(f"Opened {name}", 4000)
-        exchange = window.response_panel.exchange()
-        window.offer_open_for(exchange)
-        if exchange is not None:
-            window.exchange_status.show_exchange(exchange)
-            window.exchange_shown.emit(exchange)
+        self._panel.open_document(outcome.result, title=f"Opened {name}")
+        self.notice.emit(f"Opened {name}", 4000)
+        self.opened.emit(self._panel.exchange())
 
     def import_har(self, path: str) -> None:
         """Put a HAR file's Tracardi calls into the history (all or nothing); show the first."""
         name = Path(path).name
-        history = self._window.history
-        writable = history is not None and not getattr(history, "read_only", False)
+        history = self.history
+        writable = history is not None and not history.read_only
 
         def work() -> tuple[Any, Any]:
             from workbench.core.har_import import read_har
@@ -84,36 +110,33 @@ class ResponseOpener:
             report = add_har_calls(history, har) if writable and har.calls else None
             return har, report
 
-        self._window.statusBar().showMessage(f"Importing {name}…")
-        self._window.runner.submit(
+        self.notice.emit(f"Importing {name}…", 0)
+        self._runner.submit(
             work, channel="open", on_done=lambda outcome: self._on_har_imported(name, outcome)
         )
 
     def _on_har_imported(self, name: str, outcome: TaskOutcome) -> None:
-        window = self._window
         if outcome.stale:
             return
-        window.statusBar().clearMessage()
+        self.notice.emit("", 0)
         if outcome.error is not None:
-            window.composer.show_error(
-                f"Could not import {name}: {outcome.error}", "Nothing was imported."
-            )
+            self.failed.emit(f"Could not import {name}: {outcome.error}", "Nothing was imported.")
             return
         har, report = outcome.result
         if not har.calls:
-            window.composer.show_error(
+            self.failed.emit(
                 f"{name} holds no Tracardi call",
                 f"{har.skipped_count} other requests were skipped; nothing was imported.",
             )
             return
         if report is not None:
             message = report.message(name)
-            window.exchange_recorded.emit(har.calls[-1].exchange)  # the History panel reloads
+            self.recorded.emit(har.calls[-1].exchange)  # the History panel reloads
         else:
             message = f"{name}: {len(har.calls)} Tracardi calls shown (the history is read-only)"
-        window.statusBar().showMessage(message[:1].upper() + message[1:], 10_000)
+        self.notice.emit(message[:1].upper() + message[1:], 10_000)
         first = har.calls[0]
-        window.open_exchange(first.exchange, title=f"Imported {name}#{first.index}")
+        self.show_exchange.emit(first.exchange, f"Imported {name}#{first.index}")
 
     def paste_response(self) -> bool:
         """Show JSON from the clipboard (a response or an exchange someone sent)."""
@@ -121,11 +144,11 @@ class ResponseOpener:
         try:
             document = json.loads(text)
         except ValueError as exc:
-            self._window.composer.show_error(
+            self.failed.emit(
                 f"The clipboard does not hold JSON: {exc}",
                 "Copy the whole response body (or a history export line) and try again.",
             )
             return False
-        self._window.response_panel.open_document(document, title="Pasted response")
-        self._window.offer_open_for(self._window.response_panel.exchange())
+        self._panel.open_document(document, title="Pasted response")
+        self.pasted.emit(self._panel.exchange())
         return True
