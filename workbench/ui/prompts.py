@@ -1,8 +1,10 @@
-"""The few questions the window asks, as class methods tests can replace.
+"""The questions the window and its panels ask, as class methods tests can replace.
 
 Following pytest-qt's advice, dialogs are reached through one class so a test
 swaps ``Prompts.ask_send_invalid`` (etc.) for a function returning a canned
-answer instead of clicking a modal dialog.
+answer instead of clicking a modal dialog. :meth:`Prompts.confirm` is the one
+confirmation of the whole user interface: *Yes* does it, *Cancel* (the default,
+and what Escape answers) leaves everything as it was.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ class Prompts:
         return box.exec() == QMessageBox.StandardButton.Yes
 
     @classmethod
-    def confirm(cls, parent: QWidget, title: str, text: str) -> bool:
-        """A yes/cancel question (cancel is the default)."""
+    def confirm(cls, parent: QWidget | None, title: str, text: str) -> bool:
+        """A yes/cancel question before something that replaces or deletes (cancel is
+        the default); True only for *Yes*."""
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(title)

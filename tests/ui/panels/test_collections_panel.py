@@ -11,6 +11,7 @@ from workbench.store.collections import CollectionStore, SavedRequest
 from workbench.ui.models.collection_tree import TEMPLATES
 from workbench.ui.panels.collections_panel import CollectionsPanel
 from workbench.ui.panels.dialogs import PanelDialogs
+from workbench.ui.prompts import Prompts
 
 PAYLOAD = {"source": {"id": "source-id"}, "events": [{"type": "page-view"}]}
 
@@ -34,7 +35,7 @@ def panel(qtbot, store) -> CollectionsPanel:
 
 def answer(monkeypatch, text: str | None = None, confirm: bool = True) -> None:
     monkeypatch.setattr(PanelDialogs, "ask_text", classmethod(lambda cls, *a, **k: text))
-    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: confirm))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: confirm))
 
 
 def test_tree_shows_folders_requests_and_templates_apart(panel, store, qtmodeltester) -> None:

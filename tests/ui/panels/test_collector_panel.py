@@ -10,8 +10,8 @@ import pytest
 from workbench.collector import CollectorConfig
 from workbench.ui.panels.collector_control import CollectorController, CollectorState
 from workbench.ui.panels.collector_panel import CollectorPanel
-from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.sources_editor import ENABLED_COLUMN
+from workbench.ui.prompts import Prompts
 
 from .conftest import TRACK_BODY, send_and_wait
 
@@ -168,7 +168,7 @@ def test_add_edit_and_delete_a_source(qtbot, panel, controller, http, monkeypatc
         lambda: http.post(controller.url + "/collect/order/shop-hook", json={"total": 3}),
     )
     assert response.status_code == 200
-    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: True))
     editor.delete_selected()
     assert controller.server.store.get_source("shop-hook") is None
     response, _ = send_and_wait(
@@ -243,10 +243,10 @@ def test_local_data_opens_profile_from_debugger_id_and_resets(
     assert "no-such-id" in local.message_label.text()
     assert not local.message_label.isHidden()  # said; an empty message takes no line
 
-    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: False))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: False))
     local.reset_all()
     assert controller.server.store.get_profile(profile_id) is not None
-    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: True))
     with qtbot.waitSignal(local.data_reset):
         local.reset_all()
     assert controller.server.store.get_profile(profile_id) is None

@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from workbench.store.history import HistoryStore
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.history_panel import HistoryPanel
+from workbench.ui.prompts import Prompts
 
 from .history_data import make_exchange
 
@@ -213,10 +214,10 @@ def test_delete_asks_first(qtbot, store, make_panel, monkeypatch) -> None:
     panel = make_panel(store)
     panel.table.selectRow(0)
     doomed = panel.model.summary(0).id
-    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: False))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: False))
     panel.delete_action.trigger()
     assert store.get(doomed) is not None
-    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: True))
     with qtbot.waitSignal(panel.model.query_loaded, timeout=5000):
         panel.delete_action.trigger()
     assert store.get(doomed) is None

@@ -10,6 +10,7 @@ import pytest
 
 from workbench.client.flow_api import FlowApi
 from workbench.collector import CollectorServer
+from workbench.ui.prompts import Prompts
 from workbench.ui.tasks import TaskRunner
 from workbench.ui.teaching.flow_editor import FlowEditor
 from workbench.ui.teaching.flow_forms import RuleForm, SchemaForm, SegmentForm
@@ -206,7 +207,7 @@ def test_load_pack_asks_first(
     qtbot, editor: FlowEditor, collector: CollectorServer, monkeypatch
 ) -> None:
     answers = [False, True]
-    monkeypatch.setattr(FlowEditor, "confirm", classmethod(lambda cls, *a: answers.pop(0)))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: answers.pop(0)))
     editor.load_pack("empty")
     assert not editor.busy
     assert len(_server_flow(collector)["segments"]) == 11

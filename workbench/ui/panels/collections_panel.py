@@ -35,6 +35,7 @@ from workbench.store.collections import (
 from workbench.ui.models.collection_tree import MY_COLLECTIONS, CollectionsModel, Node
 from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.view_action import view_action
+from workbench.ui.prompts import Prompts
 
 __all__ = ["CollectionsPanel"]
 
@@ -154,7 +155,7 @@ class CollectionsPanel(QWidget):
             try:
                 saved = self.store.save_as(source, name, folder)
             except NameTakenError as exc:
-                if not PanelDialogs.confirm(self, "Replace saved request", f"{exc}. Replace it?"):
+                if not Prompts.confirm(self, "Replace saved request", f"{exc}. Replace it?"):
                     return None
                 saved = self.store.save_as(source, name, folder, overwrite=True)
         except CollectionError as exc:
@@ -204,7 +205,7 @@ class CollectionsPanel(QWidget):
         if node is None or node.kind not in ("request", "folder"):
             return
         what = "saved request" if node.kind == "request" else "folder"
-        if not PanelDialogs.confirm(self, f"Delete {what}", f"Delete the {what} {node.name!r}?"):
+        if not Prompts.confirm(self, f"Delete {what}", f"Delete the {what} {node.name!r}?"):
             return
         try:
             if node.kind == "request":

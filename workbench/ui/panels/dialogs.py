@@ -1,8 +1,10 @@
 """The few modal questions the panels ask, behind classmethods tests can replace.
 
-Every confirmation, name prompt and file chooser the panels show goes through
+Every name prompt and file chooser the panels show goes through
 :class:`PanelDialogs`, so a test swaps one classmethod (``monkeypatch.setattr``)
 instead of driving a modal dialog, and the panels never block a test run.
+Confirmations are :meth:`workbench.ui.prompts.Prompts.confirm`, the one for the
+whole user interface.
 """
 
 from __future__ import annotations
@@ -16,18 +18,6 @@ __all__ = ["PanelDialogs"]
 
 class PanelDialogs:
     """Modal questions; each is a classmethod so tests can replace it."""
-
-    @classmethod
-    def confirm(cls, parent: QWidget | None, title: str, text: str) -> bool:
-        """Ask a yes/no question whose *yes* is destructive; *no* is the default."""
-        answer = QMessageBox.question(
-            parent,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     @classmethod
     def ask_text(

@@ -53,6 +53,7 @@ from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.log_table import make_log_table
 from workbench.ui.panels.view_action import view_action
 from workbench.ui.privacy import privacy_mask
+from workbench.ui.prompts import Prompts
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["HistoryPanel", "exchange_as_http_request"]
@@ -407,16 +408,14 @@ class HistoryPanel(QWidget):
         if not ids:
             return
         noun = "this entry" if len(ids) == 1 else f"these {len(ids)} entries"
-        if not PanelDialogs.confirm(self, "Delete history", f"Delete {noun} from the history?"):
+        if not Prompts.confirm(self, "Delete history", f"Delete {noun} from the history?"):
             return
         for entry_id in ids:
             self.store.delete(entry_id)
         self.model.reload()
 
     def clear_history(self) -> None:
-        if PanelDialogs.confirm(
-            self, "Clear history", "Delete every history entry? Starred ones too."
-        ):
+        if Prompts.confirm(self, "Clear history", "Delete every history entry? Starred ones too."):
             self.store.clear()
             self.model.reload()
 

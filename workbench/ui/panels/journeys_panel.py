@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QTabWidget,
@@ -51,6 +50,7 @@ from workbench.journeys.runner import JourneyResult, StepResult
 from workbench.store.collections import CollectionError, NameTakenError
 from workbench.store.journey_files import JourneyFile, JourneyFiles
 from workbench.ui.panels.journey_step_form import StepForm
+from workbench.ui.prompts import Prompts
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = [
@@ -94,13 +94,6 @@ class JourneyDialogs:
     def journey_name(cls, parent: QWidget, suggested: str) -> str | None:
         name, ok = QInputDialog.getText(parent, "Save journey as", "Name:", text=suggested)
         return name if ok and name.strip() else None
-
-    @classmethod
-    def confirm_overwrite(cls, parent: QWidget, name: str) -> bool:
-        answer = QMessageBox.question(
-            parent, "Replace journey?", f"A journey named {name!r} exists. Replace it?"
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     @classmethod
     def open_file(cls, parent: QWidget) -> str | None:
@@ -539,7 +532,9 @@ class JourneysPanel(QWidget):
         try:
             saved = self.files.save(name, folder, text, overwrite=overwrite)
         except NameTakenError:
-            if not JourneyDialogs.confirm_overwrite(self, name):
+            if not Prompts.confirm(
+                self, "Replace journey?", f"A journey named {name!r} exists. Replace it?"
+            ):
                 return False
             return self._write(name, folder, overwrite=True)
         except CollectionError as exc:

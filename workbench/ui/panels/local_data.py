@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.wording import counted
 from workbench.ui.models.rows import RowsModel, dig
-from workbench.ui.panels.dialogs import PanelDialogs
+from workbench.ui.prompts import Prompts
 from workbench.ui.widgets.json_view import JsonView
 
 __all__ = ["LocalDataView"]
@@ -293,7 +293,7 @@ class LocalDataView(QWidget):
             "embedded collector stored, and restore its default event sources? The other "
             "data set is kept. This cannot be undone."
         )
-        if not PanelDialogs.confirm(self, "Reset all local data", question):
+        if not Prompts.confirm(self, "Reset all local data", question):
             return
         self._store.reset()
         self.document_view.set_document(None)

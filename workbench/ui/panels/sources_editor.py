@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.collector.sources import EventSource
-from workbench.ui.panels.dialogs import PanelDialogs
 from workbench.ui.panels.source_dialog import SourceDialog
+from workbench.ui.prompts import Prompts
 
 __all__ = ["SourcesEditor", "SourcesModel", "source_urls"]
 
@@ -258,7 +258,7 @@ class SourcesEditor(QWidget):
             f"Delete the event source {current.id!r}? Requests that name it will be "
             "answered with 401 (invalid event source)."
         )
-        if PanelDialogs.confirm(self, "Delete event source", question):
+        if Prompts.confirm(self, "Delete event source", question):
             self.model.remove(current.id)
             self._show_urls()
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from workbench.client.flow_api import FlowApi, FlowApiError
 from workbench.store.atomic import atomic_write_bytes
+from workbench.ui.prompts import Prompts
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 from workbench.ui.teaching.flow_forms import (
     DefinitionForm,
@@ -224,11 +224,6 @@ class FlowEditor(QDialog):
         )
         return path
 
-    @classmethod
-    def confirm(cls, parent: QWidget, title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
-
     # -- talking to the collector -------------------------------------------------------------
 
     def _run(
@@ -362,7 +357,7 @@ class FlowEditor(QDialog):
         )
 
     def load_pack(self, name: str) -> None:
-        if any(self.flow.values()) and not self.confirm(
+        if any(self.flow.values()) and not Prompts.confirm(
             self, "Load a pack?", f"Replace the collector's whole event flow with the {name} pack?"
         ):
             return
