@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-__all__ = ["PanelDialogs"]
+__all__ = ["JourneyDialogs", "PanelDialogs"]
 
 
 class PanelDialogs:
@@ -40,3 +40,19 @@ class PanelDialogs:
     def inform(cls, parent: QWidget | None, title: str, text: str) -> None:
         """Tell the user something that needs no answer."""
         QMessageBox.information(parent, title, text)
+
+
+class JourneyDialogs:
+    """The questions the Journeys panel asks; tests replace these class methods."""
+
+    @classmethod
+    def journey_name(cls, parent: QWidget, suggested: str) -> str | None:
+        name, ok = QInputDialog.getText(parent, "Save journey as", "Name:", text=suggested)
+        return name if ok and name.strip() else None
+
+    @classmethod
+    def open_file(cls, parent: QWidget) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Open journey", "", "Journeys (*.yaml *.yml *.json);;All files (*)"
+        )
+        return path or None

@@ -19,36 +19,41 @@ runs wherever it is saved).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QPlainTextEdit,
     QScrollArea,
     QTabWidget,
     QToolButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.client import CancelToken
 from workbench.core.journey.model import Journey, JourneyError, parse_journey
+from workbench.core.journey.portable import portable_document
 from workbench.core.journey.source import SourceError, dump_text, load_text
 from workbench.journeys.runner import JourneyResult, StepResult
 from workbench.store.collections import CollectionError, NameTakenError
 from workbench.store.journey_files import JourneyFile, JourneyFiles
+from workbench.ui.panels.dialogs import JourneyDialogs
+from workbench.ui.panels.journey_results import JourneyResultsTree
+from workbench.ui.panels.journey_run import (
+    DEMO_COLLECTOR,
+    FRESH_COLLECTOR,
+    WINDOW_COLLECTOR,
+    JourneyRun,
+    RunJourney,
+)
 from workbench.ui.panels.journey_step_form import StepForm
 from workbench.ui.prompts import Prompts
 from workbench.ui.tasks import TaskOutcome, TaskRunner
@@ -61,19 +66,7 @@ __all__ = [
     "JourneysPanel",
 ]
 
-FRESH_COLLECTOR = "Fresh collector"
-DEMO_COLLECTOR = "Fresh + demo flow"
-WINDOW_COLLECTOR = "This window's collector"
 
-RunJourney = Callable[[Journey, str, CancelToken, Callable[[StepResult], None]], JourneyResult]
-
-_COLOURS = {
-    "passed": QColor(30, 130, 60),
-    "failed": QColor(200, 40, 40),
-    "skipped": QColor(120, 120, 120),
-}
-_PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # a failure row's answer path
-_WORDS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP"}
 _NEW_JOURNEY: dict[str, Any] = {
     "name": "new journey",
     "steps": [
@@ -87,34 +80,12 @@ _NEW_JOURNEY: dict[str, Any] = {
 }
 
 
-class JourneyDialogs:
-    """The questions the panel asks; tests replace these class methods."""
-
-    @classmethod
-    def journey_name(cls, parent: QWidget, suggested: str) -> str | None:
-        name, ok = QInputDialog.getText(parent, "Save journey as", "Name:", text=suggested)
-        return name if ok and name.strip() else None
-
-    @classmethod
-    def open_file(cls, parent: QWidget) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "Open journey", "", "Journeys (*.yaml *.yml *.json);;All files (*)"
-        )
-        return path or None
-
-
 def _button(text: str, parent: QWidget) -> QToolButton:
     """A compact text button (the dock shares its width with History and Collections)."""
     button = QToolButton(parent)
     button.setText(text)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     return button
-
-
-class _Relay(QObject):
-    """Carries step results from the run's thread to the GUI thread (queued)."""
-
-    step_finished = Signal(object)
 
 
 class JourneysPanel(QWidget):
@@ -140,18 +111,14 @@ class JourneysPanel(QWidget):
         self.setWindowTitle("Journeys")
         self.files = files
         self.runner = runner
-        self.run_journey = run_journey
+        self.journey_run = JourneyRun(runner, run_journey, self)
         self.document: dict[str, Any] = copy.deepcopy(_NEW_JOURNEY)
         self.current_file: JourneyFile | None = None
         self.base_dir: Path | None = None
         self.dirty = False
-        self.results: list[StepResult] = []
         self.last_result: JourneyResult | None = None
-        self._cancel: CancelToken | None = None
-        self.record_action: Any = None  # History → journey, set by the installer
+        self.record_action: QAction | None = None  # History → journey, set by the installer
         self._syncing = False
-        self._relay = _Relay(self)
-        self._relay.step_finished.connect(self._on_relay_step_finished)
 
         self.journey_combo = QComboBox(self)
         self.journey_combo.setMinimumContentsLength(10)
@@ -193,12 +160,7 @@ class JourneysPanel(QWidget):
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.yaml_edit.setFont(mono)
-        self.results_tree = QTreeWidget(self)
-        # One column: a step, under a failed one its expectation's path, under that what
-        # was expected and what came; it reads in a narrow dock.
-        self.results_tree.setHeaderHidden(True)
-        self.results_tree.setColumnCount(1)
-        self.results_tree.setUniformRowHeights(True)
+        self.results_tree = JourneyResultsTree(self)
         self.message_label = QLabel(self)
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setWordWrap(True)
@@ -265,6 +227,8 @@ class JourneysPanel(QWidget):
         self.yaml_edit.textChanged.connect(self._on_yaml_edit_text_changed)
         self.results_tree.itemClicked.connect(self._on_results_tree_item_clicked)
         self.results_tree.currentItemChanged.connect(self._on_results_tree_current_item_changed)
+        self.journey_run.step_finished.connect(self.results_tree.add_result)
+        self.journey_run.finished.connect(self._on_run_done)
 
         self.refresh_files()
         self._show_document(select=0)
@@ -365,8 +329,7 @@ class JourneysPanel(QWidget):
         self.current_file = file
         self.base_dir = base_dir
         self.dirty = False
-        self.results_tree.clear()
-        self.results = []
+        self.results_tree.clear_results()
         self._select_current_in_combo()
         self._show_document(select=0)
 
@@ -527,7 +490,7 @@ class JourneysPanel(QWidget):
         if not self._sync_editors():
             return False
         target_dir = self.files.path_of(name, folder).parent if name.strip() else None
-        document = self._portable(target_dir)
+        document = portable_document(self.document, self.base_dir, target_dir)
         text = dump_text(document)
         try:
             saved = self.files.save(name, folder, text, overwrite=overwrite)
@@ -549,28 +512,11 @@ class JourneysPanel(QWidget):
         self._say(f"Saved {saved.path}")
         return True
 
-    def _portable(self, target_dir: Path | None) -> dict[str, Any]:
-        """The document with payload files inlined when it moves to another folder."""
-        document = copy.deepcopy(self.document)
-        if self.base_dir is None or target_dir is None or self.base_dir == target_dir:
-            return document
-        for step in document.get("steps") or []:
-            send = step.get("send") if isinstance(step, dict) else None
-            if isinstance(send, dict) and set(send) == {"file"} and isinstance(send["file"], str):
-                try:
-                    parsed = parse_journey(
-                        dump_text({"steps": [{"send": send}]}), base_dir=self.base_dir
-                    )
-                except JourneyError:
-                    continue  # left as written; Run reports it
-                step["send"] = parsed.steps[0].payload
-        return document
-
     # -- running --------------------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
-        return self._cancel is not None
+        return self.journey_run.running
 
     def parse(self) -> Journey | None:
         """The journey as it would run, or ``None`` (the problems are shown)."""
@@ -589,38 +535,25 @@ class JourneysPanel(QWidget):
         journey = self.parse()
         if journey is None:
             return
-        self.results = []
         self.last_result = None
-        self.results_tree.clear()
+        self.results_tree.clear_results()
         self.tabs.setCurrentWidget(self.results_tree)
-        token = CancelToken()
-        self._cancel = token
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         target = self.target_combo.currentText()
-        relay = self._relay
         self._say(f"Running {journey.name} against {target}…")
-        self.runner.submit(
-            self.run_journey,
-            journey,
-            target,
-            token,
-            relay.step_finished.emit,
-            channel="journey",
-            on_done=self._on_run_done,
-        )
+        self.journey_run.start(journey, target)
 
     def cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.cancel()
+        if self.journey_run.cancel():
             self._say("Cancelling…")
 
-    def _on_relay_step_finished(self, result: StepResult) -> None:
-        self.results.append(result)
-        self._add_result_item(result)
+    @property
+    def results(self) -> list[StepResult]:
+        """The steps of the last run that finished so far, in order."""
+        return self.results_tree.results
 
     def _on_run_done(self, outcome: TaskOutcome) -> None:
-        self._cancel = None
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         if not outcome.ok:
@@ -636,65 +569,16 @@ class JourneysPanel(QWidget):
         )
         self.run_finished.emit(result)
 
-    def _add_result_item(self, result: StepResult) -> None:
-        word = result.status_word
-        timing = "" if result.skipped else f"  {result.duration_ms:.0f} ms"
-        item = QTreeWidgetItem([f"{_WORDS[word]}  {result.index + 1}. {result.step.name}{timing}"])
-        item.setData(0, Qt.ItemDataRole.UserRole, result.index)
-        item.setForeground(0, QBrush(_COLOURS[word]))
-        exchange = result.exchange
-        if exchange is not None and exchange.view is not None:
-            item.setToolTip(0, exchange.view.verdict())
-        for problem in result.problems:
-            child = QTreeWidgetItem([problem])
-            child.setFirstColumnSpanned(True)
-            child.setForeground(0, QBrush(_COLOURS["failed"]))
-            item.addChild(child)
-        for failure in result.failures:
-            child = QTreeWidgetItem([failure.path])
-            child.setData(0, _PATH_ROLE, failure.path)
-            child.setForeground(0, QBrush(_COLOURS["failed"]))
-            child.setToolTip(
-                0, f"{failure.path}\nexpected {failure.expected}\nactual   {failure.actual}"
-            )
-            for word, text in (("expected", failure.expected), ("actual", failure.actual)):
-                line = QTreeWidgetItem([f"{word}  {text}"])
-                line.setData(0, _PATH_ROLE, failure.path)
-                line.setToolTip(0, text)
-                child.addChild(line)
-            item.addChild(child)
-        for note in result.notes:
-            child = QTreeWidgetItem([f"note: {note}"])
-            child.setFirstColumnSpanned(True)
-            item.addChild(child)
-        self.results_tree.addTopLevelItem(item)
-        item.setFirstColumnSpanned(True)
-        if not result.passed:
-            item.setExpanded(True)
-            for row in range(item.childCount()):
-                item.child(row).setExpanded(True)
-
-    def _result_of(self, item: QTreeWidgetItem | None) -> StepResult | None:
-        while item is not None and item.parent() is not None:
-            item = item.parent()
-        if item is None:
-            return None
-        index = item.data(0, Qt.ItemDataRole.UserRole)
-        for result in self.results:
-            if result.index == index:
-                return result
-        return None
-
     def _on_results_tree_item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
-        self.show_step_exchange(self._result_of(item))
-        path = item.data(0, _PATH_ROLE)
-        if isinstance(path, str) and path:
+        self.show_step_exchange(self.results_tree.result_of(item))
+        path = self.results_tree.failure_path(item)
+        if path is not None:
             self.failure_path_selected.emit(path)
 
     def _on_results_tree_current_item_changed(
-        self, item: QTreeWidgetItem | None, _old: Any
+        self, item: QTreeWidgetItem | None, _old: QTreeWidgetItem | None
     ) -> None:
-        self.show_step_exchange(self._result_of(item))
+        self.show_step_exchange(self.results_tree.result_of(item))
 
     def show_step_exchange(self, result: StepResult | None) -> None:
         """Show the step's exchange in the debugger, and its step in the form."""
