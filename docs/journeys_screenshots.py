@@ -30,7 +30,7 @@ def main() -> int:
     folder, suffix = args.folder, args.suffix
     with running_app() as parts:
         window = parts.window
-        panel = window.journeys_panel
+        panel = window.panels.journeys
         dock = window.docks["dock-journeys"]
         dock.show()
         dock.raise_()

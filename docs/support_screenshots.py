@@ -31,7 +31,7 @@ def main() -> int:
     folder, width, height, suffix = args.folder, args.width, args.height, args.suffix
     with running_app((width, height - 30)) as parts:
         window = parts.window
-        tools = window.support_tools
+        tools = window.panels.support
         home = parts.paths.home
         har = write_har(home / "customer-ticket.har", shop_har())
         window.opener.open_file(str(har))

@@ -44,7 +44,7 @@ def main() -> int:
     # At its own first-start size for this screen, as `workbench` opens.
     with running_app() as parts:
         window = parts.window
-        teaching = window.teaching
+        teaching = window.panels.teaching
         assert parts.collector is not None
         httpx.post(f"{parts.collector.url}/_workbench/flow/packs/demo")
         presenter = teaching.presenter

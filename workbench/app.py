@@ -13,7 +13,7 @@ import argparse
 import logging
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -258,15 +258,24 @@ def _show_notices(parts: AppParts) -> None:
 
 
 def _install_panels(parts: AppParts) -> None:
-    """Let the panels package add its docks, if it offers ``install_panels(window, parts)``."""
-    try:
-        from workbench.ui import panels
-    except ImportError as exc:  # a broken panel must not keep the window from opening
-        log.warning("panels not available: %s", exc)
-        return
-    install: Any = getattr(panels, "install_panels", None)
-    if callable(install):
-        install(parts.window, parts)
+    """Install the panels and tools into the window and attach them to it."""
+    # Imported here: the panels load the client (httpx), which waits for the first paint.
+    from workbench.ui.panels.install import PanelServices, install_panels
+
+    def collector_started(server: CollectorServer) -> None:
+        if parts.services is not None:  # closed with the app's services
+            parts.services.collector = server
+
+    services = PanelServices(
+        paths=parts.paths,
+        settings=parts.settings,
+        history=parts.history,
+        collections=parts.collections,
+        collector=parts.collector,
+        collector_status=parts.services.collector_status if parts.services else "",
+        collector_started=collector_started,
+    )
+    parts.window.attach_panels(install_panels(parts.window, services))
 
 
 def run(args: argparse.Namespace) -> int:

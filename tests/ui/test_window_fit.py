@@ -91,7 +91,7 @@ def test_add_key_starts_editing_and_events_list_is_narrow(qtbot, window: MainWin
     editor = events.properties_editor
     window.resize(1280, 720)
     window.first_start_layout()
-    qtbot.waitUntil(lambda: not window._first_start_pending)
+    qtbot.waitUntil(lambda: not window.dock_layout.first_start_pending)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)

@@ -37,7 +37,7 @@ def _show_at(qtbot, window: Any, width: int, height: int) -> None:
     window.show()
     qtbot.waitExposed(window)
     window.first_start_layout()
-    qtbot.waitUntil(lambda: not window._first_start_pending)
+    qtbot.waitUntil(lambda: not window.dock_layout.first_start_pending)
 
 
 def _inside_window(window: Any, widget: QWidget) -> bool:

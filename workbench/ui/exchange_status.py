@@ -1,4 +1,5 @@
-"""The status bar's permanent part: the collector's state; the last answer's status, time, size."""
+"""The status bar's permanent part: the collector's state; the last answer's status, time,
+size; and, while history cannot be written, a red notice saying so."""
 
 from __future__ import annotations
 
@@ -38,10 +39,28 @@ class ExchangeStatus(QObject):
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
             bar.addPermanentWidget(label)
+        # Shown while history cannot be written (a full disk): the answer is still shown.
+        self.history_notice = QLabel(bar)
+        self.history_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.history_notice.setStyleSheet("color: rgb(200, 40, 40);")
+        self.history_notice.setWordWrap(False)
+        self.history_notice.hide()
+        bar.addPermanentWidget(self.history_notice)
 
     def set_collector(self, text: str) -> None:
         self.collector_label.setText(text)
         self.collector_label.setToolTip(text)
+
+    def history_failed(self, problem: str) -> None:
+        self.history_notice.setText("Not saved in history")
+        self.history_notice.setToolTip(
+            f"The last answer is shown but could not be written to history: {problem}. "
+            "Free some disk space; the next send is saved again."
+        )
+        self.history_notice.show()
+
+    def history_resumed(self) -> None:
+        self.history_notice.hide()
 
     def show_exchange(self, exchange: Exchange) -> None:
         """Status code (or the error kind), total time and size of *exchange*."""

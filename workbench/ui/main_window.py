@@ -3,10 +3,13 @@
 The window wires pieces together and reacts to them; it does no I/O of its own:
 sending goes through :class:`~workbench.ui.send_controller.SendController` (the
 task runner), history and collections are stores handed in by ``workbench.app``.
-The menu bar is built by :mod:`~workbench.ui.window_menus`; opening files and the
+The menu bar is built by :mod:`~workbench.ui.window_menus`; the docks and their
+sizes are :class:`~workbench.ui.window_docks.DockLayout`; opening files and the
 clipboard is :class:`~workbench.ui.response_opener.ResponseOpener`; what the window
 does with the embedded collector is :class:`~workbench.ui.collector_actions.CollectorActions`;
-keyboard navigation is :mod:`~workbench.ui.window_navigation`.
+the ids threaded from answers are :class:`~workbench.ui.composer_follow.ComposerFollow`;
+keyboard navigation is :mod:`~workbench.ui.window_navigation`. Each gets what it
+uses and answers through its own signals; none knows the window.
 
 For the panels, the extension points are:
 
@@ -24,18 +27,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
     QPaintEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QSplitter,
     QWidget,
@@ -44,20 +44,19 @@ from PySide6.QtWidgets import (
 from workbench.settings import EMBEDDED_TARGET_NAME, Settings, SettingsFile, TargetSettings
 from workbench.ui.collector_actions import CollectorActions
 from workbench.ui.composer.composer import Composer, PayloadNotReady
-from workbench.ui.composer.events_editor import EVENTS_LIST_SHARE
 from workbench.ui.composer.tools import ComposerTools
+from workbench.ui.composer_follow import ComposerFollow
 from workbench.ui.exchange_status import ExchangeStatus
 from workbench.ui.response_opener import ResponseOpener
 from workbench.ui.response_panel import ResponsePanel
 from workbench.ui.send_controller import SendController
 from workbench.ui.tasks import TaskRunner
-from workbench.ui.widgets.dock_title import DockTitleBar
+from workbench.ui.window_docks import DockLayout, fit_to_screen
 from workbench.ui.window_menus import MenuCommands, build_menus
 from workbench.ui.window_navigation import cycle_tab, focus_search
 from workbench.ui.window_state import (
     restore_window_state,
     save_window_state,
-    saved_collapsed_docks,
 )
 
 # Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
@@ -67,6 +66,7 @@ if TYPE_CHECKING:
     from workbench.core.exchange import Exchange
     from workbench.store.collections import CollectionStore
     from workbench.store.history import HistoryStore
+    from workbench.ui.panels.installed import InstalledPanels
     from workbench.ui.prompts import Prompts
     from workbench.ui.shortcuts_dialog import ShortcutsDialog
 
@@ -75,16 +75,6 @@ __all__ = ["WINDOW_TITLE", "MainWindow"]
 # Ends with the application's display name, so Qt does not append it a second time.
 WINDOW_TITLE = "Tracardi event debugger — Workbench"
 DEFAULT_EMBEDDED_URL = "http://127.0.0.1:8686"
-DOCK_WIDTH, DOCK_HEIGHT = 300, 210
-# First start, as shares of the window: side docks a fifth of the width (within
-# bounds), a bottom dock a third of the height; below COLLAPSE_BELOW pixels of
-# height a bottom dock starts collapsed to its title line.
-SIDE_SHARE, SIDE_MIN, SIDE_MAX = 0.22, 250, 420
-BOTTOM_SHARE = 0.36
-COLLAPSE_BELOW = 780
-# The composer's share of the centre (never less than it needs); the answer gets the
-# rest: its trees need the width for values, its tabs for their titles.
-COMPOSER_SHARE = 0.45
 
 
 class MainWindow(QMainWindow):
@@ -146,17 +136,11 @@ class MainWindow(QMainWindow):
         self.state_file = state_file
         self.settings_file = settings_file
         self.shortcut_actions: list[QAction] = []
-        self.docks: dict[str, QDockWidget] = {}
-        self.dock_titles: dict[str, DockTitleBar] = {}
-        self._first_start_pending = False
-        self._sharing_centre = False  # first start: keep the centre's shares until a drag
-        self._sharing_events = False  # ... and the events list's share of the editor
-        self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
-        self._seen_types: set[str] = set()
         self.painted = False
+        # The docks and tools the composition root installed (attach_panels); None before.
+        self.panels: InstalledPanels | None = None
 
         self.composer = Composer(self)
-        # The answer: ids of the collector's profile/session open as entity windows.
         self.response_panel = ResponsePanel(self)
         self.opener = ResponseOpener(self.runner, self.response_panel, self, history)
         self.opener.failed.connect(self.composer.show_error)
@@ -164,7 +148,7 @@ class MainWindow(QMainWindow):
         self.opener.opened.connect(self._on_opener_opened)
         self.opener.pasted.connect(self.offer_open_for)
         self.opener.recorded.connect(self.exchange_recorded)
-        self.opener.show_exchange.connect(self._on_opener_show_exchange)
+        self.opener.show_exchange.connect(lambda ex, title: self.open_exchange(ex, title=title))
         self.collector_actions = CollectorActions(self.runner, self, collector)
         self.collector_actions.can_open.connect(self.response_panel.debugger.set_can_open)
         self.collector_actions.sources_loaded.connect(self.composer.form.set_sources)
@@ -183,11 +167,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([640, 640])
-        self.splitter.installEventFilter(self)
-        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
-        events_splitter = self.composer.form.events_editor.splitter
-        events_splitter.installEventFilter(self)
-        events_splitter.splitterMoved.connect(self._on_events_splitter_moved)
         self.setCentralWidget(self.splitter)
 
         self.controller = SendController(self.sender, self.runner, history, self)
@@ -204,7 +183,8 @@ class MainWindow(QMainWindow):
         self.composer.send_requested.connect(self.send)
         self.composer.cancel_requested.connect(self.cancel)
         self.composer.target_changed.connect(self._on_composer_target_changed)
-        self.composer.connect_identity(self._on_form_new_visit, self._on_form_forget_profile)
+        self.follow = ComposerFollow(self.composer, self.sender)
+        self.follow.notice.connect(self._show_notice)
         self.response_panel.file_dropped.connect(self.opener.open_file)
         self.response_panel.debugger.open_requested.connect(self.collector_actions.open_entity)
         self.response_panel.debugger.demo_flow_requested.connect(
@@ -227,8 +207,19 @@ class MainWindow(QMainWindow):
         self.cancel_action = menus.cancel_action
         self.load_demo_action = menus.load_demo_action
         self.record_history_action = menus.record_history_action
+        self.dock_layout = DockLayout(
+            self,
+            self.splitter,
+            self.composer,
+            view_menu=self.view_menu,
+            state_file=state_file,
+            splitters=self._splitters,
+            shortcut_actions=self.shortcut_actions,
+        )
+        self.docks = self.dock_layout.docks
+        self.dock_titles = self.dock_layout.dock_titles
         self.set_targets(self.settings.targets)
-        self._default_size()
+        fit_to_screen(self)
         restored = state_file is not None and restore_window_state(
             state_file, self, self._splitters()
         )
@@ -253,15 +244,11 @@ class MainWindow(QMainWindow):
             record_history=self.set_history_recording,
             focus_search=self.focus_search,
             cycle_tab=self.cycle_tab,
-            toggle_raw_json=self._toggle_raw_tab,
+            # Between the composer's Form and Raw JSON tabs.
+            toggle_raw_json=lambda: composer.tabs.setCurrentIndex(1 - composer.tabs.currentIndex()),
             load_demo_flow=self.load_demo_flow,
             show_shortcuts=self.show_shortcuts,
         )
-
-    def _toggle_raw_tab(self) -> None:
-        """Switch the composer between its Form and Raw JSON tabs."""
-        tabs = self.composer.tabs
-        tabs.setCurrentIndex(1 - tabs.currentIndex())
 
     def _show_notice(self, text: str, timeout_ms: int) -> None:
         if text:
@@ -272,11 +259,8 @@ class MainWindow(QMainWindow):
     def _on_opener_opened(self, exchange: Exchange | None) -> None:
         self.offer_open_for(exchange)
         if exchange is not None:
-            self._show_status(exchange)
+            self.exchange_status.show_exchange(exchange)
             self.exchange_shown.emit(exchange)
-
-    def _on_opener_show_exchange(self, exchange: Exchange, title: str) -> None:
-        self.open_exchange(exchange, title=title)
 
     def _on_demo_flow_loaded(self, text: str) -> None:
         # The status bar forgets in seconds; the debugger keeps it until the next answer.
@@ -289,23 +273,8 @@ class MainWindow(QMainWindow):
         self.time_label = self.exchange_status.time_label
         self.size_label = self.exchange_status.size_label
         self.collector_label = self.exchange_status.collector_label
-        # Shown while history cannot be written (a full disk): the answer is still shown.
-        self.history_notice = QLabel(self)
-        self.history_notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.history_notice.setStyleSheet("color: rgb(200, 40, 40);")
-        self.history_notice.setWordWrap(False)
-        self.history_notice.hide()
-        self.statusBar().addPermanentWidget(self.history_notice)
+        self.history_notice = self.exchange_status.history_notice
         self.set_collector_status(collector_status or self._default_collector_status())
-
-    def _default_size(self) -> None:
-        screen = QGuiApplication.primaryScreen()
-        available = screen.availableGeometry() if screen is not None else None
-        width, height = 1360, 840
-        if available is not None:
-            width = min(width, available.width() - 40)
-            height = min(height, available.height() - 60)
-        self.resize(max(width, 800), max(height, 560))
 
     def _default_collector_status(self) -> str:
         if self.collector is None:
@@ -341,6 +310,7 @@ class MainWindow(QMainWindow):
         """Hand over what loaded after the window was shown (see ``workbench.app.run``)."""
         self.sender = sender
         self.controller.sender = sender
+        self.follow.sender = sender
         self.collector = collector
         self.history = history
         self.set_collector_status(collector_status or self._default_collector_status())
@@ -374,6 +344,10 @@ class MainWindow(QMainWindow):
         return self.sender is not None
 
     # --- extension points for panels --------------------------------------------------------
+    def attach_panels(self, panels: InstalledPanels) -> None:
+        """Keep what ``workbench.app`` installed (the panels, the teaching and support tools)."""
+        self.panels = panels
+
     def add_dock(
         self,
         widget: QWidget,
@@ -385,128 +359,25 @@ class MainWindow(QMainWindow):
         visible: bool = True,
     ) -> QDockWidget:
         """Put *widget* in a dock with a toggle in the View menu; its state is saved."""
-        dock = QDockWidget(title or widget.windowTitle(), self)
-        dock.setObjectName(object_name or f"dock-{(title or 'panel').lower().replace(' ', '-')}")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        title_bar = DockTitleBar(dock, self)
-        dock.setTitleBarWidget(title_bar)
-        self.dock_titles[dock.objectName()] = title_bar
-        toggle = dock.toggleViewAction()
-        if shortcut:
-            toggle.setShortcut(QKeySequence(shortcut))
-            self.shortcut_actions.append(toggle)
-        self.view_menu.addAction(toggle)
-        dock.setVisible(visible)
-        self.docks[dock.objectName()] = dock
-        restored = self.state_file is not None and restore_window_state(
-            self.state_file, self, self._splitters()
+        return self.dock_layout.add_dock(
+            widget, area, title, object_name=object_name, shortcut=shortcut, visible=visible
         )
-        if (
-            restored
-            and self.state_file is not None
-            and dock.objectName() in saved_collapsed_docks(self.state_file)
-        ):
-            title_bar.set_collapsed(True)
-        if not restored:
-            self._unsized_docks.append((dock, area))
-            if self.isVisible():  # after the layout took the new dock in
-                QTimer.singleShot(0, self._size_new_docks)
-        return dock
-
-    def _size_new_docks(self) -> None:
-        """First start: docks stay modest so the composer and the answer keep the room."""
-        for dock, area in self._unsized_docks:
-            side = area in (
-                Qt.DockWidgetArea.LeftDockWidgetArea,
-                Qt.DockWidgetArea.RightDockWidgetArea,
-            )
-            self.resizeDocks(
-                [dock],
-                [DOCK_WIDTH if side else DOCK_HEIGHT],
-                Qt.Orientation.Horizontal if side else Qt.Orientation.Vertical,
-            )
-        self._unsized_docks.clear()
 
     def first_start_layout(self) -> None:
-        """Share the window between the docks and the composer/answer by its size.
-
-        Side docks get about a fifth of the width, a bottom dock a third of the height;
-        on a short window (a 1280×720 laptop) a bottom dock starts collapsed to its title
-        line, one click from its full height. Also *View → Reset layout*. Applied once
-        the window is shown and its docks are laid out (sizes asked earlier are lost).
-        """
-        self._unsized_docks.clear()
-        self._first_start_pending = True
-        if self.isVisible():
-            QTimer.singleShot(0, self._apply_first_start_layout)
-
-    def _apply_first_start_layout(self) -> None:
-        if not self._first_start_pending:
-            return
-        self._first_start_pending = False
-        width, height = self.width(), self.height()  # _default_size fitted it to the screen
-        side_width = int(min(max(width * SIDE_SHARE, SIDE_MIN), SIDE_MAX))
-        bottom_height = int(height * BOTTOM_SHARE)
-        for name, dock in self.docks.items():
-            area = self.dockWidgetArea(dock)
-            bar = self.dock_titles.get(name)
-            if area in (
-                Qt.DockWidgetArea.LeftDockWidgetArea,
-                Qt.DockWidgetArea.RightDockWidgetArea,
-            ):
-                self.resizeDocks([dock], [side_width], Qt.Orientation.Horizontal)
-            elif bar is not None:
-                bar.set_collapsed(False, expanded_height=bottom_height)
-                self.resizeDocks([dock], [bottom_height], Qt.Orientation.Vertical)
-                if height < COLLAPSE_BELOW:
-                    bar.set_collapsed(True, expanded_height=bottom_height)
-        # The centre's final width is known only once the docks took theirs (and the
-        # window its size): share it on every resize until the user drags the handle.
-        self._sharing_centre = True
-        self.share_centre()
-        events = self.composer.form.events_editor
-        events.set_list_share(EVENTS_LIST_SHARE)
-        self._sharing_events = True
+        """Share the window between the docks, the composer and the answer by its size
+        (see :meth:`DockLayout.first_start_layout`)."""
+        self.dock_layout.first_start_layout()
 
     def share_centre(self) -> None:
-        """Composer and answer share the centre: the composer COMPOSER_SHARE of it (at
-        least what it needs), the answer the rest."""
-        total = sum(self.splitter.sizes())
-        if total <= 0:
-            return
-        need = self.composer.minimumSizeHint().width()
-        composer = min(max(need, int(total * COMPOSER_SHARE)), total)
-        self.splitter.setSizes([composer, total - composer])
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            # Queued: after the splitter spread the change its own way.
-            if watched is self.splitter and self._sharing_centre:
-                QTimer.singleShot(0, self.share_centre)
-            elif watched is self.composer.form.events_editor.splitter and self._sharing_events:
-                QTimer.singleShot(0, self._share_events)
-        return super().eventFilter(watched, event)
-
-    def _share_events(self) -> None:
-        if self._sharing_events:
-            self.composer.form.events_editor.set_list_share(EVENTS_LIST_SHARE)
-
-    def _on_events_splitter_moved(self, _pos: int, _index: int) -> None:
-        self._sharing_events = False
-
-    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
-        self._sharing_centre = False  # the user chose: their sizes stay
+        """Composer and answer share the centre (at least what the composer needs)."""
+        self.dock_layout.share_centre()
 
     def collapsed_docks(self) -> list[str]:
-        return [name for name, bar in self.dock_titles.items() if bar.collapsed]
+        return self.dock_layout.collapsed_docks()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._unsized_docks:
-            QTimer.singleShot(0, self._size_new_docks)
-        if self._first_start_pending:
-            QTimer.singleShot(0, self._apply_first_start_layout)
+        self.dock_layout.window_shown()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -535,7 +406,7 @@ class MainWindow(QMainWindow):
         """Show an exchange (from history, a file...) in the response panel."""
         self.response_panel.show_exchange(exchange, title=title)
         self.offer_open_for(exchange)
-        self._show_status(exchange)
+        self.exchange_status.show_exchange(exchange)
         self.exchange_shown.emit(exchange)
 
     def offer_open_for(self, exchange: Exchange | None) -> None:
@@ -610,16 +481,11 @@ class MainWindow(QMainWindow):
             self.composer.set_busy(False, "")
 
     def _on_controller_history_failed(self, problem: str) -> None:
-        self.history_notice.setText("Not saved in history")
-        self.history_notice.setToolTip(
-            f"The last answer is shown but could not be written to history: {problem}. "
-            "Free some disk space; the next send is saved again."
-        )
-        self.history_notice.show()
+        self.exchange_status.history_failed(problem)
         self.statusBar().showMessage(f"Not saved in history: {problem}")
 
     def _on_controller_history_resumed(self) -> None:
-        self.history_notice.hide()
+        self.exchange_status.history_resumed()
         self.statusBar().showMessage("History is being saved again.", 5000)
 
     def _on_elapsed_timer_timeout(self) -> None:
@@ -627,7 +493,7 @@ class MainWindow(QMainWindow):
 
     def _on_controller_exchange_finished(self, exchange: Exchange, stale: bool) -> None:
         result = exchange
-        self._learn_event_types(exchange)
+        self.follow.learn_event_types(exchange)
         self.exchange_recorded.emit(exchange)
         if stale:
             self.statusBar().showMessage(
@@ -638,25 +504,12 @@ class MainWindow(QMainWindow):
             return
         self.response_panel.show_exchange(exchange)
         self.offer_open_for(exchange)
-        self._show_status(exchange)
+        self.exchange_status.show_exchange(exchange)
         if result.error is not None:
             self.composer.show_error(result.error.message, self._hint_for(result))
             if result.status is None:
                 self.response_panel.tabs.setCurrentIndex(0)
-        view = result.view
-        if (
-            view is not None
-            and result.error is None
-            and not self.composer.is_collect
-            and not self.composer.raw_edit_in_progress()
-        ):
-            was_clean = not self.composer.is_modified()
-            if view.profile_id:
-                self.composer.form.set_profile_id(view.profile_id)
-            if view.session_id:
-                self.composer.form.set_session_id(view.session_id)
-            if was_clean:  # ids threaded from the answer are not the user's unsaved work
-                self.composer.mark_clean()
+        self.follow.answer_arrived(exchange)
         self.exchange_shown.emit(exchange)
 
     def _hint_for(self, result: Exchange) -> str:
@@ -670,59 +523,15 @@ class MainWindow(QMainWindow):
             )
         return error.hint
 
-    def _learn_event_types(self, exchange: Exchange) -> None:
-        """Offer the event types sent (and the server's, e.g. profile-created) in completion."""
-        events = exchange.view.events if exchange.view is not None else None
-        found = list(exchange.event_types)
-        if isinstance(events, dict):
-            found += [t for t in events.get("types") or [] if isinstance(t, str)]
-        new = [t for t in found if isinstance(t, str) and t and t not in self._seen_types]
-        if new:
-            self._seen_types.update(new)
-            self.composer.form.events_editor.set_known_types(sorted(self._seen_types))
-
     def _on_controller_exchange_crashed(self, _seq: int, message: str) -> None:
         self.composer.show_error(
             f"Sending failed inside Workbench: {message}",
             "This is a bug; the log has the details. The request may not have been sent.",
         )
 
-    def _show_status(self, exchange: Exchange) -> None:
-        self.exchange_status.show_exchange(exchange)
-
-    # --- identity ----------------------------------------------------------------------------
-    def _source_id(self) -> str | None:
-        try:
-            return self.composer.build_spec().source_id
-        except (PayloadNotReady, ValueError):
-            return None
-
-    def _on_form_new_visit(self, session_id: str) -> None:
-        self.statusBar().showMessage(f"New visit: session {session_id}", 4000)
-
-    def _on_form_forget_profile(self) -> None:
-        if self.sender is None:
-            return
-        identity = self.sender.identity.forget_profile(
-            self.composer.current_target(), self._source_id()
-        )
-        self.composer.form.set_session_id(identity.session_id)
-        self.statusBar().showMessage("Profile forgotten: the next send is a first visit.", 4000)
-
     def _on_composer_target_changed(self, target: TargetSettings) -> None:
-        self._show_remembered_identity(target)
+        self.follow.show_remembered_identity(target)
         self.collector_actions.target_changed(target)
-
-    def _show_remembered_identity(self, target: TargetSettings) -> None:
-        """Each target keeps its own visitor (as the JS tracker does per site): show its ids."""
-        if self.sender is None or self.composer.is_collect or self.composer.raw_edit_in_progress():
-            return
-        identity = self.sender.identity.get(target, self._source_id())
-        was_clean = not self.composer.is_modified()
-        self.composer.form.set_profile_id(identity.profile_id)
-        self.composer.form.set_session_id(identity.session_id)
-        if was_clean:
-            self.composer.mark_clean()
 
     # --- delegated to collaborators (public entry points) ---------------------------------------
     def open_entity(self, kind: str, ident: str) -> None:

@@ -28,7 +28,7 @@ def parts(qtbot: Any) -> Iterator[Any]:
 
 
 def _actions(parts: Any) -> BundleActions:
-    actions = parts.window.support_tools.bundles
+    actions = parts.window.panels.support.bundles
     assert isinstance(actions, BundleActions)
     return actions
 
@@ -49,7 +49,7 @@ def _blobs(path: Path) -> list[bytes]:
 
 def test_the_menu_offers_export_and_open(parts: Any) -> None:
     actions = _actions(parts)
-    menu = parts.window.support_tools.menu
+    menu = parts.window.panels.support.menu
     texts = [a.text() for a in menu.actions()]
     assert "Export support &bundle…" in texts
     assert "&Open support bundle…" in texts

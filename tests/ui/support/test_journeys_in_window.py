@@ -18,19 +18,19 @@ def parts(qtbot: Any) -> Iterator[Any]:
     built = workbench_app.build(collector_port=0, collector_in_memory=True)
     qtbot.addWidget(built.window)
     yield built
-    built.window.journeys_panel.shutdown()
+    built.window.panels.journeys.shutdown()
     built.window.runner.wait_for_done(10_000)
     built.close()
 
 
 def test_the_dock_is_in_the_view_menu(parts: Any) -> None:
     window = parts.window
-    assert isinstance(window.journeys_panel, JourneysPanel)
+    assert isinstance(window.panels.journeys, JourneysPanel)
     dock = window.docks["dock-journeys"]
     assert dock.toggleViewAction().shortcut().toString() == "Ctrl+Shift+J"
     assert dock.toggleViewAction() in window.view_menu.actions()
     history_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "H&istory")
-    record = window.journeys_panel.record_action
+    record = window.panels.journeys.record_action
     assert record in history_menu.actions()
     assert record in window.panels.history.extra_actions
 
@@ -62,7 +62,7 @@ def test_history_selection_becomes_a_journey_that_runs_and_opens_answers(
         return len(history.selected_summaries()) == 3
 
     qtbot.waitUntil(select_all, timeout=5000)
-    panel: JourneysPanel = window.journeys_panel
+    panel: JourneysPanel = window.panels.journeys
     panel.record_action.trigger()
     qtbot.waitUntil(lambda: panel.step_list.count() == 3, timeout=5000)
     assert "Recorded 3 steps from history" in panel.message_label.text()
@@ -86,7 +86,7 @@ def test_history_selection_becomes_a_journey_that_runs_and_opens_answers(
 
 
 def test_record_with_nothing_selected_says_so(parts: Any) -> None:
-    parts.window.journeys_panel.record_action.trigger()
+    parts.window.panels.journeys.record_action.trigger()
     assert "Select history entries" in parts.window.statusBar().currentMessage()
 
 
@@ -103,7 +103,7 @@ def test_a_failed_expectation_opens_its_answer_at_the_path(
         return answer
 
     monkeypatch.setattr(window.response_panel, "find_path", spy)
-    panel: JourneysPanel = window.journeys_panel
+    panel: JourneysPanel = window.panels.journeys
     panel.open_document(
         {
             "steps": [

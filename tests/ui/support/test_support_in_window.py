@@ -26,7 +26,7 @@ def parts(qtbot: Any) -> Iterator[Any]:
 
 
 def _tools(parts: Any) -> SupportTools:
-    tools = parts.window.support_tools
+    tools = parts.window.panels.support
     assert isinstance(tools, SupportTools)
     return tools
 

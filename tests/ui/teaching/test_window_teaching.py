@@ -32,7 +32,7 @@ def parts(qtbot, tmp_path: Path) -> Iterator[AppParts]:
 
 
 def _teaching(parts: AppParts) -> Teaching:
-    teaching: Teaching = parts.window.teaching
+    teaching: Teaching = parts.window.panels.teaching
     return teaching
 
 

@@ -84,12 +84,12 @@ class BundleActions:
 
     def export(self, path: str) -> None:
         """Write the bundle to *path* in the background; the status bar says what it holds."""
-        history = getattr(self.window, "history", None)
+        history = self.window.history
         if history is None:
             self.tools._say("Cannot export: the history is not open")
             return
         ids = self.tools.selected_history_ids()
-        server = getattr(self.window, "collector", None)
+        server = self.window.collector
         settings = self.window.settings.to_dict()
         home = self.home
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,6 +27,10 @@ from workbench.ui.compare.bundle_actions import BundleActions
 from workbench.ui.compare.compare_window import CompareSources, CompareWindow, Side
 from workbench.ui.privacy import privacy_mask
 from workbench.ui.tasks import TaskOutcome
+
+if TYPE_CHECKING:
+    from workbench.ui.main_window import MainWindow
+    from workbench.ui.panels.history_panel import HistoryPanel
 
 __all__ = ["SupportTools", "install_support"]
 
@@ -70,11 +74,13 @@ def _read_entity(target: Any, kind: str, entity_id: str) -> Any:
 class SupportTools:
     """The History menu's actions and the one compare window they share."""
 
-    def __init__(self, window: Any, history_panel: Any | None, home: Path | None = None) -> None:
+    def __init__(
+        self, window: MainWindow, history_panel: HistoryPanel | None, home: Path | None = None
+    ) -> None:
         self.window = window
         self.history_panel = history_panel
         self.compare_window: CompareWindow | None = None
-        self.targets: list[Any] = list(getattr(window.settings, "targets", []))
+        self.targets: list[Any] = list(window.settings.targets)
         window.targets_changed.connect(self._on_targets_changed)
         self.menu = QMenu("H&istory", window)
         self.compare_action = self._action(
@@ -83,7 +89,7 @@ class SupportTools:
             COMPARE_SHORTCUT,
             "Compare two answers, history entries, files, profiles or sessions side by side",
         )
-        help_menu = getattr(window, "help_menu", None)
+        help_menu = window.help_menu
         bar = window.menuBar()
         tools = next(
             (a for a in bar.actions() if a.menu() is not None and a.text() == "&Tools"), None
@@ -121,7 +127,7 @@ class SupportTools:
         return action
 
     def _on_targets_changed(self, targets: list[Any]) -> None:
-        self.targets = [t for t in targets if getattr(t, "kind", "") != "embedded"]
+        self.targets = [t for t in targets if t.kind != "embedded"]
         if self.compare_window is not None:
             self.compare_window.refresh_targets()
 
@@ -136,13 +142,13 @@ class SupportTools:
         window = self.window
 
         def store() -> Any:
-            server = getattr(window, "collector", None)
-            return getattr(server, "store", None)
+            server = window.collector
+            return server.store if server is not None else None
 
         return CompareSources(
             shown=window.response_panel.exchange,
             selected_history=self.selected_history_ids,
-            history=getattr(window, "history", None),
+            history=window.history,
             collector_store=store,
             targets=lambda: list(self.targets),
             read_entity=_read_entity,
@@ -155,7 +161,7 @@ class SupportTools:
         if self.compare_window is None:
             self.compare_window = CompareWindow(self.sources(), self.window.runner, self.window)
         compare = self.compare_window
-        compare.sources.history = getattr(self.window, "history", None)
+        compare.sources.history = self.window.history
         selected = self.selected_history_ids() if preset else []
         if len(selected) >= 2:
             compare.set_sides(Side("selected", position=0), Side("selected", position=1))
@@ -173,7 +179,7 @@ class SupportTools:
     def _customer_exchange(self, then: Callable[[str, Exchange], None]) -> None:
         """The exchange to reproduce: the one selected entry, else the shown answer."""
         selected = self.selected_history_ids()
-        history = getattr(self.window, "history", None)
+        history = self.window.history
         if len(selected) == 1 and history is not None:
             entry_id = selected[0]
 
@@ -200,16 +206,16 @@ class SupportTools:
 
     def reproduce(self) -> None:
         """Reproduce the selected (or shown) exchange against the embedded collector."""
-        server = getattr(self.window, "collector", None)
-        sender = getattr(self.window, "sender", None)
+        server = self.window.collector
+        sender = self.window.sender
         if server is None or sender is None:
             self._say("Cannot reproduce: the embedded collector is not running")
             return
         self._customer_exchange(lambda label, exchange: self._replay(label, exchange, server))
 
     def _replay(self, label: str, exchange: Exchange, server: Any) -> None:
-        history = getattr(self.window, "history", None)
-        in_bundle = bool(getattr(history, "read_only", False))
+        history = self.window.history
+        in_bundle = history is not None and history.read_only
         targets = {t.name: t for t in self.targets}
         target = targets.get(exchange.target.name)
         sender = self.window.sender
@@ -264,7 +270,7 @@ class PrivacySwitch(QObject):
 
     A child of the window, so its connection to the application's mask ends with it."""
 
-    def __init__(self, window: Any, home: Path | None) -> None:
+    def __init__(self, window: MainWindow, home: Path | None) -> None:
         super().__init__(window)
         self.window = window
         self.mask = privacy_mask()
@@ -288,7 +294,7 @@ class PrivacySwitch(QObject):
         self.action.toggled.connect(self.mask.set_hidden)
         window.shortcut_actions.append(self.action)
         window.addAction(self.action)
-        view_menu = getattr(window, "view_menu", None)
+        view_menu = window.view_menu
         if view_menu is not None:
             view_menu.addSeparator()
             view_menu.addAction(self.action)
@@ -307,11 +313,9 @@ class PrivacySwitch(QObject):
 
 
 def install_support(
-    window: Any, history_panel: Any | None, home: Path | None = None
+    window: MainWindow, history_panel: HistoryPanel | None, home: Path | None = None
 ) -> SupportTools:
     """Add the History menu and its tools to *window* (see the module docstring).
 
     *home* is the app's home folder (the redaction policy, where bundles unpack)."""
-    tools = SupportTools(window, history_panel, home)
-    window.support_tools = tools
-    return tools
+    return SupportTools(window, history_panel, home)

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from workbench.collector import CollectorConfig, CollectorServer
+from workbench.settings import SettingsFile
 from workbench.ui.panels.collector_bridge import CollectorBridge
 from workbench.ui.panels.gc_pauses import GcPauseGuard
 from workbench.ui.tasks import TaskOutcome, TaskRunner
@@ -68,8 +69,8 @@ class CollectorController(QObject):
         runner: TaskRunner | None = None,
         parent: QObject | None = None,
         *,
-        settings_file: Any = None,
-        server_factory: Callable[[CollectorConfig], Any] = CollectorServer,
+        settings_file: SettingsFile | None = None,
+        server_factory: Callable[[CollectorConfig], CollectorServer] = CollectorServer,
     ) -> None:
         super().__init__(parent)
         self.config = config
@@ -80,27 +81,29 @@ class CollectorController(QObject):
         self.bridge.records_received.connect(self.gc_guard.note_traffic)
         self._settings_file = settings_file
         self._factory = server_factory
-        self._server: Any = None
+        self._server: CollectorServer | None = None
         self.state = CollectorState.STOPPED
         self.reason = ""
         self._restart_after_stop = False
 
     # -- reading -----------------------------------------------------------------------------
     @property
-    def server(self) -> Any:
+    def server(self) -> CollectorServer | None:
         """The running server, or None."""
         return self._server if self.state == CollectorState.RUNNING else None
 
     @property
     def url(self) -> str:
-        return self._server.url if self.server is not None else ""
+        server = self.server
+        return server.url if server is not None else ""
 
     @property
     def port_note(self) -> str | None:
-        return getattr(self._server, "port_note", None) if self.server is not None else None
+        server = self.server
+        return server.port_note if server is not None else None
 
     # -- life cycle --------------------------------------------------------------------------
-    def adopt(self, server: Any) -> None:
+    def adopt(self, server: CollectorServer) -> None:
         """Take over a server that is already running (the app may start it before the window)."""
         self._server = server
         self.bridge.attach(server)

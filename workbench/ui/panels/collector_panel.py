@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -214,16 +215,15 @@ class CollectorPanel(QWidget):
     def token(self) -> str:
         """The running collector's token ("" when it has none: loopback only)."""
         server = self.controller.server
-        return (getattr(server, "token", None) or "") if server is not None else ""
+        return (server.token or "") if server is not None else ""
 
     def copy_token(self) -> str:
         token = self.token()
         if token:
             QGuiApplication.clipboard().setText(token)
             window = self.window()
-            status = getattr(window, "statusBar", None)
-            if callable(status):
-                status().showMessage("Token copied to the clipboard.", 4000)
+            if isinstance(window, QMainWindow):
+                window.statusBar().showMessage("Token copied to the clipboard.", 4000)
         return token
 
     def open_local(self, kind: str, ident: str) -> bool:
@@ -307,7 +307,7 @@ class CollectorPanel(QWidget):
         )
         url = self.controller.url
         server = self.controller.server
-        port = getattr(server, "port", None) if server is not None else None
+        port = server.port if server is not None else None
         if port:  # the port it runs on (a taken port moved it), not only the one asked for
             self.port_spin.blockSignals(True)
             self.port_spin.setValue(port)
@@ -323,7 +323,7 @@ class CollectorPanel(QWidget):
         else:
             self._set_note(self.controller.port_note or "")
         server = self.controller.server
-        for notice in list(getattr(getattr(server, "store", None), "notices", []) or []):
+        for notice in list(server.store.notices) if server is not None else []:
             if notice.message not in self._shown_notices:  # each store notice once
                 self._shown_notices.add(notice.message)
                 self._set_note("\n".join(filter(None, [self.note_label.text(), notice.message])))

@@ -1,52 +1,68 @@
 """Puts the panels into the main window: docks, a Targets… menu entry, and the wiring.
 
-``workbench.app`` calls :func:`install_panels(window, parts)` once the services
-(sender, collector, history) are there. Everything goes through the window's
-extension points (``add_dock``, ``open_exchange``, ``load_request``,
-``set_targets``, ``exchange_recorded``, ``targets_changed``) so the window needs
-no knowledge of the panels. The embedded collector the app started is adopted
-by a :class:`CollectorController`; when the user restarts it (new port…), the
-window and the app's parts are told about the new server, and the controller
-stops whichever server runs when the window closes.
+``workbench.app`` (the composition root) calls :func:`install_panels(window,
+services) <install_panels>` once the services (sender, collector, history) are
+there, with :class:`PanelServices` naming what the panels work with, and hands the
+:class:`InstalledPanels` it returns to ``window.attach_panels``. Everything goes
+through the window's extension points (``add_dock``, ``open_exchange``,
+``load_request``, ``set_targets``, ``exchange_recorded``, ``targets_changed``) so
+the window needs no knowledge of the panels. The embedded collector the app
+started is adopted by a :class:`CollectorController`; when the user restarts it
+(new port…), the window and the app (``collector_started``) are told about the new
+server, and the controller stops whichever server runs when the window closes.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from workbench.collector import CollectorConfig
+from workbench.collector import CollectorConfig, CollectorServer
 from workbench.core.exchange import Exchange
-from workbench.settings import SettingsFile
-from workbench.store.collections import SavedRequest
+from workbench.settings import Settings, SettingsFile, TargetSettings
+from workbench.settings.paths import AppPaths
+from workbench.store.collections import CollectionStore, SavedRequest
 from workbench.ui.compare.install import install_support
 from workbench.ui.panels.collections_panel import CollectionsPanel
 from workbench.ui.panels.collector_control import CollectorController, CollectorState
 from workbench.ui.panels.collector_panel import CollectorPanel
 from workbench.ui.panels.history_panel import HistoryPanel
+from workbench.ui.panels.installed import InstalledPanels
 from workbench.ui.panels.journeys_install import install_journeys
 from workbench.ui.panels.targets_dialog import TargetsDialog
 from workbench.ui.teaching.install import install_teaching
 
-__all__ = ["InstalledPanels", "install_panels"]
+if TYPE_CHECKING:
+    from workbench.store.history import HistoryStore
+    from workbench.ui.main_window import MainWindow
+
+__all__ = ["InstalledPanels", "PanelServices", "install_panels"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class InstalledPanels:
-    """What :func:`install_panels` added (tests and the README screenshots use it)."""
+@dataclass(frozen=True)
+class PanelServices:
+    """What the panels work with, handed in by the composition root.
 
-    history: HistoryPanel | None
-    collections: CollectionsPanel | None
-    collector: CollectorPanel
-    controller: CollectorController
-    targets_action: QAction
+    ``collector`` is the collector the app started (None when it did not; then
+    ``collector_status`` says why); ``collector_started`` hears of every server the
+    Collector panel starts later, so the app stops the right one on close.
+    """
+
+    paths: AppPaths
+    settings: Settings
+    history: HistoryStore | None
+    collections: CollectionStore | None
+    collector: CollectorServer | None
+    collector_status: str
+    collector_started: Callable[[CollectorServer], None]
 
 
 class _CloseWatcher(QObject):
@@ -63,33 +79,37 @@ class _CloseWatcher(QObject):
         return False
 
 
-def _collector_config(parts: Any) -> CollectorConfig:
-    wanted = parts.settings.collector
-    server = getattr(parts, "collector", None)
-    if server is not None:
-        return server.current_config
-    return CollectorConfig.from_settings(wanted, data_dir=parts.paths.collector_dir)
+def _collector_config(services: PanelServices) -> CollectorConfig:
+    if services.collector is not None:
+        return services.collector.current_config
+    return CollectorConfig.from_settings(
+        services.settings.collector, data_dir=services.paths.collector_dir
+    )
 
 
-def install_panels(window: Any, parts: Any) -> InstalledPanels:
-    """Add the history, collections and collector docks and the Targets… action to *window*."""
-    settings_file = SettingsFile(parts.paths.settings_file)
-    history = _install_history(window, parts)
-    collections = _install_collections(window, parts)
-    controller, collector = _install_collector(window, parts, settings_file)
-    targets_action = _install_targets(window, parts, settings_file)
+def install_panels(window: MainWindow, services: PanelServices) -> InstalledPanels:
+    """Add the history, collections, collector and journeys docks, the Targets… action
+    and the teaching and support tools to *window*; return them all."""
+    settings_file = SettingsFile(services.paths.settings_file)
+    history = _install_history(window, services)
+    collections = _install_collections(window, services)
+    controller, collector = _install_collector(window, services, settings_file)
+    targets_action = _install_targets(window, settings_file)
     if history is not None and collections is not None:
         window.tabifyDockWidget(window.docks["dock-history"], window.docks["dock-collections"])
         window.docks["dock-history"].raise_()
-    panels = InstalledPanels(history, collections, collector, controller, targets_action)
-    window.panels = panels
     # Story tab, Collector → Event flow… / Why (not)? / timeline / demo shop, presenter mode.
-    install_teaching(window, controller.bridge.records_received)
+    teaching = install_teaching(window, controller.bridge.records_received)
     # History menu: compare, reproduce locally, support bundles.
-    install_support(window, history, parts.paths.home)
+    support = install_support(window, history, services.paths.home)
     # Journeys dock; History → New journey from selected.
-    install_journeys(window, parts, history)
-    state_file = getattr(window, "state_file", None)
+    journeys = install_journeys(
+        window, services.paths.collections_dir, history, _running_collector(controller, services)
+    )
+    panels = InstalledPanels(
+        history, collections, collector, controller, targets_action, teaching, support, journeys
+    )
+    state_file = window.state_file
     if state_file is None or not state_file.exists():  # first run: proportions of the screen
         window.first_start_layout()
     collector.traffic.model.batch_appended.connect(
@@ -100,9 +120,22 @@ def install_panels(window: Any, parts: Any) -> InstalledPanels:
     return panels
 
 
-def _summarise_collector(window: Any, panel: CollectorPanel) -> None:
+def _running_collector(
+    controller: CollectorController, services: PanelServices
+) -> Callable[[], CollectorServer | None]:
+    """The server the Collector panel runs (else the one the app started), when asked."""
+
+    def running() -> CollectorServer | None:
+        if controller.server is not None:
+            return controller.server
+        return services.collector
+
+    return running
+
+
+def _summarise_collector(window: MainWindow, panel: CollectorPanel) -> None:
     """The collector dock's title line: its state and traffic, readable while collapsed."""
-    bar = getattr(window, "dock_titles", {}).get("dock-collector")
+    bar = window.dock_titles.get("dock-collector")
     if bar is None:
         return
     count = panel.traffic.model.rowCount()
@@ -115,10 +148,10 @@ def _summarise_collector(window: Any, panel: CollectorPanel) -> None:
     bar.set_summary(" · ".join(parts))
 
 
-def _install_history(window: Any, parts: Any) -> HistoryPanel | None:
-    if parts.history is None:
+def _install_history(window: MainWindow, services: PanelServices) -> HistoryPanel | None:
+    if services.history is None:
         return None
-    panel = HistoryPanel(parts.history, window.runner)
+    panel = HistoryPanel(services.history, window.runner)
     window.add_dock(
         panel,
         Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -149,8 +182,8 @@ def _install_history(window: Any, parts: Any) -> HistoryPanel | None:
     return panel
 
 
-def _install_collections(window: Any, parts: Any) -> CollectionsPanel | None:
-    store = getattr(parts, "collections", None)
+def _install_collections(window: MainWindow, services: PanelServices) -> CollectionsPanel | None:
+    store = services.collections
     if store is None:
         return None
     panel = CollectionsPanel(store)
@@ -189,17 +222,16 @@ def _install_collections(window: Any, parts: Any) -> CollectionsPanel | None:
 
     panel.current_request = current
     panel.request_opened.connect(open_saved)
-    tools = getattr(window, "tools", None)
-    if tools is not None:  # the composer's Save to collection lists it here at once
-        tools.request_saved.connect(panel.show_saved)
+    # The composer's Save to collection lists it here at once.
+    window.tools.request_saved.connect(panel.show_saved)
     return panel
 
 
 def _install_collector(
-    window: Any, parts: Any, settings_file: SettingsFile
+    window: MainWindow, services: PanelServices, settings_file: SettingsFile
 ) -> tuple[CollectorController, CollectorPanel]:
     controller = CollectorController(
-        _collector_config(parts), window.runner, window, settings_file=settings_file
+        _collector_config(services), window.runner, window, settings_file=settings_file
     )
     panel = CollectorPanel(controller)
     # No scroll area around the panel: its tables own their scrolling (the wheel scrolls
@@ -215,9 +247,8 @@ def _install_collector(
     )
     _CloseWatcher(window, controller)
 
-    def on_started(server: Any) -> None:
-        if parts.services is not None:
-            parts.services.collector = server
+    def on_started(server: CollectorServer) -> None:
+        services.collector_started(server)
         window.collector = server
         status = f"Collector: {server.url}"
         if server.port_note:
@@ -235,10 +266,10 @@ def _install_collector(
 
     controller.server_started.connect(on_started)
     controller.state_changed.connect(on_state)
-    if parts.collector is not None:
-        controller.adopt(parts.collector)
+    if services.collector is not None:
+        controller.adopt(services.collector)
     else:
-        status = getattr(parts.services, "collector_status", "") if parts.services else ""
+        status = services.collector_status
         controller.state = (
             CollectorState.ERROR if "not running" in status else CollectorState.STOPPED
         )
@@ -247,7 +278,7 @@ def _install_collector(
     return controller, panel
 
 
-def _install_targets(window: Any, parts: Any, settings_file: SettingsFile) -> QAction:
+def _install_targets(window: MainWindow, settings_file: SettingsFile) -> QAction:
     action = QAction("&Targets…", window)
     action.setShortcut("Ctrl+Shift+T")
     action.setStatusTip("Add, edit, remove and test the servers Workbench sends to")
@@ -255,7 +286,7 @@ def _install_targets(window: Any, parts: Any, settings_file: SettingsFile) -> QA
     def open_dialog() -> None:
         dialog = TargetsDialog(settings_file, window)
 
-        def sources_loaded(target_name: str, sources: list[dict[str, Any]]) -> None:
+        def sources_loaded(target_name: str, sources: list[dict[str, object]]) -> None:
             ids = [str(s.get("id")) for s in sources if s.get("id")]
             window.composer.form.set_sources(ids)
             window.statusBar().showMessage(
@@ -269,15 +300,11 @@ def _install_targets(window: Any, parts: Any, settings_file: SettingsFile) -> QA
 
     action.triggered.connect(open_dialog)
     menu = QMenu("&Tools", window)
-    help_menu = getattr(window, "help_menu", None)
-    if help_menu is not None:  # Help stays the last menu
-        window.menuBar().insertMenu(help_menu.menuAction(), menu)
-    else:
-        window.menuBar().addMenu(menu)
+    window.menuBar().insertMenu(window.help_menu.menuAction(), menu)  # Help stays the last
     menu.addAction(action)
     return action
 
 
-def _targets_saved(window: Any, targets: list[Any]) -> None:
+def _targets_saved(window: MainWindow, targets: list[TargetSettings]) -> None:
     window.settings.targets = list(targets)
     window.set_targets(targets)

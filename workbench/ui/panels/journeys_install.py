@@ -19,18 +19,22 @@ collections, and wires it:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from workbench.client import CancelToken, embedded_target
+from workbench.collector import CollectorServer
 from workbench.core.journey.model import Journey
 from workbench.core.journey.recording import journey_from_exchanges
 from workbench.journeys import JourneyRunner, fresh_collector
 from workbench.journeys.recording import exchanges_by_id
 from workbench.journeys.runner import JourneyResult, StepResult
+from workbench.settings import TargetSettings
 from workbench.store.journey_files import JourneyFiles
+from workbench.ui.panels.history_panel import HistoryPanel
 from workbench.ui.panels.journeys_panel import (
     DEMO_COLLECTOR,
     FRESH_COLLECTOR,
@@ -39,13 +43,17 @@ from workbench.ui.panels.journeys_panel import (
 )
 from workbench.ui.tasks import TaskOutcome
 
+if TYPE_CHECKING:
+    from workbench.ui.main_window import MainWindow
+
 __all__ = ["JOURNEYS_SHORTCUT", "install_journeys", "make_run_journey"]
 
 JOURNEYS_SHORTCUT = "Ctrl+Shift+J"
 
 
 def make_run_journey(
-    window_collector: Callable[[], Any], targets: Callable[[], list[Any]]
+    window_collector: Callable[[], CollectorServer | None],
+    targets: Callable[[], list[TargetSettings]],
 ) -> Callable[[Journey, str, CancelToken, Callable[[StepResult], None]], JourneyResult]:
     """The panel's run function; *window_collector* gives the running server (or None)."""
 
@@ -71,20 +79,22 @@ def make_run_journey(
     return run
 
 
-def install_journeys(window: Any, parts: Any, history_panel: Any | None) -> JourneysPanel:
-    """Add the Journeys dock and the History → journey action to *window*."""
-    controller = getattr(getattr(window, "panels", None), "controller", None)
+def install_journeys(
+    window: MainWindow,
+    collections_dir: Path,
+    history_panel: HistoryPanel | None,
+    window_collector: Callable[[], CollectorServer | None],
+) -> JourneysPanel:
+    """Add the Journeys dock and the History → journey action to *window*.
 
-    def window_collector() -> Any:
-        if controller is not None and controller.server is not None:
-            return controller.server
-        return getattr(parts, "collector", None)
+    Journey files live in *collections_dir*; *window_collector* gives the collector
+    the window runs (or None) when a journey runs against it."""
 
-    def targets() -> list[Any]:
-        return list(getattr(window.settings, "targets", []))
+    def targets() -> list[TargetSettings]:
+        return list(window.settings.targets)
 
     panel = JourneysPanel(
-        JourneyFiles(parts.paths.collections_dir),
+        JourneyFiles(collections_dir),
         window.runner,
         make_run_journey(window_collector, targets),
         window,
@@ -100,7 +110,7 @@ def install_journeys(window: Any, parts: Any, history_panel: Any | None) -> Jour
         object_name="dock-journeys",
         shortcut=JOURNEYS_SHORTCUT,
     )
-    docks = getattr(window, "docks", {})
+    docks = window.docks
     if "dock-collections" in docks:
         window.tabifyDockWidget(docks["dock-collections"], docks["dock-journeys"])
     elif "dock-history" in docks:
@@ -115,11 +125,12 @@ def install_journeys(window: Any, parts: Any, history_panel: Any | None) -> Jour
         lambda path: window.response_panel.find_path(window.response_panel.body_tree, path)
     )
     panel.record_action = _record_action(window, panel, history_panel)
-    window.journeys_panel = panel
     return panel
 
 
-def _record_action(window: Any, panel: JourneysPanel, history_panel: Any | None) -> QAction:
+def _record_action(
+    window: MainWindow, panel: JourneysPanel, history_panel: HistoryPanel | None
+) -> QAction:
     action = QAction("New &journey from selected", window)
     action.setToolTip(
         "A journey from the selected history entries (oldest first), with expectations "
@@ -146,7 +157,7 @@ def _record_action(window: Any, panel: JourneysPanel, history_panel: Any | None)
                 note=f"Recorded {count} step{'s' if count != 1 else ''} from history: "
                 "edit, Run, then Save.",
             )
-            dock = getattr(window, "docks", {}).get("dock-journeys")
+            dock = window.docks.get("dock-journeys")
             if dock is not None:
                 dock.show()
                 dock.raise_()
@@ -164,8 +175,7 @@ def _record_action(window: Any, panel: JourneysPanel, history_panel: Any | None)
     if menu is not None:
         menu.addSeparator()
         menu.addAction(action)
-    extra = getattr(history_panel, "extra_actions", None)
-    if isinstance(extra, list):
-        extra.append(action)
+    if history_panel is not None:
+        history_panel.extra_actions.append(action)
     window.addAction(action)
     return action

@@ -1,21 +1,24 @@
 """Puts the teaching tools into the window: the Story tab, Collector menu entries, presenter mode.
 
-Called by the panels' installer once the services are there. Everything goes
-through the window's extension points and public attributes (its menus, the
-response panel's tabs, ``exchange_shown``, ``collector``, ``runner``); the
-tools get only what they use: a factory for the running collector's flow API,
-its store, the task runner and the collector controller's request records.
+Called by the panels' installer once the services are there, which keeps the
+:class:`Teaching` it returns. Everything goes through the window's extension
+points and public attributes (its menus, the response panel's tabs,
+``exchange_shown``, ``collector``, ``runner``); the tools get only what they use:
+a factory for the running collector's flow API, its store, the task runner and
+the collector controller's request records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, SignalInstance
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 
 from workbench.client.flow_api import FlowApi
+from workbench.collector.records import RequestRecord
 from workbench.core.exchange import Exchange
 from workbench.ui.teaching.flow_editor import FlowEditor
 from workbench.ui.teaching.presenter import PresenterMode, load_story_file
@@ -23,22 +26,34 @@ from workbench.ui.teaching.story_view import StoryView
 from workbench.ui.teaching.timeline_view import TimelineDialog
 from workbench.ui.teaching.why_not import WhyNotDialog
 
+if TYPE_CHECKING:
+    from workbench.store.collector import CollectorStore
+    from workbench.ui.main_window import MainWindow
+
 __all__ = ["Teaching", "install_teaching"]
 
 PRESENTER_SHORTCUT = "Ctrl+Shift+P"
 
 
-class Teaching:
-    """The teaching tools of one window (``window.teaching``); dialogs open on first use."""
+@dataclass(frozen=True)
+class TeachingActions:
+    """The actions :func:`install_teaching` added that change state later."""
 
-    def __init__(self, window: Any, records_signal: Any = None) -> None:
+    presenter: QAction
+
+
+class Teaching:
+    """The teaching tools of one window; dialogs open on first use."""
+
+    def __init__(self, window: MainWindow, records_signal: SignalInstance | None = None) -> None:
         self.window = window
         self.story_view = StoryView(window.response_panel)
         self.profile_id: str | None = None
         self.flow_editor: FlowEditor | None = None
         self.why_not: WhyNotDialog | None = None
         self.timeline: TimelineDialog | None = None
-        state_file = getattr(window, "state_file", None)
+        self.actions: TeachingActions | None = None  # set by install_teaching
+        state_file = window.state_file
         presenter_file = state_file.with_name("presenter-state.json") if state_file else None
         self.presenter = PresenterMode(window, presenter_file)
         window.exchange_shown.connect(self._on_window_exchange_shown)
@@ -51,9 +66,9 @@ class Teaching:
         collector = self.window.collector
         if collector is None:
             return None
-        return FlowApi(collector.url, token=getattr(collector, "token", None))
+        return FlowApi(collector.url, token=collector.token)
 
-    def store(self) -> Any:
+    def store(self) -> CollectorStore | None:
         collector = self.window.collector
         return collector.store if collector is not None else None
 
@@ -62,13 +77,13 @@ class Teaching:
         if exchange.view is not None and exchange.view.profile_id:
             self.profile_id = str(exchange.view.profile_id)
 
-    def _on_collector_records(self, records: list[Any]) -> None:
+    def _on_collector_records(self, records: list[RequestRecord]) -> None:
         self.story_view.show_records(records)
         panel = self.presenter.panel
         if panel is not None:
             panel.story.show_records(records)
         for record in reversed(records):
-            if getattr(record, "profile_id", None) and self.story_view.following:
+            if record.profile_id and self.story_view.following:
                 self.profile_id = record.profile_id
                 break
 
@@ -86,7 +101,7 @@ class Teaching:
             return None
         # The live page needs the token (it keeps it as a cookie); the demo shop must not
         # see it: its tracker reports the page's URL.
-        token = getattr(collector, "token", None) if path.startswith("/_workbench/") else None
+        token = collector.token if path.startswith("/_workbench/") else None
         return f"{collector.url}{path}" + (f"?token={token}" if token else "")
 
     def open_demo_shop(self) -> None:
@@ -159,12 +174,7 @@ class Teaching:
         return True
 
 
-@dataclass(frozen=True)
-class _Actions:
-    presenter: QAction
-
-
-def install_teaching(window: Any, records_signal: Any = None) -> Teaching:
+def install_teaching(window: MainWindow, records_signal: SignalInstance | None = None) -> Teaching:
     """Add the Story tab, the Collector menu entries and View → Presenter mode to *window*."""
     teaching = Teaching(window, records_signal)
     tabs = window.response_panel.tabs
@@ -173,7 +183,9 @@ def install_teaching(window: Any, records_signal: Any = None) -> Teaching:
     menu = window.collector_menu
     menu.addSeparator()
 
-    def add(text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> QAction:
+    def add(
+        text: str, slot: Callable[[], object], shortcut: str | None = None, tip: str = ""
+    ) -> QAction:
         action = QAction(text, window)
         action.triggered.connect(slot)
         if shortcut:
@@ -214,6 +226,5 @@ def install_teaching(window: Any, records_signal: Any = None) -> Teaching:
     story_file = QAction("Present a story or journey &file…", window)
     story_file.triggered.connect(teaching.ask_story_file)
     window.view_menu.addAction(story_file)
-    window.teaching = teaching
-    teaching.actions = _Actions(presenter)  # type: ignore[attr-defined]
+    teaching.actions = TeachingActions(presenter)
     return teaching
