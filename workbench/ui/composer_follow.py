@@ -6,7 +6,7 @@ target keeps its own visitor, so switching targets shows that target's ids. Even
 types sent or reported by the server are offered in completion.
 
 :class:`ComposerFollow` gets the composer and the sender (``None`` until it
-loaded; the owner sets :attr:`sender`); what it tells the user it says through
+loaded; the owner sets :attr:`client`); what it tells the user it says through
 :attr:`notice`.
 """
 
@@ -35,10 +35,10 @@ class ComposerFollow(QObject):
 
     notice = Signal(str, int)
 
-    def __init__(self, composer: Composer, sender: Sender | None = None) -> None:
+    def __init__(self, composer: Composer, client: Sender | None = None) -> None:
         super().__init__(composer)
         self._composer = composer
-        self.sender = sender
+        self.client = client
         self._seen_types: set[str] = set()
         composer.connect_identity(self._on_form_new_visit, self._on_form_forget_profile)
 
@@ -76,9 +76,9 @@ class ComposerFollow(QObject):
     def show_remembered_identity(self, target: TargetSettings) -> None:
         """Each target keeps its own visitor (as the JS tracker does per site): show its ids."""
         composer = self._composer
-        if self.sender is None or composer.is_collect or composer.raw_edit_in_progress():
+        if self.client is None or composer.is_collect or composer.raw_edit_in_progress():
             return
-        identity = self.sender.identity.get(target, self._source_id())
+        identity = self.client.identity.get(target, self._source_id())
         was_clean = not composer.is_modified()
         composer.form.set_profile_id(identity.profile_id)
         composer.form.set_session_id(identity.session_id)
@@ -95,9 +95,9 @@ class ComposerFollow(QObject):
         self.notice.emit(f"New visit: session {session_id}", 4000)
 
     def _on_form_forget_profile(self) -> None:
-        if self.sender is None:
+        if self.client is None:
             return
-        identity = self.sender.identity.forget_profile(
+        identity = self.client.identity.forget_profile(
             self._composer.current_target(), self._source_id()
         )
         self._composer.form.set_session_id(identity.session_id)

@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         """Hand over what loaded after the window was shown (see ``workbench.app.run``)."""
         self.sender = sender
         self.controller.sender = sender
-        self.follow.sender = sender
+        self.follow.client = sender
         self.collector = collector
         self.history = history
         self.set_collector_status(collector_status or self._default_collector_status())

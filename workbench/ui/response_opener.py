@@ -95,8 +95,7 @@ class ResponseOpener(QObject):
     def import_har(self, path: str) -> None:
         """Put a HAR file's Tracardi calls into the history (all or nothing); show the first."""
         name = Path(path).name
-        history = self.history
-        writable = history is not None and not history.read_only
+        history = self.history if self.history is not None and not self.history.read_only else None
 
         def work() -> tuple[Any, Any]:
             from workbench.core.har_import import read_har
@@ -107,7 +106,7 @@ class ResponseOpener(QObject):
             except OSError as exc:
                 raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from exc
             har = read_har(data, name)
-            report = add_har_calls(history, har) if writable and har.calls else None
+            report = add_har_calls(history, har) if history is not None and har.calls else None
             return har, report
 
         self.notice.emit(f"Importing {name}…", 0)

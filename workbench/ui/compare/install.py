@@ -29,6 +29,8 @@ from workbench.ui.privacy import privacy_mask
 from workbench.ui.tasks import TaskOutcome
 
 if TYPE_CHECKING:
+    from workbench.client import Sender
+    from workbench.collector import CollectorServer
     from workbench.ui.main_window import MainWindow
     from workbench.ui.panels.history_panel import HistoryPanel
 
@@ -94,11 +96,7 @@ class SupportTools:
         tools = next(
             (a for a in bar.actions() if a.menu() is not None and a.text() == "&Tools"), None
         )
-        before = tools or (help_menu.menuAction() if help_menu is not None else None)
-        if before is not None:
-            bar.insertMenu(before, self.menu)
-        else:
-            bar.addMenu(self.menu)
+        bar.insertMenu(tools or help_menu.menuAction(), self.menu)  # before Tools and Help
         self.reproduce_action = self._action(
             "&Reproduce locally",
             self.reproduce,
@@ -211,14 +209,17 @@ class SupportTools:
         if server is None or sender is None:
             self._say("Cannot reproduce: the embedded collector is not running")
             return
-        self._customer_exchange(lambda label, exchange: self._replay(label, exchange, server))
+        self._customer_exchange(
+            lambda label, exchange: self._replay(label, exchange, server, sender)
+        )
 
-    def _replay(self, label: str, exchange: Exchange, server: Any) -> None:
+    def _replay(
+        self, label: str, exchange: Exchange, server: CollectorServer, sender: Sender
+    ) -> None:
         history = self.window.history
         in_bundle = history is not None and history.read_only
         targets = {t.name: t for t in self.targets}
         target = targets.get(exchange.target.name)
-        sender = self.window.sender
 
         def work() -> Any:
             from workbench.client import embedded_target
@@ -294,10 +295,8 @@ class PrivacySwitch(QObject):
         self.action.toggled.connect(self.mask.set_hidden)
         window.shortcut_actions.append(self.action)
         window.addAction(self.action)
-        view_menu = window.view_menu
-        if view_menu is not None:
-            view_menu.addSeparator()
-            view_menu.addAction(self.action)
+        window.view_menu.addSeparator()
+        window.view_menu.addAction(self.action)
         self.label = QLabel("● Personal data hidden", window)
         self.label.setObjectName("privacyIndicator")
         self.label.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 6px")

@@ -74,7 +74,8 @@ class JourneyResultsTree(QTreeWidget):
         if not result.passed:
             item.setExpanded(True)
             for row in range(item.childCount()):
-                item.child(row).setExpanded(True)
+                if (under := item.child(row)) is not None:
+                    under.setExpanded(True)
 
     def result_of(self, item: QTreeWidgetItem | None) -> StepResult | None:
         """The step result *item* (or a row under it) shows."""

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
 from workbench.client import CancelToken, embedded_target
 from workbench.collector import CollectorServer
@@ -66,10 +67,10 @@ def make_run_journey(
                 runner = JourneyRunner(embedded_target(server.url), documents=server.store)
                 return runner.run(journey, cancel=cancel, on_step=on_step)
         if where == WINDOW_COLLECTOR:
-            server = window_collector()
-            if server is None:
+            running = window_collector()
+            if running is None:
                 raise RuntimeError("this window's collector is not running")
-            runner = JourneyRunner(embedded_target(server.url), documents=server.store)
+            runner = JourneyRunner(embedded_target(running.url), documents=running.store)
             return runner.run(journey, cancel=cancel, on_step=on_step)
         target = next((t for t in targets() if t.name == where), None)
         if target is None:
@@ -169,7 +170,7 @@ def _record_action(
     action.triggered.connect(record)
     bar = window.menuBar()
     menu = next(
-        (a.menu() for a in bar.actions() if a.menu() is not None and a.text() == "H&istory"),
+        (m for a in bar.actions() if isinstance(m := a.menu(), QMenu) and a.text() == "H&istory"),
         None,
     )
     if menu is not None:
