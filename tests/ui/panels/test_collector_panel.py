@@ -276,7 +276,7 @@ def test_local_data_shows_one_data_set_and_finds_ids_in_the_other(
     local.set_context("staging")
     assert local.profiles.row_of(profile_id) < 0
     # Resetting staging keeps production.
-    monkeypatch.setattr(PanelDialogs, "confirm", classmethod(lambda cls, *a: True))
+    monkeypatch.setattr(Prompts, "confirm", classmethod(lambda cls, *a: True))
     with qtbot.waitSignal(local.data_reset):
         local.reset_all()
     assert controller.server.production_store.get_profile(profile_id) is not None
