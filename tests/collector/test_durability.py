@@ -7,6 +7,7 @@ full disk on demand), so each promise is checked against what is on disk.
 from __future__ import annotations
 
 import errno
+import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,9 +25,15 @@ from workbench.store.collector.store import CollectorStore
 
 
 class FsyncGate:
-    """Stands in for the journal's fsync: counts calls, can hold them or make them fail."""
+    """Stands in for the journal's fsync: counts calls, can hold them or make them fail.
 
-    def __init__(self) -> None:
+    Only the journal of the data set the test tracks to (files directly in *folder*)
+    goes through the gate. The production data set's journal (a subfolder) and any
+    collector another test left running fsync for real and are not counted.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = str(folder)
         self.calls = 0
         self.waiting = 0
         self.fail_with: int | None = None
@@ -35,6 +42,9 @@ class FsyncGate:
         self._cond = threading.Condition()
 
     def __call__(self, fd: int) -> None:
+        if os.path.dirname(os.readlink(f"/proc/self/fd/{fd}")) != self.folder:
+            os.fsync(fd)
+            return
         with self._cond:
             self.waiting += 1
             self._cond.notify_all()
@@ -57,8 +67,8 @@ class FsyncGate:
 
 
 @pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[FsyncGate]:
-    fake = FsyncGate()
+def gate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FsyncGate]:
+    fake = FsyncGate(tmp_path / "collector")
     monkeypatch.setattr(collector_journal, "_fsync", fake)
     yield fake
     fake.release()
