@@ -59,7 +59,7 @@ def test_ruff_is_clean() -> None:
 
 
 def test_mypy_is_clean() -> None:
-    # The configuration (strict outside workbench.ui) is [tool.mypy] in pyproject.toml;
+    # The configuration (strict, workbench.ui too) is [tool.mypy] in pyproject.toml;
     # the incremental cache (.mypy_cache, ignored by git) keeps repeated runs fast.
     result = _python("-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr

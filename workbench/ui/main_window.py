@@ -128,7 +128,8 @@ class MainWindow(QMainWindow):
             from workbench.client import Sender
 
             sender = Sender()
-        self.sender: Sender | None = sender
+        # Not "sender": that name is QObject.sender(), which Qt's own code calls.
+        self.client: Sender | None = sender
         self.runner = runner or TaskRunner(self)
         self._history = history
         self.collections = collections
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([640, 640])
         self.setCentralWidget(self.splitter)
 
-        self.controller = SendController(self.sender, self.runner, history, self)
+        self.controller = SendController(self.client, self.runner, history, self)
         self.controller.recording = self.settings.history_enabled
         self.controller.exchange_finished.connect(self._on_controller_exchange_finished)
         self.controller.exchange_crashed.connect(self._on_controller_exchange_crashed)
@@ -183,7 +184,7 @@ class MainWindow(QMainWindow):
         self.composer.send_requested.connect(self.send)
         self.composer.cancel_requested.connect(self.cancel)
         self.composer.target_changed.connect(self._on_composer_target_changed)
-        self.follow = ComposerFollow(self.composer, self.sender)
+        self.follow = ComposerFollow(self.composer, self.client)
         self.follow.notice.connect(self._show_notice)
         self.response_panel.file_dropped.connect(self.opener.open_file)
         self.response_panel.debugger.open_requested.connect(self.collector_actions.open_entity)
@@ -295,9 +296,9 @@ class MainWindow(QMainWindow):
         }
 
     def _prepare_http(self, target: TargetSettings, spec: Any) -> Any:
-        if self.sender is None:
+        if self.client is None:
             raise ValueError("Workbench is still starting; try again in a moment")
-        return self.sender.prepare(target, spec).as_http()
+        return self.client.prepare(target, spec).as_http()
 
     def attach_services(
         self,
@@ -308,8 +309,8 @@ class MainWindow(QMainWindow):
         collector_status: str | None = None,
     ) -> None:
         """Hand over what loaded after the window was shown (see ``workbench.app.run``)."""
-        self.sender = sender
-        self.controller.sender = sender
+        self.client = sender
+        self.controller.client = sender
         self.follow.client = sender
         self.collector = collector
         self.history = history
@@ -341,7 +342,7 @@ class MainWindow(QMainWindow):
     @property
     def ready(self) -> bool:
         """True once a sender is there (sending and Copy as work)."""
-        return self.sender is not None
+        return self.client is not None
 
     # --- extension points for panels --------------------------------------------------------
     def attach_panels(self, panels: InstalledPanels) -> None:
@@ -384,7 +385,7 @@ class MainWindow(QMainWindow):
         if not self.painted:
             # Queued: the children paint in this same pass; the signal comes after the frame.
             self.painted = True
-            QTimer.singleShot(0, self.first_painted)
+            QTimer.singleShot(0, self.first_painted.emit)
 
     def set_history_recording(self, on: bool) -> None:
         """Turn recording of exchanges in history on or off, and keep the choice."""
@@ -449,7 +450,7 @@ class MainWindow(QMainWindow):
     def send(self) -> int | None:
         """Validate, confirm when invalid, and send in the background; returns the sequence."""
         self.composer.clear_error()
-        if self.sender is None:
+        if self.client is None:
             self.statusBar().showMessage("Still starting: the sender is not ready yet.", 4000)
             return None
         try:
@@ -587,8 +588,8 @@ class MainWindow(QMainWindow):
             )
         self.controller.cancel()
         self.runner.wait_for_done(10_000)
-        if self._owns_sender and self.sender is not None:
-            self.sender.close()
+        if self._owns_sender and self.client is not None:
+            self.client.close()
         super().closeEvent(event)
 
 

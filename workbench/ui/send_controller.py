@@ -54,7 +54,8 @@ class SendController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.sender = sender
+        # Not "sender": that name is QObject.sender().
+        self.client = sender
         self.runner = runner
         self.history = history
         self._tokens: dict[int, CancelToken] = {}
@@ -79,7 +80,7 @@ class SendController(QObject):
         """Start sending; returns the sequence number. A newer send makes older ones stale."""
         from workbench.client import CancelToken
 
-        if self.sender is None:
+        if self.client is None:
             raise RuntimeError("the sender is not ready yet")
         token = CancelToken()
         was_busy = self.busy
@@ -108,8 +109,8 @@ class SendController(QObject):
         self, target: TargetSettings, spec: RequestSpec, token: CancelToken
     ) -> Exchange:
         """Worker thread: send, then append the exchange to history."""
-        assert self.sender is not None
-        result = self.sender.send(target, spec, cancel=token)
+        assert self.client is not None
+        result = self.client.send(target, spec, cancel=token)
         if self.history is not None and self.recording:
             try:
                 self.history.append(result)

@@ -205,7 +205,7 @@ class SupportTools:
     def reproduce(self) -> None:
         """Reproduce the selected (or shown) exchange against the embedded collector."""
         server = self.window.collector
-        sender = self.window.sender
+        sender = self.window.client
         if server is None or sender is None:
             self._say("Cannot reproduce: the embedded collector is not running")
             return

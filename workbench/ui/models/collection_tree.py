@@ -144,6 +144,8 @@ class CollectionsModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, 0, node.children[row])
 
+    # The stubs overload parent() as QObject.parent() -> QObject and parent(index) -> index;
+    # one Python method cannot restate both, so mypy sees an incompatible override.
     def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()

@@ -187,6 +187,8 @@ class JsonTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, node.children[row])
 
+    # The stubs overload parent() as QObject.parent() -> QObject and parent(index) -> index;
+    # one Python method cannot restate both, so mypy sees an incompatible override.
     def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()

@@ -10,7 +10,7 @@ store keeps the full record for longer.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -21,6 +21,9 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+
+if TYPE_CHECKING:
+    from workbench.collector.records import RequestRecord
 
 __all__ = ["TrafficFilterModel", "TrafficModel", "format_clock", "refilter"]
 
@@ -73,13 +76,13 @@ class TrafficModel(QStandardItemModel):
     def __init__(self, parent: QObject | None = None, *, max_rows: int = 20_000) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self.setHorizontalHeaderLabels(list(COLUMNS))
-        self._records: list[Any] = []
-        self._held: list[Any] = []
+        self._records: list[RequestRecord] = []
+        self._held: list[RequestRecord] = []
         self._paused = False
         self.max_rows = max_rows
 
     # -- feeding -----------------------------------------------------------------------------
-    def add_records(self, records: list[Any]) -> None:
+    def add_records(self, records: list[RequestRecord]) -> None:
         """Append a batch (oldest first); held back while paused."""
         if not records:
             return
@@ -89,7 +92,7 @@ class TrafficModel(QStandardItemModel):
             return
         self._append(records)
 
-    def _append(self, records: list[Any]) -> None:
+    def _append(self, records: list[RequestRecord]) -> None:
         records = records[-self.max_rows :]
         overflow = len(self._records) + len(records) - self.max_rows
         if overflow > 0:
@@ -125,11 +128,11 @@ class TrafficModel(QStandardItemModel):
         self._held.clear()
         self.held_count_changed.emit(0)
 
-    def record(self, row: int) -> Any:
+    def record(self, row: int) -> RequestRecord:
         return self._records[row]
 
 
-def _row_items(rec: Any) -> list[QStandardItem]:
+def _row_items(rec: RequestRecord) -> list[QStandardItem]:
     items = [QStandardItem(_display(rec, column)) for column in range(len(COLUMNS))]
     for item in items:
         item.setEditable(False)
@@ -153,12 +156,12 @@ def _row_items(rec: Any) -> list[QStandardItem]:
     return items
 
 
-def _context(rec: Any) -> str:
+def _context(rec: RequestRecord) -> str:
     """The record's data set; records from before there were two are staging."""
     return str(getattr(rec, "context", None) or "staging")
 
 
-def _display(rec: Any, column: int) -> str:
+def _display(rec: RequestRecord, column: int) -> str:
     if column == 0:
         return format_clock(rec.time)
     if column == 1:

@@ -164,8 +164,10 @@ class SourcesModel(QAbstractTableModel):
             return False
         on = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
         src = self._sources[index.row()]
-        field = "enabled" if index.column() == ENABLED_COLUMN else "requires_consent"
-        self.put(dataclasses.replace(src, **{field: on}))
+        if index.column() == ENABLED_COLUMN:
+            self.put(dataclasses.replace(src, enabled=on))
+        else:
+            self.put(dataclasses.replace(src, requires_consent=on))
         return True
 
 

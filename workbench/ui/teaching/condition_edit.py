@@ -81,6 +81,7 @@ class ConditionEdit(QWidget):
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
                 fmt.setUnderlineColor(QColor("#c62828"))
                 fmt.setBackground(QColor(198, 40, 40, 60))
+                # Some PySide6 releases' stubs leave ExtraSelection's two fields out.
                 selection.format = fmt  # type: ignore[attr-defined]
                 cursor = QTextCursor(self.editor.document())
                 position = min(exc.position, max(len(text) - 1, 0))

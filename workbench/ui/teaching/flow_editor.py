@@ -180,7 +180,7 @@ class FlowEditor(QDialog):
             ("predefined", "Tracardi's predefined event rules"),
             ("empty", "Empty (no schemas, rules or segments)"),
         ):
-            packs.addAction(text, lambda n=name: self.load_pack(n))
+            packs.addAction(text, self._pack_loader(name))
         self.pack_button.setMenu(packs)
         self.import_button = QPushButton("Import…", self)
         self.export_button = QPushButton("Export…", self)
@@ -292,7 +292,7 @@ class FlowEditor(QDialog):
 
     def _new(self, page: _KindPage) -> None:
         page.list.clearSelection()
-        page.list.setCurrentItem(None)
+        page.list.setCurrentRow(-1)  # no current item: what setCurrentItem(None) does
         page.form.load(None)
         page.say("A new definition: fill it in, then Apply.")
 
@@ -350,11 +350,18 @@ class FlowEditor(QDialog):
             self.undo_stack.pop()
             page.say(f"Not deleted: {error}", error=True)
 
-        self._run(
-            lambda api: (api.delete(kind, ident), api.get_flow())[1],
-            lambda flow: (self._changed(flow), page.say(f"Deleted {ident}.")),
-            failed=failed,
-        )
+        def deleted(flow: dict[str, Any]) -> None:
+            self._changed(flow)
+            page.say(f"Deleted {ident}.")
+
+        def delete(api: FlowApi) -> dict[str, Any]:
+            api.delete(kind, ident)
+            return api.get_flow()
+
+        self._run(delete, deleted, failed=failed)
+
+    def _pack_loader(self, name: str) -> Callable[[], None]:
+        return lambda: self.load_pack(name)
 
     def load_pack(self, name: str) -> None:
         if any(self.flow.values()) and not Prompts.confirm(
@@ -380,11 +387,11 @@ class FlowEditor(QDialog):
             self.undo_stack.append(previous)
             self.status.setText(f"Undo failed: {error}")
 
-        self._run(
-            lambda api: api.replace_flow(previous),
-            lambda flow: (self._changed(flow), self.status.setText("Undone.")),
-            failed=failed,
-        )
+        def undone(flow: dict[str, Any]) -> None:
+            self._changed(flow)
+            self.status.setText("Undone.")
+
+        self._run(lambda api: api.replace_flow(previous), undone, failed=failed)
 
     def import_file(self, path: str | Path) -> None:
         """Replace the collector's flow with a flow file (all of it or nothing)."""

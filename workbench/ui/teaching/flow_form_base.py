@@ -58,6 +58,7 @@ def unmark(widget: QWidget) -> None:
         widget.setProperty("invalid", False)
 
 
+# mypy cannot follow a metaclass computed from a value (Shiboken's type(QWidget)).
 class _FormMeta(ABCMeta, type(QWidget)):  # type: ignore[misc]
     """:class:`ABCMeta` over Qt's metaclass: abstract methods on a widget class.
 

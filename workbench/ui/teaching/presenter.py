@@ -59,6 +59,7 @@ from workbench.ui.composer.request_bar import ROUTE_PROFILE_LESS, ROUTE_TRACK
 from workbench.ui.teaching.story_file import PresenterStep, load_story_file
 from workbench.ui.teaching.story_view import StoryView
 from workbench.ui.teaching.wrap import wrap_rows
+from workbench.ui.widgets.tree_items import top_level_at
 
 if TYPE_CHECKING:
     from workbench.ui.tasks import TaskOutcome
@@ -183,7 +184,7 @@ class PresenterPanel(QWidget):
 
     def profile_lines(self) -> list[str]:
         return [
-            self.profile.topLevelItem(i).text(0) for i in range(self.profile.topLevelItemCount())
+            top_level_at(self.profile, i).text(0) for i in range(self.profile.topLevelItemCount())
         ]
 
 
@@ -222,6 +223,7 @@ class PresenterMode(QObject):
         self.active = False
         self.scale = 1.6
         self.panel: PresenterPanel | None = None
+        self.story_steps: tuple[PresenterStep, ...]
         self.title, self.story_steps = demo_story()
         self.index = -1
         self.session_id = str(uuid.uuid4())
@@ -229,7 +231,6 @@ class PresenterMode(QObject):
         self.captured: dict[str, Any] = {}
         self.verdicts: dict[int, SceneVerdict] = {}
         self._pending: JourneyScene | None = None
-        self.story_steps: tuple[PresenterStep, ...]
         self._normal: tuple[QByteArray, QByteArray, dict[str, bool]] | None = None
         self._central: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
@@ -465,7 +466,7 @@ class PresenterMode(QObject):
         return "/collect/" + "/".join(parts)
 
     def _identity_call(self, name: str, source_id: str | None) -> Any:
-        sender = getattr(self.window, "sender", None)
+        sender = self.window.client
         if sender is None:
             return None
         self.window.composer.request_bar.select_target(EMBEDDED_TARGET_NAME)
@@ -474,7 +475,7 @@ class PresenterMode(QObject):
 
     def _new_visitor(self, source_id: str | None = _SOURCE) -> None:
         """The sender remembers the last profile per target: forget it, as a first visit."""
-        sender = getattr(self.window, "sender", None)
+        sender = self.window.client
         self.profile_id = None
         if sender is None:
             return

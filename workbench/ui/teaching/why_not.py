@@ -35,6 +35,7 @@ from workbench.core.flow.explain import Verdict
 from workbench.ui.tasks import TaskOutcome, TaskRunner
 from workbench.ui.teaching.wrap import wrap_rows
 from workbench.ui.widgets.profile_id_edit import ProfileIdEdit
+from workbench.ui.widgets.tree_items import child_at, top_level_at
 
 __all__ = ["WhyNotDialog", "verdict_rows"]
 
@@ -199,7 +200,7 @@ class WhyNotDialog(QDialog):
     def lines(self) -> list[str]:
         out = []
         for index in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(index)
+            item = top_level_at(self.tree, index)
             out.append(item.text(0))
-            out.extend(f"  {item.child(i).text(0)}" for i in range(item.childCount()))
+            out.extend(f"  {child_at(item, i).text(0)}" for i in range(item.childCount()))
         return out

@@ -171,7 +171,7 @@ class VerdictLabel(QLabel):
         self._plain = text
         super().setText(verdict_links(text) if links else html.escape(text))
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         return self._plain
 
 
