@@ -165,7 +165,8 @@ def bench_store(folder: Path) -> dict[str, Any]:
         hits = store.page(rare, 0, 50)
         total = store.count(rare)
         searches["rare"].append(time.perf_counter() - started)
-        assert total == 1 and len(hits) == 1, (total, len(hits))
+        assert total == 1, total
+        assert len(hits) == 1, len(hits)
         common = HistoryQuery(text="nike shoes")
         started = time.perf_counter()
         store.page(common, 0, 50)
@@ -228,7 +229,8 @@ def run_writers(folders: list[Path], count: int) -> list[float]:
         for n, folder in enumerate(folders)
     ]
     for process in processes:
-        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
     for process in processes:  # go, all together
         assert process.stdin is not None
         process.stdin.write("go\n")

@@ -88,7 +88,8 @@ def child_workbench() -> dict[str, float]:
             loop.exec()
         assert app is not None
         ready = time.perf_counter() - start
-        assert parts.collector is not None and parts.collector.running
+        assert parts.collector is not None
+        assert parts.collector.running
         parts.close()
     return {"seconds": shown, "ready_seconds": ready, "peak_mb": _peak_rss_mb()}
 

@@ -374,7 +374,8 @@ class ResponsePanel(QWidget):
         self.title_label.setText(title)
 
     def _fill_body(self) -> None:
-        assert self._body_tree is not None and self._body_raw is not None
+        assert self._body_tree is not None
+        assert self._body_raw is not None
         self._body_tree.set_document(self._exchange.json if self._exchange is not None else None)
         self._body_tree.expand_to_depth(0)
         self._raw_filled = False
@@ -383,7 +384,8 @@ class ResponsePanel(QWidget):
             self._fill_raw()
 
     def _fill_request(self) -> None:
-        assert self._request_tree is not None and self._request_raw is not None
+        assert self._request_tree is not None
+        assert self._request_raw is not None
         sent = self._exchange.request if self._exchange is not None else None
         request = sent.to_dict() if sent is not None else None
         self._request_tree.set_document(request)
