@@ -186,19 +186,12 @@ class Forwarder:
     ) -> ForwardedExchange:
         started_at = _now_iso()
         start = time.perf_counter()
+        response: httpx.Response | None = None
+        error: str | None = None
         try:
             response = self._client.request(method, url, headers=headers, content=body or None)
         except httpx.HTTPError as exc:
-            return ForwardedExchange(
-                started_at,
-                method,
-                url,
-                route,
-                headers,
-                body,
-                elapsed_ms=(time.perf_counter() - start) * 1000.0,
-                error=f"{type(exc).__name__}: {exc}",
-            )
+            error = f"{type(exc).__name__}: {exc}"
         return ForwardedExchange(
             started_at,
             method,
@@ -206,10 +199,11 @@ class Forwarder:
             route,
             headers,
             body,
-            status=response.status_code,
-            response_headers=dict(response.headers),
-            response_body=response.content,
+            status=response.status_code if response is not None else None,
+            response_headers=dict(response.headers) if response is not None else {},
+            response_body=response.content if response is not None else b"",
             elapsed_ms=(time.perf_counter() - start) * 1000.0,
+            error=error,
         )
 
     @staticmethod

@@ -37,6 +37,42 @@ _FLOW_KIND = {
     "schema": {"type": "string", "enum": ["schemas", "rules", "segments"]},
 }
 
+_NULL: dict[str, Any] = {"type": "null"}
+
+
+def _one(kind: str, found: str) -> dict[str, Any]:
+    """``GET /{kind}/{id}``: the document, or Tracardi's 404 with body null."""
+    return {
+        "tags": ["tracardi reads"],
+        "summary": f"One {kind}",
+        "responses": {"200": _answer(found, _OBJECT), "404": _answer(f"No such {kind}.", _NULL)},
+    }
+
+
+def _delete_one(kind: str) -> dict[str, Any]:
+    """``DELETE /{kind}/{id}``: as Tracardi, 200 or 404 with body null."""
+    return {
+        "tags": ["tracardi reads"],
+        "summary": f"Delete one {kind} (as Tracardi: 200, or 404 with body null)",
+        "responses": {
+            "200": _answer("{deleted, ids}.", _OBJECT),
+            "404": _answer(f"No such {kind}.", _NULL),
+        },
+    }
+
+
+def _import(kind: str) -> dict[str, Any]:
+    """``POST /{kind}s/import``: whole documents, defaults filled in."""
+    return {
+        "tags": ["tracardi reads"],
+        "summary": f"Store whole {kind}s; fields left out get the {kind} model's defaults",
+        "requestBody": _json_body(
+            {"type": "array", "items": _OBJECT}, f"A list of {kind}s, each with a string id."
+        ),
+        "responses": {"200": _answer("{saved, errors, ids}.", _OBJECT)},
+    }
+
+
 #: What is known about each operation, by (path, method). Paths as the router has them.
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("/track", "post"): {
@@ -158,75 +194,19 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         ],
         "responses": {"200": _answer("{total, result}.", _OBJECT)},
     },
-    ("/profile/{profile_id}", "get"): {
-        "tags": ["tracardi reads"],
-        "summary": "One profile",
-        "responses": {
-            "200": _answer("The profile.", _OBJECT),
-            "404": _answer("No such profile.", {"type": "null"}),
-        },
-    },
-    ("/profile/{profile_id}", "delete"): {
-        "tags": ["tracardi reads"],
-        "summary": "Delete one profile (as Tracardi: 200, or 404 with body null)",
-        "responses": {
-            "200": _answer("{deleted, ids}.", _OBJECT),
-            "404": _answer("No such profile.", {"type": "null"}),
-        },
-    },
-    ("/session/{session_id}", "get"): {
-        "tags": ["tracardi reads"],
-        "summary": "One session",
-        "responses": {
-            "200": _answer("The session.", _OBJECT),
-            "404": _answer("No such session.", {"type": "null"}),
-        },
-    },
-    ("/session/{session_id}", "delete"): {
-        "tags": ["tracardi reads"],
-        "summary": "Delete one session (as Tracardi: 200, or 404 with body null)",
-        "responses": {
-            "200": _answer("{deleted, ids}.", _OBJECT),
-            "404": _answer("No such session.", {"type": "null"}),
-        },
-    },
-    ("/event/{event_id}", "get"): {
-        "tags": ["tracardi reads"],
-        "summary": "One event",
-        "responses": {
-            "200": _answer("{event, _metadata}.", _OBJECT),
-            "404": _answer("No such event.", {"type": "null"}),
-        },
-    },
-    ("/event/{event_id}", "delete"): {
-        "tags": ["tracardi reads"],
-        "summary": "Delete one event (as Tracardi: 200, or 404 with body null)",
-        "responses": {
-            "200": _answer("{deleted, ids}.", _OBJECT),
-            "404": _answer("No such event.", {"type": "null"}),
-        },
-    },
+    ("/profile/{profile_id}", "get"): _one("profile", "The profile."),
+    ("/profile/{profile_id}", "delete"): _delete_one("profile"),
+    ("/session/{session_id}", "get"): _one("session", "The session."),
+    ("/session/{session_id}", "delete"): _delete_one("session"),
+    ("/event/{event_id}", "get"): _one("event", "{event, _metadata}."),
+    ("/event/{event_id}", "delete"): _delete_one("event"),
     ("/event/count", "get"): {
         "tags": ["tracardi reads"],
         "summary": "How many events are stored",
         "responses": {"200": _answer("{count}.", _OBJECT)},
     },
-    ("/profiles/import", "post"): {
-        "tags": ["tracardi reads"],
-        "summary": "Store whole profiles; fields left out get the profile model's defaults",
-        "requestBody": _json_body(
-            {"type": "array", "items": _OBJECT}, "A list of profiles, each with a string id."
-        ),
-        "responses": {"200": _answer("{saved, errors, ids}.", _OBJECT)},
-    },
-    ("/sessions/import", "post"): {
-        "tags": ["tracardi reads"],
-        "summary": "Store whole sessions; fields left out get the session model's defaults",
-        "requestBody": _json_body(
-            {"type": "array", "items": _OBJECT}, "A list of sessions, each with a string id."
-        ),
-        "responses": {"200": _answer("{saved, errors, ids}.", _OBJECT)},
-    },
+    ("/profiles/import", "post"): _import("profile"),
+    ("/sessions/import", "post"): _import("session"),
     ("/events/profile/{profile_id}", "get"): {
         "tags": ["tracardi reads"],
         "summary": "Events of a profile, newest first",

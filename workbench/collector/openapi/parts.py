@@ -62,20 +62,6 @@ _OWNER_ANSWERS = {
 
 _OBJECT: dict[str, Any] = {"type": "object"}
 _NULLABLE_OBJECT: dict[str, Any] = {"type": ["object", "null"]}
-_LIMIT = {
-    "name": "limit",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer", "minimum": 0, "default": 100},
-    "description": "At most this many items.",
-}
-_OFFSET = {
-    "name": "offset",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer", "minimum": 0, "default": 0},
-    "description": "Skip this many of the newest items first.",
-}
 
 
 def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -86,6 +72,16 @@ def _query(name: str, description: str, schema: dict[str, Any] | None = None) ->
         "schema": schema or {"type": "string"},
         "description": description,
     }
+
+
+_LIMIT = _query(
+    "limit", "At most this many items.", {"type": "integer", "minimum": 0, "default": 100}
+)
+_OFFSET = _query(
+    "offset",
+    "Skip this many of the newest items first.",
+    {"type": "integer", "minimum": 0, "default": 0},
+)
 
 
 def _json_body(schema: dict[str, Any], description: str, required: bool = True) -> dict[str, Any]:

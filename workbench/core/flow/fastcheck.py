@@ -147,6 +147,20 @@ def _inline_object(
     return check
 
 
+def _each_item(check: Check, *, not_a_list: bool) -> Check:
+    """True for a list whose every item passes *check*; *not_a_list* for any other value."""
+
+    def check_items(v: Any) -> bool:
+        if not isinstance(v, list):
+            return not_a_list
+        for item in v:  # noqa: SIM110 - a plain loop beats all() + generator here
+            if not check(item):
+                return False
+        return True
+
+    return check_items
+
+
 class _Unsupported(Exception):
     pass
 
@@ -267,17 +281,7 @@ class _Compiler:
             search = re.compile(schema["pattern"]).search
             return lambda v: isinstance(v, str) and search(v) is not None
         if kind == "array" and keys == {"type", "items"}:
-            item_check = self._compile(schema["items"], depth + 1)
-
-            def check_array(v: Any) -> bool:
-                if not isinstance(v, list):
-                    return False
-                for item in v:  # noqa: SIM110 - a plain loop beats all() + generator here
-                    if not item_check(item):
-                        return False
-                return True
-
-            return check_array
+            return _each_item(self._compile(schema["items"], depth + 1), not_a_list=False)
         if kind not in ("object", ["object"], ["object", "null"], ["null", "object"]):
             return None
         if keys == {"type"} or not keys <= {"type", "properties", "required"}:
@@ -393,18 +397,7 @@ class _Compiler:
             )
         if key == "items":
             check = self._compile(value, depth + 1)
-            if check is _always:
-                return _always
-
-            def check_items(v: Any) -> bool:
-                if not isinstance(v, list):
-                    return True
-                for item in v:  # noqa: SIM110 - a plain loop beats all() + generator here
-                    if not check(item):
-                        return False
-                return True
-
-            return check_items
+            return _always if check is _always else _each_item(check, not_a_list=True)
         if key in (
             "minLength",
             "maxLength",
