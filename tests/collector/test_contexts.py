@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,10 @@ from hypothesis import strategies as st
 from tests.collector.inprocess import InProcessClient
 from workbench.collector.app import create_app
 from workbench.collector.config import CollectorConfig
-from workbench.collector.contexts import choose_context
+from workbench.collector.contexts import ContextStores, choose_context
+from workbench.collector.rejections import Rejected
 from workbench.collector.server import CollectorServer
+from workbench.store.collector.sources import DEFAULT_SOURCES
 from workbench.store.collector.store import CollectorStore
 
 PROD = {"x-context": "production"}
@@ -167,6 +172,171 @@ def test_both_data_sets_survive_a_restart_apart(tmp_path: Path) -> None:
         profile_id = prod.json()["profile"]["id"]
         assert httpx.get(f"{server.url}/profile/{profile_id}", headers=PROD).status_code == 200
         assert httpx.get(f"{server.url}/profile/{profile_id}").status_code == 404
+
+
+def _writer_threads() -> set[threading.Thread]:
+    """The running writer threads of persistent collector stores (one per open store)."""
+    return {t for t in threading.enumerate() if t.name == "collector-store-writer"}
+
+
+def test_a_collector_that_never_sees_production_opens_nothing_for_it(tmp_path: Path) -> None:
+    folder = tmp_path / "collector"
+    before = _writer_threads()
+    with CollectorServer(CollectorConfig(port=0, data_dir=folder)) as server:
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            assert http.post("/track", json=_payload(), headers=STAGE).status_code == 200
+            # Not exactly "production": staging, as Tracardi decides.
+            near = http.post("/track", json=_payload(), headers={"x-context": "Production"})
+            assert near.status_code == 200
+            assert http.get("/_workbench/events", params={"context": "staging"}).status_code == 200
+            assert http.get("/_workbench/stats").json()["context"] == "staging"
+            assert http.get("/info/version/details").status_code == 200
+        assert len(_writer_threads() - before) == 1  # the staging store's writer only
+        assert server.production_store is None
+        assert not (folder / "production").exists()
+    assert not (folder / "production").exists()  # stopping made none either
+    assert not _writer_threads() - before
+    # A stopped collector never opens it afterwards.
+    with pytest.raises(Rejected, match="stopping"):
+        server.contexts.get("production")
+    assert not (folder / "production").exists()
+
+
+def test_production_mode_opens_the_production_data_set_at_start(tmp_path: Path) -> None:
+    folder = tmp_path / "collector"
+    server = CollectorServer(CollectorConfig(port=0, data_dir=folder, production=True))
+    try:
+        assert server.production_store is not None
+        assert (folder / "production").is_dir()
+    finally:
+        server.stop()
+
+
+def test_concurrent_first_uses_share_one_opening_off_the_event_loop() -> None:
+    opened: list[CollectorStore] = []
+    entered = threading.Event()
+    release = threading.Event()
+
+    def open_production() -> CollectorStore:
+        entered.set()
+        assert release.wait(10)
+        store = CollectorStore(None)
+        opened.append(store)
+        return store
+
+    stores = ContextStores(CollectorStore(None), open_production)
+    assert stores.opened("production") is None
+
+    async def first_uses() -> CollectorStore:
+        requests = [asyncio.create_task(stores.ready("production")) for _ in range(6)]
+        # The loop still runs while the opening is held in its worker thread...
+        assert await asyncio.to_thread(entered.wait, 10)
+        with ThreadPoolExecutor(max_workers=1) as other:
+            # ...and a thread that is not the loop's asks at the same moment.
+            from_thread = other.submit(stores.get, "production")
+            assert not from_thread.done()
+            release.set()
+            await asyncio.gather(*requests)
+            return from_thread.result(10)
+
+    got = asyncio.run(first_uses())
+    assert len(opened) == 1
+    assert got is opened[0]
+    assert stores.get("production") is opened[0]
+
+
+def test_concurrent_first_production_requests_make_one_store(tmp_path: Path) -> None:
+    folder = tmp_path / "collector"
+    before = _writer_threads()
+    clients = 8
+    together = threading.Barrier(clients)
+    with CollectorServer(CollectorConfig(port=0, data_dir=folder)) as server:
+
+        def track(n: int) -> httpx.Response:
+            with httpx.Client(base_url=server.url, timeout=10) as http:
+                together.wait(10)
+                return http.post("/track", json=_payload(event_type=f"first-{n}"), headers=PROD)
+
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            answers = list(pool.map(track, range(clients)))
+        assert [a.status_code for a in answers] == [200] * clients
+        assert len(_writer_threads() - before) == 2  # staging's and production's, no third
+        store = server.production_store
+        assert store is not None
+        kinds = {e["type"] for e in store.list_events(limit=1000)}
+        assert {f"first-{n}" for n in range(clients)} <= kinds
+        assert not {f"first-{n}" for n in range(clients)} & {
+            e["type"] for e in server.store.list_events(limit=1000)
+        }
+    # Stopping closed it: every answered event is on disk in the production folder.
+    reopened = CollectorStore(folder / "production")
+    try:
+        assert {f"first-{n}" for n in range(clients)} <= {
+            e["type"] for e in reopened.list_events(limit=1000)
+        }
+    finally:
+        reopened.close()
+
+
+def test_a_first_read_of_production_answers_an_empty_data_set(tmp_path: Path) -> None:
+    folder = tmp_path / "collector"
+    with (
+        CollectorServer(CollectorConfig(port=0, data_dir=folder)) as server,
+        httpx.Client(base_url=server.url, timeout=10) as http,
+    ):
+        assert http.post("/track", json=_payload()).status_code == 200
+        stats = http.get("/_workbench/stats", params={"context": "production"})
+        assert stats.status_code == 200
+        assert stats.json()["context"] == "production"
+        assert stats.json()["events"] == 0
+        assert stats.json()["profiles"] == 0
+        sources = http.get("/event-sources", headers=PROD).json()
+        assert sources["total"] == len(DEFAULT_SOURCES)  # a new data set's default sources
+        assert http.get("/_workbench/events", headers=PROD).json()["events"] == []
+        # A request that asks for production opens it (its folder, journal and writer).
+        assert server.production_store is not None
+        assert (folder / "production").is_dir()
+
+
+def test_a_wait_on_production_that_opens_it_sees_the_first_write(tmp_path: Path) -> None:
+    opened = threading.Event()
+    with CollectorServer(CollectorConfig(port=0, data_dir=tmp_path / "collector")) as server:
+        server.contexts.on_open(lambda name, _store: opened.set() if name == "production" else None)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waiting = pool.submit(
+                httpx.get,
+                f"{server.url}/_workbench/wait",
+                params={"context": "production", "type": "late", "timeout": 10},
+                timeout=15,
+            )
+            assert opened.wait(10)  # the wait itself opened production
+            assert server.app.state.context_waiters["production"].waiter_added.wait(10)
+            tracked = httpx.post(
+                f"{server.url}/track", json=_payload(event_type="late"), headers=PROD
+            )
+            assert tracked.status_code == 200
+            answer = waiting.result(15)
+        assert answer.status_code == 200
+        assert answer.json()["count"] == 1
+
+
+def test_a_production_data_set_that_cannot_be_opened_is_a_503_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "collector"
+    folder.mkdir()
+    (folder / "production").write_text("a file where the folder would go", encoding="utf-8")
+    with (
+        CollectorServer(CollectorConfig(port=0, data_dir=folder)) as server,
+        httpx.Client(base_url=server.url, timeout=10) as http,
+    ):
+        for answer in (
+            http.post("/track", json=_payload(), headers=PROD),
+            http.get("/_workbench/stats", params={"context": "production"}),
+        ):
+            assert answer.status_code == 503
+            assert "production data set cannot be opened" in answer.json()["detail"]
+            assert str(folder / "production") in answer.json()["detail"]
+        assert http.post("/track", json=_payload()).status_code == 200  # staging still works
+    assert (folder / "production").read_text(encoding="utf-8").startswith("a file")
 
 
 _steps = st.lists(

@@ -84,12 +84,14 @@ def _start(folder: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
 
 
 @contextmanager
-def _clients(url: str, round_no: int, tracked: Tracked) -> Iterator[threading.Event]:
+def _clients(
+    url: str, round_no: int, tracked: Tracked, headers: dict[str, str] | None = None
+) -> Iterator[threading.Event]:
     stop = threading.Event()
 
     def client(number: int) -> None:
         session = f"crash-session-{round_no}-{number}"
-        with httpx.Client(base_url=url, timeout=10) as http:
+        with httpx.Client(base_url=url, timeout=10, headers=headers) as http:
             n = 0
             while not stop.is_set():
                 marker = f"r{round_no}-c{number}-n{n}"
@@ -155,6 +157,35 @@ def test_no_event_answered_200_is_lost_when_the_collector_is_killed(tmp_path: Pa
     # The figure for the record (shown with ``pytest -s``).
     answered = len(tracked.answered)
     print(f"\ncollector killed {ROUNDS} times: {answered} events answered 200, lost: 0")
+
+
+@pytest.mark.slow
+def test_no_production_event_answered_200_is_lost_when_the_collector_is_killed(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "collector"
+    tracked = Tracked()
+    rng = random.Random(11)
+    for round_no in range(3):
+        process, url = _start(folder)
+        try:
+            # The first production request of each run opens the data set, then more follow.
+            with _clients(url, round_no, tracked, {"x-context": "production"}):
+                assert tracked.wait_for(len(tracked.answered) + rng.randint(20, 200))
+                process.send_signal(signal.SIGKILL)
+                process.wait(10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+            process.stdout.close()  # type: ignore[union-attr]
+            process.stderr.close()  # type: ignore[union-attr]
+        stored, notices = _stored_markers(folder / "production")
+        missing = tracked.answered - stored
+        assert not missing, f"round {round_no}: {len(missing)} answered production events lost"
+        assert all("cut off" in text for text in notices), notices
+        assert not _stored_markers(folder)[0]  # nothing of it in the staging data set
+    assert set(tracked.statuses) == {200}
 
 
 @pytest.mark.slow

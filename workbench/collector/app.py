@@ -15,7 +15,7 @@ live config and hub on ``request.app.state``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from workbench.collector.config import CollectorConfig, LiveConfig
-from workbench.collector.contexts import ContextStores
+from workbench.collector.contexts import ContextName, ContextStores
 from workbench.collector.demo_shop import demo_routes
 from workbench.collector.flow_routes import install_flow
 from workbench.collector.forward import is_tracking_request
@@ -66,15 +66,16 @@ def create_app(
     processor: Processor | None = None,
     hub: RequestHub | None = None,
     extra_routes: Sequence[BaseRoute] = (),
-    production_store: CollectorStore | None = None,
+    open_production: Callable[[], CollectorStore] | None = None,
 ) -> Starlette:
     """Build the collector app around *store*.
 
     *config* may be a :class:`LiveConfig` shared with a server (so ``reconfigure``
     reaches the app); *on_request* is called with a ``RequestRecord`` after every
     request; *processor* replaces :func:`workbench.collector.processing.process`.
-    *store* holds the staging data set, *production_store* the production one (an
-    in-memory store when not given; see :mod:`workbench.collector.contexts`).
+    *store* holds the staging data set; *open_production* opens the production one
+    when a request first asks for it, or at once in production mode (an in-memory
+    store when not given; see :mod:`workbench.collector.contexts`).
     """
     live = config if isinstance(config, LiveConfig) else LiveConfig(config or CollectorConfig())
     hub = hub or RequestHub()
@@ -100,7 +101,11 @@ def create_app(
     )
     app.state.trust = policy
     app.state.store = store  # the staging data set
-    contexts = ContextStores(store, production_store or CollectorStore(None))
+    contexts = ContextStores(
+        store,
+        open_production or (lambda: CollectorStore(None)),
+        eager=current.production,
+    )
     app.state.contexts = contexts
     app.state.live = live
     app.state.hub = hub
@@ -112,9 +117,12 @@ def create_app(
     app.state.live_feed = feed
     install_flow(app, custom_processor=processor is not None)
     app.state.context_waiters = {}
-    for name, context_store in contexts.items():
+
+    def attach_waiters(name: ContextName, context_store: CollectorStore) -> None:
         waiters = EventWaiters(context_store)
         context_store.add_observer(waiters.on_store_changed)
         app.state.context_waiters[name] = waiters
+
+    contexts.on_open(attach_waiters)
     app.state.waiters = app.state.context_waiters["staging"]
     return app

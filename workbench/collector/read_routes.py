@@ -441,9 +441,10 @@ async def workbench_wait(request: Request) -> Response:
     count = _int_query(request, "count", 1, minimum=1)
     timeout = _float_query(request, "timeout", 10.0)
     event_type = request.query_params.get("type") or None
+    store = _store(request)  # opens the data set first: its waiters come with it
     waiters = request.app.state.context_waiters[_context(request)]
     reached = await waiters.wait(count, event_type, timeout)
-    current = _store(request).count_events(type=event_type)
+    current = store.count_events(type=event_type)
     if waiters.stopping and current < count:
         raise Rejected(503, f"the collector is stopping: {current} of {count} events stored")
     body = {"count": current, "wanted": count, "type": event_type, "timed_out": not reached}

@@ -34,7 +34,13 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from workbench.collector.contexts import STAGING, ContextName, choose_context
+from workbench.collector.contexts import (
+    PRODUCTION,
+    STAGING,
+    ContextName,
+    asks_for_production,
+    choose_context,
+)
 from workbench.core.masking import MASK, is_secret_name
 
 __all__ = [
@@ -269,6 +275,9 @@ class ObserverMiddleware:
             "context": choose_context(x_context, scope["app"].state.live.current.production)
         }
         scope["workbench"] = info
+        contexts = scope["app"].state.contexts
+        if contexts.opened(PRODUCTION) is None and asks_for_production(scope):
+            await contexts.ready(PRODUCTION)  # opened off the event loop, once
         request_chunks: list[bytes] = []
         response_chunks: list[bytes] = []
         sent_size = [0]

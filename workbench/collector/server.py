@@ -26,7 +26,7 @@ import uvicorn
 
 from workbench.collector.app import create_app
 from workbench.collector.config import CollectorConfig, LiveConfig
-from workbench.collector.contexts import production_folder
+from workbench.collector.contexts import PRODUCTION, ContextStores, production_folder
 from workbench.collector.processing import Processor
 from workbench.collector.records import RequestHub, RequestListener
 from workbench.collector.trust import generate_token, is_loopback_host
@@ -115,11 +115,12 @@ class CollectorServer:
         self._live = LiveConfig(self.config)
         self._owns_store = store is None
         self.store = store or CollectorStore(self.config.data_dir, retention=self.config.retention)
-        # The production data set (x-context: production) beside the staging one.
-        self.production_store = CollectorStore(
-            production_folder(self.store.folder if store is not None else self.config.data_dir),
-            retention=self.store.retention,
+        # The production data set (x-context: production) beside the staging one, opened
+        # by the first request that asks for it (at once in production mode).
+        production_dir = production_folder(
+            self.store.folder if store is not None else self.config.data_dir
         )
+        retention = self.store.retention
         self.hub = RequestHub()
         if on_request is not None:
             self.hub.add_listener(on_request)
@@ -128,8 +129,9 @@ class CollectorServer:
             self._live,
             processor=processor,
             hub=self.hub,
-            production_store=self.production_store,
+            open_production=lambda: CollectorStore(production_dir, retention=retention),
         )
+        self.contexts: ContextStores = self.app.state.contexts
         self.port_note: str | None = None
         self._port: int | None = None
         self._socket: socket.socket | None = None
@@ -140,6 +142,11 @@ class CollectorServer:
         self._lock = threading.Lock()
 
     # -- properties ---------------------------------------------------------------------
+
+    @property
+    def production_store(self) -> CollectorStore | None:
+        """The production data set's store, once a request opened it (else None)."""
+        return self.contexts.opened(PRODUCTION)
 
     @property
     def running(self) -> bool:
@@ -252,7 +259,7 @@ class CollectorServer:
     def _shutdown(self, *, close_store: bool) -> None:
         if self._server is not None:
             self.app.state.stopping = True  # from now on tracking answers 503
-            for waiters in self.app.state.context_waiters.values():
+            for waiters in list(self.app.state.context_waiters.values()):
                 waiters.release_all()  # no /_workbench/wait holds the stop up
             feed = getattr(self.app.state, "live_feed", None)
             if feed is not None:
@@ -266,9 +273,9 @@ class CollectorServer:
             self._socket = None
         if not close_store:
             return
-        for name, waiters in self.app.state.context_waiters.items():
-            self.app.state.contexts.get(name).remove_observer(waiters.on_store_changed)
-        self.production_store.close()
+        for waiters in list(self.app.state.context_waiters.values()):
+            waiters.store.remove_observer(waiters.on_store_changed)
+        self.contexts.close()  # the production store, if a request ever opened it
         if self._owns_store:
             self.store.close()
         else:

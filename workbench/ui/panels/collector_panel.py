@@ -330,5 +330,9 @@ class CollectorPanel(QWidget):
         server = self.controller.server
         store = server.store if server is not None else None
         self.sources.set_store(store, url)
-        self.local_data.set_store(store, getattr(server, "production_store", None))
+        # The production data set is shown as it is, without opening it (no files made).
+        production = server.contexts if server is not None else None
+        self.local_data.set_store(
+            store, (lambda: production.peek("production")) if production is not None else None
+        )
         self.url_changed.emit(url)

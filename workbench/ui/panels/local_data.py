@@ -11,6 +11,7 @@ other one switches to it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -100,8 +101,7 @@ class LocalDataView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store: Any = None
-        self._stores: dict[str, Any] = {}
+        self._stores: dict[str, Callable[[], Any] | None] = {}
         self.profiles = RowsModel(PROFILE_COLUMNS, self)
         self.sessions = RowsModel(SESSION_COLUMNS, self)
         self.events = RowsModel(EVENT_COLUMNS, self)
@@ -182,19 +182,29 @@ class LocalDataView(QWidget):
         self.set_store(None)
 
     # -- data --------------------------------------------------------------------------------
-    def set_store(self, store: Any, production: Any = None) -> None:
+    def set_store(self, store: Any, production: Callable[[], Any] | None = None) -> None:
         """Browse *store* (the staging ``CollectorStore``; None while the collector is
-        stopped) and *production*, the production one (None: only staging to show)."""
-        self._stores = {"staging": store, "production": production}
+        stopped) and what *production* returns when asked, the production one (None:
+        only staging to show). It is asked at every read: the collector opens its
+        production data set only when a request first uses it."""
+        self._stores = {
+            "staging": (lambda: store) if store is not None else None,
+            "production": production,
+        }
         if production is None and self.context_combo.currentText() == "production":
             self.context_combo.blockSignals(True)
             self.context_combo.setCurrentText("staging")
             self.context_combo.blockSignals(False)
-        self._store = self._stores[self.context_combo.currentText()]
         for widget in (self.open_edit, self.refresh_button, self.reset_button):
             widget.setEnabled(store is not None)
         self.context_combo.setEnabled(store is not None and production is not None)
         self.refresh()
+
+    @property
+    def _store(self) -> Any:
+        """The store of the data set shown (None: nothing to show)."""
+        source = self._stores.get(self.context_combo.currentText())
+        return source() if source is not None else None
 
     @property
     def context(self) -> str:
@@ -313,7 +323,6 @@ class LocalDataView(QWidget):
     # -- slots -------------------------------------------------------------------------------
     @Slot(str)
     def _on_context_combo_text_changed(self, name: str) -> None:
-        self._store = self._stores.get(name)
         self.document_view.set_document(None)
         self.refresh()
 
