@@ -19,13 +19,18 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from workbench.core.redaction import RedactionPolicy, Redactor
+from workbench.settings.bundle_home import unpack_bundle
 from workbench.store.bundle import (
     BundleContents,
     BundleError,
     BundleLeakError,
+    DataSetContents,
     read_bundle,
     write_bundle,
 )
+from workbench.store.bundle_sources import data_from_folder, gather
+from workbench.store.collector import PRODUCTION_FOLDER, CollectorStore
+from workbench.store.collector.sources import source_from_dict
 
 EMAIL = "annabel.quixote@example.com"
 PHONE = "+44 7700 900123"
@@ -298,3 +303,115 @@ def test_a_truncated_bundle_is_refused(tmp_path: Path) -> None:
         cut.write_bytes(data[:size])
         with pytest.raises(BundleError):
             read_bundle(cut)
+
+
+def _fill_collector(folder: Path) -> None:
+    """A collector folder as the collector leaves it: staging in it, production beside."""
+    staging = CollectorStore(folder)
+    production = CollectorStore(folder / PRODUCTION_FOLDER)
+    try:
+        staging.commit(
+            profile={"id": "profile-1", "data": {"contact": {"email": {"main": EMAIL}}}},
+            session={"id": "session-1", "profile": {"id": "profile-1"}},
+            events=[{"id": "event-s", "type": "staged", "profile": {"id": "profile-1"}}],
+        )
+        production.put_source(source_from_dict({"id": "prod-only", "name": "P", "type": ["rest"]}))
+        production.commit(
+            profile={"id": "profile-p", "data": {"contact": {"email": {"main": EMAIL}}}},
+            session={"id": "session-p", "profile": {"id": "profile-p"}},
+            events=[{"id": "event-p", "type": "produced", "profile": {"id": "profile-p"}}],
+        )
+    finally:
+        staging.close()
+        production.close()
+
+
+def _entry(entry_id: str, profile_id: str, session_id: str) -> dict[str, Any]:
+    return {
+        "id": entry_id,
+        "created_at": "2026-12-01T09:30:01Z",
+        "exchange": {"summary": {"profile_id": profile_id, "session_id": session_id}},
+    }
+
+
+def test_a_bundle_of_the_collector_holds_both_data_sets_apart(tmp_path: Path) -> None:
+    folder = tmp_path / "collector"
+    _fill_collector(folder)
+    entries = [_entry("ex-s", "profile-1", "session-1"), _entry("ex-p", "profile-p", "session-p")]
+    out = tmp_path / "bundle.zip"
+    manifest = write_bundle(gather(entries, data_from_folder(folder), {}), out)
+    assert manifest["version"] == 2
+    assert manifest["contents"]["data_sets"] == {
+        "staging": "collector/",
+        "production": "collector/production/",
+    }
+    assert manifest["contents"]["counts"]["profiles"] == 1
+    assert manifest["contents"]["counts"]["production profiles"] == 1
+    assert manifest["contents"]["counts"]["production events"] == 1
+    assert "collector/production/events.json" in manifest["contents"]["files"]
+    bundle = read_bundle(out)
+    production = bundle.contents.production
+    assert production is not None
+    assert [p["id"] for p in bundle.contents.profiles] == ["profile-1"]
+    assert [p["id"] for p in production.profiles] == ["profile-p"]
+    assert [e["id"] for e in bundle.contents.events] == ["event-s"]
+    assert [e["id"] for e in production.events] == ["event-p"]
+    assert [s["id"] for s in production.sessions] == ["session-p"]
+    assert "prod-only" in {s["id"] for s in production.sources}
+    assert "prod-only" not in {s["id"] for s in bundle.contents.sources}
+    # One placeholder for the one e-mail, whichever data set holds it.
+    staged_mail = bundle.contents.profiles[0]["data"]["contact"]["email"]["main"]
+    assert staged_mail != EMAIL
+    assert production.profiles[0]["data"]["contact"]["email"]["main"] == staged_mail
+    with zipfile.ZipFile(out) as archive:
+        assert not any(EMAIL.encode() in archive.read(name) for name in archive.namelist())
+
+    # Opening it restores each data set where the collector keeps it, and nowhere else.
+    home = unpack_bundle(bundle, tmp_path / "home")
+    staging = CollectorStore(home.collector_dir)
+    restored = CollectorStore(home.collector_dir / PRODUCTION_FOLDER)
+    try:
+        assert staging.get_profile("profile-1") is not None
+        assert staging.get_profile("profile-p") is None
+        assert staging.get_source("prod-only") is None
+        assert restored.get_profile("profile-p") is not None
+        assert restored.get_profile("profile-1") is None
+        assert restored.get_event("event-p") is not None
+        assert restored.get_session("session-p") is not None
+        assert restored.get_source("prod-only") is not None
+    finally:
+        staging.close()
+        restored.close()
+
+
+def test_a_collector_without_production_gives_a_version_1_bundle_without_it(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "collector"
+    CollectorStore(folder).close()
+    out = tmp_path / "bundle.zip"
+    entries = [_entry("ex-s", "profile-1", "session-1")]
+    manifest = write_bundle(gather(entries, data_from_folder(folder), {}), out)
+    assert manifest["version"] == 1  # what readers before production read
+    assert manifest["contents"]["data_sets"] == {"staging": "collector/"}
+    assert not any(
+        name.startswith("collector/production/") for name in manifest["contents"]["files"]
+    )
+    bundle = read_bundle(out)
+    assert bundle.contents.production is None
+    home = unpack_bundle(bundle, tmp_path / "home")
+    assert not (home.collector_dir / PRODUCTION_FOLDER).exists()
+
+
+def test_a_bundle_that_lists_production_but_lacks_its_files_is_refused(tmp_path: Path) -> None:
+    data = contents()
+    data.production = DataSetContents(sources=[{"id": "p"}])
+    out = tmp_path / "bundle.zip"
+    write_bundle(data, out)
+    cut = tmp_path / "cut.zip"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(cut, "w") as target:
+        for name in source.namelist():
+            if name != "collector/production/events.json":
+                target.writestr(name, source.read(name))
+    with pytest.raises(BundleError, match=r"collector/production/events\.json is missing"):
+        read_bundle(cut)

@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from workbench.collector.rejections import Rejected
+from workbench.store.collector import PRODUCTION_FOLDER
 from workbench.store.collector.store import CollectorStore
 
 __all__ = [
@@ -65,7 +66,7 @@ def choose_context(header: bytes | None, production_mode: bool) -> ContextName:
 
 def production_folder(folder: Path | None) -> Path | None:
     """Where the production data set of a collector keeping *folder* lives."""
-    return None if folder is None else Path(folder) / PRODUCTION
+    return None if folder is None else Path(folder) / PRODUCTION_FOLDER
 
 
 class ContextStores:

@@ -3,7 +3,9 @@
 :func:`unpack_bundle` turns a :class:`~workbench.store.bundle.Bundle` into a
 complete Workbench home under ``<home>/bundles/<name>-<digest>/``: a history
 holding the bundle's exchanges (ids and times kept), a collector folder holding
-its flow, sources, profiles, sessions and events, and settings in which
+its flow, sources, profiles, sessions and events (the production data set's, if
+the bundle has one, in its ``production`` subfolder as the collector keeps it),
+and settings in which
 recording is off and the collector listens on a free port (the user's own
 window may be using the usual one). The window then opens that home with its
 history read-only. Unpacking again replaces the folder whole (it is written
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.settings import AppPaths, Settings, SettingsFile
-from workbench.store.bundle import Bundle
+from workbench.store.bundle import Bundle, BundleContents, DataSetContents
 
 __all__ = ["BUNDLES_FOLDER", "unpack_bundle"]
 
@@ -48,8 +50,7 @@ def _settings(raw: dict[str, Any]) -> Settings:
 
 def unpack_bundle(bundle: Bundle, home: Path) -> AppPaths:
     """Write the bundle as a Workbench home under *home*/bundles; returns its paths."""
-    from workbench.store.collector import CollectorStore
-    from workbench.store.collector.sources import source_from_dict
+    from workbench.store.collector import PRODUCTION_FOLDER
     from workbench.store.flow_store import FlowStore
     from workbench.store.history import HistoryStore
 
@@ -68,23 +69,9 @@ def unpack_bundle(bundle: Bundle, home: Path) -> AppPaths:
         with HistoryStore(paths.history_dir, retention=None) as history:
             history.import_jsonl(export)
         export.unlink()
-        store = CollectorStore(paths.collector_dir)
-        try:
-            for raw in contents.sources:
-                with contextlib.suppress(ValueError, TypeError):
-                    store.put_source(source_from_dict(raw))
-            for profile in contents.profiles:
-                if isinstance(profile.get("id"), str):
-                    store.commit(profile=profile)
-            for session in contents.sessions:
-                if isinstance(session.get("id"), str):
-                    store.commit(session=session)
-            events = [e for e in contents.events if isinstance(e.get("id"), str)]
-            if events:
-                store.commit(events=events)
-            store.flush()
-        finally:
-            store.close()
+        _write_data_set(paths.collector_dir, contents)
+        if contents.production is not None:  # apart, where the collector keeps it
+            _write_data_set(paths.collector_dir / PRODUCTION_FOLDER, contents.production)
         if contents.flow:
             flow = FlowStore(paths.collector_dir)
             try:
@@ -103,3 +90,27 @@ def unpack_bundle(bundle: Bundle, home: Path) -> AppPaths:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return AppPaths(final)
+
+
+def _write_data_set(folder: Path, data: BundleContents | DataSetContents) -> None:
+    """One data set's sources, profiles, sessions and events as a collector folder."""
+    from workbench.store.collector import CollectorStore
+    from workbench.store.collector.sources import source_from_dict
+
+    store = CollectorStore(folder)
+    try:
+        for raw in data.sources:
+            with contextlib.suppress(ValueError, TypeError):
+                store.put_source(source_from_dict(raw))
+        for profile in data.profiles:
+            if isinstance(profile.get("id"), str):
+                store.commit(profile=profile)
+        for session in data.sessions:
+            if isinstance(session.get("id"), str):
+                store.commit(session=session)
+        events = [e for e in data.events if isinstance(e.get("id"), str)]
+        if events:
+            store.commit(events=events)
+        store.flush()
+    finally:
+        store.close()

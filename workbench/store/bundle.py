@@ -13,7 +13,15 @@ placeholder in the payload, the profile and the events alike — and writes::
     collector/profiles.json  profiles the exchanges touch
     collector/sessions.json  their sessions
     collector/events.json    their events
+    collector/production/    the same four files of the collector's production data set
+                             (``x-context: production``), when it has one
     settings.json            settings without secrets
+
+The files directly in ``collector/`` are the staging data set (the collector
+folder itself); the manifest's ``contents.data_sets`` names the folder of each data
+set the bundle holds. A bundle without a production data set is version 1 (as
+bundles were before there were two); one with it is version 2, so that a reader
+that knows only one data set refuses it instead of dropping production silently.
 
 Before anything is written, every file is checked for every value that was
 replaced, in every encoding a file could hold it (plain, JSON-escaped,
@@ -47,10 +55,12 @@ from workbench.core.redaction import RedactionPolicy, Redactor
 __all__ = [
     "BUNDLE_FORMAT",
     "BUNDLE_VERSION",
+    "PRODUCTION_FILES",
     "Bundle",
     "BundleContents",
     "BundleError",
     "BundleLeakError",
+    "DataSetContents",
     "read_bundle",
     "touched_ids",
     "versions",
@@ -58,8 +68,11 @@ __all__ = [
 ]
 
 BUNDLE_FORMAT = "workbench-support-bundle"
-BUNDLE_VERSION = 1
-_COLLECTOR_FILES = ("flow", "sources", "profiles", "sessions", "events")
+BUNDLE_VERSION = 2
+_DATA_SET_FILES = ("sources", "profiles", "sessions", "events")
+_COLLECTOR_FILES = ("flow", *_DATA_SET_FILES)
+#: Where the production data set's files are in a bundle.
+PRODUCTION_FILES = "collector/production/"
 _MAX_MEMBER_BYTES = 512 * 1024 * 1024
 
 
@@ -72,8 +85,21 @@ class BundleLeakError(RuntimeError):
 
 
 @dataclass
+class DataSetContents:
+    """One data set of the collector: its sources and what of it the exchanges touch."""
+
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    profiles: list[dict[str, Any]] = field(default_factory=list)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class BundleContents:
-    """What goes into a bundle, before redaction."""
+    """What goes into a bundle, before redaction.
+
+    ``sources`` to ``events`` are the staging data set; ``production`` the production
+    one, None when the collector had none (nothing ever used it)."""
 
     entries: list[dict[str, Any]]  # history entries: {"id", "created_at", "starred", "exchange"}
     flow: dict[str, Any] = field(default_factory=dict)
@@ -83,6 +109,7 @@ class BundleContents:
     events: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, Any] = field(default_factory=dict)
+    production: DataSetContents | None = None
 
 
 @dataclass(frozen=True)
@@ -176,16 +203,24 @@ def _manifest(
 ) -> dict[str, Any]:
     counts = {
         "exchanges": len(exchanges),
-        **{name: len(getattr(contents, name)) for name in _COLLECTOR_FILES if name != "flow"},
+        **{name: len(getattr(contents, name)) for name in _DATA_SET_FILES},
     }
+    data_sets = {"staging": "collector/"}
+    production = contents.production
+    if production is not None:
+        counts.update(
+            {f"production {name}": len(getattr(production, name)) for name in _DATA_SET_FILES}
+        )
+        data_sets["production"] = PRODUCTION_FILES
     return {
         "format": BUNDLE_FORMAT,
-        "version": BUNDLE_VERSION,
+        "version": BUNDLE_VERSION if production is not None else 1,
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "versions": contents.versions or versions(),
         "contents": {
             "files": sorted(files),
             "counts": counts,
+            "data_sets": data_sets,
             "exchange_ids": [e.get("id") for e in exchanges],
         },
         "redaction": {
@@ -213,6 +248,10 @@ def write_bundle(
     # Pass 1: structured redaction of everything, so every value has its placeholder...
     exchanges = [_redact_entry(redactor, entry) for entry in contents.entries]
     collector = {name: redactor.json(getattr(contents, name)) for name in _COLLECTOR_FILES}
+    production = contents.production
+    if production is not None:  # keys are file names under collector/
+        for name in _DATA_SET_FILES:
+            collector[f"production/{name}"] = redactor.json(getattr(production, name))
     settings = redactor.json(contents.settings)
     # ...pass 2: the values found anywhere are searched for in every string.
     exchanges = [redactor.deep_text(e) for e in exchanges]
@@ -324,14 +363,32 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
             if not isinstance(entry, dict) or not isinstance(entry.get("exchange"), dict):
                 raise BundleError(f"{name}: exchanges.jsonl line {number}: not a history entry")
             entries.append(entry)
+        staging = _data_set(archive, "collector/", name)
+        listed = manifest.get("contents")
+        data_sets = listed.get("data_sets") if isinstance(listed, dict) else None
+        production = (
+            _data_set(archive, PRODUCTION_FILES, name)
+            if isinstance(data_sets, dict) and "production" in data_sets
+            else None
+        )
         contents = BundleContents(
             entries=entries,
             flow=_json_member(archive, "collector/flow.json", name, dict),
-            sources=_json_member(archive, "collector/sources.json", name, list),
-            profiles=_json_member(archive, "collector/profiles.json", name, list),
-            sessions=_json_member(archive, "collector/sessions.json", name, list),
-            events=_json_member(archive, "collector/events.json", name, list),
+            sources=staging.sources,
+            profiles=staging.profiles,
+            sessions=staging.sessions,
+            events=staging.events,
             settings=_json_member(archive, "settings.json", name, dict),
             versions=manifest.get("versions") if isinstance(manifest.get("versions"), dict) else {},
+            production=production,
         )
     return Bundle(source, manifest, contents)
+
+
+def _data_set(archive: zipfile.ZipFile, folder: str, source: str) -> DataSetContents:
+    """The four files of one data set, under *folder* in the bundle."""
+    read = {
+        name: _json_member(archive, f"{folder}{name}.json", source, list)
+        for name in _DATA_SET_FILES
+    }
+    return DataSetContents(**read)

@@ -1,7 +1,8 @@
 """Gathering what a support bundle holds, from a live collector or from its folder.
 
 :class:`CollectorData` is the embedded collector's flow, sources, profiles,
-sessions and events as plain JSON. :func:`data_from_stores` reads it from the
+sessions and events as plain JSON: those of its staging data set, and those of its
+production data set (``production``) when it has one. :func:`data_from_stores` reads it from the
 stores of a running collector (the window); :func:`data_from_folder` from the
 collector's folder on disk without opening it for writing (the command line, while
 the window may be running). :func:`gather` picks what the chosen exchanges
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from workbench.store.bundle import BundleContents, touched_ids, versions
+from workbench.store.bundle import BundleContents, DataSetContents, touched_ids, versions
 from workbench.store.flow_store import FLOW_FILE
 
 __all__ = [
@@ -46,13 +47,17 @@ class _FlowStore(Protocol):
 
 @dataclass
 class CollectorData:
-    """The collector's documents as JSON (all of them, or what a lookup found)."""
+    """The collector's documents as JSON (all of them, or what a lookup found).
+
+    The fields are the staging data set's; ``production`` holds the production data
+    set's (its ``flow`` unused: the flow is one for both), None when there is none."""
 
     flow: dict[str, Any] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    production: CollectorData | None = None
 
 
 def _ref(document: dict[str, Any], key: str) -> str | None:
@@ -66,11 +71,21 @@ def data_from_stores(
     store: _CollectorStore,
     flow: _FlowStore | None,
     entries: Iterable[dict[str, Any]],
+    production: _CollectorStore | None = None,
 ) -> CollectorData:
-    """What a running collector holds for the exchanges of *entries*."""
+    """What a running collector holds for the exchanges of *entries*: in *store* (the
+    staging data set) and in *production*, its production store if it opened one."""
+    chosen = list(entries)
+    data = _data_from_store(store, chosen)
+    data.flow = flow.export() if flow is not None else {}
+    if production is not None:
+        data.production = _data_from_store(production, chosen)
+    return data
+
+
+def _data_from_store(store: _CollectorStore, entries: list[dict[str, Any]]) -> CollectorData:
     profile_ids, session_ids, event_ids = touched_ids(entries)
     data = CollectorData(
-        flow=flow.export() if flow is not None else {},
         sources=[s.to_dict() if hasattr(s, "to_dict") else dict(s) for s in store.list_sources()],
     )
     for profile_id in profile_ids:
@@ -95,8 +110,32 @@ def data_from_stores(
 def data_from_folder(folder: Path) -> CollectorData:
     """Everything the collector saved in *folder*, read without taking it over.
 
-    Reads the snapshot and replays the journal in memory; an unreadable file is
-    skipped (the window reports it when it opens the folder)."""
+    Reads the snapshot and replays the journal in memory, for the staging data set
+    (the folder itself) and the production one (its subfolder, if there is one); an
+    unreadable file is skipped (the window reports it when it opens the folder)."""
+    from workbench.store.collector import PRODUCTION_FOLDER
+
+    data = _tables_from_folder(folder)
+    production = folder / PRODUCTION_FOLDER
+    if production.is_dir():
+        data.production = _tables_from_folder(production)
+    flow_file = folder / FLOW_FILE
+    if flow_file.exists():
+        from workbench.store.flow_store import FlowStore
+
+        try:
+            store = FlowStore(folder)
+            try:
+                data.flow = store.export()
+            finally:
+                store.close()
+        except (ValueError, OSError):
+            data.flow = {}
+    return data
+
+
+def _tables_from_folder(folder: Path) -> CollectorData:
+    """The sources, profiles, sessions and events one data set saved in *folder*."""
     from workbench.store.collector.journal import SNAPSHOT_FILE, TABLES, apply_record
 
     tables: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLES}
@@ -130,21 +169,7 @@ def data_from_folder(folder: Path) -> CollectorData:
                     apply_record(tables, record)
             except (ValueError, KeyError, TypeError):
                 continue  # a torn last line: the window reports it
-    flow: dict[str, Any] = {}
-    flow_file = folder / FLOW_FILE
-    if flow_file.exists():
-        from workbench.store.flow_store import FlowStore
-
-        try:
-            store = FlowStore(folder)
-            try:
-                flow = store.export()
-            finally:
-                store.close()
-        except (ValueError, OSError):
-            flow = {}
     return CollectorData(
-        flow=flow,
         sources=list(tables["sources"].values()),
         profiles=tables["profiles"],
         sessions=tables["sessions"],
@@ -159,7 +184,24 @@ def gather(
     *,
     extra_versions: dict[str, str] | None = None,
 ) -> BundleContents:
-    """The bundle for *entries*: their exchanges and what of *data* they touch."""
+    """The bundle for *entries*: their exchanges and what of *data* they touch, in
+    each data set apart."""
+    staging = _touched(entries, data)
+    return BundleContents(
+        entries=entries,
+        flow=data.flow,
+        sources=staging.sources,
+        profiles=staging.profiles,
+        sessions=staging.sessions,
+        events=staging.events,
+        settings=settings,
+        versions=versions(extra_versions),
+        production=_touched(entries, data.production) if data.production is not None else None,
+    )
+
+
+def _touched(entries: list[dict[str, Any]], data: CollectorData) -> DataSetContents:
+    """One data set's sources, and its documents the exchanges of *entries* touch."""
     profile_ids, session_ids, event_ids = touched_ids(entries)
     sessions = {
         sid: s
@@ -173,13 +215,9 @@ def gather(
         or _ref(e, "profile") in profile_ids
         or _ref(e, "session") in session_ids
     }
-    return BundleContents(
-        entries=entries,
-        flow=data.flow,
+    return DataSetContents(
         sources=data.sources,
         profiles=[p for pid, p in data.profiles.items() if pid in profile_ids],
         sessions=list(sessions.values()),
         events=list(events.values()),
-        settings=settings,
-        versions=versions(extra_versions),
     )

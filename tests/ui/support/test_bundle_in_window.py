@@ -77,6 +77,23 @@ def test_export_writes_a_redacted_bundle_of_the_history_and_collector_data(
                 assert form.encode() not in blob, (value, form)
 
 
+def test_export_keeps_the_production_data_set_apart(
+    qtbot: Any, parts: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts.history.append(Exchange.from_dict(exchange()))
+    parts.collector.contexts.get("production").commit(profile=profile())  # as x-context does
+    out = tmp_path / "production.zip"
+    actions = _actions(parts)
+    monkeypatch.setattr(actions, "ask_save_path", lambda _parent: str(out))
+    actions.export_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_manifest is not None, timeout=15_000)
+    bundle = read_bundle(out)
+    assert bundle.contents.profiles == []  # not in staging
+    assert bundle.contents.production is not None
+    assert [p["id"] for p in bundle.contents.production.profiles] == ["profile-1"]
+    assert bundle.manifest["contents"]["data_sets"]["production"] == "collector/production/"
+
+
 def test_export_with_an_empty_history_says_so(qtbot: Any, parts: Any, tmp_path: Path) -> None:
     actions = _actions(parts)
     actions.export(str(tmp_path / "empty.zip"))

@@ -109,7 +109,7 @@ class BundleActions:
             entries.sort(key=lambda e: str(e.get("created_at")))
             if server is not None:
                 flow = getattr(server.app.state, "flow", None)
-                data = data_from_stores(server.store, flow, entries)
+                data = data_from_stores(server.store, flow, entries, server.production_store)
             else:
                 from workbench.store.bundle_sources import CollectorData
 
