@@ -1,0 +1,70 @@
+"""What the window loads before it is shown: the heavy libraries wait until they are used.
+
+``workbench`` shows the window first and loads the sender (httpx), the embedded
+collector (uvicorn, Starlette) and history on the task runner afterwards; payload
+validation (jsonschema) loads when the composer first validates. Each check runs a
+fresh interpreter, because this test process has long imported all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Libraries the window must not import before its first idle moment.
+DEFERRED = ("httpx", "httpcore", "uvicorn", "starlette", "jsonschema", "referencing")
+
+SHOWN_WINDOW = textwrap.dedent(
+    """
+    import json, sys
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.app import start
+    from workbench.settings.paths import app_paths
+
+    app = QApplication([])
+    parts = start(app_paths(sys.argv[1]), collector_port=0, collector_in_memory=True)
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    loop.exec()
+    loaded = sorted({name.split(".")[0] for name in sys.modules})
+    shown = parts.window.isVisible()
+    parts.window.services_attached.connect(loop.quit)
+    if not parts.window.ready:
+        loop.exec()
+    ready = parts.window.ready
+    parts.close()
+    print(json.dumps({"loaded": loaded, "shown": shown, "ready": ready}))
+    """
+)
+
+
+def _run(script: str, *args: str) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def test_window_shows_before_the_heavy_libraries_load(tmp_path: Path) -> None:
+    seen = _run(SHOWN_WINDOW, str(tmp_path / "home"))
+    assert seen["shown"] is True
+    loaded = seen["loaded"]
+    assert isinstance(loaded, list)
+    early = [name for name in DEFERRED if name in loaded]
+    assert early == [], f"imported before the window was shown: {early}"
+    # The services still arrive: the window becomes ready to send.
+    assert seen["ready"] is True
