@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,8 @@ import pytest
 
 from tests.collector.conftest import ServerFactory
 from tests.collector.helpers import minimal
-from workbench.collector import CollectorServer
+from workbench.collector import CollectorConfig, CollectorServer
+from workbench.collector.durability import QUICK_SWITCH_SECONDS
 from workbench.store.collector import journal as collector_journal
 from workbench.store.collector.store import CollectorStore
 
@@ -221,3 +223,23 @@ def test_tracking_after_the_stop_began_gets_503(server: CollectorServer) -> None
             assert "stopping" in answer.json()["detail"]
         assert http.get("/healthcheck").status_code == 200
         server.app.state.stopping = False
+
+
+def test_a_serving_collector_shortens_the_thread_switch_interval_until_the_last_stops(
+    tmp_path: Path,
+) -> None:
+    before = sys.getswitchinterval()
+    assert before > QUICK_SWITCH_SECONDS  # Python's default (5 ms), as the test run left it
+    first = CollectorServer(CollectorConfig(port=0, data_dir=tmp_path / "one"))
+    second = CollectorServer(CollectorConfig(port=0, data_dir=tmp_path / "two"))
+    try:
+        first.start()
+        assert sys.getswitchinterval() == QUICK_SWITCH_SECONDS
+        second.start()
+        first.stop()
+        first.stop()  # a second stop releases nothing more
+        assert sys.getswitchinterval() == QUICK_SWITCH_SECONDS  # the other one still serves
+    finally:
+        first.stop()
+        second.stop()
+    assert sys.getswitchinterval() == before

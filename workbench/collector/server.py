@@ -27,6 +27,7 @@ import uvicorn
 from workbench.collector.app import create_app
 from workbench.collector.config import CollectorConfig, LiveConfig
 from workbench.collector.contexts import PRODUCTION, ContextStores, production_folder
+from workbench.collector.durability import hold_quick_handoffs, release_quick_handoffs
 from workbench.collector.processing import Processor
 from workbench.collector.records import RequestHub, RequestListener
 from workbench.collector.trust import generate_token, is_loopback_host
@@ -139,6 +140,7 @@ class CollectorServer:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._stopped = False
+        self._quick_handoffs = False
         self._lock = threading.Lock()
 
     # -- properties ---------------------------------------------------------------------
@@ -233,6 +235,8 @@ class CollectorServer:
                 target=self._serve, args=(sock, started), name="collector-server", daemon=True
             )
             self._thread.start()
+            hold_quick_handoffs()  # durable answers cross threads: see there
+            self._quick_handoffs = True
         finished = started.wait(timeout)
         if self._error is not None or not finished:
             reason = self._error or "it did not start in time"
@@ -268,6 +272,9 @@ class CollectorServer:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        if self._quick_handoffs:
+            self._quick_handoffs = False
+            release_quick_handoffs()
         if self._socket is not None:
             self._socket.close()
             self._socket = None
