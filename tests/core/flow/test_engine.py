@@ -395,3 +395,46 @@ def test_client_data_never_breaks_the_demo_flow(events: list[dict], extra: dict)
             )
             assert len(result.events) == len(events)
             json.dumps(result.to_dict())  # no sentinel or non-JSON value leaks out
+
+
+_stored_parts = st.fixed_dictionaries(
+    {},
+    optional={
+        "traits": _json,
+        "stats": st.one_of(
+            st.fixed_dictionaries(
+                {},
+                optional={"views": _json, "counters": st.dictionaries(st.text(max_size=12), _json)},
+            ),
+            _json,
+        ),
+        "data": _json,
+        "segments": st.one_of(st.lists(st.sampled_from(["visitor", "customer", "x"])), _json),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_events, _stored_parts, st.one_of(st.none(), _json))
+def test_the_quiet_path_has_the_traced_paths_effects(
+    events: list[dict], parts: dict, session_context: Any
+) -> None:
+    """Without the debugger the compiled quiet path runs; with it the traced one. Same effects."""
+    stored = {**new_profile(), **parts, "id": "p1"}
+    snapshot = copy.deepcopy(stored)
+    session = {"context": {"device": session_context}} if session_context is not None else None
+    outcomes = []
+    for trace in (True, False):
+        profile = dict(stored)
+        sent = copy.deepcopy(events)
+        result = run_flow(_DEMO, profile, session, sent, trace=trace)
+        outcomes.append((profile, sent, result))
+    (traced_profile, traced_events, traced), (quiet_profile, quiet_events, quiet) = outcomes
+    assert quiet_profile == traced_profile
+    assert quiet_events == traced_events
+    assert quiet.events == traced.events
+    assert quiet.segmentation == traced.segmentation
+    assert [log["message"] for log in quiet.logs] == [
+        log["message"] for log in traced.logs if log["type"] != "info"
+    ]
+    assert stored == snapshot  # copy-on-write: the stored profile is never changed

@@ -25,7 +25,7 @@ from workbench.core.flow.condition_ast import (
     Or,
 )
 from workbench.core.flow.condition_parser import to_text
-from workbench.core.flow.paths import MISSING, describe_kind, read_value
+from workbench.core.flow.paths import MISSING, describe_kind, read_value, reader
 
 __all__ = ["Evaluator", "compile_condition", "evaluate"]
 
@@ -146,19 +146,13 @@ def _getter(operand: Operand) -> _Getter:
     if isinstance(operand, Literal):
         value = operand.value
         return lambda _roots: value
-    root_name, keys = operand.path.root, operand.path.keys
+    root_name, read = operand.path.root, reader(operand.path.keys)
 
     def get(roots: Mapping[str, Any]) -> Any:
         current = roots.get(root_name)
         if current is None:
             return MISSING
-        for depth, key in enumerate(keys):  # read_value, inlined for nested objects
-            if type(current) is not dict:
-                return read_value(current, keys[depth:])
-            current = current.get(key, MISSING)
-            if current is MISSING:
-                return MISSING
-        return current
+        return read(current)
 
     return get
 

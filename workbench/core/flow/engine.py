@@ -211,20 +211,23 @@ class _Run:
         roots = {"event": event, "session": self.session, "profile": self.profile}
         ran: list[str] = []
         for rule in self.config.rules_for(event_type):
-            if not self.trace:
-                if self.run_rule_quietly(rule, roots, event):
-                    ran.append(rule.id)
-                continue
             entry = self.run_rule(rule, roots, event)
             trace["rules"].append(entry)
             if entry["matched"]:
                 ran.append(rule.id)
-        metadata = event.get("metadata")
-        if ran and isinstance(metadata, dict):
-            processed = metadata.setdefault("processed_by", {})
-            if isinstance(processed, dict):
-                processed.setdefault("rules", []).extend(ran)
+        _note_rules(event, ran)
         return trace
+
+    def map_event_quietly(self, event: dict[str, Any], valid: bool) -> None:
+        """:meth:`map_event` without the trace (no debugger): the same effects."""
+        if not valid or self.profile is None:
+            return
+        rules = self.config.rules_for(str(event.get("type", "")))
+        if not rules:
+            return
+        roots = {"event": event, "session": self.session, "profile": self.profile}
+        ran = [rule.id for rule in rules if self.run_rule_quietly(rule, roots, event)]
+        _note_rules(event, ran)
 
     def run_rule(
         self, rule: MappingRule, roots: dict[str, Any], event: dict[str, Any]
@@ -293,10 +296,11 @@ class _Run:
             self._log_condition_errors(rule, errors, event)
             if not holds:
                 return False
-        assert self.profile is not None
-        for operation in rule.operations:
+        profile, owned = self.profile, self.owned
+        assert profile is not None
+        for operation, apply in rule.quick_operations:
             try:
-                operation.apply_quietly(self.profile, roots, self.owned)
+                apply(profile, roots, owned)
             except OperationFailed as exc:
                 self.log(
                     f"rule {rule.id!r}: {operation.describe()} failed: {exc}",
@@ -385,6 +389,27 @@ class _Run:
         return out
 
 
+def _note_rules(event: dict[str, Any], ran: list[str]) -> None:
+    """Add *ran* to the event's ``metadata.processed_by.rules``.
+
+    The ``processed_by`` object is replaced, not changed: the event's metadata
+    is the caller's own copy, but what it holds may be shared with a stored event.
+    """
+    metadata = event.get("metadata")
+    if not ran or not isinstance(metadata, dict):
+        return
+    processed = metadata.setdefault("processed_by", {})
+    if not isinstance(processed, dict):
+        return
+    own = dict(processed)
+    rules = own.get("rules")
+    if isinstance(rules, list):
+        own["rules"] = [*rules, *ran]
+    else:
+        own.setdefault("rules", []).extend(ran)
+    metadata["processed_by"] = own
+
+
 def run_flow(
     config: FlowConfig,
     profile: dict[str, Any] | None,
@@ -418,7 +443,12 @@ def run_flow(
             result.segmentation["ids"] = list(profile["segments"])
         return result
     start = time.perf_counter()
-    traces = [run.map_event(event, valid) for event, valid in zip(events, verdicts, strict=True)]
+    traces: list[dict[str, Any]] = []
+    for event, valid in zip(events, verdicts, strict=True):
+        if trace:
+            traces.append(run.map_event(event, valid))
+        else:
+            run.map_event_quietly(event, valid)
     if config.segments:
         run.segment()
     else:

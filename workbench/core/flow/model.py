@@ -22,6 +22,7 @@ from workbench.core.flow.conditions import Condition, ConditionError, Evaluator
 from workbench.core.flow.fastcheck import Check, compile_check
 from workbench.core.flow.operations import DefinitionError, Operation, check_json_value
 from workbench.core.flow.paths import describe_kind
+from workbench.core.flow.quick_ops import QuickOperation, quick_operation
 from workbench.core.json_types import json_type, type_phrase
 from workbench.core.validation import Issue, format_path, validate_with
 
@@ -259,6 +260,11 @@ class MappingRule:
 
     def applies_to(self, event_type: str) -> bool:
         return self.event_type in (event_type, ANY_EVENT_TYPE)
+
+    @cached_property
+    def quick_operations(self) -> tuple[tuple[Operation, QuickOperation], ...]:
+        """Each operation with its specialised quiet-path function (built once)."""
+        return tuple((operation, quick_operation(operation)) for operation in self.operations)
 
 
 # --- segments --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ object (that would silently destroy data).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
@@ -31,6 +31,7 @@ __all__ = [
     "detach_path",
     "parse_path",
     "read_value",
+    "reader",
     "write_value",
 ]
 
@@ -155,6 +156,43 @@ def read_value(document: Any, keys: Iterable[str]) -> Any:
         if current is MISSING:
             return MISSING
     return current
+
+
+def reader(keys: tuple[str, ...]) -> Callable[[Any], Any]:
+    """:func:`read_value` for fixed *keys*, built once: nested objects are read inline
+    (one or two keys without a loop); anything else goes through :func:`read_value`."""
+    if len(keys) == 1:
+        (only,) = keys
+
+        def read_one(document: Any) -> Any:
+            if type(document) is dict:
+                return document.get(only, MISSING)
+            return read_value(document, keys)
+
+        return read_one
+    if len(keys) == 2:
+        first, second = keys
+
+        def read_two(document: Any) -> Any:
+            if type(document) is dict:
+                inner = document.get(first, MISSING)
+                if type(inner) is dict:
+                    return inner.get(second, MISSING)
+                if inner is MISSING:
+                    return MISSING
+            return read_value(document, keys)
+
+        return read_two
+
+    def read_many(document: Any) -> Any:
+        current = document
+        for key in keys:
+            if type(current) is not dict:
+                return MISSING if current is MISSING else read_value(document, keys)
+            current = current.get(key, MISSING)
+        return current
+
+    return read_many
 
 
 def write_value(document: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
