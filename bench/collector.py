@@ -399,6 +399,36 @@ def _phase(
     return result
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _vs_bare_only(args: argparse.Namespace) -> int:
+    """Only ``bare`` and ``collector``, alternating over the rounds, and their one goal."""
+    ratios: list[float] = []
+    cpu: dict[str, list[float]] = {"bare": [], "collector": []}
+    for round_number in range(1, args.rounds + 1):
+        print(f"round {round_number}:", flush=True)
+        bare = _phase("bare starlette", "bare", 0, args)
+        collector = _phase("collector", "collector", 0, args)
+        ratios.append(collector["rps"] / bare["rps"])
+        cpu["bare"].append(bare["cpu_us"])
+        cpu["collector"].append(collector["cpu_us"])
+    print(
+        f"server CPU per request (median): collector {_median(cpu['collector']):.0f} µs/req, "
+        f"bare {_median(cpu['bare']):.0f} µs/req"
+    )
+    ratio = _median(ratios)
+    print(
+        f"goal collector_vs_bare: {ratio:.2f}x (target 0.50x) {'met' if ratio >= 0.5 else 'missed'}"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per phase")
@@ -414,6 +444,11 @@ def main() -> int:
     parser.add_argument("--load", type=int, metavar="PORT")
     parser.add_argument("--server-pid", type=int, default=0)
     parser.add_argument("--agents", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--vs-bare-only",
+        action="store_true",
+        help="run only the bare and collector phases and their goal (a quick loop)",
+    )
     args = parser.parse_args()
     if args.serve == "bare":
         _serve_bare(Path(args.port_file))
@@ -442,6 +477,8 @@ def main() -> int:
     # Phases alternate over the rounds, so a burst of load from elsewhere on the
     # machine hits all of them alike; ratios are taken within a round, and each
     # goal is the median of its rounds' ratios.
+    if args.vs_bare_only:
+        return _vs_bare_only(args)
     best: dict[str, dict[str, Any]] = {}
     rounds: list[dict[str, dict[str, Any]]] = []
     costs: list[float] = []  # user-agent cost per round
