@@ -217,3 +217,78 @@ def test_a_failing_disk_is_reported_and_memory_keeps_serving(tmp_path: Path) -> 
         assert store.get_event("e1") is not None
     finally:
         store.close()
+
+
+def test_peek_serves_the_stored_document_until_it_changes(tmp_path: Path) -> None:
+    store = CollectorStore(tmp_path)
+    store.commit(profile={"id": "p", "n": 1}, session={"id": "s", "profile": {"id": "p"}})
+    _, first = store.peek(None, "p")
+    _, again = store.peek(None, "p")
+    assert first == {"id": "p", "n": 1}
+    assert again is first  # decoded once, then served as it is
+    store.commit(profile={"id": "p", "n": 2})
+    assert store.peek(None, "p")[1] == {"id": "p", "n": 2}
+    store.delete_profile("p")
+    assert store.peek(None, "p") == (None, None)
+    assert store.peek("s", None)[0] == {"id": "s", "profile": {"id": "p"}}
+    store.reset()
+    assert store.peek("s", None) == (None, None)
+    store.close()
+
+
+def test_only_owned_documents_are_kept_as_given(tmp_path: Path) -> None:
+    store = CollectorStore(tmp_path)
+    given = {"id": "p", "traits": {"a": 1}}
+    store.commit(profile=given)
+    copy = store.peek(None, "p")[1]
+    assert copy == given
+    assert copy is not given  # the caller may still change its dict: the store decodes
+    given["traits"]["a"] = 2
+    assert store.peek(None, "p")[1] == {"id": "p", "traits": {"a": 1}}
+    owned = {"id": "p", "traits": {"a": 3}}
+    store.commit(profile=owned, owned=True)
+    assert store.peek(None, "p")[1] is owned
+    assert store.get_profile("p") is not owned  # reads still get fresh copies
+    store.close()
+
+
+def test_the_decoded_documents_kept_are_bounded(tmp_path: Path) -> None:
+    from workbench.store.collector.store import HOT_DOCUMENTS
+
+    store = CollectorStore(None)
+    for i in range(HOT_DOCUMENTS + 10):
+        store.commit(profile={"id": f"p{i}"}, owned=True)
+    assert store.peek(None, "p0")[1] == {"id": "p0"}  # dropped from the table, decoded again
+    assert len(store._hot_profiles._docs) == HOT_DOCUMENTS
+
+
+def test_tracking_never_changes_the_documents_peek_serves(make_server: ServerFactory) -> None:
+    from workbench.collector.flow_routes import flow_store_of
+
+    server = make_server()
+    flow_store_of(server.app).load_pack("demo")  # rules and segments that change profiles
+    store = server.store
+    payloads = [
+        minimal(session={"id": "s1"}),
+        minimal(session={"id": "s1"}, properties={"a": 1}, context={"page": {"url": "x"}}),
+        {
+            "source": {"id": "source-id"},
+            "session": {"id": "s1"},
+            "events": [
+                {"type": "purchase-order", "properties": {"product": "Nike shoes", "quantity": 2}},
+                {"type": "add-to-cart", "properties": {"product": "Cap", "price": 10}},
+            ],
+            "options": {"debugger": True},
+        },
+        minimal(session={"id": "s2"}, options={"profile": True}),
+    ]
+    with connect(server) as http:
+        for payload in payloads:
+            answer = http.post("/track", json=payload)
+            assert answer.status_code == 200, answer.text
+            session_id = payload["session"]["id"]
+            session, _ = store.peek(session_id, None)
+            profile_id = session["profile"]["id"]
+            # What peek serves (kept decoded) is what the stored bytes say.
+            assert session == store.get_session(session_id)
+            assert store.peek(None, profile_id)[1] == store.get_profile(profile_id)

@@ -269,6 +269,7 @@ class _Tracking:
             # once for every request of this event-loop turn.
             flush=self.config.durability == "durable",
             wake=self.config.durability != "durable",
+            owned=True,  # nothing here changes a document once it is stored
         )
         outcome.event_types = [e["type"] for e in events]
         outcome.profile_id = event_profile_id

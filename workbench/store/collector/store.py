@@ -15,6 +15,17 @@ collector at all. It also means the journal and the snapshot reuse the bytes
 instead of encoding again, memory is several times smaller, and every read
 decodes a fresh copy that the caller may change freely.
 
+The one exception is the tracking path: :meth:`peek` answers from a small,
+bounded table of the most recently used profiles and sessions as decoded dicts
+(checked against the stored bytes, so a change or a delete is never missed), and
+:meth:`commit` with ``owned=True`` keeps the documents it was given there. A
+request for a known visitor then decodes nothing: decoding a profile (2 KB of
+JSON, ~180 values) was the largest single cost of tracking one. Those dicts are
+shared, so a caller of :meth:`peek` must treat them as read-only, as the
+tracking code does with every stored document (it builds changed copies). The
+table is bounded (:data:`HOT_DOCUMENTS` each), so it does not bring back the
+garbage collector's cost of holding every document as objects.
+
 All methods are thread-safe (one lock); the collector calls them from its event
 loop, the GUI from its own threads. Observers registered with
 :meth:`add_observer` are called after every change (outside the lock).
@@ -40,6 +51,8 @@ __all__ = ["DEFAULT_RETENTION", "CollectorStore"]
 log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION = 100_000
+#: How many decoded profiles (and, apart, sessions) :meth:`CollectorStore.peek` keeps.
+HOT_DOCUMENTS = 512
 _INDEXED = ("type", "source", "profile", "session")
 
 
@@ -64,6 +77,43 @@ def _event_keys(event: dict[str, Any]) -> EventKeys:
 
 def _decode(blob: bytes) -> Any:
     return loads(blob)
+
+
+class _Hot:
+    """Decoded documents by id, each valid only while the store holds the same bytes.
+
+    Bounded: the oldest entry goes first once :data:`HOT_DOCUMENTS` are kept. The
+    dicts are shared with whoever asked (read-only by contract, see the module
+    docstring). Each operation is a single C-level dict call, so no lock is needed
+    for it to stay consistent; a stale entry is never served, because it is checked
+    against the bytes the store holds now.
+    """
+
+    __slots__ = ("_docs",)
+
+    def __init__(self) -> None:
+        self._docs: OrderedDict[str, tuple[bytes, dict[str, Any]]] = OrderedDict()
+
+    def get(self, doc_id: str, blob: bytes) -> dict[str, Any]:
+        """The decoded document of *blob* (stored under *doc_id*), decoding it if needed."""
+        found = self._docs.get(doc_id)
+        if found is not None and found[0] is blob:
+            return found[1]
+        doc: dict[str, Any] = _decode(blob)
+        self.put(doc_id, blob, doc)
+        return doc
+
+    def put(self, doc_id: str, blob: bytes, doc: dict[str, Any]) -> None:
+        docs = self._docs
+        docs[doc_id] = (blob, doc)
+        if len(docs) > HOT_DOCUMENTS:
+            try:
+                docs.popitem(last=False)
+            except KeyError:  # emptied meanwhile by another thread
+                pass
+
+    def clear(self) -> None:
+        self._docs.clear()
 
 
 class CollectorStore:
@@ -146,6 +196,8 @@ class CollectorStore:
         # its first items rescans the deleted slots at its front (O(n) per eviction).
         self._events: OrderedDict[str, tuple[EventKeys, bytes]] = OrderedDict()
         self._index: dict[str, dict[str, deque[str]]] = {name: {} for name in _INDEXED}
+        self._hot_profiles = _Hot()
+        self._hot_sessions = _Hot()
 
     def _install_defaults(self, *, journal: bool = False) -> None:
         for source in DEFAULT_SOURCES:
@@ -249,13 +301,23 @@ class CollectorStore:
     # -- tracking writes -----------------------------------------------------------------
 
     def peek(self, session_id: str | None, profile_id: str | None) -> tuple[Any, Any]:
-        """The stored session and profile (fresh copies; None where unknown)."""
-        session = self._sessions.get(session_id) if session_id else None
-        profile = self._profiles.get(profile_id) if profile_id else None
-        return (
-            _decode(session) if session is not None else None,
-            _decode(profile) if profile is not None else None,
-        )
+        """The stored session and profile (None where unknown), for the tracking path.
+
+        **Read-only**: these are the store's own decoded documents, shared with the
+        next caller (the module docstring says why); build changed copies instead.
+        The reads (:meth:`get_profile`, :meth:`get_session`...) give fresh copies.
+        """
+        session: dict[str, Any] | None = None
+        profile: dict[str, Any] | None = None
+        if session_id:
+            blob = self._sessions.get(session_id)
+            if blob is not None:
+                session = self._hot_sessions.get(session_id, blob)
+        if profile_id:
+            blob = self._profiles.get(profile_id)
+            if blob is not None:
+                profile = self._hot_profiles.get(profile_id, blob)
+        return session, profile
 
     def has_profile(self, profile_id: str | None) -> bool:
         return bool(profile_id) and profile_id in self._profiles
@@ -268,6 +330,7 @@ class CollectorStore:
         events: Iterable[dict[str, Any]] = (),
         flush: bool = False,
         wake: bool = True,
+        owned: bool = False,
     ) -> int:
         """Store what one request produced, as one change; returns its durability ticket.
 
@@ -278,6 +341,8 @@ class CollectorStore:
         :meth:`when_durable` with ``wake=False`` and then :meth:`kick_writer` (what
         :func:`workbench.collector.durability.until_durable` does, once per event-loop
         turn for every request that turn tracked).
+        *owned* True: the caller hands *profile* and *session* over and never changes
+        them again, so :meth:`peek` may serve them as they are (no decoding).
         """
         profile_blob = dumps(profile) if profile is not None else None
         session_blob = dumps(session) if session is not None else None
@@ -287,10 +352,14 @@ class CollectorStore:
         with self._lock:
             if profile is not None and profile_blob is not None:
                 self._profiles[profile["id"]] = profile_blob
+                if owned:
+                    self._hot_profiles.put(profile["id"], profile_blob, profile)
                 if journal is not None:
                     lines.append(put_line("profiles", [profile_blob]))
             if session is not None and session_blob is not None:
                 self._put_session(session, session_blob)
+                if owned:
+                    self._hot_sessions.put(session["id"], session_blob, session)
                 if journal is not None:
                     lines.append(put_line("sessions", [session_blob]))
             if encoded:
