@@ -94,3 +94,27 @@ def test_records_built_from_fields_equal_constructed_ones() -> None:
     assert built.to_dict() == fields
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.status = 500  # type: ignore[misc]
+
+
+def test_observed_records_read_like_built_ones(make_server: ServerFactory) -> None:
+    from workbench.core.masking import MASK
+
+    server: CollectorServer = make_server()
+    records: list[RequestRecord] = []
+    server.add_listener(records.append)
+    body = json.dumps(minimal(session={"id": "s1"})).encode()
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        client.post(
+            "/track",
+            content=body,
+            headers={"content-type": "application/json", "authorization": "Bearer not-for-logs"},
+        )
+    record = records[-1]
+    assert server.hub.recent(1)[0] is record
+    assert record.request_body == body.decode()
+    assert record.request_headers["authorization"] == MASK
+    assert json.loads(record.response_body)["profile"]["id"] == record.profile_id
+    assert record.response_headers["content-type"] == "application/json"
+    assert record.body_size == len(body) + len(record.response_body)
+    assert record == RequestRecord.from_fields(record.to_dict())
+    assert RequestRecord(**record.to_dict()) == record

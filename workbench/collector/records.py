@@ -27,7 +27,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -72,10 +72,12 @@ class RequestRecord:
     profile_id: str | None = None
     session_id: str | None = None
     reason: str | None = None
+    # The headers and bodies have no class-level defaults (default_factory), so that a
+    # record made by :meth:`deferred` computes them on first read (see __getattr__).
     request_headers: dict[str, str] = field(default_factory=dict)
-    request_body: str = ""
+    request_body: str = field(default_factory=str)
     response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: str = ""
+    response_body: str = field(default_factory=str)
     context: ContextName = STAGING
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +94,40 @@ class RequestRecord:
         record = object.__new__(cls)
         object.__setattr__(record, "__dict__", fields)
         return record
+
+    @classmethod
+    def deferred(cls, fields: dict[str, Any], raw: _RawExchange, body_size: int) -> RequestRecord:
+        """A record whose headers and bodies are decoded from *raw* when first read.
+
+        The observer makes one record per request, but most records are never
+        looked at (a listener counts them, the ring drops them): decoding and
+        masking the headers and bodies of each cost more than the rest of the
+        record. Reading any of those fields (or comparing, ``asdict``...) decodes
+        all four at once and keeps them; the record then equals the one
+        :meth:`from_fields` would have built. *body_size* is what the hub counts
+        for its byte bound.
+        """
+        fields["_raw"] = raw
+        fields["_body_size"] = body_size
+        return cls.from_fields(fields)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes not found normally: the deferred fields.
+        if name in _DEFERRED:
+            raw: _RawExchange | None = self.__dict__.get("_raw")
+            if raw is not None:
+                values = raw.decode()
+                self.__dict__.update(values)  # the frozen fields, set once, as from_fields does
+                return values[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def body_size(self) -> int:
+        """The bodies' size as the hub counts it (bytes kept for both)."""
+        size = self.__dict__.get("_body_size")
+        if size is None:
+            return len(self.request_body) + len(self.response_body)
+        return int(size)
 
     def summary(self) -> dict[str, Any]:
         """The record without headers and bodies (what ``/_workbench/requests`` lists)."""
@@ -165,7 +201,7 @@ class RequestHub:
             self._listeners = tuple(cb for cb in self._listeners if cb is not callback)
 
     def publish(self, record: RequestRecord) -> None:
-        size = len(record.request_body) + len(record.response_body)
+        size = record.body_size
         with self._lock:
             self._recent.append(record)
             self._bytes += size
@@ -173,7 +209,7 @@ class RequestHub:
                 self._bytes > self._keep_bytes and len(self._recent) > 1
             ):
                 old = self._recent.popleft()
-                self._bytes -= len(old.request_body) + len(old.response_body)
+                self._bytes -= old.body_size
             self.total += 1
         for callback in self._listeners:
             try:
@@ -196,7 +232,7 @@ class RequestHub:
                 return
             kept = [r for r in self._recent if r.context != context]
             self._recent = deque(kept)
-            self._bytes = sum(len(r.request_body) + len(r.response_body) for r in kept)
+            self._bytes = sum(r.body_size for r in kept)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -237,12 +273,45 @@ def _masked_query(raw: bytes) -> str:
     )
 
 
-def _decode(chunks: list[bytes]) -> str:
-    data = b"".join(chunks)
+def _decode(chunks: Sequence[bytes]) -> str:
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     text = data[:BODY_LIMIT].decode("utf-8", "replace")
     if len(data) > BODY_LIMIT:
         text += f"\n… (truncated: {len(data)} bytes in all)"
     return text
+
+
+def _kept_size(chunks: Sequence[bytes]) -> int:
+    return min(sum(len(chunk) for chunk in chunks), BODY_LIMIT)
+
+
+_DEFERRED = frozenset({"request_headers", "request_body", "response_headers", "response_body"})
+
+
+class _RawExchange:
+    """What a deferred :class:`RequestRecord` decodes its headers and bodies from."""
+
+    __slots__ = ("request_chunks", "request_headers", "response_chunks", "response_headers")
+
+    def __init__(
+        self,
+        request_headers: list[tuple[bytes, bytes]],
+        request_chunks: tuple[bytes, ...],
+        response_headers: list[tuple[bytes, bytes]],
+        response_chunks: tuple[bytes, ...],
+    ) -> None:
+        self.request_headers = request_headers
+        self.request_chunks = request_chunks
+        self.response_headers = response_headers
+        self.response_chunks = response_chunks
+
+    def decode(self) -> dict[str, Any]:
+        return {
+            "request_headers": _masked(self.request_headers),
+            "request_body": _decode(self.request_chunks),
+            "response_headers": _masked(self.response_headers),
+            "response_body": _decode(self.response_chunks),
+        }
 
 
 class ObserverMiddleware:
@@ -344,9 +413,10 @@ class ObserverMiddleware:
         request_chunks: list[bytes],
         response_chunks: list[bytes],
     ) -> None:
-        request_headers = _masked(scope["headers"])
-        response_headers = _masked(response["headers"])
-        record = RequestRecord.from_fields(
+        raw = _RawExchange(
+            scope["headers"], tuple(request_chunks), response["headers"], tuple(response_chunks)
+        )
+        record = RequestRecord.deferred(
             {
                 "id": self.hub.next_id(),
                 "time": _iso_utc(wall),
@@ -360,11 +430,9 @@ class ObserverMiddleware:
                 "profile_id": info.get("profile_id"),
                 "session_id": info.get("session_id"),
                 "reason": info.get("reason"),
-                "request_headers": request_headers,
-                "request_body": _decode(request_chunks),
-                "response_headers": response_headers,
-                "response_body": _decode(response_chunks),
                 "context": info["context"],
-            }
+            },
+            raw,
+            _kept_size(request_chunks) + _kept_size(response_chunks),
         )
         self.hub.publish(record)
