@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import types
+from collections.abc import Generator
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
@@ -96,12 +98,45 @@ async def read_body(request: Request, limit: int | None = None) -> bytes:
     return body
 
 
+@types.coroutine
+def _resume(coroutine: Any, waiting_on: Any) -> Generator[Any, Any, Any]:
+    """Go on driving *coroutine*, already started and now waiting on *waiting_on*.
+
+    What ``await`` does, from where the coroutine first stopped: every future it
+    waits on is handed up to the task, every result or exception (a cancellation
+    by the deadline) is handed down to it.
+    """
+    pending = waiting_on
+    while True:
+        try:
+            sent = yield pending
+        except BaseException as exc:  # handed to the coroutine, as await does
+            try:
+                pending = coroutine.throw(exc)
+            except StopIteration as stop:
+                return stop.value
+            continue
+        try:
+            pending = coroutine.send(sent)
+        except StopIteration as stop:
+            return stop.value
+
+
 async def _next_message(receive: Receive, size: int, declared: str | bytes | None) -> Any:
-    # ``asyncio.timeout`` rather than ``wait_for``: the same deadline without a Task
-    # per message (wait_for wraps the coroutine in one), on every request's path.
+    # The message is usually there already (a small body arrives with its headers), and
+    # then ``receive()`` finishes without waiting: it is run one step first, and only a
+    # receive that has to wait gets the deadline. ``asyncio.timeout`` rather than
+    # ``wait_for``: the same deadline without a Task per message.
+    pending = receive()
+    if isinstance(pending, types.CoroutineType):
+        try:
+            waiting_on = pending.send(None)
+        except StopIteration as done:
+            return done.value
+        pending = _resume(pending, waiting_on)
     try:
         async with asyncio.timeout(BODY_IDLE_SECONDS):
-            return await receive()
+            return await pending
     except TimeoutError:
         of = f" of the {int(declared)} declared" if declared and declared.isdigit() else ""
         raise Rejected(

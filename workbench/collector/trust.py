@@ -138,6 +138,10 @@ class Verdict:
         return self.status != 0
 
 
+#: The verdicts of a tracking route (shared: a frozen dataclass costs to build).
+_OPEN = Verdict()
+_OPEN_GRANTED = Verdict(grant=True)
+
 #: How many distinct ``Host`` values :meth:`TrustPolicy.host_allowed` remembers.
 _HOST_ANSWERS_KEPT = 256
 
@@ -235,7 +239,7 @@ class TrustPolicy:
         path: str = scope["path"]
         origin = headers.origin
         if is_tracking_path(path):
-            return Verdict(grant=origin is not None)
+            return _OPEN_GRANTED if origin is not None else _OPEN
         own = origin is not None and self.is_own_origin(origin, host)
         bearer = self.token_matches(headers.bearer)
         query_token = self.token_matches(_query_token(scope))
