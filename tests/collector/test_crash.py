@@ -3,7 +3,9 @@
 Each round starts ``workbench collector`` (a real process, the default durable
 answers) on the same data folder, lets several clients track events carrying
 unique markers, kills the process at an arbitrary moment with SIGKILL, then
-opens the folder and checks that every marker answered 200 is stored. A last
+opens the folder and checks that every marker answered 200 is stored (for the
+staging data set, and for the production one, which each run opens on its first
+request). A last
 round stops with SIGTERM instead (answers given during a graceful stop are
 durable too; requests after it began get 503), and the folder is finally
 given a half-written journal line, which the next start drops with a notice.
@@ -129,14 +131,25 @@ def _stored_markers(folder: Path) -> tuple[set[str], list[str]]:
 
 
 @pytest.mark.slow
-def test_no_event_answered_200_is_lost_when_the_collector_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("headers", "data_set"),
+    [
+        ({}, ""),  # staging: the collector folder itself
+        # Each run's first production request opens that data set; the others follow it.
+        ({"x-context": "production"}, "production"),
+    ],
+    ids=["staging", "production"],
+)
+def test_no_event_answered_200_is_lost_when_the_collector_is_killed(
+    tmp_path: Path, headers: dict[str, str], data_set: str
+) -> None:
     folder = tmp_path / "collector"
     tracked = Tracked()
     rng = random.Random(16)
     for round_no in range(ROUNDS):
         process, url = _start(folder)
         try:
-            with _clients(url, round_no, tracked):
+            with _clients(url, round_no, tracked, headers):
                 # Kill at an arbitrary point: after a random number of answers.
                 assert tracked.wait_for(len(tracked.answered) + rng.randint(20, 200))
                 process.send_signal(signal.SIGKILL)
@@ -147,45 +160,18 @@ def test_no_event_answered_200_is_lost_when_the_collector_is_killed(tmp_path: Pa
                 process.wait(10)
             process.stdout.close()  # type: ignore[union-attr]
             process.stderr.close()  # type: ignore[union-attr]
-        stored, notices = _stored_markers(folder)
+        stored, notices = _stored_markers(folder / data_set)
         missing = tracked.answered - stored
         assert not missing, f"round {round_no}: {len(missing)} answered events lost"
         # A kill mid-write may cut the last journal line: dropped with a notice, never a crash.
         assert all("cut off" in text for text in notices), notices
+        if data_set:
+            assert not _stored_markers(folder)[0]  # nothing of it in the staging data set
     assert set(tracked.statuses) == {200}
     assert len(tracked.answered) >= ROUNDS * 20
     # The figure for the record (shown with ``pytest -s``).
-    answered = len(tracked.answered)
-    print(f"\ncollector killed {ROUNDS} times: {answered} events answered 200, lost: 0")
-
-
-@pytest.mark.slow
-def test_no_production_event_answered_200_is_lost_when_the_collector_is_killed(
-    tmp_path: Path,
-) -> None:
-    folder = tmp_path / "collector"
-    tracked = Tracked()
-    rng = random.Random(11)
-    for round_no in range(3):
-        process, url = _start(folder)
-        try:
-            # The first production request of each run opens the data set, then more follow.
-            with _clients(url, round_no, tracked, {"x-context": "production"}):
-                assert tracked.wait_for(len(tracked.answered) + rng.randint(20, 200))
-                process.send_signal(signal.SIGKILL)
-                process.wait(10)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(10)
-            process.stdout.close()  # type: ignore[union-attr]
-            process.stderr.close()  # type: ignore[union-attr]
-        stored, notices = _stored_markers(folder / "production")
-        missing = tracked.answered - stored
-        assert not missing, f"round {round_no}: {len(missing)} answered production events lost"
-        assert all("cut off" in text for text in notices), notices
-        assert not _stored_markers(folder)[0]  # nothing of it in the staging data set
-    assert set(tracked.statuses) == {200}
+    answered, which = len(tracked.answered), data_set or "staging"
+    print(f"\ncollector killed {ROUNDS} times ({which}): {answered} answered 200, lost: 0")
 
 
 @pytest.mark.slow
