@@ -111,3 +111,47 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert junk.returncode == 2
     assert "not a zip file" in junk.stderr
     assert "nothing opened" in junk.stderr
+
+
+def test_export_and_import_keep_the_collector_data_sets_apart(
+    tmp_path: Path, workbench_home: Path
+) -> None:
+    paths = app_paths(str(workbench_home))
+    config = CollectorConfig(port=0, data_dir=paths.collector_dir, accept_any_source=True)
+    with CollectorServer(config) as server:
+        # One session id in both data sets: only the data set tells them apart.
+        for event_type, headers in (("staged", {}), ("produced", {"x-context": "production"})):
+            answer = httpx.post(
+                f"{server.url}/track", json=track_payload(event_type), headers=headers, timeout=10
+            )
+            assert answer.status_code == 200
+    har = shop_har()
+    har["log"]["entries"] = har["log"]["entries"][4:5]  # one /track of that session
+    assert run_workbench("har", "import", str(write_har(tmp_path / "s.har", har))).returncode == 0
+    out = tmp_path / "both.zip"
+    result = run_workbench("bundle", "export", "--last", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "production sessions" in result.stdout
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        staged = json.loads(archive.read("collector/events.json"))
+        produced = json.loads(archive.read("collector/production/events.json"))
+    assert manifest["contents"]["data_sets"]["production"] == "collector/production/"
+    assert "staged" in {e["type"] for e in staged}
+    assert "produced" not in {e["type"] for e in staged}
+    assert "produced" in {e["type"] for e in produced}
+    assert "staged" not in {e["type"] for e in produced}
+
+    opened = run_workbench("bundle", "import", str(out), "--no-window")
+    assert opened.returncode == 0, opened.stderr
+    collector = app_paths(opened.stdout.strip().rsplit(" in ", 1)[1]).collector_dir
+    for folder, kept, left in (
+        (collector, "staged", "produced"),
+        (collector / "production", "produced", "staged"),
+    ):
+        store = CollectorStore(folder)
+        try:
+            assert store.count_events(type=kept) == 1
+            assert store.count_events(type=left) == 0
+        finally:
+            store.close()
