@@ -29,7 +29,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -56,12 +56,15 @@ from workbench.core.variables import VariableContext, VariableError, expand
 from workbench.settings import EMBEDDED_TARGET_NAME
 from workbench.store.atomic import atomic_write_bytes
 from workbench.ui.composer.request_bar import ROUTE_PROFILE_LESS, ROUTE_TRACK
+from workbench.ui.teaching.presenter_stage import PresenterHost
 from workbench.ui.teaching.story_file import PresenterStep, load_story_file
 from workbench.ui.teaching.story_view import StoryView
 from workbench.ui.teaching.wrap import wrap_rows
 from workbench.ui.widgets.tree_items import top_level_at
 
 if TYPE_CHECKING:
+    from workbench.client.identity import Identity, IdentityMemory
+    from workbench.settings import TargetSettings
     from workbench.ui.tasks import TaskOutcome
 
 __all__ = ["PresenterMode", "PresenterPanel", "PresenterStep", "load_story_file", "profile_rows"]
@@ -206,7 +209,7 @@ def _contrast_palette(base: QPalette) -> QPalette:
 
 
 class PresenterMode(QObject):
-    """Turns *window*'s presenter mode on and off and runs the steps.
+    """Turns presenter mode on and off (on *host*'s stage) and runs the steps.
 
     Signals:
         active_changed(bool): presenter mode turned on or off.
@@ -216,9 +219,9 @@ class PresenterMode(QObject):
     active_changed = Signal(bool)
     step_started = Signal(int)
 
-    def __init__(self, window: Any, state_file: Path | None = None) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: PresenterHost, state_file: Path | None = None) -> None:
+        super().__init__(host.stage)
+        self._host = host
         self.state_file = state_file
         self.active = False
         self.scale = 1.6
@@ -231,11 +234,10 @@ class PresenterMode(QObject):
         self.captured: dict[str, Any] = {}
         self.verdicts: dict[int, SceneVerdict] = {}
         self._pending: JourneyScene | None = None
-        self._normal: tuple[QByteArray, QByteArray, dict[str, bool]] | None = None
-        self._central: QWidget | None = None
         self._shortcuts: list[QShortcut] = []
-        window.installEventFilter(self)
-        window.exchange_shown.connect(self._on_window_exchange_shown)
+        # Leave before the window saves its state on close: the normal layout is what it keeps.
+        host.stage.closing.connect(self._on_stage_closing)
+        host.exchange_shown.connect(self._on_window_exchange_shown)
 
     # -- on and off ---------------------------------------------------------------------
 
@@ -253,16 +255,10 @@ class PresenterMode(QObject):
         self.active_changed.emit(on)
 
     def _enter(self) -> None:
-        window = self.window
-        docks = {name: dock.isVisible() for name, dock in window.docks.items()}
-        self._normal = (window.saveState(), window.saveGeometry(), docks)
-        for dock in window.docks.values():
-            dock.hide()
-        self._central = window.takeCentralWidget()
-        self.panel = PresenterPanel(window)
+        self.panel = PresenterPanel()
         self.panel.next_requested.connect(self.next_step)
         self.panel.restart_requested.connect(self.restart)
-        window.setCentralWidget(self.panel)
+        self._host.stage.take(self.panel)
         self._show_steps()
         self._restore_presenter_state()
         self._apply_look()
@@ -276,37 +272,23 @@ class PresenterMode(QObject):
                 shortcut.activated.connect(slot)
                 self._shortcuts.append(shortcut)
         self.panel.setFocus()
-        window.statusBar().showMessage(
+        self._host.status.showMessage(
             "Presenter mode: Space / Page Down for the next step, Ctrl +/- to zoom, "
             "Ctrl+Shift+P to leave",
             8000,
         )
 
     def _leave(self) -> None:
-        window = self.window
         self._save_presenter_state()
         self._shortcuts.clear()
+        self._host.stage.give_back()
         if self.panel is not None:
-            window.takeCentralWidget()
             self.panel.deleteLater()
             self.panel = None
-        if self._central is not None:
-            window.setCentralWidget(self._central)
-            self._central = None
-        if self._normal is not None:
-            state, geometry, docks = self._normal
-            window.restoreGeometry(geometry)
-            window.restoreState(state)
-            for name, visible in docks.items():
-                if name in window.docks:
-                    window.docks[name].setVisible(visible)
-            self._normal = None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Leave before the window saves its state on close: the normal layout is what it keeps.
-        if watched is self.window and event.type() == QEvent.Type.Close and self.active:
+    def _on_stage_closing(self) -> None:
+        if self.active:
             self.set_active(False)
-        return False
 
     # -- look ---------------------------------------------------------------------------
 
@@ -318,7 +300,7 @@ class PresenterMode(QObject):
         panel = self.panel
         if panel is None:
             return
-        base = QFont(self.window.font())
+        base = self._host.stage.font()
         size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
         font = QFont(base)
         font.setPointSizeF(size * self.scale)
@@ -388,8 +370,8 @@ class PresenterMode(QObject):
         """Send the next step's request; returns the send's sequence (None at the end)."""
         if self.index + 1 >= len(self.story_steps):
             return None
-        if self.window.collector is None:
-            self.window.statusBar().showMessage("The embedded collector is not running.", 5000)
+        if self._host.collector() is None:
+            self._host.status.showMessage("The embedded collector is not running.", 5000)
             return None
         self.index += 1
         step = self.story_steps[self.index]
@@ -400,11 +382,10 @@ class PresenterMode(QObject):
         payload = step.payload(
             source_id=_SOURCE, session_id=self.session_id, profile_id=self.profile_id
         )
-        self.window.load_request(payload, "/track", EMBEDDED_TARGET_NAME)
+        self._host.composer.load_request(payload, "/track", EMBEDDED_TARGET_NAME)
         self._show_steps()
         self.step_started.emit(self.index)
-        result: int | None = self.window.send()
-        return result
+        return self._host.send()
 
     def _send_scene(self, scene: JourneyScene) -> int | None:
         """A journey step: its visit rule, its variables filled in, its route, then send."""
@@ -416,21 +397,21 @@ class PresenterMode(QObject):
         if self.index == 0 or step.forget_profile:
             self._new_visitor(source_id)
         elif step.new_visit:
-            self._identity_call("new_visit", source_id)
-        identity = self._identity_call("get", source_id)
+            self._new_visit(source_id)
+        identity = self._identity(source_id)
         variables = {**scene.variables, **self.captured}
         try:
             payload = render_payload(
                 scene,
                 variables,
-                profile_id=getattr(identity, "profile_id", None),
-                session_id=getattr(identity, "session_id", None),
+                profile_id=identity.profile_id if identity is not None else None,
+                session_id=identity.session_id if identity is not None else None,
             )
             route = self._scene_route(scene, variables)
         except (VariableError, ValueError) as exc:
             self.verdicts[self.index] = SceneVerdict((f"✗ not sent: {exc}",), passed=False)
             self._show_steps()
-            self.window.statusBar().showMessage(f"Step not sent: {exc}", 8000)
+            self._host.status.showMessage(f"Step not sent: {exc}", 8000)
             return None
         if isinstance(payload, dict) and scene.route != "collect":
             options = payload.get("options")
@@ -441,11 +422,11 @@ class PresenterMode(QObject):
                     "debugger": step.debugger,
                 },
             }
-        self.window.load_request(payload, route, EMBEDDED_TARGET_NAME)
+        self._host.composer.load_request(payload, route, EMBEDDED_TARGET_NAME)
         self._show_steps()
         self.step_started.emit(self.index)
         self._pending = scene
-        result: int | None = self.window.send()
+        result = self._host.send()
         if result is None:
             self._pending = None
         return result
@@ -465,23 +446,32 @@ class PresenterMode(QObject):
         ]
         return "/collect/" + "/".join(parts)
 
-    def _identity_call(self, name: str, source_id: str | None) -> Any:
-        sender = self.window.client
+    def _embedded_memory(self) -> tuple[IdentityMemory, TargetSettings] | None:
+        """The sender's identity memory and the embedded target (picked in the composer)."""
+        sender = self._host.client()
         if sender is None:
             return None
-        self.window.composer.request_bar.select_target(EMBEDDED_TARGET_NAME)
-        target = self.window.composer.current_target()
-        return getattr(sender.identity, name)(target, source_id)
+        composer = self._host.composer
+        composer.request_bar.select_target(EMBEDDED_TARGET_NAME)
+        return sender.identity, composer.current_target()
+
+    def _identity(self, source_id: str | None) -> Identity | None:
+        found = self._embedded_memory()
+        return found[0].get(found[1], source_id) if found is not None else None
+
+    def _new_visit(self, source_id: str | None) -> None:
+        found = self._embedded_memory()
+        if found is not None:
+            found[0].new_visit(found[1], source_id)
 
     def _new_visitor(self, source_id: str | None = _SOURCE) -> None:
         """The sender remembers the last profile per target: forget it, as a first visit."""
-        sender = self.window.client
         self.profile_id = None
-        if sender is None:
+        found = self._embedded_memory()
+        if found is None:
             return
-        self.window.composer.request_bar.select_target(EMBEDDED_TARGET_NAME)
-        target = self.window.composer.current_target()
-        identity = sender.identity.forget_profile(target, source_id)
+        memory, target = found
+        identity = memory.forget_profile(target, source_id)
         if identity.session_id:
             self.session_id = identity.session_id
 
@@ -515,7 +505,7 @@ class PresenterMode(QObject):
     def _load_profile(
         self, profile_id: str, check: tuple[JourneyScene, Exchange] | None = None
     ) -> None:
-        collector = self.window.collector
+        collector = self._host.collector()
         if collector is None:
             return
         store = collector.store
@@ -529,7 +519,7 @@ class PresenterMode(QObject):
             if self.panel is not None and outcome.ok and not outcome.stale:
                 self.panel.show_profile(outcome.result)
 
-        self.window.runner.submit(
+        self._host.runner.submit(
             store.get_profile, profile_id, channel="presenter-profile", on_done=shown
         )
 
