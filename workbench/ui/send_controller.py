@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,6 +20,7 @@ from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 if TYPE_CHECKING:
     from workbench.client import CancelToken, Exchange, RequestSpec, Sender
+    from workbench.store.history import HistoryStore
 
 __all__ = ["SendController"]
 
@@ -50,7 +51,7 @@ class SendController(QObject):
         self,
         sender: Sender | None,
         runner: TaskRunner,
-        history: Any = None,
+        history: HistoryStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)

@@ -16,19 +16,24 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QProcess
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from workbench.ui.tasks import TaskOutcome
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from workbench.ui.compare.host import SupportHost
 
 __all__ = ["DEFAULT_LAST", "BundleActions"]
 
 DEFAULT_LAST = 50
 
 
-def _ask_save(parent: Any) -> str | None:
+def _ask_save(parent: QWidget) -> str | None:
     path, _ = QFileDialog.getSaveFileName(
         parent, "Export support bundle", "support-bundle.zip", "Support bundle (*.zip)"
     )
@@ -37,7 +42,7 @@ def _ask_save(parent: Any) -> str | None:
     return path or None
 
 
-def _ask_open(parent: Any) -> str | None:
+def _ask_open(parent: QWidget) -> str | None:
     path, _ = QFileDialog.getOpenFileName(
         parent, "Open support bundle", "", "Support bundle (*.zip);;All files (*)"
     )
@@ -50,24 +55,37 @@ def _launch(program: str, arguments: list[str]) -> bool:
 
 
 class BundleActions:
-    """Export and open support bundles for the window *tools* belong to."""
+    """Export and open support bundles with what the support tools share (*host*).
 
-    ask_save_path: Callable[[Any], str | None] = staticmethod(_ask_save)
-    ask_open_path: Callable[[Any], str | None] = staticmethod(_ask_open)
+    *add_action* puts an entry in the History menu, *say* tells the user, *selected*
+    gives the ids of the selected history entries.
+    """
+
+    ask_save_path: Callable[[QWidget], str | None] = staticmethod(_ask_save)
+    ask_open_path: Callable[[QWidget], str | None] = staticmethod(_ask_open)
     launch: Callable[[str, list[str]], bool] = staticmethod(_launch)
 
-    def __init__(self, tools: Any, home: Path | None) -> None:
-        self.tools = tools
-        self.window = tools.window
+    def __init__(
+        self,
+        host: SupportHost,
+        home: Path | None,
+        *,
+        add_action: Callable[[str, Callable[[], object], str | None, str], QAction],
+        say: Callable[[str], None],
+        selected: Callable[[], list[str]],
+    ) -> None:
+        self.host = host
         self.home = home
-        self.export_action = tools._action(
+        self._say = say
+        self._selected = selected
+        self.export_action = add_action(
             "Export support &bundle…",
             self.ask_and_export,
             None,
             "A redacted zip of the selected exchanges (or the newest) and what the embedded "
             "collector holds for them, to share with a colleague",
         )
-        self.open_action = tools._action(
+        self.open_action = add_action(
             "&Open support bundle…",
             self.ask_and_open,
             None,
@@ -78,19 +96,19 @@ class BundleActions:
     # --- export ----------------------------------------------------------------------------
 
     def ask_and_export(self) -> None:
-        path = self.ask_save_path(self.window)
+        path = self.ask_save_path(self.host.parent)
         if path:
             self.export(path)
 
     def export(self, path: str) -> None:
         """Write the bundle to *path* in the background; the status bar says what it holds."""
-        history = self.window.history
+        history = self.host.history()
         if history is None:
-            self.tools._say("Cannot export: the history is not open")
+            self._say("Cannot export: the history is not open")
             return
-        ids = self.tools.selected_history_ids()
-        server = self.window.collector
-        settings = self.window.settings.to_dict()
+        ids = self._selected()
+        server = self.host.collector()
+        settings = self.host.settings.to_dict()
         home = self.home
 
         def work() -> dict[str, Any]:
@@ -116,8 +134,8 @@ class BundleActions:
                 data = CollectorData()
             return write_bundle(gather(entries, data, settings), path, policy)
 
-        self.tools._say(f"Writing {Path(path).name}…")
-        self.window.runner.submit(
+        self._say(f"Writing {Path(path).name}…")
+        self.host.runner.submit(
             work, channel="bundle-export", on_done=lambda outcome: self._exported(path, outcome)
         )
 
@@ -125,7 +143,7 @@ class BundleActions:
         if outcome.stale:
             return
         if outcome.error is not None:
-            self.tools._say(f"Support bundle not written: {outcome.error}")
+            self._say(f"Support bundle not written: {outcome.error}")
             return
         manifest: dict[str, Any] = outcome.result
         self.last_manifest = manifest
@@ -133,12 +151,12 @@ class BundleActions:
         replaced = manifest["redaction"]["replaced"]
         what = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
         hidden = ", ".join(f"{n} {kind}" for kind, n in sorted(replaced.items())) or "nothing"
-        self.tools._say(f"Wrote {Path(path).name}: {what}; replaced {hidden}")
+        self._say(f"Wrote {Path(path).name}: {what}; replaced {hidden}")
 
     # --- open ------------------------------------------------------------------------------
 
     def ask_and_open(self) -> None:
-        path = self.ask_open_path(self.window)
+        path = self.ask_open_path(self.host.parent)
         if path:
             self.open(path)
 
@@ -150,7 +168,7 @@ class BundleActions:
 
             return len(read_bundle(path).contents.entries)
 
-        self.window.runner.submit(
+        self.host.runner.submit(
             check, channel="bundle-open", on_done=lambda outcome: self._checked(path, outcome)
         )
 
@@ -159,15 +177,15 @@ class BundleActions:
             return
         name = Path(path).name
         if outcome.error is not None:
-            self.tools._say(f"Cannot open {name}: {outcome.error}")
+            self._say(f"Cannot open {name}: {outcome.error}")
             return
         arguments = ["-m", "workbench"]
         if self.home is not None:
             arguments += ["--basedir", str(self.home)]
         arguments += ["bundle", "import", str(Path(path).resolve())]
         if self.launch(sys.executable, arguments):
-            self.tools._say(
+            self._say(
                 f"Opening {name} ({outcome.result} exchanges) read-only in a window of its own"
             )
         else:
-            self.tools._say(f"Cannot open {name}: the bundle window could not be started")
+            self._say(f"Cannot open {name}: the bundle window could not be started")

@@ -6,10 +6,13 @@ preset to the two selected history entries, or the shown answer and the
 selected entry), *Reproduce locally* (Ctrl+Shift+Y), *Export support bundle…*
 and *Open support bundle…* (:mod:`workbench.ui.compare.bundle_actions`), and
 puts the same actions at the end of the History panel's context menu.
-Everything the compare window reads it gets through
-:class:`~workbench.ui.compare.compare_window.CompareSources`: callables over
-the window's shown exchange, the panel's selection, the history store, the
-embedded collector's store and the targets, never the window itself.
+The tools keep a :class:`~workbench.ui.compare.host.SupportHost` (what they use:
+the task runner, the status bar, the settings, callables for the sender, the
+collector, the history and the shown answer), built here from the window; the
+compare window reads through
+:class:`~workbench.ui.compare.compare_window.CompareSources`: callables over the
+shown exchange, the panel's selection, the history store, the embedded
+collector's store and the targets. None of them keeps the window.
 """
 
 from __future__ import annotations
@@ -23,14 +26,17 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
 from workbench.core.exchange import Exchange
+from workbench.settings import TargetSettings
 from workbench.ui.compare.bundle_actions import BundleActions
 from workbench.ui.compare.compare_window import CompareSources, CompareWindow, Side
+from workbench.ui.compare.host import SupportHost
 from workbench.ui.privacy import privacy_mask
 from workbench.ui.tasks import TaskOutcome
 
 if TYPE_CHECKING:
     from workbench.client import Sender
     from workbench.collector import CollectorServer
+    from workbench.store.collector import CollectorStore
     from workbench.ui.main_window import MainWindow
     from workbench.ui.panels.history_panel import HistoryPanel
 
@@ -63,7 +69,7 @@ class _StoreTable(Mapping[str, dict[str, Any]]):
         return 0
 
 
-def _read_entity(target: Any, kind: str, entity_id: str) -> Any:
+def _read_entity(target: TargetSettings, kind: str, entity_id: str) -> Any:
     """A profile or session of a remote target (admin read, on a worker thread)."""
     import httpx
 
@@ -77,27 +83,21 @@ class SupportTools:
     """The History menu's actions and the one compare window they share."""
 
     def __init__(
-        self, window: MainWindow, history_panel: HistoryPanel | None, home: Path | None = None
+        self, host: SupportHost, history_panel: HistoryPanel | None, home: Path | None = None
     ) -> None:
-        self.window = window
+        self.host = host
         self.history_panel = history_panel
         self.compare_window: CompareWindow | None = None
-        self.targets: list[Any] = list(window.settings.targets)
-        window.targets_changed.connect(self._on_targets_changed)
-        self.menu = QMenu("H&istory", window)
-        self.compare_action = self._action(
+        self.targets: list[TargetSettings] = list(host.settings.targets)
+        host.targets_changed.connect(self._on_targets_changed)
+        self.menu = QMenu("H&istory", host.parent)
+        self.compare_action = self.add_action(
             "&Compare…",
             self.open_compare,
             COMPARE_SHORTCUT,
             "Compare two answers, history entries, files, profiles or sessions side by side",
         )
-        help_menu = window.help_menu
-        bar = window.menuBar()
-        tools = next(
-            (a for a in bar.actions() if a.menu() is not None and a.text() == "&Tools"), None
-        )
-        bar.insertMenu(tools or help_menu.menuAction(), self.menu)  # before Tools and Help
-        self.reproduce_action = self._action(
+        self.reproduce_action = self.add_action(
             "&Reproduce locally",
             self.reproduce,
             REPRODUCE_SHORTCUT,
@@ -105,26 +105,30 @@ class SupportTools:
             "send its payload there and compare the customer's answer with the local one",
         )
         self.menu.addSeparator()
-        self.bundles = BundleActions(self, home)
-        self.privacy = PrivacySwitch(window, home)
+        self.bundles = BundleActions(
+            host, home, add_action=self.add_action, say=self.say, selected=self.selected_history_ids
+        )
+        self.privacy = PrivacySwitch(host, home)
         if history_panel is not None:
             history_panel.extra_actions.extend(
                 [self.compare_action, self.reproduce_action, self.bundles.export_action]
             )
 
-    def _action(self, text: str, slot: Any, shortcut: str | None, tip: str) -> QAction:
-        action = QAction(text, self.window)
+    def add_action(
+        self, text: str, slot: Callable[[], object], shortcut: str | None, tip: str
+    ) -> QAction:
+        """An entry of the History menu (its key, if any, works in the whole window)."""
+        action = QAction(text, self.host.parent)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-            self.window.shortcut_actions.append(action)
-            self.window.addAction(action)
+            self.host.register_shortcut(action)
         action.setStatusTip(tip)
         action.setToolTip(tip)
         action.triggered.connect(slot)
         self.menu.addAction(action)
         return action
 
-    def _on_targets_changed(self, targets: list[Any]) -> None:
+    def _on_targets_changed(self, targets: list[TargetSettings]) -> None:
         self.targets = [t for t in targets if t.kind != "embedded"]
         if self.compare_window is not None:
             self.compare_window.refresh_targets()
@@ -137,16 +141,16 @@ class SupportTools:
         return [str(s.id) for s in self.history_panel.selected_summaries()]
 
     def sources(self) -> CompareSources:
-        window = self.window
+        host = self.host
 
-        def store() -> Any:
-            server = window.collector
+        def store() -> CollectorStore | None:
+            server = host.collector()
             return server.store if server is not None else None
 
         return CompareSources(
-            shown=window.response_panel.exchange,
+            shown=host.shown,
             selected_history=self.selected_history_ids,
-            history=window.history,
+            history=host.history(),
             collector_store=store,
             targets=lambda: list(self.targets),
             read_entity=_read_entity,
@@ -157,13 +161,13 @@ class SupportTools:
     def open_compare(self, preset: bool = True) -> CompareWindow:
         """Show the compare window; preset its sides from the selection and the shown answer."""
         if self.compare_window is None:
-            self.compare_window = CompareWindow(self.sources(), self.window.runner, self.window)
+            self.compare_window = CompareWindow(self.sources(), self.host.runner, self.host.parent)
         compare = self.compare_window
-        compare.sources.history = self.window.history
+        compare.sources.history = self.host.history()
         selected = self.selected_history_ids() if preset else []
         if len(selected) >= 2:
             compare.set_sides(Side("selected", position=0), Side("selected", position=1))
-        elif len(selected) == 1 and self.window.response_panel.exchange() is not None:
+        elif len(selected) == 1 and self.host.shown() is not None:
             compare.set_sides(Side("history", selected[0]), Side("shown"))
         compare.show()
         compare.raise_()
@@ -177,7 +181,7 @@ class SupportTools:
     def _customer_exchange(self, then: Callable[[str, Exchange], None]) -> None:
         """The exchange to reproduce: the one selected entry, else the shown answer."""
         selected = self.selected_history_ids()
-        history = self.window.history
+        history = self.host.history()
         if len(selected) == 1 and history is not None:
             entry_id = selected[0]
 
@@ -185,29 +189,30 @@ class SupportTools:
                 if outcome.stale:
                     return
                 if outcome.error is not None or outcome.result is None:
-                    self._say(f"Cannot reproduce: history entry {entry_id} cannot be read")
+                    self.say(f"Cannot reproduce: history entry {entry_id} cannot be read")
                     return
                 then(f"history {entry_id[:8]}", outcome.result.exchange)
 
-            self.window.runner.submit(history.get, entry_id, channel="reproduce", on_done=done)
+            self.host.runner.submit(history.get, entry_id, channel="reproduce", on_done=done)
             return
-        shown = self.window.response_panel.exchange()
+        shown = self.host.shown()
         if shown is None:
-            self._say("Cannot reproduce: select one history entry or open an exchange first")
+            self.say("Cannot reproduce: select one history entry or open an exchange first")
             return
         then("the answer shown", shown)
 
-    def _say(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 10_000)
+    def say(self, text: str) -> None:
+        """Tell the user (the status bar, and the compare window when it is open)."""
+        self.host.status.showMessage(text, 10_000)
         if self.compare_window is not None and self.compare_window.isVisible():
             self.compare_window.status.setText(text)
 
     def reproduce(self) -> None:
         """Reproduce the selected (or shown) exchange against the embedded collector."""
-        server = self.window.collector
-        sender = self.window.client
+        server = self.host.collector()
+        sender = self.host.client()
         if server is None or sender is None:
-            self._say("Cannot reproduce: the embedded collector is not running")
+            self.say("Cannot reproduce: the embedded collector is not running")
             return
         self._customer_exchange(
             lambda label, exchange: self._replay(label, exchange, server, sender)
@@ -216,7 +221,7 @@ class SupportTools:
     def _replay(
         self, label: str, exchange: Exchange, server: CollectorServer, sender: Sender
     ) -> None:
-        history = self.window.history
+        history = self.host.history()
         in_bundle = history is not None and history.read_only
         targets = {t.name: t for t in self.targets}
         target = targets.get(exchange.target.name)
@@ -240,8 +245,8 @@ class SupportTools:
             )
             return replay(plan, store=store, sender=sender, target=embedded_target(server.url))
 
-        self._say(f"Reproducing {label} against the embedded collector…")
-        self.window.runner.submit(
+        self.say(f"Reproducing {label} against the embedded collector…")
+        self.host.runner.submit(
             work, channel="reproduce", on_done=lambda outcome: self._replayed(label, outcome)
         )
 
@@ -249,7 +254,7 @@ class SupportTools:
         if outcome.stale:
             return
         if outcome.error is not None:
-            self._say(f"Cannot reproduce {label}: {outcome.error}")
+            self.say(f"Cannot reproduce {label}: {outcome.error}")
             return
         result = outcome.result
         local = result.local
@@ -263,7 +268,7 @@ class SupportTools:
         lines += [f"Loaded {what}." for what in result.loaded]
         lines += [f"Note: {note}." for note in result.plan.notes]
         compare.status.setText(" ".join(lines))
-        self.window.statusBar().showMessage(f"Reproduced {label}: {result.diff.summary()}", 10_000)
+        self.host.status.showMessage(f"Reproduced {label}: {result.diff.summary()}", 10_000)
 
 
 class PrivacySwitch(QObject):
@@ -271,9 +276,8 @@ class PrivacySwitch(QObject):
 
     A child of the window, so its connection to the application's mask ends with it."""
 
-    def __init__(self, window: MainWindow, home: Path | None) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: SupportHost, home: Path | None) -> None:
+        super().__init__(host.parent)
         self.mask = privacy_mask()
         self.notice = ""
         if home is not None:
@@ -283,8 +287,8 @@ class PrivacySwitch(QObject):
                 self.mask.set_policy(load_policy(home / POLICY_FILE))
             except PolicyError as exc:
                 self.notice = f"The redaction policy is not used: {exc}"
-                window.statusBar().showMessage(self.notice, 10_000)
-        self.action = QAction("&Hide personal data", window)
+                host.status.showMessage(self.notice, 10_000)
+        self.action = QAction("&Hide personal data", host.parent)
         self.action.setCheckable(True)
         self.action.setChecked(self.mask.hidden)
         self.action.setShortcut(QKeySequence(PRIVACY_SHORTCUT))
@@ -293,15 +297,14 @@ class PrivacySwitch(QObject):
             "copy and export (for screen sharing)"
         )
         self.action.toggled.connect(self.mask.set_hidden)
-        window.shortcut_actions.append(self.action)
-        window.addAction(self.action)
-        window.view_menu.addSeparator()
-        window.view_menu.addAction(self.action)
-        self.label = QLabel("● Personal data hidden", window)
+        host.register_shortcut(self.action)
+        host.view_menu.addSeparator()
+        host.view_menu.addAction(self.action)
+        self.label = QLabel("● Personal data hidden", host.parent)
         self.label.setObjectName("privacyIndicator")
         self.label.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 6px")
         self.label.setToolTip("Hide personal data is on (View menu, Ctrl+Shift+H)")
-        window.statusBar().addPermanentWidget(self.label)
+        host.status.addPermanentWidget(self.label)
         self.label.setVisible(self.mask.hidden)
         self.mask.changed.connect(self._on_mask_changed)
 
@@ -317,4 +320,28 @@ def install_support(
     """Add the History menu and its tools to *window* (see the module docstring).
 
     *home* is the app's home folder (the redaction policy, where bundles unpack)."""
-    return SupportTools(window, history_panel, home)
+
+    def register_shortcut(action: QAction) -> None:
+        window.shortcut_actions.append(action)
+        window.addAction(action)
+
+    host = SupportHost(
+        parent=window,
+        settings=window.settings,
+        targets_changed=window.targets_changed,
+        shown=window.response_panel.exchange,
+        history=lambda: window.history,
+        collector=lambda: window.collector,
+        client=lambda: window.client,
+        runner=window.runner,
+        status=window.statusBar(),
+        view_menu=window.view_menu,
+        register_shortcut=register_shortcut,
+    )
+    tools = SupportTools(host, history_panel, home)
+    bar = window.menuBar()
+    tools_menu = next(
+        (a for a in bar.actions() if a.menu() is not None and a.text() == "&Tools"), None
+    )
+    bar.insertMenu(tools_menu or window.help_menu.menuAction(), tools.menu)  # before Tools, Help
+    return tools
