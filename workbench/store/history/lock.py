@@ -29,13 +29,16 @@ keeps summaries in memory, so two things are shared through small files:
     fsyncs of several processes run at once and the filesystem's journal
     commits them together (measured by ``bench/history.py``: taking turns at
     the disk, three writers kept less of a lone writer's rate).
+``history.sealing``
+    held (never waited for) by the one process preparing a seal without the
+    folder's lock (:mod:`workbench.store.history.seal`); others go on appending.
 
 Why file locks and not one process serving the others over a local socket: a
 history must work with no window open (CI runs ``workbench send`` alone), a
 server would have to be found, started and kept alive, and its death would
 stop every writer; a lock held for one append (about a tenth of a millisecond:
-the fsync happens after it is released) costs almost nothing, and the OS cleans
-up after crashes.
+the fsync happens after it is released, and a seal's parsing and writing are
+done outside it) costs almost nothing, and the OS cleans up after crashes.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ __all__ = ["JOURNAL_NAME", "Counters", "HistoryBusyError", "HistoryLock"]
 LOCK_NAME = "history.lock"
 CHANGES_NAME = "history.changes"
 SYNC_NAME = "history.sync"
+SEALING_NAME = "history.sealing"
 JOURNAL_NAME = "journal.jsonl"
 _COUNTERS = struct.Struct("<QQQ")
 _DURABLE = struct.Struct("<QQ")  # journal inode, bytes of it known to be fsync'ed
@@ -210,6 +214,27 @@ class HistoryLock:
             finally:
                 _unlock(sync_fd)
 
+    @contextlib.contextmanager
+    def sealing(self) -> Iterator[bool]:
+        """Try to become the one process preparing a seal; yields whether this one is.
+
+        Never waits: a process that finds another preparing goes on appending. The
+        operating system drops the lock of a process that dies.
+        """
+        if self.read_only:
+            yield False
+            return
+        fd = os.open(self.folder / SEALING_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            ours = _try_lock(fd)
+            try:
+                yield ours
+            finally:
+                if ours:
+                    _unlock(fd)
+        finally:
+            os.close(fd)
+
     def close(self) -> None:
         for fd in (self._lock_fd, self._changes_fd, self._sync_fd):
             if fd is not None:
@@ -257,6 +282,14 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
 else:
     import fcntl
 
@@ -265,3 +298,10 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True

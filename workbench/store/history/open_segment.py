@@ -47,11 +47,10 @@ class OpenSegment:
         """
         if not self._pending:
             return True
-        pending = b"".join(self._pending)
-        self._pending, self._pending_lines, self.pending_unknown = [], 0, False
-        result = Journal.parse(pending)
+        result = Journal.parse(b"".join(self._pending))
         if result.bad_lines or result.torn_tail:
-            return False
+            return False  # kept pending: the caller reloads, or parses again under the lock
+        self._pending, self._pending_lines, self.pending_unknown = [], 0, False
         for entry, text in zip(result.entries, result.texts, strict=True):
             self.remember(entry, text)
         return True
@@ -82,6 +81,12 @@ class OpenSegment:
         self.entries, self.rows, self.texts, self.json = [], [], [], []
         self.ids = set()
         self._pending, self._pending_lines, self.pending_unknown = [], 0, False
+
+    def drop_first(self, count: int) -> None:
+        """Forget the oldest *count* parsed entries (sealed; call :meth:`materialise` first)."""
+        self.entries, self.rows = self.entries[count:], self.rows[count:]
+        self.texts, self.json = self.texts[count:], self.json[count:]
+        self.ids = {row[R_ID] for row in self.rows}
 
     def drop(self, ids: set[str]) -> None:
         """Forget the parsed entries with these ids (call :meth:`materialise` first)."""

@@ -59,6 +59,7 @@ __all__ = [
     "read_segment_entries",
     "remove_files",
     "scan_segments",
+    "segment_bytes",
     "write_segment",
     "write_sidecars",
 ]
@@ -182,6 +183,17 @@ def write_segment(
     write_sidecars(segment, rows, texts)
     atomic_write_bytes(segment.path("json"), _tinydb_text(entries_json).encode("utf-8"))
     return segment
+
+
+def segment_bytes(
+    entries_json: list[str], rows: list[list[Any]], texts: list[str]
+) -> dict[str, bytes]:
+    """The contents of a segment's three files, by suffix (what :func:`write_segment` writes)."""
+    return {
+        "idx": _index_bytes(rows),
+        "txt": _text_bytes(texts),
+        "json": _tinydb_text(entries_json).encode("utf-8"),
+    }
 
 
 def write_sidecars(segment: SegmentFiles, rows: list[list[Any]], texts: list[str]) -> None:

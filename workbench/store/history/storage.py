@@ -22,7 +22,8 @@ file grow with the history:
   atomically (``workbench.store.atomic``: temporary file, fsync, rename), with two
   derived sidecars: the summary rows (``.idx``) and the search text (``.txt``).
   Then the journal is emptied. A seal writes ≈0.8 MB (≈15 ms), bounded too and
-  amortised over 256 appends. A crash between the two steps leaves entries in
+  amortised over 256 appends; an append prepares it without the folder's lock
+  and only puts it in place under the lock (:mod:`~workbench.store.history.seal`). A crash between the two steps leaves entries in
   both places; on open, journal entries already sealed are dropped.
 * Star, delete and retention rewrite one bounded segment as a new *generation*;
   the old generation is removed only after the new one is complete.
@@ -78,6 +79,7 @@ from workbench.store.history.migrate import (
     write_manifest,
 )
 from workbench.store.history.open_segment import OpenSegment
+from workbench.store.history.seal import seal_now
 from workbench.store.history.segments import (
     Journal,
     SegmentError,
@@ -136,6 +138,11 @@ class HistoryStorage:
         return len(self.open_rows) + sum(s.count for s in self.segments)
 
     # --- the open segment, parsed when read ------------------------------------------------
+
+    @property
+    def open_segment(self) -> OpenSegment:
+        """The journal's entries as held in memory (parsed or not)."""
+        return self._open
 
     @property
     def open_entries(self) -> list[dict[str, Any]]:
@@ -215,7 +222,7 @@ class HistoryStorage:
             )
         if not self.read_only:
             if len(self._open) >= self.segment_size:
-                self._seal()
+                seal_now(self)
             self.prune()
         self.changes.opened()
 
@@ -352,8 +359,13 @@ class HistoryStorage:
             return True
         return bool(self.segments) and self.segments[-1].contains_id(entry_id)
 
-    def add_entries(self, entries: list[dict[str, Any]], texts: list[str] | None = None) -> None:
+    def add_entries(
+        self, entries: list[dict[str, Any]], texts: list[str] | None = None, *, seal: bool = True
+    ) -> None:
         """Journal entries in batches that fill the open segment, sealing as it fills.
+
+        With ``seal=False`` a full open segment is left for the caller to seal
+        (``seal.prepare_seal``, after releasing the folder's lock).
 
         Everything is serialised first (or was, by :func:`serialise`, when *texts* is
         given: a store does it before taking the folder's lock), so an exchange holding
@@ -371,9 +383,9 @@ class HistoryStorage:
             written = self.journal.append(batch_json, sync=False)  # fsync'ed after unlocking
             self.changes.mark_appended()
             self._open.add_pending(written, [entry["id"] for entry in batch])
-            if len(self._open) >= self.segment_size and not seal_failed:
+            if seal and len(self._open) >= self.segment_size and not seal_failed:
                 try:
-                    self._seal()
+                    seal_now(self)
                 except OSError as exc:
                     # The entries are safe in the journal; sealing is retried next time.
                     seal_failed = True
@@ -381,21 +393,11 @@ class HistoryStorage:
                         StoreNotice(f"could not seal a history segment in {self.folder}: {exc}")
                     )
 
-    def _seal(self) -> None:
-        self.mark_layout()
-        number = self.segments[-1].number + 1 if self.segments else 1
-        segment = write_segment(
-            self.segments_dir,
-            number,
-            1,
-            self.open_json,
-            self.open_rows,
-            self.open_texts,
-        )
-        fsync_dir(self.segments_dir)
+    def finish_seal(self, segment: SegmentFiles, sealed: int) -> None:
+        """The oldest *sealed* open entries are in *segment*: rewrite the journal without them."""
         self.segments.append(segment)
-        self._open.clear()
-        self._replace_journal([])
+        self._open.drop_first(sealed)
+        self._replace_journal(self._open.json)
         self.prune()
 
     def _rewrite_segment(self, segment: SegmentFiles, entries: list[dict[str, Any]]) -> None:

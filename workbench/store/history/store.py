@@ -12,7 +12,8 @@ window, ``workbench send``, an import, journey runs): every operation holds the
 folder's OS lock for its length and first catches up with what the others did
 (:mod:`~workbench.store.history.lock` says how, and why locks rather than one
 serving process). An ``append`` holds it only while its line is written; the
-fsync that makes it durable runs after, so writers' fsyncs overlap. Versions and
+fsync that makes it durable runs after, so writers' fsyncs overlap, and so does
+most of the work of a seal (``seal``). Versions and
 migrations: ``migrate``.
 """
 
@@ -45,6 +46,7 @@ from workbench.store.history.lock import HistoryBusyError
 from workbench.store.history.masking import mask_exchange
 from workbench.store.history.migrate import HistoryVersionError
 from workbench.store.history.query import matching_rows, unfiltered_rows
+from workbench.store.history.seal import commit_seal, prepare_seal
 from workbench.store.history.storage import HistoryStorage, serialise
 from workbench.store.history.transfer import HistoryImportError, read_import_file
 
@@ -214,11 +216,38 @@ class HistoryStore:
                 if self._storage.recent_id(entry["id"]):
                     entry["id"] = entry["exchange"]["id"] = str(uuid.uuid4())
                     text = serialise(entry)
-                self._storage.add_entries([entry], [text])
+                self._storage.add_entries([entry], [text], seal=False)
             self._storage.journal.sync(self._file_lock.sync_file)  # after unlocking, shared
+            self._seal_if_full()
             # The storage keeps the journal line, not this dict: no copy is needed.
             stored = Exchange.from_dict(entry["exchange"])
             return HistoryEntry(summary_from_row(summary_row(entry, stored)), stored)
+
+    def _seal_if_full(self) -> None:
+        """Seal a full open segment, preparing it without the folder's lock (see ``seal``).
+
+        The entries are durable in the journal already: a seal that cannot be made
+        now is made by a later append (or by whichever process prepares one).
+        """
+        storage = self._storage
+        if len(storage.open_segment) < self.segment_size:
+            return
+        with self._file_lock.sealing() as ours:
+            if not ours:
+                return  # another process is preparing this seal
+            try:
+                prepared = prepare_seal(storage)
+                if prepared is None:
+                    return
+                try:
+                    with self._operation():
+                        commit_seal(storage, prepared)
+                finally:
+                    prepared.discard()  # whatever was not put in place
+            except OSError as exc:
+                self.notices.append(
+                    StoreNotice(f"could not seal a history segment in {self.folder}: {exc}")
+                )
 
     def append_many(self, exchanges: Iterable[Exchange]) -> int:
         """Store many exchanges, one fsync per batch (imports, benchmarks); returns the count."""
