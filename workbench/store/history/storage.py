@@ -21,9 +21,10 @@ file grow with the history:
   :class:`~workbench.store.history.segments.AtomicJSONStorage`) written once,
   atomically (``workbench.store.atomic``: temporary file, fsync, rename), with two
   derived sidecars: the summary rows (``.idx``) and the search text (``.txt``).
-  Then the journal is emptied. A seal writes ≈0.8 MB (≈15 ms), bounded too and
-  amortised over 256 appends; an append prepares it without the folder's lock
-  and only puts it in place under the lock (:mod:`~workbench.store.history.seal`). A crash between the two steps leaves entries in
+  Then the journal keeps only the entries appended since. A seal writes ≈0.8 MB
+  (≈15 ms), bounded too and amortised over 256 appends; an append prepares it
+  without the folder's lock and only puts it in place under the lock
+  (:mod:`~workbench.store.history.seal`). A crash between the two steps leaves entries in
   both places; on open, journal entries already sealed are dropped.
 * Star, delete and retention rewrite one bounded segment as a new *generation*;
   the old generation is removed only after the new one is complete.
