@@ -61,9 +61,10 @@ from workbench.ui.window_state import (
 
 # Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
 if TYPE_CHECKING:
-    from workbench.client import Sender
+    from workbench.client import RequestSpec, Sender
     from workbench.collector import CollectorServer
     from workbench.core.exchange import Exchange
+    from workbench.core.snippets import HttpRequest
     from workbench.store.collections import CollectionStore
     from workbench.store.history import HistoryStore
     from workbench.ui.panels.installed import InstalledPanels
@@ -295,7 +296,7 @@ class MainWindow(QMainWindow):
             "events": self.composer.form.events_editor.splitter,
         }
 
-    def _prepare_http(self, target: TargetSettings, spec: Any) -> Any:
+    def _prepare_http(self, target: TargetSettings, spec: RequestSpec) -> HttpRequest:
         if self.client is None:
             raise ValueError("Workbench is still starting; try again in a moment")
         return self.client.prepare(target, spec).as_http()
