@@ -12,8 +12,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 __all__ = ["ENV_HOME", "AppPaths", "app_paths"]
 
 ENV_HOME = "WORKBENCH_HOME"
@@ -63,4 +61,6 @@ def app_paths(basedir: str | os.PathLike[str] | None = None) -> AppPaths:
     env = os.environ.get(ENV_HOME)
     if env:
         return AppPaths(Path(env).expanduser().resolve())
+    import platformdirs  # only for the default folder: a given home needs none of it
+
     return AppPaths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))

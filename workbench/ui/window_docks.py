@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -17,8 +18,12 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QWidge
 
 from workbench.ui.composer.composer import Composer
 from workbench.ui.composer.events_editor import EVENTS_LIST_SHARE
-from workbench.ui.widgets.dock_title import DockTitleBar
 from workbench.ui.window_state import restore_window_state, saved_collapsed_docks
+
+if TYPE_CHECKING:
+    # Imported where the first dock is added: its buttons bring in QStyle (and its many
+    # enums), and the docks come after the window is shown.
+    from workbench.ui.widgets.dock_title import DockTitleBar
 
 __all__ = ["DockLayout", "fit_to_screen"]
 
@@ -96,6 +101,8 @@ class DockLayout(QObject):
         visible: bool,
     ) -> QDockWidget:
         """Put *widget* in a dock with a toggle in the View menu; its state is saved."""
+        from workbench.ui.widgets.dock_title import DockTitleBar
+
         window = self._window
         dock = QDockWidget(title or widget.windowTitle(), window)
         dock.setObjectName(object_name or f"dock-{(title or 'panel').lower().replace(' ', '-')}")
