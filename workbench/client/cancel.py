@@ -108,16 +108,31 @@ def active_token() -> CancelToken | None:
     return getattr(_state, "token", None)
 
 
-@contextmanager
-def activated(token: CancelToken | None, deadline: float | None = None) -> Iterator[None]:
-    """Make *token* (and *deadline*, a ``time.monotonic()`` value) active on this thread."""
-    previous = getattr(_state, "token", None), getattr(_state, "deadline", None)
-    _state.token = token
-    _state.deadline = deadline
-    try:
-        yield
-    finally:
-        _state.token, _state.deadline = previous
+def activated(token: CancelToken | None, deadline: float | None = None) -> _Activation:
+    """Make *token* (and *deadline*, a ``time.monotonic()`` value) active on this thread.
+
+    Use it as a context manager; the previous token and deadline come back on exit.
+    """
+    return _Activation(token, deadline)
+
+
+class _Activation:
+    """The context manager :func:`activated` returns (a class: every send enters one)."""
+
+    __slots__ = ("_deadline", "_previous", "_token")
+
+    def __init__(self, token: CancelToken | None, deadline: float | None) -> None:
+        self._token = token
+        self._deadline = deadline
+        self._previous: tuple[CancelToken | None, float | None] = (None, None)
+
+    def __enter__(self) -> None:
+        self._previous = getattr(_state, "token", None), getattr(_state, "deadline", None)
+        _state.token = self._token
+        _state.deadline = self._deadline
+
+    def __exit__(self, *exc: object) -> None:
+        _state.token, _state.deadline = self._previous
 
 
 def _time_left(timeout: float | None, error: type[Exception]) -> float | None:

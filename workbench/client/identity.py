@@ -97,7 +97,7 @@ class IdentityMemory:
             known = self._known.get(key) or Identity(None, str(uuid.uuid4()))
             profile_id = view.profile_id if view.profile_id else known.profile_id
             session_id = view.session_id or _sent_session(result) or known.session_id
-            self._known[key] = replace(known, profile_id=profile_id, session_id=session_id)
+            self._known[key] = Identity(profile_id, session_id)
 
     def new_visit(self, target: TargetSettings, source_id: str | None) -> Identity:
         """Start a new session (the tracker's session cookie expired); keep the profile."""

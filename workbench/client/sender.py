@@ -125,9 +125,12 @@ class Sender:
     def prepare(self, target: TargetSettings, spec: RequestSpec) -> SentRequest:
         """The request as it will be sent; raises :class:`VariableError` or ``ValueError``."""
         spec = self.identity.apply(target, spec)
+        method = spec.method.upper()
+        has_body = method != "GET" and (spec.payload is not None or spec.route == "track")
+        plain = _plain_body(spec) if has_body else None
         ctx: VariableContext | None = None
         if (
-            has_variables(spec.payload)
+            (plain is None and has_variables(spec.payload))
             or has_variables(spec.query)
             or has_variables(target.headers)
             or has_variables(spec.headers)
@@ -137,23 +140,19 @@ class Sender:
             ctx = VariableContext(
                 profile_id=identity.profile_id, session_id=identity.session_id, user=user
             )
-        payload = expand(spec.payload, ctx, location="payload") if ctx else spec.payload
-        if spec.debugger and isinstance(payload, dict):
-            options = payload.get("options")
-            payload = {
-                **payload,
-                "options": {**(options if isinstance(options, dict) else {}), "debugger": True},
-            }
+        if plain is not None:
+            payload, body_text = plain
+        else:
+            payload = expand(spec.payload, ctx, location="payload") if ctx else spec.payload
+            payload = _with_debugger(payload, spec.debugger)
+            body_text = (
+                json.dumps(payload, ensure_ascii=False, separators=(",", ":")) if has_body else ""
+            )
         query = {
             k: str(expand(v, ctx, location=f"query {k}")) for k, v in spec.query_params().items()
         }
-        method = spec.method.upper()
-        body_text = ""
-        if method == "GET":
-            if isinstance(payload, dict):
-                query.update({str(k): _query_value(v) for k, v in payload.items()})
-        elif payload is not None or spec.route == "track":
-            body_text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        if method == "GET" and isinstance(payload, dict):
+            query.update({str(k): _query_value(v) for k, v in payload.items()})
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if body_text:
             headers["Content-Type"] = "application/json"
@@ -266,8 +265,8 @@ class Sender:
                 try:
                     timings["headers_ms"] = (time.perf_counter() - start) * 1000.0
                     status = response.status_code
-                    headers = dict(response.headers)
-                    declared = response.headers.get("content-length", "")
+                    headers = _plain_headers(response.headers)
+                    declared = headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit:
                         error, size = too_large(limit), int(declared)
                     else:
@@ -408,6 +407,14 @@ def _cancelled() -> SendError:
     return SendError("cancelled", "the send was cancelled", "")
 
 
+def _plain_headers(headers: httpx.Headers) -> dict[str, str]:
+    """``dict(headers)`` in one pass: lower-case names, repeated ones joined with ", "."""
+    plain: dict[str, str] = {}
+    for name, value in headers.multi_items():
+        plain[name] = f"{plain[name]}, {value}" if name in plain else value
+    return plain
+
+
 def _charset(headers: dict[str, str]) -> str:
     content_type = headers.get("content-type", "")
     for part in content_type.split(";")[1:]:
@@ -427,6 +434,33 @@ def _parse_json(raw: bytes) -> tuple[Any, str | None]:
         return None, f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
     except (ValueError, UnicodeDecodeError) as exc:
         return None, str(exc)
+
+
+def _with_debugger(payload: Any, debugger: bool) -> Any:
+    """*payload* with ``options.debugger`` set when *debugger* asks for it."""
+    if not debugger or not isinstance(payload, dict):
+        return payload
+    options = payload.get("options")
+    return {
+        **payload,
+        "options": {**(options if isinstance(options, dict) else {}), "debugger": True},
+    }
+
+
+def _plain_body(spec: RequestSpec) -> tuple[Any, str] | None:
+    """The payload as sent and its JSON text, when no placeholder needs expanding; else None.
+
+    The body is encoded once: a JSON text without ``{{`` has no string (key or value)
+    holding one, which is what :func:`has_variables` would have walked the payload for.
+    """
+    payload = _with_debugger(spec.payload, spec.debugger)
+    if payload is not spec.payload and has_variables(spec.payload.get("options")):
+        return None  # the options the debugger flag replaces hold a placeholder
+    try:
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None  # not JSON: the expanding path raises as it always has
+    return None if "{{" in text else (payload, text)
 
 
 def _query_value(value: Any) -> str:
