@@ -10,6 +10,7 @@ network or HTTP failures.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -61,6 +62,12 @@ class ServerFormat:
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@functools.lru_cache(maxsize=64)
+def _masked_base_url(base_url: str) -> str:
+    """The target's base URL as recorded (a send goes to one of a few targets)."""
+    return mask_url(base_url)
 
 
 class Sender:
@@ -182,7 +189,7 @@ class Sender:
         """
         started_at = _now_iso()
         start = time.perf_counter()
-        target_info = ExchangeTarget(target.name, mask_url(target.base_url), target.kind)
+        target_info = ExchangeTarget(target.name, _masked_base_url(target.base_url), target.kind)
         try:
             sent = prepared if prepared is not None else self.prepare(target, spec)
         except VariableError as exc:

@@ -231,7 +231,18 @@ def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> Deb
         ):
             session["new"] = True
         changes["session"] = session
-    return replace(view, **changes) if changes else view
+    return _evolved(view, changes) if changes else view
+
+
+def _evolved(view: DebugView, changes: dict[str, Any]) -> DebugView:
+    """``dataclasses.replace(view, **changes)`` for the plain frozen :class:`DebugView`
+    (no ``__post_init__``, no ``init=False`` fields), without running ``__init__``
+    again: every /track answer of a send goes through here."""
+    new = object.__new__(DebugView)
+    fields = new.__dict__
+    fields.update(view.__dict__)
+    fields.update(changes)
+    return new
 
 
 def _logged(logs: list[Any] | None, text: str) -> bool:
