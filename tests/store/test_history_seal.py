@@ -161,3 +161,26 @@ def test_a_seal_whose_files_an_opening_store_removed_changes_nothing(tmp_path: P
         last = other.append(make_exchange(9)).id  # and the next append seals
         assert len(_segment_files(folder)) == 3
         assert _ids(other) == [last, *first[::-1]]
+
+
+def test_a_damaged_line_taken_unparsed_on_a_reload_is_repaired_when_read(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "history"
+    with (
+        HistoryStore(folder, segment_size=SIZE, retention=None) as writer,
+        HistoryStore(folder, segment_size=SIZE, retention=None) as reader,
+    ):
+        good = [writer.append(make_exchange(n)).id for n in range(2)]
+        assert _ids(reader) == good[::-1]
+        assert writer.star(good[0])  # the journal is rewritten: the reader reloads next
+        with (folder / "journal.jsonl").open("ab") as journal:  # a line with an id, not JSON
+            journal.write(b'{"v":1,"entry":{"id":"damaged","exchange":{]}\n')
+        assert reader.refresh() == "changed"  # reloaded, the lines kept as bytes
+        assert _ids(reader) == good[::-1]  # read: the damaged line is found and set aside
+        assert [n.message for n in reader.notices if "unreadable line" in n.message]
+        assert list(folder.glob("journal.jsonl.corrupt-*"))
+        assert _ids(writer) == good[::-1]
+    with HistoryStore(folder, segment_size=SIZE, retention=None) as fresh:
+        assert _ids(fresh) == good[::-1]
+        assert [s.id for s in fresh.summaries() if s.starred] == [good[0]]

@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from workbench.store.history.entries import R_ID, search_text, summary_row
-from workbench.store.history.segments import Journal, entry_json, line_id
+from workbench.store.history.segments import (
+    Journal,
+    SegmentFiles,
+    entry_json,
+    journal_line,
+    line_id,
+)
 
 __all__ = ["OpenSegment"]
 
@@ -82,8 +88,31 @@ class OpenSegment:
         self.ids = set()
         self._pending, self._pending_lines, self.pending_unknown = [], 0, False
 
+    def keep_unparsed(self, raw: bytes, sealed: SegmentFiles | None) -> bool:
+        """Take a whole journal's bytes unparsed if they need no repair seen without parsing.
+
+        True when every line is whole, has an id readable from its bytes and none of
+        them is in *sealed* (the newest segment) already: then they are pending. A line
+        that does not parse is found (and the journal repaired) when it is read.
+        """
+        if raw and not raw.endswith(b"\n"):
+            return False
+        ids = [line_id(line) for line in raw.splitlines()]
+        known = [entry_id for entry_id in ids if entry_id is not None]
+        if len(known) != len(ids):
+            return False
+        if sealed is not None and any(sealed.contains_id(entry_id) for entry_id in known):
+            return False
+        if raw:
+            self.add_pending(raw, known)
+        return True
+
+    def journal_bytes(self) -> bytes:
+        """The journal's content for these entries: parsed ones, then the pending lines."""
+        return b"".join([*(journal_line(text) for text in self.json), *self._pending])
+
     def drop_first(self, count: int) -> None:
-        """Forget the oldest *count* parsed entries (sealed; call :meth:`materialise` first)."""
+        """Forget the oldest *count* parsed entries (sealed); pending lines stay."""
         self.entries, self.rows = self.entries[count:], self.rows[count:]
         self.texts, self.json = self.texts[count:], self.json[count:]
         self.ids = {row[R_ID] for row in self.rows}

@@ -115,7 +115,9 @@ def commit_seal(storage: Sealable, prepared: PreparedSeal) -> bool:
     temporary files are gone (an opening store removed them); nothing is changed.
     """
     count = len(prepared.json)
-    if storage.open_json[:count] != prepared.json:  # parses what was appended since
+    # The parsed entries are the prepared ones unless a reload replaced them; lines
+    # appended since stay unparsed (they go back to the journal as they are).
+    if storage.open_segment.json[:count] != prepared.json:
         prepared.discard()
         return False
     storage.mark_layout()

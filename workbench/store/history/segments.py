@@ -56,10 +56,12 @@ __all__ = [
     "SegmentError",
     "SegmentFiles",
     "entry_json",
+    "journal_line",
     "read_segment_entries",
     "remove_files",
     "scan_segments",
     "segment_bytes",
+    "serialise",
     "write_segment",
     "write_sidecars",
 ]
@@ -155,6 +157,16 @@ def entry_json(entry: dict[str, Any]) -> str:
     except (TypeError, ValueError):
         pass
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+def serialise(entry: dict[str, Any]) -> str:
+    """An entry's JSON text for the journal, or a ``TypeError`` saying why it cannot be stored."""
+    try:
+        return entry_json(entry)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"the exchange {entry['id']} cannot be stored: it is not plain JSON ({exc})"
+        ) from exc
 
 
 def _tinydb_text(entries_json: list[str]) -> str:
@@ -294,6 +306,13 @@ class Journal:
             return JournalReadResult([])
         return _parse_journal(raw)
 
+    def read_bytes(self) -> bytes:
+        """The whole journal as it is on disk (empty when there is none)."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return b""
+
     def read_raw(self, offset: int, size: int) -> bytes | None:
         """Bytes [offset, size) of the journal: whole lines other processes appended.
 
@@ -328,7 +347,7 @@ class Journal:
         Returns the bytes written (whole lines). With ``sync=False`` the entries are
         durable only once :meth:`sync` returns.
         """
-        data = b"".join(_journal_line(text) for text in entries_json)
+        data = b"".join(journal_line(text) for text in entries_json)
         fd = self._handle()
         start = os.lseek(fd, 0, os.SEEK_END)  # callers hold the folder's lock: no one else appends
         view = memoryview(data)
@@ -363,9 +382,13 @@ class Journal:
 
     def replace(self, entries_json: list[str]) -> None:
         """Rewrite the journal atomically with exactly these entries (after a seal or an edit)."""
+        self.replace_bytes(b"".join(journal_line(text) for text in entries_json))
+
+    def replace_bytes(self, data: bytes) -> None:
+        """Rewrite the journal atomically with these whole lines."""
         self._dirty = False  # whatever was written is in what replaces it, fsync'ed
         self.close()
-        atomic_write_bytes(self.path, b"".join(_journal_line(text) for text in entries_json))
+        atomic_write_bytes(self.path, data)
         fsync_dir(self.path.parent)
 
     def close(self) -> None:
@@ -427,5 +450,5 @@ def line_id(line: bytes) -> str | None:
         return None
 
 
-def _journal_line(entry_text: str) -> bytes:
+def journal_line(entry_text: str) -> bytes:
     return f'{{"v":{SEGMENT_FORMAT_VERSION},"entry":{entry_text}}}\n'.encode()

@@ -89,11 +89,12 @@ from workbench.store.history.segments import (
     read_segment_entries,
     remove_files,
     scan_segments,
+    serialise,
     write_segment,
     write_sidecars,
 )
 
-__all__ = ["HistoryStorage", "serialise"]
+__all__ = ["HistoryStorage"]
 
 _CACHED_SEGMENTS = 4
 
@@ -136,7 +137,7 @@ class HistoryStorage:
 
     def count(self) -> int:
         """How many entries there are (sealed and open), without reading any segment."""
-        return len(self.open_rows) + sum(s.count for s in self.segments)
+        return len(self._open) + sum(s.count for s in self.segments)
 
     # --- the open segment, parsed when read ------------------------------------------------
 
@@ -279,7 +280,10 @@ class HistoryStorage:
         if notice is not None:
             self.notices.append(notice)
 
-    def _load_journal(self) -> None:
+    def _load_journal(self, *, lazy: bool = False) -> None:
+        newest = self.segments[-1] if self.segments else None
+        if lazy and self._open.keep_unparsed(self.journal.read_bytes(), newest):
+            return
         result = self.journal.read()
         entries = result.entries
         if self.segments and entries:
@@ -310,7 +314,7 @@ class HistoryStorage:
         """
         step = self.changes.begin()
         if step.reload or (step.tail is not None and not self._read_tail(*step.tail)):
-            self._reload()
+            self._reload(lazy=True)
         if step.reload or step.tail is not None:
             self.changes.opened()
         return step.kind
@@ -327,14 +331,17 @@ class HistoryStorage:
         self._open.add_pending(raw)
         return True
 
-    def _reload(self) -> None:
-        """Forget the in-memory view and read the folder again (as on open, without migrating)."""
+    def _reload(self, *, lazy: bool = False) -> None:
+        """Forget the in-memory view and read the folder again (as on open, without migrating).
+
+        *lazy*: keep the journal's lines unparsed when they need no visible repair.
+        """
         self.journal.close()
         self.segments = []
         self._entry_cache.clear()
         self._open.clear()
         self._load_segments()
-        self._load_journal()
+        self._load_journal(lazy=lazy)
 
     def mark_layout(self) -> None:
         self.changes.mark_layout()
@@ -398,7 +405,8 @@ class HistoryStorage:
         """The oldest *sealed* open entries are in *segment*: rewrite the journal without them."""
         self.segments.append(segment)
         self._open.drop_first(sealed)
-        self._replace_journal(self._open.json)
+        with self.lock.replacing_journal():  # what is left, lines appended since unparsed
+            self.journal.replace_bytes(self._open.journal_bytes())
         self.prune()
 
     def _rewrite_segment(self, segment: SegmentFiles, entries: list[dict[str, Any]]) -> None:
@@ -586,13 +594,3 @@ class HistoryStorage:
             if rows is not None:
                 ids.update(row[R_ID] for row in rows)
         return ids
-
-
-def serialise(entry: dict[str, Any]) -> str:
-    """An entry's JSON text for the journal, or a ``TypeError`` saying why it cannot be stored."""
-    try:
-        return entry_json(entry)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"the exchange {entry['id']} cannot be stored: it is not plain JSON ({exc})"
-        ) from exc

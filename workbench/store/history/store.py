@@ -47,7 +47,8 @@ from workbench.store.history.masking import mask_exchange
 from workbench.store.history.migrate import HistoryVersionError
 from workbench.store.history.query import matching_rows, unfiltered_rows
 from workbench.store.history.seal import commit_seal, prepare_seal
-from workbench.store.history.storage import HistoryStorage, serialise
+from workbench.store.history.segments import serialise
+from workbench.store.history.storage import HistoryStorage
 from workbench.store.history.transfer import HistoryImportError, read_import_file
 
 __all__ = [
