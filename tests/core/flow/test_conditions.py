@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.core.flow.condition_codegen import compile_predicates
 from workbench.core.flow.conditions import (
     And,
     Between,
@@ -291,3 +292,38 @@ def test_compiled_conditions_agree_with_the_tree_walker(
     compiled: list[str] = []
     assert compile_condition(tree)(roots, compiled) == evaluate(tree, roots, walked)
     assert compiled == walked
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_small_trees, min_size=1, max_size=4),
+    st.dictionaries(st.sampled_from("ab"), _values, max_size=2),
+    _values,
+)
+def test_generated_predicates_answer_as_the_evaluator_or_not_at_all(
+    trees: list[Node], profile: dict[str, Any], event: Any
+) -> None:
+    """A True/False from the generated function is the evaluator's answer, and the
+    evaluator reports nothing then; None (not sure) hands the decision back."""
+    roots = {"profile": profile, "event": event}
+    answers = compile_predicates(trees)(roots)
+    assert len(answers) == len(trees)
+    for tree, answer in zip(trees, answers, strict=True):
+        problems: list[str] = []
+        expected = evaluate(tree, roots, problems)
+        if answer is not None:
+            assert answer is expected
+            assert problems == []
+
+
+def test_generated_predicates_share_reads_and_decide_plain_cases() -> None:
+    trees = [
+        parse_condition("profile@stats.counters.purchases >= 1"),
+        parse_condition("profile@stats.counters.purchases >= 2 and profile@traits.vip exists"),
+        parse_condition('profile@traits.device contains "iPhone"'),
+        parse_condition('profile@data.email != null or profile@data.name == "x"'),
+        parse_condition('profile@stats.counters.purchases > "x"'),
+    ]
+    profile = {"stats": {"counters": {"purchases": 1}}, "traits": {"device": "an iPhone"}}
+    assert compile_predicates(trees)({"profile": profile}) == (True, False, True, False, None)
+    assert compile_predicates(trees)({"profile": {}}) == (False, False, False, False, False)

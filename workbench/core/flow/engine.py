@@ -290,10 +290,14 @@ class _Run:
         """:meth:`run_rule` without the trace (no debugger): same effects, same failure logs."""
         if not rule.enabled:
             return False
-        if rule.condition is not None:
-            errors: list[str] = []
-            holds = rule.condition.holds(roots, errors)
-            self._log_condition_errors(rule, errors, event)
+        quick = rule.quick_condition
+        if quick is not None:
+            holds = quick(roots)[0]
+            if holds is None:  # not sure: the evaluator decides and says why
+                assert rule.condition is not None
+                errors: list[str] = []
+                holds = rule.condition.holds(roots, errors)
+                self._log_condition_errors(rule, errors, event)
             if not holds:
                 return False
         profile, owned = self.profile, self.owned
@@ -331,8 +335,11 @@ class _Run:
         matched: list[str] = []
         errors: list[str] = []
         problems: list[str] = []
-        for segment_id, holds in self.config.segment_checks:
-            if holds(roots, problems):
+        answers = self.config.segment_predicates(roots)
+        for (segment_id, holds), answer in zip(self.config.segment_checks, answers, strict=True):
+            if answer is None:  # not sure: the evaluator decides and says why
+                answer = holds(roots, problems)
+            if answer:
                 matched.append(segment_id)
             if problems:
                 for problem in problems:

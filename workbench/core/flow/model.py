@@ -18,6 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from workbench.core.flow.condition_codegen import Predicates, compile_predicates
 from workbench.core.flow.conditions import Condition, ConditionError, Evaluator
 from workbench.core.flow.fastcheck import Check, compile_check
 from workbench.core.flow.operations import DefinitionError, Operation, check_json_value
@@ -262,6 +263,11 @@ class MappingRule:
         return self.event_type in (event_type, ANY_EVENT_TYPE)
 
     @cached_property
+    def quick_condition(self) -> Predicates | None:
+        """The condition compiled for the quiet path (see :mod:`condition_codegen`)."""
+        return compile_predicates([self.condition.tree]) if self.condition is not None else None
+
+    @cached_property
     def quick_operations(self) -> tuple[tuple[Operation, QuickOperation], ...]:
         """Each operation with its specialised quiet-path function (built once)."""
         return tuple((operation, quick_operation(operation)) for operation in self.operations)
@@ -383,6 +389,12 @@ class FlowConfig:
     def segment_checks(self) -> tuple[tuple[str, Evaluator], ...]:
         """``(id, compiled condition)`` of the enabled segments, in order (built once)."""
         return tuple((s.id, s.condition.evaluator) for s in self.segments if s.enabled)
+
+    @cached_property
+    def segment_predicates(self) -> Predicates:
+        """All enabled segments' conditions as one generated function, in the order of
+        :attr:`segment_checks`; a ``None`` answer means: ask that segment's evaluator."""
+        return compile_predicates([s.condition.tree for s in self.segments if s.enabled])
 
     @property
     def empty(self) -> bool:

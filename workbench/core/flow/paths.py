@@ -55,6 +55,10 @@ class _Missing:
     def __bool__(self) -> bool:
         return False
 
+    def get(self, key: str, default: Any = None) -> _Missing:
+        """A field of a missing object is missing too (lets generated readers chain ``get``)."""
+        return self
+
 
 MISSING: Final = _Missing()
 
