@@ -281,10 +281,6 @@ def _decode(chunks: Sequence[bytes]) -> str:
     return text
 
 
-def _kept_size(chunks: Sequence[bytes]) -> int:
-    return min(sum(len(chunk) for chunk in chunks), BODY_LIMIT)
-
-
 _DEFERRED = frozenset({"request_headers", "request_body", "response_headers", "response_body"})
 
 
@@ -373,7 +369,11 @@ class ObserverMiddleware:
             if not published:
                 published = True
                 latency = (time.perf_counter() - started) * 1000.0
-                self._publish(scope, wall, latency, response, info, request_chunks, response_chunks)
+                # What the bodies keep (see _RawExchange): the first BODY_LIMIT bytes of each.
+                size = min(captured, BODY_LIMIT) + min(sent_size[0], BODY_LIMIT)
+                self._publish(
+                    scope, wall, latency, response, info, request_chunks, response_chunks, size
+                )
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -412,6 +412,7 @@ class ObserverMiddleware:
         info: dict[str, Any],
         request_chunks: list[bytes],
         response_chunks: list[bytes],
+        body_size: int,
     ) -> None:
         raw = _RawExchange(
             scope["headers"], tuple(request_chunks), response["headers"], tuple(response_chunks)
@@ -433,6 +434,6 @@ class ObserverMiddleware:
                 "context": info["context"],
             },
             raw,
-            _kept_size(request_chunks) + _kept_size(response_chunks),
+            body_size,
         )
         self.hub.publish(record)
