@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
     "INTERNAL_SOURCE_ID",
+    "EventParts",
     "build_event",
     "new_profile",
     "new_session",
@@ -33,7 +34,7 @@ def now_utc() -> datetime:
 
 
 _ID_BATCH = 256  # ids drawn per os.urandom call
-_random_pool: list[bytes] = []
+_random_pool: list[str] = []
 _random_lock = threading.Lock()
 # A forked child must not hand out the ids its parent still holds.
 os.register_at_fork(after_in_child=_random_pool.clear)
@@ -48,13 +49,33 @@ def new_id() -> str:
     """
     with _random_lock:
         if not _random_pool:
-            block = os.urandom(16 * _ID_BATCH)
-            _random_pool.extend(block[i : i + 16] for i in range(0, len(block), 16))
-        raw = bytearray(_random_pool.pop())
-    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+            _random_pool.extend(_id_batch())
+        return _random_pool.pop()
+
+
+# Byte maps for the version (4) and variant (RFC 4122) bits of a uuid4.
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+def _id_batch() -> list[str]:
+    """:data:`_ID_BATCH` uuid4 strings from one ``os.urandom`` call, formatted in one go."""
+    block = bytearray(os.urandom(16 * _ID_BATCH))
+    block[6::16] = block[6::16].translate(_VERSION_4)
+    block[8::16] = block[8::16].translate(_VARIANT)
+    h = block.hex()
+    return [
+        "-".join(
+            (
+                h[i : i + 8],
+                h[i + 8 : i + 12],
+                h[i + 12 : i + 16],
+                h[i + 16 : i + 20],
+                h[i + 20 : i + 32],
+            )
+        )
+        for i in range(0, len(h), 32)
+    ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -336,6 +357,29 @@ def _session_ref(session: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+class EventParts:
+    """The parts every event of one request has alike, built once for all of them.
+
+    The events of a request share these dicts (the references to the source,
+    session and profile, and the session's user-agent details): nothing changes
+    an event's nested parts once it is built (the event flow writes only each
+    event's own ``metadata``), and each event is encoded on its own when stored.
+    """
+
+    __slots__ = ("app", "device", "os", "profile", "session", "source")
+
+    def __init__(
+        self, source_id: str, session: dict[str, Any] | None, profile_id: str | None
+    ) -> None:
+        self.source = {"id": source_id}
+        self.session = _session_ref(session)
+        self.profile = {"id": profile_id, "primary_id": None} if profile_id else None
+        # As Tracardi 0.8.2 stores them: the session's user-agent details on each event.
+        self.device = dict(session.get("device") or {}) if session else {}
+        self.os = dict(session.get("os") or {}) if session else {}
+        self.app = dict(session.get("app") or {}) if session else {}
+
+
 def build_event(
     raw: dict[str, Any],
     *,
@@ -347,8 +391,15 @@ def build_event(
     profile_less: bool,
     request: dict[str, Any],
     debug: bool,
+    parts: EventParts | None = None,
 ) -> dict[str, Any]:
-    """One stored event from one ``events[i]`` of the payload."""
+    """One stored event from one ``events[i]`` of the payload.
+
+    *parts*: the request's :class:`EventParts` (made from *source_id*, *session* and
+    *profile_id* when not given).
+    """
+    if parts is None:
+        parts = EventParts(source_id, session, profile_id)
     event_type = normalise_type(raw["type"])
     sent_id = raw.get("id")
     event_id = sent_id.strip().lower() if isinstance(sent_id, str) and sent_id.strip() else new_id()
@@ -361,6 +412,7 @@ def build_event(
     page: dict[str, Any] = page_raw if isinstance(page_raw, dict) else {}
     referer_raw = page.get("referer")
     referer: dict[str, Any] = referer_raw if isinstance(referer_raw, dict) else {}
+    url = page.get("url")
     return {
         "id": event_id,
         "name": _event_name(event_type),
@@ -386,9 +438,9 @@ def build_event(
             "instance": {"id": "workbench"},
             "aux": {},
         },
-        "source": {"id": source_id},
-        "session": _session_ref(session),
-        "profile": {"id": profile_id, "primary_id": None} if profile_id else None,
+        "source": parts.source,
+        "session": parts.session,
+        "profile": parts.profile,
         "properties": properties,
         "traits": {},
         "context": context,
@@ -398,16 +450,15 @@ def build_event(
         "aux": {},
         "hit": {
             "name": page.get("title"),
-            "url": page.get("url"),
+            "url": url,
             "referer": referer.get("host"),
-            "query": _query_of(page.get("url")),
+            "query": _query_of(url),
             "category": None,
         },
-        "utm": _utm_of(page.get("url")),
-        # As Tracardi 0.8.2 stores them: the session's user-agent details on each event.
-        "device": dict(session.get("device") or {}) if session else {},
-        "os": dict(session.get("os") or {}) if session else {},
-        "app": dict(session.get("app") or {}) if session else {},
+        "utm": _utm_of(url),
+        "device": parts.device,
+        "os": parts.os,
+        "app": parts.app,
         "data": {},
         "journey": {"state": None},
     }
@@ -427,7 +478,9 @@ def _query_of(url: Any) -> str | None:
 
 def _utm_of(url: Any) -> dict[str, str | None]:
     """The page URL's ``utm_*`` query parameters (Tracardi's event ``utm``), None when absent."""
-    query = _query_of(url) if isinstance(url, str) and "utm_" in url else None
+    if not isinstance(url, str) or "utm_" not in url:
+        return dict.fromkeys(_UTM_KEYS)
+    query = _query_of(url)
     values = parse_qs(query) if query else {}
     utm: dict[str, str | None] = {}
     for key in _UTM_KEYS:

@@ -24,6 +24,7 @@ from workbench.collector.bots import (
 from workbench.collector.config import CollectorConfig
 from workbench.collector.documents import (
     INTERNAL_SOURCE_ID,
+    EventParts,
     build_event,
     new_id,
     new_profile,
@@ -447,6 +448,7 @@ class _Tracking:
         request = self._request_part()
         channel = self.source.name if self.source else ""
         raw_events = self.payload.get("events") or []
+        parts = EventParts(self.source_id, session, profile_id)
         events = [
             build_event(
                 raw,
@@ -458,6 +460,7 @@ class _Tracking:
                 profile_less=profile_less,
                 request=request,
                 debug=self.debug,
+                parts=parts,
             )
             for raw in raw_events
         ]
@@ -520,12 +523,19 @@ _CLOCK = frozenset({"update", "duration"})
 
 
 def _same_except(a: Any, b: Any, skip: frozenset[str]) -> bool:
-    """Two dicts equal but for the keys in *skip* (compared in place, nothing copied)."""
+    """Two dicts equal but for the keys in *skip*.
+
+    Compared as shallow copies without those keys: a copy and the comparison run in
+    C, and the values they share (most of a touched session is the stored one's,
+    by identity) compare at once, where a loop over the keys ran in Python.
+    """
     if not isinstance(a, dict) or not isinstance(b, dict):
         return bool(a == b)
-    if a.keys() - skip != b.keys() - skip:
-        return False
-    return all(value == b[key] for key, value in a.items() if key not in skip)
+    a, b = dict(a), dict(b)
+    for key in skip:
+        a.pop(key, None)
+        b.pop(key, None)
+    return bool(a == b)
 
 
 def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
