@@ -46,6 +46,16 @@ def is_fast_track(scope: Scope) -> bool:
 async def _send_json(send: Send, body: Any, status: int, headers: dict[str, str]) -> None:
     """What ``json_response(body, status, headers)`` sends, without building a Response."""
     content = dumps(body)
+    if not headers and not (status < 200 or status in (204, 304)):  # the usual answer
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-length", b"%d" % len(content)), _JSON_TYPE],
+            }
+        )
+        await send({"type": "http.response.body", "body": content})
+        return
     raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
     names = {name for name, _ in raw}
     if b"content-length" not in names and not (status < 200 or status in (204, 304)):
@@ -64,16 +74,16 @@ async def track_asgi(scope: Scope, receive: Receive, send: Send) -> None:
         if state.stopping:
             raise stopping()
         config = state.live.current
-        declared = content_type = None
-        headers: list[tuple[str, str]] = []
-        for raw_name, raw_value in scope["headers"]:
-            name = raw_name.decode("latin-1")
-            value = raw_value.decode("latin-1")
-            headers.append((name, value))
-            if name == "content-length" and declared is None:
-                declared = raw_value
-            elif name == "content-type" and content_type is None:
-                content_type = value
+        raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw_headers]
+        declared: bytes | None = None
+        content_type: str | None = None
+        for name, value in raw_headers:
+            if name == b"content-length":
+                if declared is None:
+                    declared = value
+            elif name == b"content-type" and content_type is None:
+                content_type = value.decode("latin-1")
         body = await read_body_asgi(receive, declared, config.max_body_bytes)
         reject_non_json(content_type, body)
         payload = parse_json_body(body)
