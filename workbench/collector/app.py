@@ -16,8 +16,10 @@ live config and hub on ``request.app.state``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import State
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
@@ -40,7 +42,33 @@ from workbench.collector.trust import TrustMiddleware, TrustPolicy
 from workbench.collector.waiting import EventWaiters
 from workbench.store.collector.store import CollectorStore
 
-__all__ = ["create_app"]
+__all__ = ["AppState", "create_app"]
+
+
+class AppState(State):
+    """Starlette's ``app.state``, whose attributes are read without a failed look-up first.
+
+    Starlette's :class:`~starlette.datastructures.State` keeps its values in a dict
+    behind ``__getattr__``, so every ``app.state.x`` first fails the ordinary
+    attribute look-up (building an ``AttributeError`` and its message) and then
+    runs a Python method: about ten times per tracked request. This one also keeps
+    each value as an ordinary attribute; both are written together, by attribute
+    or by key, so they always agree.
+    """
+
+    def __setattr__(self, key: Any, value: Any) -> None:
+        super().__setattr__(key, value)
+        object.__setattr__(self, key, value)
+
+    def __delattr__(self, key: Any) -> None:
+        super().__delattr__(key)
+        object.__delattr__(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.__setattr__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.__delattr__(key)
 
 
 def _takes_shortcut(scope: Scope) -> bool:
@@ -99,6 +127,7 @@ def create_app(
         ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
     )
+    app.state = AppState()
     app.state.trust = policy
     app.state.store = store  # the staging data set
     contexts = ContextStores(
