@@ -118,3 +118,21 @@ def test_observed_records_read_like_built_ones(make_server: ServerFactory) -> No
     assert record.body_size == len(body) + len(record.response_body)
     assert record == RequestRecord.from_fields(record.to_dict())
     assert RequestRecord(**record.to_dict()) == record
+
+
+def test_app_state_reads_and_writes_agree_both_ways() -> None:
+    from workbench.collector.app import AppState
+
+    state = AppState()
+    state.forwarder = "a"
+    assert state["forwarder"] == "a"
+    state["forwarder"] = "b"
+    assert state.forwarder == "b"
+    assert "forwarder" in vars(state)  # read as a plain attribute, no failed look-up first
+    del state.forwarder
+    assert getattr(state, "forwarder", None) is None
+    state["stopping"] = True
+    del state["stopping"]
+    with pytest.raises(AttributeError):
+        _ = state.stopping
+    assert list(state) == []
