@@ -16,8 +16,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Libraries the window must not import before its first idle moment.
-DEFERRED = ("httpx", "httpcore", "uvicorn", "starlette", "jsonschema", "referencing")
+#: Libraries and modules the window must not import before its first idle moment.
+DEFERRED = (
+    "httpx",
+    "httpcore",
+    "uvicorn",
+    "starlette",
+    "jsonschema",
+    "referencing",
+    "platformdirs",  # a home folder is given
+    "workbench.core.flow.model",
+    "workbench.core.redaction",  # the privacy policy, until a view asks
+    "workbench.ui.widgets.dock_title",  # the docks come with the services
+)
 
 SHOWN_WINDOW = textwrap.dedent(
     """
@@ -33,7 +44,7 @@ SHOWN_WINDOW = textwrap.dedent(
     loop = QEventLoop()
     QTimer.singleShot(0, loop.quit)
     loop.exec()
-    loaded = sorted({name.split(".")[0] for name in sys.modules})
+    loaded = sorted(sys.modules)
     shown = parts.window.isVisible()
     parts.window.services_attached.connect(loop.quit)
     if not parts.window.ready:

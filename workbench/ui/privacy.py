@@ -19,12 +19,14 @@ Signals:
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from workbench.core.diff import Selector
-from workbench.core.redaction import RedactionPolicy
+# The policy (and the diff selectors it matches paths with) loads when a view first asks
+# about personal data: the window shows before that, with nothing hidden.
+if TYPE_CHECKING:
+    from workbench.core.redaction import RedactionPolicy
 
 __all__ = ["MASK", "PrivacyMask", "app_privacy_mask", "privacy_mask"]
 
@@ -42,7 +44,7 @@ class PrivacyMask(QObject):
     def __init__(self, policy: RedactionPolicy | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.setObjectName("privacyMask")
-        self._policy = policy or RedactionPolicy()
+        self._policy = policy
         self._hidden = False
         self._cache: dict[tuple[str, ...], bool] = {}
 
@@ -59,6 +61,10 @@ class PrivacyMask(QObject):
 
     @property
     def policy(self) -> RedactionPolicy:
+        if self._policy is None:
+            from workbench.core.redaction import RedactionPolicy
+
+            self._policy = RedactionPolicy()
         return self._policy
 
     def set_policy(self, policy: RedactionPolicy) -> None:
@@ -70,16 +76,18 @@ class PrivacyMask(QObject):
 
     def is_personal_path(self, path: tuple[Any, ...]) -> bool:
         """True when the policy names the value at *path* (list positions are skipped)."""
+        from workbench.core.diff import Selector
+
         keys = tuple(str(p) for p in path if isinstance(p, str) and not isinstance(p, Selector))
         known = self._cache.get(keys)
         if known is None:
-            known = self._policy.category(keys) is not None
+            known = self.policy.category(keys) is not None
             self._cache[keys] = known
         return known
 
     def text(self, text: str) -> str:
         """*text* with e-mail and IP addresses hidden (when hidden and the policy detects them)."""
-        if not self._hidden or not self._policy.detect_values:
+        if not self._hidden or not self.policy.detect_values:
             return text
         if "@" in text:
             text = _EMAIL.sub(_hide_email, text)

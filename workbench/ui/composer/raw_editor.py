@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from workbench.ui.widgets.code_edit import CodeEdit
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData
 
 __all__ = ["PASTE_LIMIT", "JsonSyntaxProblem", "RawJsonEditor", "parse_json_text"]
 
@@ -165,6 +168,8 @@ class RawJsonEditor(QWidget):
     def go_to_problem(self) -> None:
         if self.problem is None:
             return
+        from PySide6.QtGui import QTextCursor
+
         block = self.text_edit.document().findBlockByLineNumber(self.problem.line - 1)
         cursor = QTextCursor(block)
         cursor.movePosition(

@@ -9,26 +9,23 @@ editor's viewport margins, so the editor stays one widget to put in a tab.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QKeyEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
+from PySide6.QtGui import QColor, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QTextEdit,
     QToolButton,
     QWidget,
 )
+
+# The text classes for finding and the painter load when a find runs or the gutter is
+# first painted: an editor in a tab not shown yet (the composer's Raw JSON) needs neither.
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QTextCursor
 
 __all__ = ["FIND_LIMIT", "CodeEdit", "FindBar"]
 
@@ -125,6 +122,8 @@ class FindBar(QWidget):
         self._find_all(text)
 
     def _find_all(self, text: str) -> None:
+        from PySide6.QtGui import QTextCursor, QTextDocument
+
         document = self._editor.document()
         self._matches = []
         if text:
@@ -139,6 +138,9 @@ class FindBar(QWidget):
         self.searched.emit(len(self._matches))
 
     def _show_current(self) -> None:
+        from PySide6.QtGui import QTextCharFormat, QTextCursor
+        from PySide6.QtWidgets import QTextEdit
+
         text = self.edit.text()
         n = len(self._matches)
         more = "+" if n >= FIND_LIMIT else ""
@@ -207,6 +209,8 @@ class CodeEdit(QPlainTextEdit):
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
 
     def paint_gutter(self, gutter: QWidget, event: QPaintEvent) -> None:
+        from PySide6.QtGui import QPainter
+
         painter = QPainter(gutter)
         palette = self.palette()
         painter.fillRect(event.rect(), palette.alternateBase())

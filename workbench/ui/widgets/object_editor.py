@@ -10,6 +10,7 @@ so nothing the user typed is lost.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +38,14 @@ __all__ = ["TYPES", "ObjectEditor", "parse_scalar"]
 
 TYPES = ("string", "number", "boolean", "null", "object", "array")
 KEY, TYPE, VALUE = range(3)
-_INVALID = QBrush(QColor(255, 205, 205))
 _CONTAINERS = ("object", "array")
+
+
+@functools.cache
+def _invalid_brush() -> QBrush:
+    """The background of a row whose value does not parse (made on first use: building
+    a brush loads Qt's gradient types, which a window that shows no error never needs)."""
+    return QBrush(QColor(255, 205, 205))
 
 
 def _type_of(value: Any) -> str:
@@ -345,7 +352,7 @@ class ObjectEditor(QWidget):
         return len(same) == 1
 
     def _paint(self, item: QTreeWidgetItem, ok: bool) -> None:
-        brush = QBrush() if ok else _INVALID
+        brush = QBrush() if ok else _invalid_brush()
         was = self._loading
         self._loading = True
         for column in range(3):
