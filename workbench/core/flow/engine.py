@@ -219,15 +219,47 @@ class _Run:
         return trace
 
     def map_event_quietly(self, event: dict[str, Any], valid: bool) -> None:
-        """:meth:`map_event` without the trace (no debugger): the same effects."""
-        if not valid or self.profile is None:
+        """:meth:`map_event` without the trace (no debugger): same effects, same failure logs.
+
+        The rules' conditions and operations run as compiled for the quiet path
+        (:attr:`MappingRule.quick_condition`, :attr:`MappingRule.quick_operations`).
+        """
+        profile = self.profile
+        if not valid or profile is None:
             return
         rules = self.config.rules_for(str(event.get("type", "")))
         if not rules:
             return
-        roots = {"event": event, "session": self.session, "profile": self.profile}
-        ran = [rule.id for rule in rules if self.run_rule_quietly(rule, roots, event)]
-        _note_rules(event, ran)
+        owned = self.owned
+        roots = {"event": event, "session": self.session, "profile": profile}
+        ran: list[str] = []
+        for rule in rules:
+            if not rule.enabled:
+                continue
+            quick = rule.quick_condition
+            if quick is not None:
+                holds = quick(roots)[0]
+                if holds is None:  # not sure: the evaluator decides and says why
+                    assert rule.condition is not None
+                    errors: list[str] = []
+                    holds = rule.condition.holds(roots, errors)
+                    self._log_condition_errors(rule, errors, event)
+                if not holds:
+                    continue
+            for operation, apply in rule.quick_operations:
+                try:
+                    apply(profile, roots, owned)
+                except OperationFailed as exc:
+                    self.log(
+                        f"rule {rule.id!r}: {operation.describe()} failed: {exc}",
+                        level="error",
+                        origin="mapping",
+                        class_name="MappingRule",
+                        event_id=event.get("id"),
+                    )
+            ran.append(rule.id)
+        if ran:
+            _note_rules(event, ran)
 
     def run_rule(
         self, rule: MappingRule, roots: dict[str, Any], event: dict[str, Any]
@@ -283,37 +315,6 @@ class _Run:
             entry["failures"] = failures
         entry["duration_ms"] = _ms(start)
         return entry
-
-    def run_rule_quietly(
-        self, rule: MappingRule, roots: dict[str, Any], event: dict[str, Any]
-    ) -> bool:
-        """:meth:`run_rule` without the trace (no debugger): same effects, same failure logs."""
-        if not rule.enabled:
-            return False
-        quick = rule.quick_condition
-        if quick is not None:
-            holds = quick(roots)[0]
-            if holds is None:  # not sure: the evaluator decides and says why
-                assert rule.condition is not None
-                errors: list[str] = []
-                holds = rule.condition.holds(roots, errors)
-                self._log_condition_errors(rule, errors, event)
-            if not holds:
-                return False
-        profile, owned = self.profile, self.owned
-        assert profile is not None
-        for operation, apply in rule.quick_operations:
-            try:
-                apply(profile, roots, owned)
-            except OperationFailed as exc:
-                self.log(
-                    f"rule {rule.id!r}: {operation.describe()} failed: {exc}",
-                    level="error",
-                    origin="mapping",
-                    class_name="MappingRule",
-                    event_id=event.get("id"),
-                )
-        return True
 
     # -- segmentation ---------------------------------------------------------------------
 

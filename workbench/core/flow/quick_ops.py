@@ -134,12 +134,15 @@ def quick_operation(operation: Operation) -> QuickOperation:
             kind_of_before = type(before)
             if kind_of_before is int or kind_of_before is float:
                 after = before + amount
+                if after == before and type(after) is kind_of_before:
+                    return  # incremented by 0: unchanged
             elif before is MISSING or before is None:
                 after = amount
             else:
                 reference(profile, roots, owned)
                 return
-            finish(profile, roots, owned, before, after)
+            if not write(profile, after, owned):
+                reference(profile, roots, owned)
 
         return increment
 
