@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.store.history_helpers import SECRETS, make_exchange, make_exchange_dict
+from workbench.core.exchange import Exchange
 from workbench.store.history import (
     HistoryImportError,
     HistoryQuery,
@@ -298,3 +299,23 @@ def test_an_interrupted_v0_migration_runs_again_without_duplicates(tmp_path: Pat
     (tmp_path / "manifest.json").unlink()
     with HistoryStore(tmp_path) as store:
         assert store.count() == 2
+
+
+def test_numbers_orjson_reads_differently_come_back_from_the_journal_as_written(
+    tmp_path: Path,
+) -> None:
+    huge = 123456789012345678901234567890  # beyond 64 bits: orjson would read a float
+    exchange = make_exchange_dict(1)
+    exchange["response"]["json"] = {"huge": huge, "negative": -huge, "max": 2**63 - 1}
+    folder = tmp_path / "history"
+    with HistoryStore(folder, retention=None) as store:
+        entry_id = store.append(Exchange.from_dict(exchange)).id
+    with HistoryStore(folder, retention=None) as fresh:  # the journal parsed again
+        entry = fresh.get(entry_id)
+        assert entry is not None
+        assert entry.exchange.to_dict()["response"]["json"] == {
+            "huge": huge,
+            "negative": -huge,
+            "max": 2**63 - 1,
+        }
+        assert isinstance(entry.exchange.to_dict()["response"]["json"]["huge"], int)

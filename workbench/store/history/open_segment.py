@@ -91,9 +91,11 @@ class OpenSegment:
     def keep_unparsed(self, raw: bytes, sealed: SegmentFiles | None) -> bool:
         """Take a whole journal's bytes unparsed if they need no repair seen without parsing.
 
-        True when every line is whole, has an id readable from its bytes and none of
-        them is in *sealed* (the newest segment) already: then they are pending. A line
-        that does not parse is found (and the journal repaired) when it is read.
+        True when every line is whole, has an id readable from its bytes and the
+        oldest is not in *sealed* (the newest segment) already: then they are pending.
+        A seal takes the oldest entries, so entries a crash left both sealed and in
+        the journal begin it. A line that does not parse is found (and the journal
+        repaired) when it is read.
         """
         if raw and not raw.endswith(b"\n"):
             return False
@@ -101,7 +103,7 @@ class OpenSegment:
         known = [entry_id for entry_id in ids if entry_id is not None]
         if len(known) != len(ids):
             return False
-        if sealed is not None and any(sealed.contains_id(entry_id) for entry_id in known):
+        if sealed is not None and known and sealed.contains_id(known[0]):
             return False
         if raw:
             self.add_pending(raw, known)

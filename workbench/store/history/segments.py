@@ -403,6 +403,31 @@ class Journal:
 _LINE_START = b'{"v":%d,"entry":' % SEGMENT_FORMAT_VERSION
 
 
+_UNREADABLE = object()
+
+
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= c <= 0x39 else 0x20 for c in range(256))
+_LONG_RUN = b"0" * 19  # 19 digits in a row, after _DIGITS_ONLY
+
+
+def _loads(line: bytes) -> Any:
+    """One journal line's JSON, or ``_UNREADABLE``.
+
+    orjson reads it a few times faster; the standard library reads what orjson
+    refuses (NaN, infinities) and lines with 19 digits or more in a row, since
+    orjson turns integers beyond 64 bits into floats.
+    """
+    if _LONG_RUN not in line.translate(_DIGITS_ONLY):  # cheaper than a regular expression
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return json.loads(line)
+    except ValueError:
+        return _UNREADABLE
+
+
 def _parse_journal(raw: bytes) -> JournalReadResult:
     """Entries of journal bytes; each keeps the JSON text it was written with."""
     result = JournalReadResult([])
@@ -413,9 +438,8 @@ def _parse_journal(raw: bytes) -> JournalReadResult:
     for line in lines:
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except ValueError:
+        record = _loads(line)
+        if record is _UNREADABLE:
             result.bad_lines += 1
             continue
         entry = record.get("entry") if isinstance(record, dict) else None
