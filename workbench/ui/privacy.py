@@ -18,6 +18,7 @@ Signals:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 # The policy (and the diff selectors it matches paths with) loads when a view first asks
 # about personal data: the window shows before that, with nothing hidden.
 if TYPE_CHECKING:
+    from workbench.core.diff import Selector
     from workbench.core.redaction import RedactionPolicy
 
 __all__ = ["MASK", "PrivacyMask", "app_privacy_mask", "privacy_mask"]
@@ -76,9 +78,8 @@ class PrivacyMask(QObject):
 
     def is_personal_path(self, path: tuple[Any, ...]) -> bool:
         """True when the policy names the value at *path* (list positions are skipped)."""
-        from workbench.core.diff import Selector
-
-        keys = tuple(str(p) for p in path if isinstance(p, str) and not isinstance(p, Selector))
+        selector = _selector_type()
+        keys = tuple(str(p) for p in path if isinstance(p, str) and not isinstance(p, selector))
         known = self._cache.get(keys)
         if known is None:
             known = self.policy.category(keys) is not None
@@ -114,6 +115,14 @@ class PrivacyMask(QObject):
     def document(self, value: Any) -> Any:
         """A whole document as views, copies and exports must show it now."""
         return self.value((), value)
+
+
+@functools.cache
+def _selector_type() -> type[Selector]:
+    """The diff selector type (a path step that is not a key), imported on first use."""
+    from workbench.core.diff import Selector
+
+    return Selector
 
 
 def _hide_email(match: re.Match[str]) -> str:
