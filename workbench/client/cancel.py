@@ -28,8 +28,6 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpcore
@@ -80,21 +78,37 @@ class CancelToken:
         """Block until cancelled (or *timeout*); True when cancelled."""
         return self._event.wait(timeout)
 
-    @contextmanager
-    def watching(self, sock: socket.socket | None) -> Iterator[None]:
-        """Register *sock* so :meth:`cancel` can wake a blocked read or write on it."""
+    def watching(self, sock: socket.socket | None) -> _Watch:
+        """Register *sock* so :meth:`cancel` can wake a blocked read or write on it.
+
+        A context manager (every socket read and write of a send enters one).
+        """
+        return _Watch(self, sock)
+
+
+class _Watch:
+    """The context manager :meth:`CancelToken.watching` returns."""
+
+    __slots__ = ("_sock", "_token")
+
+    def __init__(self, token: CancelToken, sock: socket.socket | None) -> None:
+        self._token = token
+        self._sock = sock
+
+    def __enter__(self) -> None:
+        sock, token = self._sock, self._token
         if sock is None:
-            yield
             return
-        with self._lock:
-            if self._event.is_set():
+        with token._lock:
+            if token._event.is_set():
                 raise httpcore.ReadError("the send was cancelled")
-            self._sockets.add(sock)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._sockets.discard(sock)
+            token._sockets.add(sock)
+
+    def __exit__(self, *exc: object) -> None:
+        sock, token = self._sock, self._token
+        if sock is not None:
+            with token._lock:
+                token._sockets.discard(sock)
 
 
 _state = threading.local()
