@@ -86,7 +86,9 @@ class LiveFeed:
 
     def __init__(self, keep: int = _KEEP) -> None:
         self._recent: deque[RequestRecord] = deque(maxlen=keep)
-        self._streams: list[_Stream] = []
+        # Replaced, never changed in place (open/release swap in a new tuple), so that
+        # publishing, once per request, reads it without taking the lock.
+        self._streams: tuple[_Stream, ...] = ()
         self._lock = threading.Lock()
         self.closed = False
 
@@ -99,11 +101,9 @@ class LiveFeed:
         """A hub listener: remember tracking requests, pass every request to the streams."""
         if record.path.startswith(LIVE_PATH):
             return  # the live page itself is not traffic worth showing
-        with self._lock:
-            if _is_tracking(record):
-                self._recent.append(record)
-            streams = list(self._streams)
-        for stream in streams:
+        if _is_tracking(record):
+            self._recent.append(record)  # a bounded deque: append is atomic
+        for stream in self._streams:
             self._hand(stream, record)
 
     @staticmethod
@@ -121,15 +121,14 @@ class LiveFeed:
     def open(self) -> _Stream:
         stream = _Stream(asyncio.get_running_loop())
         with self._lock:
-            self._streams.append(stream)
+            self._streams = (*self._streams, stream)
             if self.closed:
                 self._hand(stream, None)
         return stream
 
     def release(self, stream: _Stream) -> None:
         with self._lock:
-            if stream in self._streams:
-                self._streams.remove(stream)
+            self._streams = tuple(s for s in self._streams if s is not stream)
 
     def close(self) -> None:
         """End every stream now (the collector is stopping). Thread-safe."""

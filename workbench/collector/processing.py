@@ -40,6 +40,7 @@ __all__ = [
     "ProcessingInput",
     "ProcessingResult",
     "Processor",
+    "is_idle",
     "log_record",
     "process",
 ]
@@ -88,6 +89,17 @@ class ProcessingResult:
 
 
 Processor = Callable[[ProcessingInput], ProcessingResult]
+
+
+def is_idle(processor: Processor) -> bool:
+    """Whether *processor* would change and report nothing now (then it need not be called).
+
+    True for :func:`process` and for a :class:`FlowProcessor` with nothing configured;
+    a custom processor is always called.
+    """
+    if processor is process:
+        return True
+    return isinstance(processor, FlowProcessor) and processor.idle
 
 
 def log_record(
@@ -147,6 +159,11 @@ class FlowProcessor:
     def __init__(self, flow: FlowStore, live: LiveConfig | None = None) -> None:
         self.flow = flow
         self.live = live
+
+    @property
+    def idle(self) -> bool:
+        """Whether a call now would do nothing (no schema, rule or segment is configured)."""
+        return bool(self.flow.config.empty)
 
     def _strict(self) -> bool:
         return bool(self.live is not None and self.live.current.strict_validation)

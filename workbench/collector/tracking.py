@@ -38,6 +38,7 @@ from workbench.collector.processing import (
     ProcessingInput,
     ProcessingResult,
     Processor,
+    is_idle,
     log_record,
 )
 from workbench.collector.rejections import Rejected
@@ -506,6 +507,8 @@ class _Tracking:
         profile_new: bool,
         session_new: bool,
     ) -> ProcessingResult:
+        if is_idle(self.processor):
+            return ProcessingResult()  # what the processor would answer, without building its input
         data = ProcessingInput(
             profile=profile,
             session=session,
