@@ -323,8 +323,12 @@ def touch_session(
     properties: dict[str, Any],
     profile_id: str | None,
     status: str,
+    stamp: str | None = None,
 ) -> dict[str, Any]:
-    """Merge the payload's context/properties and update times and status."""
+    """Merge the payload's context/properties and update times and status.
+
+    *stamp* is ``now.isoformat()`` when the caller has it already.
+    """
     metadata = session.get("metadata") or {}
     time = metadata.get("time") or {}
     started = time.get("timestamp")
@@ -336,7 +340,11 @@ def touch_session(
         "profile": {"id": profile_id, "primary_id": None} if profile_id and not same else kept,
         "metadata": {
             **metadata,
-            "time": {**time, "update": now.isoformat(), "duration": round(duration, 3)},
+            "time": {
+                **time,
+                "update": stamp if stamp is not None else now.isoformat(),
+                "duration": round(duration, 3),
+            },
             "status": status,
         },
         "context": {**(session.get("context") or {}), **context},

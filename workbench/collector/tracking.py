@@ -212,6 +212,7 @@ class _Tracking:
                 properties=payload.get("properties") or {},
                 profile_id=profile["id"] if profile is not None else None,
                 status="active",
+                stamp=self.stamp,
             )
             if profile is not None and session_new:
                 tz = ((session.get("context") or {}).get("time") or {}).get("tz")
