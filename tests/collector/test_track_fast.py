@@ -116,6 +116,7 @@ def test_observed_records_read_like_built_ones(make_server: ServerFactory) -> No
     assert json.loads(record.response_body)["profile"]["id"] == record.profile_id
     assert record.response_headers["content-type"] == "application/json"
     assert record.body_size == len(body) + len(record.response_body)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record.time)
     assert record == RequestRecord.from_fields(record.to_dict())
     assert RequestRecord(**record.to_dict()) == record
 

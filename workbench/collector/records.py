@@ -250,16 +250,20 @@ def _masked(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return out
 
 
-_second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+# The last whole second formatted, and its text: one tuple, replaced as a whole, so that
+# threads reading records (the server's, the GUI's) never see one's second with another's text.
+_second: tuple[int, str] = (-1, "")
 
 
 def _iso_utc(stamp: float) -> str:
     """``2026-11-26T05:03:19.620Z`` for a ``time.time()`` value (the second is cached)."""
+    global _second
     whole = int(stamp)
-    if _second[0] != whole:
-        _second[1] = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-        _second[0] = whole
-    return f"{_second[1]}.{int((stamp - whole) * 1000):03d}Z"
+    cached = _second
+    if cached[0] != whole:
+        cached = (whole, datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+        _second = cached
+    return f"{cached[1]}.{int((stamp - whole) * 1000):03d}Z"
 
 
 def _masked_query(raw: bytes) -> str:
@@ -281,13 +285,21 @@ def _decode(chunks: Sequence[bytes]) -> str:
     return text
 
 
-_DEFERRED = frozenset({"request_headers", "request_body", "response_headers", "response_body"})
+_DEFERRED = frozenset(
+    {"time", "request_headers", "request_body", "response_headers", "response_body"}
+)
 
 
 class _RawExchange:
     """What a deferred :class:`RequestRecord` decodes its headers and bodies from."""
 
-    __slots__ = ("request_chunks", "request_headers", "response_chunks", "response_headers")
+    __slots__ = (
+        "request_chunks",
+        "request_headers",
+        "response_chunks",
+        "response_headers",
+        "wall",
+    )
 
     def __init__(
         self,
@@ -295,7 +307,9 @@ class _RawExchange:
         request_chunks: tuple[bytes, ...],
         response_headers: list[tuple[bytes, bytes]],
         response_chunks: tuple[bytes, ...],
+        wall: float,
     ) -> None:
+        self.wall = wall
         self.request_headers = request_headers
         self.request_chunks = request_chunks
         self.response_headers = response_headers
@@ -303,6 +317,7 @@ class _RawExchange:
 
     def decode(self) -> dict[str, Any]:
         return {
+            "time": _iso_utc(self.wall),
             "request_headers": _masked(self.request_headers),
             "request_body": _decode(self.request_chunks),
             "response_headers": _masked(self.response_headers),
@@ -415,12 +430,15 @@ class ObserverMiddleware:
         body_size: int,
     ) -> None:
         raw = _RawExchange(
-            scope["headers"], tuple(request_chunks), response["headers"], tuple(response_chunks)
+            scope["headers"],
+            tuple(request_chunks),
+            response["headers"],
+            tuple(response_chunks),
+            wall,
         )
         record = RequestRecord.deferred(
             {
                 "id": self.hub.next_id(),
-                "time": _iso_utc(wall),
                 "method": scope["method"],
                 "path": scope["path"],
                 "query": _masked_query(scope.get("query_string", b"")),
