@@ -12,6 +12,7 @@ segments entered and left, and a profile diff for the whole request.
 from __future__ import annotations
 
 import time
+from itertools import compress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -333,21 +334,12 @@ class _Run:
         before = [s for s in current if isinstance(s, str)] if isinstance(current, list) else []
         managed = self.config.enabled_segment_ids
         roots = {"profile": profile}
-        matched: list[str] = []
         errors: list[str] = []
-        problems: list[str] = []
         answers = self.config.segment_predicates(roots)
-        for (segment_id, holds), answer in zip(self.config.segment_checks, answers, strict=True):
-            if answer is None:  # not sure: the evaluator decides and says why
-                answer = holds(roots, problems)
-            if answer:
-                matched.append(segment_id)
-            if problems:
-                for problem in problems:
-                    message = f"segment {segment_id!r}: {problem}"
-                    errors.append(message)
-                    self.log(message, origin="segmentation", class_name="Segmentation")
-                problems.clear()
+        if None not in answers:  # every answer is sure (the usual case)
+            matched = list(compress(self.config.enabled_segment_order, answers))
+        else:
+            matched = self._segments_with_evaluators(roots, answers, errors)
         after = [s for s in before if s not in managed] + matched
         entered = [s for s in matched if s not in before]
         left = [s for s in before if s in managed and s not in matched]
@@ -376,6 +368,26 @@ class _Run:
                 origin="segmentation",
                 class_name="Segmentation",
             )
+
+    def _segments_with_evaluators(
+        self, roots: dict[str, Any], answers: tuple[bool | None, ...], errors: list[str]
+    ) -> list[str]:
+        """The matched segments when some answers are not sure: their evaluators decide,
+        and what they report goes into *errors* and the log."""
+        matched: list[str] = []
+        problems: list[str] = []
+        for (segment_id, holds), answer in zip(self.config.segment_checks, answers, strict=True):
+            if answer is None:
+                answer = holds(roots, problems)
+            if answer:
+                matched.append(segment_id)
+            if problems:
+                for problem in problems:
+                    message = f"segment {segment_id!r}: {problem}"
+                    errors.append(message)
+                    self.log(message, origin="segmentation", class_name="Segmentation")
+                problems.clear()
+        return matched
 
     # -- diff -----------------------------------------------------------------------------
 

@@ -391,6 +391,11 @@ class FlowConfig:
         return tuple((s.id, s.condition.evaluator) for s in self.segments if s.enabled)
 
     @cached_property
+    def enabled_segment_order(self) -> tuple[str, ...]:
+        """Ids of the enabled segments, in the order of :attr:`segment_checks`."""
+        return tuple(s.id for s in self.segments if s.enabled)
+
+    @cached_property
     def segment_predicates(self) -> Predicates:
         """All enabled segments' conditions as one generated function, in the order of
         :attr:`segment_checks`; a ``None`` answer means: ask that segment's evaluator."""
