@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -124,3 +125,42 @@ def test_increment_copies_only_the_path_it_writes() -> None:
     assert stored["stats"]["counters"]["views"] == 1
     assert profile["stats"]["other"] is stored["stats"]["other"]
     assert profile["data"] is stored["data"]
+
+
+_EDGES: list[tuple[dict[str, Any], dict[str, Any]]] = [
+    ({"x": True}, {"op": "increment", "target": "profile@x"}),
+    ({"x": "3"}, {"op": "increment", "target": "profile@x", "value": 2}),
+    ({"x": 1.5}, {"op": "increment", "target": "profile@x", "value": 0}),
+    ({"x": 1}, {"op": "increment", "target": "profile@x", "value": 0.0}),
+    ({"x": None}, {"op": "increment", "target": "profile@x.a"}),
+    ({"x": 4}, {"op": "increment", "target": "profile@x.a"}),
+    ({"x": [1, {"a": 1}]}, {"op": "increment", "target": "profile@x.1.a"}),
+    ({"x": [1]}, {"op": "set", "target": "profile@x.0", "value": 2}),
+    ({"x": [1]}, {"op": "set", "target": "profile@x.5", "value": 2}),
+    ({"x": "text"}, {"op": "set", "target": "profile@x.a.b", "value": 2}),
+    ({"x": {"a": None}}, {"op": "set", "target": "profile@x.a.b", "value": {"c": [1]}}),
+    ({"x": {"a": 1}}, {"op": "set", "target": "profile@x.a", "value": True}),
+    ({"x": {"a": 1}}, {"op": "set", "target": "profile@x.a", "value": 1.0}),
+    ({"x": {"a": ""}}, {"op": "set_if_empty", "target": "profile@x.a", "value": 1}),
+    ({"x": {"a": 0}}, {"op": "set_if_empty", "target": "profile@x.a", "value": 1}),
+    ({"x": {"a": "s"}}, {"op": "append", "target": "profile@x.a", "value": 1}),
+    ({"x": {"a": [True]}}, {"op": "append", "target": "profile@x.a", "value": 1, "unique": True}),
+    ({"x": {"a": [1]}}, {"op": "append", "target": "profile@x.a", "value": 1, "unique": True}),
+    ({"x": {"a": [1]}}, {"op": "delete", "target": "profile@x.a.0"}),
+    ({"x": [{"a": 1}]}, {"op": "delete", "target": "profile@x.0.a"}),
+    ({"x": 1}, {"op": "set", "target": "profile@x", "from": "event@0.a"}),
+    ({"x": 1}, {"op": "increment", "target": "profile@x", "from": "event@1"}),
+    ({"x": 1}, {"op": "increment", "target": "profile@x", "from": "session@a"}),
+    ({"x": 1}, {"op": "set", "target": "profile@y", "from": "profile@x"}),
+]
+
+
+@pytest.mark.parametrize(("stored", "definition"), _EDGES)
+def test_edge_cases_go_the_reference_way(stored: dict[str, Any], definition: dict) -> None:
+    operation = Operation.from_dict(definition)
+    event: Any = [{"a": [1]}, True]
+    roots_of = lambda profile: {"event": event, "session": None, "profile": profile}  # noqa: E731
+    reference, quick = copy.deepcopy(stored), copy.deepcopy(stored)
+    assert _apply(operation.apply_quietly, reference, roots_of(reference)) == _apply(
+        quick_operation(operation), quick, roots_of(quick)
+    )

@@ -12,9 +12,9 @@ segments entered and left, and a profile diff for the whole request.
 from __future__ import annotations
 
 import time
-from itertools import compress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import compress
 from typing import Any
 
 from workbench.core.flow.explain import failed_parts

@@ -2,18 +2,20 @@
 
 :meth:`Operation.apply_quietly <workbench.core.flow.operations.Operation.apply_quietly>`
 is the reference: it handles every kind, every type met on the way and every
-failure. :func:`quick_operation` builds, when a rule is compiled, a function for
-one operation that does the same for the common case (plain objects on the way
-to the target, numbers that are ``int``/``float``, JSON values from a decoded
-document) with none of the reference's generality: no dispatch on the kind per
-call, no exception for a unique append that is already there, one walk that
-copies and writes the target's path instead of two.
+failure. :func:`quick_operation` builds, when a rule is compiled, one generated
+function for one operation that does the same for the common case (objects on
+the way to the target, numbers that are ``int``/``float``, JSON values from a
+decoded document) in a single frame: the path reads and the copy-on-write walk
+are written out key by key, there is no dispatch on the kind per call and no
+exception for a unique append that is already there.
 
-Whenever the specialised function meets anything else (a list or a scalar on
-the way, a value of an unexpected type, a failure to report) it hands the whole
-operation to the reference before it has changed anything the reference would
-see differently, so the effects and failures are exactly the reference's. The
-engine's property tests run both paths on random rules and profiles.
+Whenever the generated function meets anything else (a list, a scalar or
+``null`` on the way, a value of an unexpected type, a failure to report) it
+hands the whole operation to the reference before it has changed anything the
+reference would see differently, so the effects and failures are exactly the
+reference's (a property test compares both on random operations and profiles).
+Field names and literals never appear in the source: they are passed in as
+constants, so nothing a user typed becomes code.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.core.flow.operations import Operation
-from workbench.core.flow.paths import MISSING, reader
+from workbench.core.flow.paths import MISSING
 
 __all__ = ["QuickOperation", "quick_operation"]
 
@@ -30,42 +32,6 @@ __all__ = ["QuickOperation", "quick_operation"]
 QuickOperation = Callable[[dict[str, Any], dict[str, Any], set[int]], None]
 
 _EMPTY: tuple[Any, ...] = (MISSING, None, "", [], {})
-
-
-def _writer(keys: tuple[str, ...]) -> Callable[[dict[str, Any], Any, set[int]], bool]:
-    """``detach_path`` + ``write_value`` in one walk, for objects only.
-
-    Returns False, having changed nothing a reader could tell apart, when a
-    step on the way holds something other than an object, ``null`` or nothing
-    (the caller then runs the reference, which copies lists or reports the
-    scalar). Objects it creates on the way are its own, so they are owned.
-    """
-    parents, last = keys[:-1], keys[-1]
-
-    def write(profile: dict[str, Any], value: Any, owned: set[int]) -> bool:
-        current = profile
-        for key in parents:
-            child = current.get(key, MISSING)
-            if type(child) is dict:
-                if id(child) not in owned:
-                    child = dict(child)
-                    current[key] = child
-                    owned.add(id(child))
-            elif child is MISSING or child is None:
-                child = {}
-                current[key] = child
-                owned.add(id(child))
-            else:
-                # Only reachable before anything was created (below a new object all
-                # is missing); the copies made so far are owned and change no value.
-                return False
-            current = child
-        current[last] = value
-        return True
-
-    return write
-
-
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -80,109 +46,123 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _incoming(operation: Operation) -> Callable[[dict[str, Any]], Any]:
-    """The operation's source value for *roots* (a fresh copy), or ``MISSING``."""
-    source = operation.source
-    if source is None:
-        if not operation.has_value:
-            return lambda _roots: MISSING
-        literal = operation.value
-        if type(literal) in _SCALARS:
-            return lambda _roots: literal
-        return lambda _roots: _copy(literal)
-    root_name = source.root
-    read = reader(source.keys)
+class _Source:
+    """Lines of one generated operation, with its constants passed in by name."""
 
-    def incoming(roots: dict[str, Any]) -> Any:
-        root = roots.get(root_name)
-        if root is None:
-            return MISSING
-        value = read(root)
-        return value if type(value) in _SCALARS else _copy(value)
+    def __init__(self, operation: Operation) -> None:
+        self.names: dict[str, Any] = {
+            "_M": MISSING,
+            "_copy": _copy,
+            "_SCALARS": _SCALARS,
+            "_EMPTY": _EMPTY,
+            "reference": operation.apply_quietly,
+        }
+        self.lines: list[str] = []
 
-    return incoming
+    def constant(self, value: Any) -> str:
+        name = f"k{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def read(self, target: str, document: str, keys: tuple[str, ...]) -> None:
+        """``target = read_value(document, keys)`` for objects (and MISSING, whose get
+        gives MISSING); anything without a get hands the operation to the reference."""
+        chain = "".join(f".get({self.constant(key)}, _M)" for key in keys)
+        self.add(
+            "try:",
+            f"    {target} = {document}{chain}",
+            "except AttributeError:",
+            "    return reference(profile, roots, owned)",
+        )
+
+    def write(self, value: str, keys: tuple[str, ...]) -> None:
+        """``detach_path`` + ``write_value`` for objects, in one walk (see _writer below)."""
+        self.add("c = profile")
+        for key in keys[:-1]:
+            name = self.constant(key)
+            self.add(
+                f"x = c.get({name}, _M)",
+                "if type(x) is dict:",
+                "    if id(x) not in owned:",
+                f"        x = dict(x); c[{name}] = x; owned.add(id(x))",
+                "elif x is _M or x is None:",
+                f"    x = {{}}; c[{name}] = x; owned.add(id(x))",
+                "else:",
+                "    return reference(profile, roots, owned)",
+                "c = x",
+            )
+        self.add(f"c[{self.constant(keys[-1])}] = {value}")
+
+    def incoming(self, operation: Operation) -> None:
+        """``v`` = the operation's source value (a fresh copy); returns when it is missing."""
+        source = operation.source
+        if source is None:
+            literal = operation.value if operation.has_value else MISSING
+            if type(literal) in _SCALARS or literal is MISSING:
+                self.add(f"v = {self.constant(literal)}")
+            else:
+                self.add(f"v = _copy({self.constant(literal)})")
+            return
+        self.add(f"v = roots.get({self.constant(source.root)})", "if v is None: return")
+        self.read("v", "v", source.keys)
+        self.add("if v is _M: return", "if type(v) not in _SCALARS: v = _copy(v)")
+
+    def build(self) -> QuickOperation:
+        body = "".join(f"    {line}\n" for line in self.lines)
+        namespace = dict(self.names)
+        exec(
+            compile(f"def apply(profile, roots, owned):\n{body}", "<operation>", "exec"), namespace
+        )
+        apply: QuickOperation = namespace["apply"]
+        return apply
 
 
 def quick_operation(operation: Operation) -> QuickOperation:
     """A function with the effects of ``operation.apply_quietly(profile, roots, owned)``."""
-    reference = operation.apply_quietly
+    source = _Source(operation)
     keys = operation.target.keys
-    read, write, incoming = reader(keys), _writer(keys), _incoming(operation)
     kind = operation.kind
-
-    def finish(
-        profile: dict[str, Any], roots: dict[str, Any], owned: set[int], before: Any, after: Any
-    ) -> None:
-        if before is not MISSING and before == after and type(before) is type(after):
-            return
-        if not write(profile, after, owned):
-            reference(profile, roots, owned)
-
+    if kind == "delete":
+        source.read("b", "profile", keys)
+        source.add("if b is not _M:", "    reference(profile, roots, owned)")
+        return source.build()
+    source.incoming(operation)
+    source.read("b", "profile", keys)
     if kind == "increment":
-
-        def increment(profile: dict[str, Any], roots: dict[str, Any], owned: set[int]) -> None:
-            amount = incoming(roots)
-            if amount is MISSING:
-                if operation.source is not None:
-                    return  # a missing source: nothing to do
-                amount = 1
-            kind_of_amount = type(amount)
-            if kind_of_amount is not int and kind_of_amount is not float:
-                reference(profile, roots, owned)  # reports "not a number"
-                return
-            before = read(profile)
-            kind_of_before = type(before)
-            if kind_of_before is int or kind_of_before is float:
-                after = before + amount
-                if after == before and type(after) is kind_of_before:
-                    return  # incremented by 0: unchanged
-            elif before is MISSING or before is None:
-                after = amount
-            else:
-                reference(profile, roots, owned)
-                return
-            if not write(profile, after, owned):
-                reference(profile, roots, owned)
-
-        return increment
-
-    if kind in ("set", "set_if_empty"):
-        if_empty = kind == "set_if_empty"
-
-        def assign(profile: dict[str, Any], roots: dict[str, Any], owned: set[int]) -> None:
-            value = incoming(roots)
-            if value is MISSING and operation.source is not None:
-                return
-            before = read(profile)
-            if if_empty and before not in _EMPTY:
-                return
-            finish(profile, roots, owned, before, value)
-
-        return assign
-
+        if operation.source is None and not operation.has_value:
+            source.add(f"v = {source.constant(1)}")
+        source.add(
+            "t = type(v)",
+            "if t is not int and t is not float:",
+            "    return reference(profile, roots, owned)",  # reports "not a number"
+            "t = type(b)",
+            "if t is int or t is float:",
+            "    a = b + v",
+            "    if a == b and type(a) is t: return",  # incremented by 0: unchanged
+            "elif b is _M or b is None:",
+            "    a = v",
+            "else:",
+            "    return reference(profile, roots, owned)",
+        )
+        source.write("a", keys)
+        return source.build()
     if kind == "append":
-        unique = operation.unique
-
-        def append(profile: dict[str, Any], roots: dict[str, Any], owned: set[int]) -> None:
-            value = incoming(roots)
-            if value is MISSING and operation.source is not None:
-                return
-            before = read(profile)
-            if before is MISSING or before is None:
-                after = [value]
-            elif type(before) is list:
-                if unique and value in before:
-                    return
-                after = [*before, value]
-            else:
-                reference(profile, roots, owned)  # reports "not a list"
-                return
-            finish(profile, roots, owned, before, after)
-
-        return append
-
-    def delete(profile: dict[str, Any], roots: dict[str, Any], owned: set[int]) -> None:
-        if read(profile) is not MISSING:
-            reference(profile, roots, owned)
-
-    return delete
+        source.add(
+            "if b is _M or b is None:",
+            "    a = [v]",
+            "elif type(b) is list:",
+            *(["    if v in b: return"] if operation.unique else []),
+            "    a = [*b, v]",
+            "else:",
+            "    return reference(profile, roots, owned)",  # reports "not a list"
+        )
+        source.write("a", keys)
+        return source.build()
+    if kind == "set_if_empty":
+        source.add("if b not in _EMPTY: return")
+    source.add("if b is not _M and b == v and type(b) is type(v): return")
+    source.write("v", keys)
+    return source.build()
