@@ -27,6 +27,8 @@ DEFERRED = (
     "platformdirs",  # a home folder is given
     "workbench.core.flow.model",
     "workbench.core.redaction",  # the privacy policy, until a view asks
+    "workbench.core.exchange",  # until there is an exchange to show
+    "workbench.core.answer_places",  # until an answer path is searched or copied
     "workbench.ui.widgets.dock_title",  # the docks come with the services
 )
 

@@ -3,10 +3,13 @@ size; and, while history cannot be written, a red notice saying so."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from workbench.core.exchange import Exchange
+if TYPE_CHECKING:
+    from workbench.core.exchange import Exchange
 
 __all__ = ["ExchangeStatus", "size_text"]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase
@@ -33,9 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.answer_paths import AnswerRoots
-from workbench.core.answer_places import place_of, row_path, search_path
-from workbench.core.exchange import Exchange, ExchangeTarget
 from workbench.core.masking import mask_headers
 from workbench.ui.models.json_tree import find_paths, preview
 from workbench.ui.privacy import privacy_mask
@@ -44,9 +41,16 @@ from workbench.ui.widgets.debugger_view import (
     ELSEWHERE_LIMIT,
     SECTIONS,
     DebuggerView,
+    answer_row_path,
     shown_section,
 )
 from workbench.ui.widgets.json_view import JsonView
+
+# The exchange and its answer paths are read when there is one to show or a path is
+# searched: an empty panel at start-up needs neither.
+if TYPE_CHECKING:
+    from workbench.core.answer_paths import AnswerRoots
+    from workbench.core.exchange import Exchange
 
 __all__ = [
     "OPEN_LIMIT",
@@ -94,6 +98,8 @@ def load_json_file(path: str | Path) -> Any:
 
 def exchange_from_document(document: Any, *, origin: str = "opened") -> Exchange:
     """The exchange in *document* when it holds one, else *document* read as a response body."""
+    from workbench.core.exchange import Exchange, ExchangeTarget
+
     if (
         isinstance(document, dict)
         and isinstance(document.get("request"), dict)
@@ -243,6 +249,8 @@ class ResponsePanel(QWidget):
     # --- answer paths ----------------------------------------------------------------------
     def roots(self) -> AnswerRoots:
         """The answer paths' roots of the exchange shown (the window's own reading of it)."""
+        from workbench.core.answer_paths import AnswerRoots
+
         if self._exchange is None:
             return AnswerRoots()
         return AnswerRoots.from_exchange(self._exchange)
@@ -255,6 +263,8 @@ class ResponsePanel(QWidget):
         selected in the tree that holds it (that tree comes into view unless *move*
         is False), a header's row in Headers, or a plain value said in *origin*.
         """
+        from workbench.core.answer_places import place_of, search_path
+
         path = search_path(text)
         if path is None:
             return None
@@ -314,7 +324,7 @@ class ResponsePanel(QWidget):
         if self._body_tree is not None:
             return
         self._body_tree = JsonView(self)
-        self._body_tree.path_text = lambda keys, pointer: row_path("body", keys, pointer=pointer)
+        self._body_tree.path_text = lambda keys, pointer: answer_row_path("body", keys, pointer)
         self._body_tree.path_finder = self.find_path
         self._body_tree.elsewhere = lambda text: self._elsewhere("body", text)
         self._body_tree.elsewhere_activated.connect(self.go_to_place)

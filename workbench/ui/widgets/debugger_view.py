@@ -43,8 +43,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.answer_paths import AnswerRoots
-from workbench.core.answer_places import place_of, row_path, search_path
 from workbench.core.debug_view import SECTIONS
 from workbench.ui.models.json_tree import Path, find_paths, preview
 from workbench.ui.widgets.debugger_sections import (
@@ -67,6 +65,7 @@ __all__ = [
     "ELSEWHERE_LIMIT",
     "SECTIONS",
     "DebuggerView",
+    "answer_row_path",
     "empty_note",
     "section_count",
     "section_note",
@@ -339,6 +338,9 @@ class DebuggerView(QWidget):
 
     def find_path(self, origin: JsonView, text: str, move: bool) -> tuple[bool, str] | None:
         """Show the row an answer path in *text* names, among this view's sections."""
+        from workbench.core.answer_paths import AnswerRoots
+        from workbench.core.answer_places import place_of, search_path
+
         path = search_path(text)
         if path is None:
             return None
@@ -375,7 +377,7 @@ class DebuggerView(QWidget):
 
     def _build_tree(self, name: str) -> JsonView:
         tree = JsonView(self._pages[name])
-        tree.path_text = lambda keys, pointer: row_path(name, keys, pointer=pointer)
+        tree.path_text = lambda keys, pointer: answer_row_path(name, keys, pointer)
         tree.path_finder = lambda view, text, move: self.path_finder(view, text, move)
         tree.menu_extender = lambda menu, path, value: self._extend_menu(name, menu, path, value)
         tree.value_activated.connect(lambda path: self._on_tree_value_activated(name, path))
@@ -471,3 +473,11 @@ class _SectionTrees(Mapping[str, JsonView]):
 
     def __len__(self) -> int:
         return len(SECTIONS)
+
+
+def answer_row_path(place: str, keys: Path, pointer: bool) -> str:
+    """The answer path of a tree row (:func:`workbench.core.answer_places.row_path`),
+    loaded when a row's path is first asked for, not when the trees are built."""
+    from workbench.core.answer_places import row_path
+
+    return row_path(place, keys, pointer=pointer)
