@@ -296,6 +296,7 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._inode: int | None = None  # of the file self._fd is open on
         self._dirty = False
         self._end = 0
 
@@ -313,12 +314,21 @@ class Journal:
         except FileNotFoundError:
             return b""
 
-    def read_raw(self, offset: int, size: int) -> bytes | None:
+    def read_raw(self, offset: int, size: int, inode: int | None = None) -> bytes | None:
         """Bytes [offset, size) of the journal: whole lines other processes appended.
 
-        None when that part does not end with a whole line: a writer died mid-append,
-        and the caller reloads (and repairs) the whole journal instead.
+        *inode*: the journal's file number, when the caller knows it is the file at
+        the path; if this journal's own handle is open on it, it is read through that
+        (no open and close under the folder's lock). None when that part does not end
+        with a whole line: a writer died mid-append, and the caller reloads (and
+        repairs) the whole journal instead.
         """
+        own = self._fd is not None and inode is not None and inode == self._inode
+        if own and self._fd is not None and hasattr(os, "pread"):
+            raw = os.pread(self._fd, size - offset, offset)
+            if len(raw) != size - offset or not raw.endswith(b"\n"):
+                return None
+            return raw
         try:
             with self.path.open("rb") as handle:
                 handle.seek(offset)
@@ -337,8 +347,9 @@ class Journal:
     def _handle(self) -> int:
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
             self._fd = os.open(self.path, flags, 0o644)
+            self._inode = os.fstat(self._fd).st_ino
         return self._fd
 
     def append(self, entries_json: list[str], *, sync: bool = True) -> bytes:

@@ -325,7 +325,8 @@ class HistoryStorage:
         Only their bytes are read here, under the lock; they are parsed when the
         open segment is next read (a writer that only appends never parses them).
         """
-        raw = self.journal.read_raw(start, end)
+        known = self.changes.journal_key  # the file at the path: begin() checked
+        raw = self.journal.read_raw(start, end, known[0] if known is not None else None)
         if raw is None:
             return False
         self._open.add_pending(raw)
