@@ -429,6 +429,30 @@ def _vs_bare_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stored_only(args: argparse.Namespace) -> int:
+    """Only ``collector`` and ``collector-100k``, alternating over the rounds, and their goal."""
+    ratios: list[float] = []
+    cpu: dict[str, list[float]] = {"collector": [], "collector-100k": []}
+    for round_number in range(1, args.rounds + 1):
+        print(f"round {round_number}:", flush=True)
+        empty = _phase("collector", "collector", 0, args)
+        stored = _phase("collector-100k", "collector", 100_000, args)
+        ratios.append(stored["rps"] / empty["rps"])
+        cpu["collector"].append(empty["cpu_us"])
+        cpu["collector-100k"].append(stored["cpu_us"])
+    empty_cpu, stored_cpu = _median(cpu["collector"]), _median(cpu["collector-100k"])
+    print(
+        f"server CPU per request (median): collector-100k {stored_cpu:.0f} µs/req, "
+        f"collector {empty_cpu:.0f} µs/req ({empty_cpu / stored_cpu:.2f}x)"
+    )
+    ratio = _median(ratios)
+    print(
+        f"goal collector_100k_vs_empty: {ratio:.2f}x (target 0.90x) "
+        f"{'met' if ratio >= 0.9 else 'missed'}"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per phase")
@@ -448,6 +472,11 @@ def main() -> int:
         "--vs-bare-only",
         action="store_true",
         help="run only the bare and collector phases and their goal (a quick loop)",
+    )
+    parser.add_argument(
+        "--stored-only",
+        action="store_true",
+        help="run only the collector and collector-100k phases and their goal (a quick loop)",
     )
     args = parser.parse_args()
     if args.serve == "bare":
@@ -479,6 +508,8 @@ def main() -> int:
     # goal is the median of its rounds' ratios.
     if args.vs_bare_only:
         return _vs_bare_only(args)
+    if args.stored_only:
+        return _stored_only(args)
     best: dict[str, dict[str, Any]] = {}
     rounds: list[dict[str, dict[str, Any]]] = []
     costs: list[float] = []  # user-agent cost per round
