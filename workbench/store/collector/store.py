@@ -15,6 +15,12 @@ collector at all. It also means the journal and the snapshot reuse the bytes
 instead of encoding again, memory is several times smaller, and every read
 decodes a fresh copy that the caller may change freely.
 
+The events and their indexes live in an
+:class:`~workbench.store.collector.events.EventTable`, whose containers the
+garbage collector does not track either (see there), and the profiles and sessions
+are plain dicts of bytes: so however much is stored, a full collection has nothing of
+it to visit.
+
 The one exception is the tracking path: :meth:`peek` answers from a small,
 bounded table of the most recently used profiles and sessions as decoded dicts
 (checked against the stored bytes, so a change or a delete is never missed), and
@@ -35,14 +41,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from workbench.store.atomic import StoreNotice
 from workbench.store.collector.codec import dumps, loads
+from workbench.store.collector.events import INDEXED, EventKeys, EventTable
 from workbench.store.collector.journal import CollectorJournal, WrittenCallback, put_line
 from workbench.store.collector.sources import DEFAULT_SOURCES, EventSource, source_from_dict
 
@@ -53,14 +60,11 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = 100_000
 #: How many decoded profiles (and, apart, sessions) :meth:`CollectorStore.peek` keeps.
 HOT_DOCUMENTS = 512
-_INDEXED = ("type", "source", "profile", "session")
-
-
-EventKeys = tuple[str | None, str | None, str | None, str | None]  # type, source, profile, session
+_TYPE, _SOURCE = INDEXED.index("type"), INDEXED.index("source")
 
 
 def _event_keys(event: dict[str, Any]) -> EventKeys:
-    """The values an event is indexed by, in the order of ``_INDEXED``."""
+    """The values an event is indexed by, in the order of :data:`~.events.INDEXED`."""
 
     def ref_id(name: str) -> str | None:
         ref = event.get(name)
@@ -148,7 +152,7 @@ class CollectorStore:
         for session in loaded.tables["sessions"]:
             self._put_session(session, dumps(session))
         for event in loaded.tables["events"][-retention:]:
-            self._put_event(event["id"], _event_keys(event), dumps(event))
+            self._events.put(event["id"], _event_keys(event), dumps(event))
         if not loaded.initialised:
             self._install_defaults(journal=True)
         self._journal.snapshot_provider = self._snapshot
@@ -192,10 +196,8 @@ class CollectorStore:
         self._sessions: dict[str, bytes] = {}
         self._session_owner: dict[str, str | None] = {}
         self._sessions_by_profile: dict[str, list[str]] = {}
-        # OrderedDict, not dict: evicting the oldest of a plain dict that keeps losing
-        # its first items rescans the deleted slots at its front (O(n) per eviction).
-        self._events: OrderedDict[str, tuple[EventKeys, bytes]] = OrderedDict()
-        self._index: dict[str, dict[str, deque[str]]] = {name: {} for name in _INDEXED}
+        # Events with their indexes, in containers the garbage collector never visits.
+        self._events = EventTable(self.retention)
         self._hot_profiles = _Hot()
         self._hot_sessions = _Hot()
 
@@ -225,42 +227,6 @@ class CollectorStore:
             if new_profile is not None:
                 self._sessions_by_profile.setdefault(new_profile, []).append(session_id)
 
-    def _put_event(self, event_id: str, keys: EventKeys, blob: bytes) -> None:
-        if event_id in self._events:
-            self._drop_event(event_id)
-        self._events[event_id] = (keys, blob)
-        for name, key in zip(_INDEXED, keys, strict=True):
-            if key is not None:
-                index = self._index[name]
-                ids = index.get(key)
-                if ids is None:
-                    ids = index[key] = deque()
-                ids.append(event_id)
-        while len(self._events) > self.retention:
-            self._drop_oldest()
-
-    def _drop_oldest(self) -> None:
-        event_id, (keys, _) = self._events.popitem(last=False)
-        self._unindex(event_id, keys)
-
-    def _drop_event(self, event_id: str) -> None:
-        keys, _ = self._events.pop(event_id)
-        self._unindex(event_id, keys)
-
-    def _unindex(self, event_id: str, keys: EventKeys) -> None:
-        for name, key in zip(_INDEXED, keys, strict=True):
-            if key is None:
-                continue
-            ids = self._index[name].get(key)
-            if not ids:
-                continue
-            if ids[0] == event_id:  # the usual case: the oldest event goes first
-                ids.popleft()
-            else:
-                ids.remove(event_id)
-            if not ids:
-                del self._index[name][key]
-
     def _snapshot(self) -> dict[str, list[bytes]]:
         """The whole state as encoded documents, for compaction."""
         with self._lock:
@@ -268,7 +234,7 @@ class CollectorStore:
                 "sources": [dumps(s.to_dict()) for s in self._sources.values()],
                 "profiles": list(self._profiles.values()),
                 "sessions": list(self._sessions.values()),
-                "events": [blob for _, blob in self._events.values()],
+                "events": self._events.blobs(),
             }
             if self._journal is not None:
                 self._journal.rotate()
@@ -363,8 +329,9 @@ class CollectorStore:
                 if journal is not None:
                     lines.append(put_line("sessions", [session_blob]))
             if encoded:
+                put_event = self._events.put
                 for event_id, keys, blob in encoded:
-                    self._put_event(event_id, keys, blob)
+                    put_event(event_id, keys, blob)
                 if journal is not None:
                     lines.append(put_line("events", [blob for _, _, blob in encoded]))
             # One hand-over for the whole change: the writer never splits a request's
@@ -401,9 +368,8 @@ class CollectorStore:
     def delete_event(self, event_id: str) -> bool:
         """Forget one event. False if unknown."""
         with self._lock:
-            if event_id not in self._events:
+            if not self._events.delete(event_id):
                 return False
-            self._drop_event(event_id)
             self._record(dumps({"op": "delete", "table": "events", "id": event_id}))
         self._notify()
         return True
@@ -432,14 +398,13 @@ class CollectorStore:
 
     def get_event(self, event_id: str) -> dict[str, Any] | None:
         found = self._events.get(event_id)
-        return _decode(found[1]) if found is not None else None
+        return _decode(found) if found is not None else None
 
     def count_events(self, *, type: str | None = None) -> int:
         """How many events are stored (of *type*); O(1)."""
         if type is None:
             return len(self._events)
-        ids = self._index["type"].get(type)
-        return len(ids) if ids else 0
+        return self._events.count(_TYPE, type)
 
     def list_events(
         self,
@@ -455,24 +420,9 @@ class CollectorStore:
         wanted = (type, source, profile, session)
         filters = {i: value for i, value in enumerate(wanted) if value is not None}
         with self._lock:
-            matches = self._iter_newest(filters)
+            matches = self._events.newest(filters)
             page = list(islice(matches, max(offset, 0), max(offset, 0) + max(limit, 0)))
         return [_decode(blob) for blob in page]
-
-    def _iter_newest(self, filters: dict[int, str]) -> Iterator[bytes]:
-        if not filters:
-            return (blob for _, blob in reversed(self._events.values()))
-        indexes = {i: self._index[_INDEXED[i]] for i in filters}
-        smallest = min(filters, key=lambda i: len(indexes[i].get(filters[i], ())))
-        ids = indexes[smallest].get(filters[smallest], deque())
-
-        def generate() -> Iterator[bytes]:
-            for event_id in reversed(ids):
-                keys, blob = self._events[event_id]
-                if all(keys[i] == value for i, value in filters.items()):
-                    yield blob
-
-        return generate()
 
     def events_for_profile(self, profile_id: str, *, limit: int = 1000) -> list[dict[str, Any]]:
         return self.list_events(profile=profile_id, limit=limit)
@@ -493,8 +443,8 @@ class CollectorStore:
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            by_type = {key: len(ids) for key, ids in self._index["type"].items()}
-            by_source = {key: len(ids) for key, ids in self._index["source"].items()}
+            by_type = self._events.counts(_TYPE)
+            by_source = self._events.counts(_SOURCE)
             return {
                 "events": len(self._events),
                 "profiles": len(self._profiles),

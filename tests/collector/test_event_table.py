@@ -1,0 +1,119 @@
+"""The collector's event table: the same answers as a plain ordered list, and nothing for the GC."""
+
+from __future__ import annotations
+
+import gc
+import itertools
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.store.collector.events import INDEXED, EventKeys, EventTable
+from workbench.store.collector.store import CollectorStore
+
+KEYS = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("put"), st.integers(0, 12), st.tuples(KEYS, KEYS, KEYS, KEYS)),
+        st.tuples(st.just("delete"), st.integers(0, 12), st.just((None, None, None, None))),
+    ),
+    max_size=80,
+)
+
+
+class Model:
+    """What the table must answer: events in a list, oldest first, the oldest dropped."""
+
+    def __init__(self, retention: int) -> None:
+        self.retention = retention
+        self.events: list[tuple[str, EventKeys, bytes]] = []
+
+    def put(self, event_id: str, keys: EventKeys, blob: bytes) -> None:
+        self.delete(event_id)
+        self.events.append((event_id, keys, blob))
+        del self.events[: max(0, len(self.events) - self.retention)]
+
+    def delete(self, event_id: str) -> bool:
+        kept = [e for e in self.events if e[0] != event_id]
+        found = len(kept) != len(self.events)
+        self.events = kept
+        return found
+
+    def newest(self, filters: dict[int, str]) -> list[bytes]:
+        return [
+            blob
+            for _, keys, blob in reversed(self.events)
+            if all(keys[i] == key for i, key in filters.items())
+        ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(retention=st.integers(1, 6), ops=OPS)
+def test_answers_what_an_ordered_list_answers(retention: int, ops: list[Any]) -> None:
+    table = EventTable(retention)
+    model = Model(retention)
+    for step, (op, number, keys) in enumerate(ops):
+        event_id = f"e{number}"
+        if op == "put":
+            blob = b'{"step":%d}' % step
+            table.put(event_id, keys, blob)
+            model.put(event_id, keys, blob)
+        else:
+            assert table.delete(event_id) == model.delete(event_id)
+    assert len(table) == len(model.events)
+    assert table.blobs() == [blob for _, _, blob in model.events]
+    for number in range(13):
+        expected = next((b for i, _, b in model.events if i == f"e{number}"), None)
+        assert table.get(f"e{number}") == expected
+    for index in range(len(INDEXED)):
+        expected_counts: dict[str, int] = {}
+        for _, keys, _ in model.events:
+            if keys[index] is not None:
+                expected_counts[keys[index]] = expected_counts.get(keys[index], 0) + 1
+        assert table.counts(index) == expected_counts
+        for key in ("a", "b", "c"):
+            assert table.count(index, key) == expected_counts.get(key, 0)
+    for chosen in itertools.product([None, "a", "b"], repeat=len(INDEXED)):
+        filters = {i: key for i, key in enumerate(chosen) if key is not None}
+        assert list(table.newest(filters)) == model.newest(filters)
+
+
+def test_a_long_index_is_walked_newest_first_across_chunks() -> None:
+    table = EventTable(2000)
+    for i in range(3000):
+        table.put(f"e{i}", ("odd" if i % 2 else "even", "s", None, f"p{i % 3}"), b"%d" % i)
+    page = list(table.newest({0: "odd", 3: "p1"}))
+    assert page == [b"%d" % i for i in range(2999, 999, -1) if i % 2 and i % 3 == 1]
+    assert table.count(1, "s") == 2000
+
+
+def _event(i: int) -> dict[str, Any]:
+    return {
+        "id": f"e{i}",
+        "type": f"type-{i % 50}",
+        "source": {"id": f"source-{i % 3}"},
+        "profile": {"id": f"profile-{i % 3000}"},
+        "session": {"id": f"session-{i % 7000}"},
+    }
+
+
+def _tracked_after_full_collection() -> int:
+    gc.collect()
+    return len(gc.get_objects())
+
+
+def test_stored_events_give_the_garbage_collector_nothing_to_visit() -> None:
+    store = CollectorStore(None, retention=20_000)
+    try:
+        store.commit(events=[_event(i) for i in range(1000)])
+        before = _tracked_after_full_collection()
+        for start in range(1000, 30_000, 1000):  # fills up, then evicts the oldest
+            store.commit(events=[_event(i) for i in range(start, start + 1000)])
+        after = _tracked_after_full_collection()
+        assert store.count_events() == 20_000
+        assert store.count_events(type="type-7") == 400
+        # 19,000 more events over thousands of distinct keys: no more tracked objects.
+        assert after - before < 50
+    finally:
+        store.close()

@@ -1,0 +1,181 @@
+"""The stored events: by id in arrival order, indexed by type, source, profile and session.
+
+Every container here holds only strings, ints and bytes (a plain ``dict`` of those,
+a ``bytearray`` of packed numbers), so Python's cyclic garbage collector neither
+tracks nor visits any of it, however many events are stored. Why: a full
+collection visits every reference held by a tracked container, and events kept
+as an ``OrderedDict`` of ``(keys, blob)`` tuples with four indexes of ``deque``
+objects of ids were 600,000 references at 100,000 events: about 25 ms per full
+collection, several collections a second under load, paid by every request.
+
+How: each event gets an arrival number (``seq``, never reused). The ids map to
+their encoded document and their number, the numbers back to the ids, and each
+index maps a key (an event type, a source, profile or session id) to the numbers
+of its events, oldest first, packed as 8-byte integers in a ``bytearray`` (a
+``bytearray`` drops bytes from its front in O(1), which is what evicting the
+oldest event does to each of its four index entries). What an event is indexed
+by is kept per index as ``seq -> key``. Evicting the oldest event is O(1): the
+lowest live number, then one pop per map. Listing by a key walks its numbers
+from the newest; the other filters are one dict look-up each.
+
+Not thread-safe by itself: :class:`~workbench.store.collector.store.CollectorStore`
+calls every method that changes the table, and :meth:`EventTable.newest`, under its
+lock. The single look-ups (:meth:`get`, :meth:`count`, ``len``) are one C-level
+dict or ``len`` call each and safe without it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator
+from struct import Struct
+
+__all__ = ["INDEXED", "EventKeys", "EventTable"]
+
+#: What events are indexed by, in the order of :data:`EventKeys`.
+INDEXED = ("type", "source", "profile", "session")
+
+EventKeys = tuple[str | None, str | None, str | None, str | None]  # type, source, profile, session
+
+_SEQ = Struct("=q")  # native order, as array("q") reads it
+_SEQ_BYTES = _SEQ.size
+_pack = _SEQ.pack
+_first = _SEQ.unpack_from
+#: Numbers decoded at a time when walking an index from its newest end.
+_WALK_CHUNK = 256
+
+
+def _numbers(packed: bytearray, start: int, stop: int) -> array[int]:
+    """The numbers at positions *start* to *stop* of *packed*, as a copy."""
+    return array("q", packed[start * _SEQ_BYTES : stop * _SEQ_BYTES])
+
+
+def _position(packed: bytearray, seq: int) -> int:
+    """Where *seq* is in *packed* (numbers ascending), or -1."""
+    numbers = array("q", packed)
+    at = bisect_left(numbers, seq)
+    return at if at < len(numbers) and numbers[at] == seq else -1
+
+
+class EventTable:
+    """Encoded events by id, oldest first, with at most *retention* kept (the oldest go)."""
+
+    __slots__ = ("_blobs", "_id_at", "_keys", "_next", "_oldest", "_seq_of", "_seqs", "retention")
+
+    def __init__(self, retention: int) -> None:
+        self.retention = retention
+        self._blobs: dict[str, bytes] = {}  # id -> encoded event, in arrival order
+        self._seq_of: dict[str, int] = {}  # id -> arrival number
+        self._id_at: dict[int, str] = {}  # arrival number -> id
+        # Per index (INDEXED order): arrival number -> key, and key -> packed numbers.
+        self._keys: list[dict[int, str]] = [{} for _ in INDEXED]
+        self._seqs: list[dict[str, bytearray]] = [{} for _ in INDEXED]
+        self._oldest = 0  # no stored event has a lower number
+        self._next = 0
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._blobs
+
+    def get(self, event_id: str) -> bytes | None:
+        return self._blobs.get(event_id)
+
+    def blobs(self) -> list[bytes]:
+        """Every stored event, oldest first."""
+        return list(self._blobs.values())
+
+    def put(self, event_id: str, keys: EventKeys, blob: bytes) -> None:
+        """Store an event as the newest (a known id is replaced and becomes the newest)."""
+        if event_id in self._seq_of:
+            self.delete(event_id)
+        seq = self._next
+        self._next = seq + 1
+        self._blobs[event_id] = blob
+        self._seq_of[event_id] = seq
+        self._id_at[seq] = event_id
+        packed_seq = _pack(seq)
+        for key, by_seq, by_key in zip(keys, self._keys, self._seqs, strict=True):
+            if key is None:
+                continue
+            by_seq[seq] = key
+            packed = by_key.get(key)
+            if packed is None:
+                by_key[key] = bytearray(packed_seq)
+            else:
+                packed += packed_seq
+        while len(self._blobs) > self.retention:
+            self._evict_oldest()
+
+    def delete(self, event_id: str) -> bool:
+        """Forget one event; False if unknown."""
+        seq = self._seq_of.pop(event_id, None)
+        if seq is None:
+            return False
+        del self._blobs[event_id]
+        del self._id_at[seq]
+        self._unindex(seq)
+        return True
+
+    def _evict_oldest(self) -> None:
+        id_at = self._id_at
+        seq = self._oldest
+        while seq not in id_at:  # numbers of deleted or replaced events, passed once each
+            seq += 1
+        self._oldest = seq + 1
+        event_id = id_at.pop(seq)
+        del self._blobs[event_id]
+        del self._seq_of[event_id]
+        self._unindex(seq)
+
+    def _unindex(self, seq: int) -> None:
+        for by_seq, by_key in zip(self._keys, self._seqs, strict=True):
+            key = by_seq.pop(seq, None)
+            if key is None:
+                continue
+            packed = by_key[key]
+            if _first(packed)[0] == seq:  # the usual case: the oldest event goes first
+                del packed[:_SEQ_BYTES]
+            else:
+                at = _position(packed, seq)
+                if at >= 0:
+                    del packed[at * _SEQ_BYTES : (at + 1) * _SEQ_BYTES]
+            if not packed:
+                del by_key[key]
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def count(self, index: int, key: str) -> int:
+        """How many stored events have *key* in index number *index* (of :data:`INDEXED`)."""
+        packed = self._seqs[index].get(key)
+        return len(packed) // _SEQ_BYTES if packed is not None else 0
+
+    def counts(self, index: int) -> dict[str, int]:
+        """Every key of index number *index* with its number of events."""
+        return {key: len(packed) // _SEQ_BYTES for key, packed in self._seqs[index].items()}
+
+    def newest(self, filters: dict[int, str]) -> Iterator[bytes]:
+        """Encoded events newest first whose keys match *filters* (index number -> key).
+
+        To be consumed under the owner's lock (the table must not change meanwhile).
+        """
+        if not filters:
+            return reversed(self._blobs.values())
+        smallest = min(filters, key=lambda i: self.count(i, filters[i]))
+        packed = self._seqs[smallest].get(filters[smallest])
+        if packed is None:
+            return iter(())
+        others = [(self._keys[i], key) for i, key in filters.items() if i != smallest]
+        return self._walk(packed, others)
+
+    def _walk(self, packed: bytearray, others: list[tuple[dict[int, str], str]]) -> Iterator[bytes]:
+        blobs, id_at = self._blobs, self._id_at
+        stop = len(packed) // _SEQ_BYTES
+        while stop > 0:
+            start = max(0, stop - _WALK_CHUNK)
+            for seq in reversed(_numbers(packed, start, stop)):
+                if all(by_seq.get(seq) == key for by_seq, key in others):
+                    yield blobs[id_at[seq]]
+            stop = start
