@@ -19,12 +19,16 @@ Run as ``python bench/history.py`` (about a minute). Prints:
   three keeps at least half the lone writer's rate of that round, and no entry is
   lost (every acknowledged id is in the history afterwards).
 
+``--writers-only`` runs only the several-processes part (``--rounds N``,
+``--writer-appends N`` to shorten it).
+
 Figures are in one run on one machine, so compare the ratios. The page cache is
 warm (the files were just written), as it is for a user reopening the app.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import statistics
@@ -207,15 +211,17 @@ def _writer(folder: str, count: int, prefix: str) -> None:
         store.append(Exchange.from_dict(make_exchange(-1)))  # first fsync, imports: not measured
         print("ready", flush=True)
         sys.stdin.readline()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for typed in exchanges:
             store.append(typed)
-        elapsed = time.perf_counter() - started
-    print(json.dumps({"rate": count / elapsed}), flush=True)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(json.dumps({"rate": count / elapsed, "cpu_ms": cpu * 1000 / count}), flush=True)
 
 
-def run_writers(folders: list[Path], count: int) -> list[float]:
-    """Start one writer process per item of *folders* at once; their append rates (per second).
+def run_writers(folders: list[Path], count: int) -> list[dict[str, float]]:
+    """Start one writer process per item of *folders* at once; what each reports.
+
+    That is its append rate (per second) and the CPU time it spent per append (ms).
 
     The same folder given three times is three writers sharing one history.
     """
@@ -235,17 +241,17 @@ def run_writers(folders: list[Path], count: int) -> list[float]:
         assert process.stdin is not None
         process.stdin.write("go\n")
         process.stdin.flush()
-    rates = []
+    reports = []
     for process in processes:
         out, _ = process.communicate(timeout=300)
-        rates.append(json.loads(out.strip().splitlines()[-1])["rate"])
-    return rates
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    return reports
 
 
 WRITER_ROUNDS = 5
 
 
-def bench_writers(folder: Path, count: int) -> dict[str, Any]:
+def bench_writers(folder: Path, count: int, rounds: int = WRITER_ROUNDS) -> dict[str, Any]:
     """One writer alone, three sharing one history, and three on three separate histories.
 
     The last is no goal: it is what this machine gives three processes that share
@@ -253,23 +259,26 @@ def bench_writers(folder: Path, count: int) -> dict[str, Any]:
     busy 2-core box. Each round runs the three phases back to back (their order
     alternating from round to round, so a machine getting busier or quieter favours
     none) and compares the slowest of the three writers with the lone writer *of the
-    same round*; the goal is the median of those ratios over ``WRITER_ROUNDS`` rounds.
+    same round*; the goal is the median of those ratios over *rounds* rounds.
     """
     single: list[float] = []
     triple: list[list[float]] = []
     separate: list[list[float]] = []
+    cpu: dict[str, list[float]] = {"alone": [], "sharing": [], "apart": []}
     lost = 0
     written = 0
-    for round_no in range(WRITER_ROUNDS):
+    for round_no in range(rounds):
         shared = folder / f"shared-{round_no}"
-        phases: list[tuple[list[Any], list[Path]]] = [
-            (single, [folder / f"alone-{round_no}"]),
-            (triple, [shared] * 3),
-            (separate, [folder / f"apart-{round_no}-{n}" for n in range(3)]),
+        phases: list[tuple[str, list[Any], list[Path]]] = [
+            ("alone", single, [folder / f"alone-{round_no}"]),
+            ("sharing", triple, [shared] * 3),
+            ("apart", separate, [folder / f"apart-{round_no}-{n}" for n in range(3)]),
         ]
-        for results, folders in phases if round_no % 2 == 0 else reversed(phases):
-            rates = run_writers(folders, count)
+        for name, results, folders in phases if round_no % 2 == 0 else reversed(phases):
+            reports = run_writers(folders, count)
+            rates = [report["rate"] for report in reports]
             results.append(rates[0] if len(folders) == 1 else rates)
+            cpu[name].extend(report["cpu_ms"] for report in reports)
         with HistoryStore(shared, retention=None) as store:
             ids = {summary.id for summary in store.summaries()}
         expected = {f"w{w}-{n}" for w in range(3) for n in range(count)}
@@ -277,7 +286,7 @@ def bench_writers(folder: Path, count: int) -> dict[str, Any]:
         written += len(expected)
     shares = [min(rates) / alone for rates, alone in zip(triple, single, strict=True)]
     apart = [min(rates) / alone for rates, alone in zip(separate, single, strict=True)]
-    middle = sorted(range(WRITER_ROUNDS), key=lambda n: shares[n])[WRITER_ROUNDS // 2]
+    middle = sorted(range(rounds), key=lambda n: shares[n])[rounds // 2]
     return {
         "single": single,
         "triple": triple,
@@ -286,14 +295,79 @@ def bench_writers(folder: Path, count: int) -> dict[str, Any]:
         "shares": shares,
         "apart": statistics.median(apart),
         "median_round": middle,
+        "cpu_ms": {name: statistics.median(values) for name, values in cpu.items()},
         "lost": lost,
         "written": written,
+        "rounds": rounds,
+        "count": count,
     }
+
+
+def print_writers(writers: dict[str, Any]) -> None:
+    middle, rounds, count = writers["median_round"], writers["rounds"], writers["count"]
+    triple = writers["triple"][middle]
+    print(
+        f"appends from separate processes ({count} each, {rounds} interleaved "
+        f"rounds): one writer alone "
+        + ", ".join(f"{rate:.0f}/s" for rate in writers["single"])
+        + f"; in the median round alone {writers['single'][middle]:.0f}/s and three sharing "
+        "one history "
+        + ", ".join(f"{rate:.0f}/s" for rate in triple)
+        + f" (together {sum(triple):.0f}/s); slowest of three ÷ lone writer per round: "
+        + ", ".join(f"{share:.2f}" for share in writers["shares"])
+        + f"; entries written {writers['written']:,}, lost: {writers['lost']}"
+    )
+    print(
+        "  for comparison, three on three separate histories (nothing shared: what this "
+        f"machine gives three processes): median {writers['apart']:.2f}× of a lone writer "
+        "for the slowest"
+    )
+    cpu = writers["cpu_ms"]
+    print(
+        f"  CPU time per append (median over writers): alone {cpu['alone']:.3f} ms, three "
+        f"sharing {cpu['sharing']:.3f} ms, three apart {cpu['apart']:.3f} ms"
+    )
+
+
+def writers_goal(writers: dict[str, Any]) -> None:
+    share = writers["share"]
+    verdict = "met" if share >= 0.5 and writers["lost"] == 0 else "missed"
+    print(
+        f"goal three_writers_per_writer_rate: {share:.2f}× of a lone writer for the slowest of "
+        f"three (median of {writers['rounds']} rounds), {writers['lost']} lost "
+        f"(target ≥ 0.5×, 0 lost) {verdict}"
+    )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--writers-only",
+        action="store_true",
+        help="run only the several-processes part (one writer alone, three sharing, three apart)",
+    )
+    parser.add_argument("--rounds", type=int, default=WRITER_ROUNDS, help="writer rounds")
+    parser.add_argument(
+        "--writer-appends", type=int, default=WRITER_APPENDS, help="appends per writer process"
+    )
+    return parser.parse_args()
 
 
 def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--writer":
         _writer(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        return
+    args = parse_args()
+    if args.rounds < 1 or args.writer_appends < 1:
+        raise SystemExit("--rounds and --writer-appends must be at least 1")
+    if args.writers_only:
+        folder = Path(tempfile.mkdtemp(prefix="workbench-bench-history-"))
+        try:
+            writers = bench_writers(folder / "writers", args.writer_appends, args.rounds)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        print_writers(writers)
+        writers_goal(writers)
         return
     print(f"history benchmark: entry ≈ {len(json.dumps(make_exchange(1)))} bytes of JSON")
     folder = Path(tempfile.mkdtemp(prefix="workbench-bench-history-"))
@@ -301,7 +375,7 @@ def main() -> None:
         began = time.perf_counter()
         ours = bench_store(folder / "history")
         plain = bench_tinydb(folder)
-        writers = bench_writers(folder / "writers", WRITER_APPENDS)
+        writers = bench_writers(folder / "writers", args.writer_appends, args.rounds)
         elapsed = time.perf_counter() - began
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -343,24 +417,7 @@ def main() -> None:
     print(f"  rare term, first page + count (scans every segment): {ms(search['rare'])}")
     print(f"  common term, first page: {ms(search['common page'])}")
     print(f"  common term, count of all {ours['entries']:,} matches: {ms(search['common count'])}")
-    middle = writers["median_round"]
-    triple = writers["triple"][middle]
-    print(
-        f"appends from separate processes ({WRITER_APPENDS} each, {WRITER_ROUNDS} interleaved "
-        f"rounds): one writer alone "
-        + ", ".join(f"{rate:.0f}/s" for rate in writers["single"])
-        + f"; in the median round alone {writers['single'][middle]:.0f}/s and three sharing "
-        "one history "
-        + ", ".join(f"{rate:.0f}/s" for rate in triple)
-        + f" (together {sum(triple):.0f}/s); slowest of three ÷ lone writer per round: "
-        + ", ".join(f"{share:.2f}" for share in writers["shares"])
-        + f"; entries written {writers['written']:,}, lost: {writers['lost']}"
-    )
-    print(
-        "  for comparison, three on three separate histories (nothing shared: what this "
-        f"machine gives three processes): median {writers['apart']:.2f}× of a lone writer "
-        "for the slowest"
-    )
+    print_writers(writers)
     print(f"(benchmark took {elapsed:.0f} s)")
     print()
 
@@ -377,13 +434,7 @@ def main() -> None:
     goal("open_first_page_50000", open_ms * 1000, 200, "ms", ms(open_ms))
     worst_search = max(search.values())
     goal("search_50000", worst_search * 1000, 500, "ms", ms(worst_search))
-    share = writers["share"]
-    verdict = "met" if share >= 0.5 and writers["lost"] == 0 else "missed"
-    print(
-        f"goal three_writers_per_writer_rate: {share:.2f}× of a lone writer for the slowest of "
-        f"three (median of {WRITER_ROUNDS} rounds), {writers['lost']} lost "
-        f"(target ≥ 0.5×, 0 lost) {verdict}"
-    )
+    writers_goal(writers)
 
 
 if __name__ == "__main__":
