@@ -33,6 +33,11 @@ minimal payload (two events) for a fixed time after a warm-up:
    per distinct agent string). Turns on one server, rather than two phases,
    keep the noise of a shared machine out of a 5 % comparison.
 
+``--durable-only`` runs only ``collector`` and ``collector-relaxed`` (and, unless
+``--skip-sequential``, the two sequential phases), alternating, with both durability
+goals, the requests per durable flush (write + fsync) and each mode's garbage
+collection time per request (the servers report their collections).
+
 The phases run ``--rounds`` times, alternating, and every ratio is taken
 within one round (the phases compared ran a few seconds apart, so a burst of
 load from elsewhere on the machine disturbs both alike); a goal's value is the
@@ -141,6 +146,20 @@ def _serve_collector(
         nonlocal records
         records += 1
 
+    import gc
+
+    # Collections per generation and the time they took, over the server's life.
+    gc_stats = {"collections": [0, 0, 0], "seconds": [0.0, 0.0, 0.0]}
+    gc_started = [0.0]
+
+    def gc_watch(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+            return
+        gc_stats["collections"][info["generation"]] += 1
+        gc_stats["seconds"][info["generation"]] += time.perf_counter() - gc_started[0]
+
+    gc.callbacks.append(gc_watch)
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as folder:
         data_dir = None if memory else Path(folder)
         config = CollectorConfig(port=0, data_dir=data_dir, durability=durability)  # type: ignore[arg-type]
@@ -155,7 +174,17 @@ def _serve_collector(
             sys.stdin.read()  # the parent closes stdin to stop us
         finally:
             server.stop()
-        print(json.dumps({"records": records, "events": server.store.count_events()}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "records": records,
+                    "events": server.store.count_events(),
+                    "batches": server.store.write_batches,
+                    "gc": gc_stats,
+                }
+            ),
+            flush=True,
+        )
 
 
 # -- load generator (own process) --------------------------------------------------------
@@ -453,6 +482,53 @@ def _stored_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def _durable_only(args: argparse.Namespace) -> int:
+    """Only durable and relaxed (at ``--connections``, then one at a time), alternating."""
+    ratios: list[float] = []
+    extras: list[float] = []
+    cpu: dict[str, list[float]] = {"durable": [], "relaxed": []}
+    per_batch: list[float] = []
+    gc_cost: dict[str, list[float]] = {"durable": [], "relaxed": []}
+    for round_number in range(1, args.rounds + 1):
+        print(f"round {round_number}:", flush=True)
+        durable = _phase("collector", "collector", 0, args)
+        relaxed = _phase("collector-relaxed", "collector-relaxed", 0, args)
+        ratios.append(durable["rps"] / relaxed["rps"])
+        cpu["durable"].append(durable["cpu_us"])
+        cpu["relaxed"].append(relaxed["cpu_us"])
+        served = durable.get("server", {})
+        if served.get("batches"):
+            per_batch.append(served["records"] / served["batches"])
+        for mode, result in (("durable", durable), ("relaxed", relaxed)):
+            server = result.get("server", {})
+            if server.get("records"):  # every collection of the server's life, per request
+                gc_cost[mode].append(sum(server["gc"]["seconds"]) / server["records"] * 1e6)
+        if not args.skip_sequential:
+            seq_durable = _phase("seq durable", "collector", 0, args, 1)
+            seq_relaxed = _phase("seq relaxed", "collector-relaxed", 0, args, 1)
+            extras.append(seq_durable["p50_ms"] - seq_relaxed["p50_ms"])
+    print(
+        f"per round: durable / relaxed {', '.join(f'{r:.2f}' for r in ratios)}; server CPU "
+        f"per request (median): durable {_median(cpu['durable']):.0f} µs/req, relaxed "
+        f"{_median(cpu['relaxed']):.0f} µs/req; requests per durable flush (median) "
+        f"{_median(per_batch) if per_batch else float('nan'):.1f}; garbage collection "
+        f"(median) durable {_median(gc_cost['durable']) if gc_cost['durable'] else 0:.1f} "
+        f"µs/req, relaxed {_median(gc_cost['relaxed']) if gc_cost['relaxed'] else 0:.1f} µs/req"
+    )
+    ratio = _median(ratios)
+    print(
+        f"goal durable_vs_relaxed: {ratio:.2f}x (target 0.90x at {args.connections} "
+        f"connections) {'met' if ratio >= 0.9 else 'missed'}"
+    )
+    if extras:
+        extra_ms = _median(extras)
+        print(
+            f"goal durable_sequential_latency: +{extra_ms:.2f} ms (target ≤ +1.00 ms) "
+            f"{'met' if extra_ms <= 1.0 else 'missed'}"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per phase")
@@ -477,6 +553,16 @@ def main() -> int:
         "--stored-only",
         action="store_true",
         help="run only the collector and collector-100k phases and their goal (a quick loop)",
+    )
+    parser.add_argument(
+        "--durable-only",
+        action="store_true",
+        help="run only the durable and relaxed phases and their goals (a quick loop)",
+    )
+    parser.add_argument(
+        "--skip-sequential",
+        action="store_true",
+        help="with --durable-only: leave out the one-connection phases",
     )
     args = parser.parse_args()
     if args.serve == "bare":
@@ -510,6 +596,8 @@ def main() -> int:
         return _vs_bare_only(args)
     if args.stored_only:
         return _stored_only(args)
+    if args.durable_only:
+        return _durable_only(args)
     best: dict[str, dict[str, Any]] = {}
     rounds: list[dict[str, dict[str, Any]]] = []
     costs: list[float] = []  # user-agent cost per round

@@ -7,6 +7,7 @@ full disk on demand), so each promise is checked against what is on disk.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import sys
 import threading
@@ -21,7 +22,7 @@ import pytest
 from tests.collector.conftest import ServerFactory
 from tests.collector.helpers import minimal
 from workbench.collector import CollectorConfig, CollectorServer
-from workbench.collector.durability import QUICK_SWITCH_SECONDS
+from workbench.collector.durability import QUICK_SWITCH_SECONDS, SERVING_GC_THRESHOLD
 from workbench.store.collector import journal as collector_journal
 from workbench.store.collector.store import CollectorStore
 
@@ -229,17 +230,35 @@ def test_a_serving_collector_shortens_the_thread_switch_interval_until_the_last_
     tmp_path: Path,
 ) -> None:
     before = sys.getswitchinterval()
+    gc_before = gc.get_threshold()
     assert before > QUICK_SWITCH_SECONDS  # Python's default (5 ms), as the test run left it
+    assert gc_before[0] < SERVING_GC_THRESHOLD  # Python's default (700)
     first = CollectorServer(CollectorConfig(port=0, data_dir=tmp_path / "one"))
     second = CollectorServer(CollectorConfig(port=0, data_dir=tmp_path / "two"))
     try:
         first.start()
         assert sys.getswitchinterval() == QUICK_SWITCH_SECONDS
+        assert gc.get_threshold() == (SERVING_GC_THRESHOLD, *gc_before[1:])
         second.start()
         first.stop()
         first.stop()  # a second stop releases nothing more
         assert sys.getswitchinterval() == QUICK_SWITCH_SECONDS  # the other one still serves
+        assert gc.get_threshold()[0] == SERVING_GC_THRESHOLD
     finally:
         first.stop()
         second.stop()
     assert sys.getswitchinterval() == before
+    assert gc.get_threshold() == gc_before
+
+
+def test_a_threshold_changed_while_serving_is_left_as_it_was_set(tmp_path: Path) -> None:
+    gc_before = gc.get_threshold()
+    server = CollectorServer(CollectorConfig(port=0, data_dir=tmp_path / "data"))
+    try:
+        server.start()
+        gc.set_threshold(50_000, *gc_before[1:])  # e.g. the embedding application's own choice
+        server.stop()
+        assert gc.get_threshold()[0] == 50_000
+    finally:
+        server.stop()
+        gc.set_threshold(*gc_before)

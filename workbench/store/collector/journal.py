@@ -196,6 +196,7 @@ class CollectorJournal:
         self._failed: tuple[int, int] = (0, 0)  # tickets (first, last) of the last failed batch
         self.error: str | None = None  # the last write failed (a full disk); None once one works
         self._failed_error: str | None = None  # why the batch in ``_failed`` was not written
+        self.batches = 0  # writes (one write + fsync each) so far
 
     # -- loading -------------------------------------------------------------------------
 
@@ -410,6 +411,7 @@ class CollectorJournal:
             try:
                 if batch:
                     self._write_batch(batch)
+                    self.batches += 1
                 written = True
                 if batch and self.error is not None:  # room again: the notice goes away
                     log.warning("writing the collector's data works again (%s before)", self.error)

@@ -477,6 +477,11 @@ class CollectorStore:
             return False
         return self._journal.when_written(ticket, callback, wake=wake)
 
+    @property
+    def write_batches(self) -> int:
+        """How many write + fsync batches the journal made so far (0 in memory): a measure."""
+        return self._journal.batches if self._journal is not None else 0
+
     def kick_writer(self) -> None:
         """Have the writer write what is pending at once (see :meth:`commit`'s *wake*)."""
         if self._journal is not None:
