@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,41 @@ def test_a_failing_disk_is_reported_and_memory_keeps_serving(tmp_path: Path) -> 
         assert "failed" in store.write_error
         assert store.stats()["write_error"] == store.write_error
         assert store.get_event("e1") is not None
+    finally:
+        store.close()
+
+
+def _wait_until_done(store: CollectorStore, ticket: int) -> None:
+    """Block until the writer has written *ticket*, or given up on it."""
+    done = threading.Event()
+    if store.when_durable(ticket, lambda error: done.set()):
+        assert done.wait(10)
+
+
+def test_every_failed_batch_keeps_its_reason_not_only_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failures = iter([OSError(28, "No space left on device"), OSError(5, "I/O error")])
+
+    def fsync(fd: int) -> None:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+
+    store = CollectorStore(tmp_path)
+    try:
+        store.flush(timeout=10)  # the default sources, written before the disk fails
+        monkeypatch.setattr(collector_journal, "_fsync", fsync)
+        full = store.commit(events=[_event(1)])
+        _wait_until_done(store, full)
+        broken = store.commit(events=[_event(2)])
+        _wait_until_done(store, broken)
+        written = store.commit(events=[_event(3)])
+        _wait_until_done(store, written)
+        assert "No space left" in (store.ticket_error(full) or "")
+        assert "I/O error" in (store.ticket_error(broken) or "")
+        assert store.ticket_error(written) is None
+        assert store.write_error is None  # the last write worked
     finally:
         store.close()
 

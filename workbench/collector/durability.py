@@ -28,6 +28,7 @@ import gc
 import sys
 import threading
 import weakref
+from collections.abc import Awaitable
 from typing import Literal
 
 from starlette.requests import Request
@@ -128,42 +129,66 @@ def release_quick_handoffs() -> None:
             gc.set_threshold(*_gc_threshold_before)
 
 
-class _Wakeups:
-    """Answers for one event loop's waiting requests, handed over with one wake-up per batch.
+class _Turn:
+    """The requests one loop turn tracked into one store: they wait for one flush together."""
 
-    The writer thread resolves every request of a flush in a row; waking the loop
-    once for all of them (instead of a ``call_soon_threadsafe`` each) spares a
-    self-pipe write and a thread switch per request.
+    __slots__ = ("store", "ticket", "waiting")
+
+    def __init__(self, store: CollectorStore) -> None:
+        self.store = store
+        self.ticket = 0  # the newest ticket among them: once it is on disk, all of theirs are
+        self.waiting: list[tuple[asyncio.Future[str | None], int]] = []
+
+
+class _Wakeups:
+    """Answers for one event loop's waiting requests, handed over once per loop turn.
+
+    Every request the loop tracks in a turn only adds its future to the turn's
+    :class:`_Turn` (per store); one callback, queued behind them, registers one wait
+    with the store's writer for the newest of their tickets and wakes the writer
+    once, so they share one hand-over to the writer thread and one flush. A lone
+    request is kicked as soon as it is tracked (no timer). The writer reports each
+    turn with one call (not one per request) and wakes the loop once for every turn
+    it reports in a row; each request's own answer (None, or why its batch failed)
+    is looked up by its ticket on the loop.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._lock = threading.Lock()
-        self._ready: list[tuple[asyncio.Future[str | None], str | None]] = []
-        self._to_kick: list[CollectorStore] = []  # touched on the loop's thread only
+        self._ready: list[_Turn] = []  # reported by the writer, not yet answered
+        self._turns: dict[CollectorStore, _Turn] = {}  # touched on the loop's thread only
 
-    def kick_soon(self, store: CollectorStore) -> None:
-        """On the loop: wake *store*'s writer once the requests ready to run have run.
-
-        Every request the loop tracks in a row registers its wait without waking the
-        writer; one callback, queued behind them, wakes it once for all of them, so
-        they share one hand-over to the writer thread and one flush. A lone request
-        is kicked as soon as it is tracked (no timer).
-        """
-        if not self._to_kick:
-            self._loop.call_soon(self._kick)
-        if store not in self._to_kick:
-            self._to_kick.append(store)
+    def wait(self, store: CollectorStore, ticket: int) -> asyncio.Future[str | None]:
+        """On the loop: a future answered once *ticket* of *store* is on disk."""
+        turns = self._turns
+        turn = turns.get(store)
+        if turn is None:
+            if not turns:
+                self._loop.call_soon(self._kick)
+            turn = turns[store] = _Turn(store)
+        if ticket > turn.ticket:
+            turn.ticket = ticket
+        future: asyncio.Future[str | None] = self._loop.create_future()
+        turn.waiting.append((future, ticket))
+        return future
 
     def _kick(self) -> None:
-        stores, self._to_kick = self._to_kick, []
-        for store in stores:
-            store.kick_writer()
+        turns, self._turns = self._turns, {}
+        for turn in turns.values():
 
-    def add(self, future: asyncio.Future[str | None], error: str | None) -> None:
-        """On the writer thread: *future* is answered with *error* on the loop, soon."""
+            def written(error: str | None, turn: _Turn = turn) -> None:  # on the writer thread
+                self.add(turn)
+
+            if turn.store.when_durable(turn.ticket, written, wake=False):
+                turn.store.kick_writer()
+            else:  # nothing to wait for: on disk already, or it failed
+                self._answer(turn)
+
+    def add(self, turn: _Turn) -> None:
+        """On the writer thread: *turn*'s requests are answered on the loop, soon."""
         with self._lock:
-            self._ready.append((future, error))
+            self._ready.append(turn)
             if len(self._ready) > 1:
                 return  # a wake-up is already on its way and will take this one too
         try:
@@ -174,18 +199,31 @@ class _Wakeups:
     def _drain(self) -> None:
         with self._lock:
             ready, self._ready = self._ready, []
-        for future, error in ready:
-            if not future.done():
-                future.set_result(error)
+        for turn in ready:
+            self._answer(turn)
+
+    @staticmethod
+    def _answer(turn: _Turn) -> None:
+        ticket_error = turn.store.ticket_error
+        for future, ticket in turn.waiting:
+            if not future.done():  # a request cancelled meanwhile needs no answer
+                future.set_result(ticket_error(ticket))
 
 
 _WAKEUPS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Wakeups] = (
     weakref.WeakKeyDictionary()
 )
 _WAKEUPS_LOCK = threading.Lock()
+#: The loop that asked last and its hand-over: one identity check instead of a weak
+#: dictionary look-up per request (a tuple, replaced whole, so threads never mix two).
+_last_wakeups: tuple[asyncio.AbstractEventLoop | None, _Wakeups | None] = (None, None)
 
 
 def _wakeups(loop: asyncio.AbstractEventLoop) -> _Wakeups:
+    global _last_wakeups
+    last_loop, last = _last_wakeups
+    if last_loop is loop and last is not None:
+        return last
     try:
         wakeups = _WAKEUPS.get(loop)
         if wakeups is None:
@@ -193,24 +231,21 @@ def _wakeups(loop: asyncio.AbstractEventLoop) -> _Wakeups:
                 wakeups = _WAKEUPS.setdefault(loop, _Wakeups(loop))
     except TypeError:  # a loop that cannot be weakly referenced: its own, unshared
         return _Wakeups(loop)
+    _last_wakeups = (loop, wakeups)
     return wakeups
 
 
-async def until_durable(store: CollectorStore, ticket: int) -> str | None:
-    """Wait, without blocking the loop, until *ticket* is on disk; None, or why it failed."""
-    if ticket <= 0:
-        return None
+def until_durable(store: CollectorStore, ticket: int) -> Awaitable[str | None]:
+    """Await it, without blocking the loop, until *ticket* is on disk: None, or why it failed.
+
+    A plain function returning the future (not a coroutine): one object less per request.
+    """
     loop = asyncio.get_running_loop()
-    future: asyncio.Future[str | None] = loop.create_future()
-    wakeups = _wakeups(loop)
-
-    def written(error: str | None) -> None:  # on the store's writer thread
-        wakeups.add(future, error)
-
-    if not store.when_durable(ticket, written, wake=False):
-        return store.ticket_error(ticket)
-    wakeups.kick_soon(store)
-    return await future
+    if ticket <= 0:
+        done: asyncio.Future[str | None] = loop.create_future()
+        done.set_result(None)
+        return done
+    return _wakeups(loop).wait(store, ticket)
 
 
 def not_durable(error: str) -> Rejected:

@@ -78,6 +78,9 @@ _COMPACT_MIN_BYTES = 8 * 1024 * 1024
 #: How long the writer lets changes gather before one write + fsync (flush() skips it).
 _GROUP_COMMIT_SECONDS = 0.05
 _FORMAT = 1
+#: Failed batches remembered for :meth:`CollectorJournal.ticket_error` (a waiting request's
+#: ticket is at most a few batches old when it is answered).
+_FAILURES_KEPT = 64
 #: Documents per piece of a snapshot written by compaction (see :func:`snapshot_chunks`).
 _CHUNK_DOCS = 2000
 #: The journal's fsync (a seam for tests that make the disk slow or full).
@@ -193,9 +196,11 @@ class CollectorJournal:
         self._thread: threading.Thread | None = None
         self._handle: Any = None
         self._waiters: list[tuple[int, WrittenCallback]] = []
-        self._failed: tuple[int, int] = (0, 0)  # tickets (first, last) of the last failed batch
+        # The batches that could not be written, newest last: (first ticket, last ticket,
+        # why). Replaced whole (read without the lock); neighbours that failed alike are
+        # merged, and only the newest :data:`_FAILURES_KEPT` are kept.
+        self._failures: tuple[tuple[int, int, str], ...] = ()
         self.error: str | None = None  # the last write failed (a full disk); None once one works
-        self._failed_error: str | None = None  # why the batch in ``_failed`` was not written
         self.batches = 0  # writes (one write + fsync each) so far
 
     # -- loading -------------------------------------------------------------------------
@@ -344,9 +349,13 @@ class CollectorJournal:
             return True
 
     def ticket_error(self, ticket: int) -> str | None:
-        """Why *ticket* (done already) was not written, if it was in the last failed batch."""
-        first, last = self._failed
-        return self._failed_error if first <= ticket <= last else None
+        """Why *ticket* (done already) was not written, if it was in a recent failed batch."""
+        for first, last, error in reversed(self._failures):
+            if first <= ticket <= last:
+                return error
+            if last < ticket:
+                break  # older failures are older tickets
+        return None
 
     def request_compaction(self) -> None:
         """Ask the writer to write a fresh snapshot soon (e.g. after a reset)."""
@@ -425,7 +434,7 @@ class CollectorJournal:
                     log.error("%s", message)
                 self.error = message
                 if not written:
-                    self._advance(len(batch), failed=True)
+                    self._advance(len(batch), failed=message)
             if stopping:
                 with self._cond:
                     if self._pending:
@@ -437,26 +446,34 @@ class CollectorJournal:
                         self._compact()
                 return
 
-    def _advance(self, count: int, *, failed: bool = False) -> None:
-        """*count* more changes are done (written, or *failed*): wake whoever waits for them."""
+    def _advance(self, count: int, *, failed: str | None = None) -> None:
+        """*count* more changes are done (written, or *failed* for that reason): wake
+        whoever waits for them."""
         with self._cond:
             first = self._written + 1
             self._written += count
-            if failed and count:
-                self._failed = (first, self._written)
-                self._failed_error = self.error
+            if failed is not None and count:
+                self._record_failure(first, self._written, failed)
             self._cond.notify_all()
             if not self._waiters:
                 return
             written = self._written
             ready = [w for w in self._waiters if w[0] <= written]
             self._waiters = [w for w in self._waiters if w[0] > written]
-        error = self.error if failed else None
         for ticket, callback in ready:
             try:
-                callback(error if first <= ticket else None)
+                callback(failed if first <= ticket else None)
             except Exception:  # a waiter must never stop the writer
                 log.exception("a collector durability callback failed")
+
+    def _record_failure(self, first: int, last: int, error: str) -> None:
+        """Tickets *first* to *last* were not written, because of *error* (under the lock)."""
+        failures = self._failures
+        if failures and failures[-1][1] == first - 1 and failures[-1][2] == error:
+            failures = (*failures[:-1], (failures[-1][0], last, error))
+        else:
+            failures = (*failures[-(_FAILURES_KEPT - 1) :], (first, last, error))
+        self._failures = failures
 
     def _write_batch(self, batch: list[bytes]) -> None:
         data = b"\n".join(batch) + b"\n"
@@ -500,8 +517,8 @@ class CollectorJournal:
         if carry:
             try:
                 self._write_batch(carry)
-            except Exception:
-                self._advance(len(carry), failed=True)
+            except Exception as exc:
+                self._advance(len(carry), failed=f"writing the collector's data failed: {exc}")
                 raise
             self._advance(len(carry))
         self._snapshot_bytes = write_snapshot_file(
