@@ -191,7 +191,11 @@ class CollectorJournal:
         self._compacting = False
         self._journal_bytes = 0
         self._snapshot_bytes = 0
-        self._cond = threading.Condition()
+        self._cond = threading.Condition()  # guards the state; flush() waits on it
+        # The writer sleeps by acquiring this lock (held otherwise): see _wake_writer.
+        self._wake = threading.Lock()
+        self._wake.acquire()
+        self._sleeping = False
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._handle: Any = None
@@ -294,7 +298,7 @@ class CollectorJournal:
             self._pending.append(line)
             self._appended += 1
             if len(self._pending) == 1:
-                self._cond.notify()
+                self._wake_writer()
             return self._appended
 
     def append_lines(self, lines: list[bytes], *, flush: bool = False, wake: bool = True) -> int:
@@ -315,7 +319,7 @@ class CollectorJournal:
             if flush:
                 self._flush_requested = True
             if was_empty:
-                self._cond.notify()
+                self._wake_writer()
             return self._appended
 
     def kick(self) -> None:
@@ -323,7 +327,7 @@ class CollectorJournal:
         with self._cond:
             if self._pending:
                 self._flush_requested = True
-                self._cond.notify()
+                self._wake_writer()
 
     @property
     def last_ticket(self) -> int:
@@ -345,7 +349,7 @@ class CollectorJournal:
             self._waiters.append((ticket, callback))
             if wake and not self._flush_requested:  # else the writer was woken for it already
                 self._flush_requested = True
-                self._cond.notify()
+                self._wake_writer()
             return True
 
     def ticket_error(self, ticket: int) -> str | None:
@@ -361,7 +365,7 @@ class CollectorJournal:
         """Ask the writer to write a fresh snapshot soon (e.g. after a reset)."""
         with self._cond:
             self._compact_requested = True
-            self._cond.notify()
+            self._wake_writer()
 
     def rotate(self) -> None:
         """Called by the snapshot provider under the store's lock.
@@ -381,7 +385,7 @@ class CollectorJournal:
             if self._thread is None or not self._thread.is_alive():
                 return self._written >= target
             self._flush_requested = True
-            self._cond.notify()
+            self._wake_writer()
             return self._cond.wait_for(
                 lambda: (
                     (self._written >= target and not self._compacting) or self.error is not None
@@ -393,7 +397,7 @@ class CollectorJournal:
         """Write everything, stop the thread and close the journal file. Idempotent."""
         with self._cond:
             self._stopping = True
-            self._cond.notify_all()
+            self._wake_writer()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
@@ -404,15 +408,20 @@ class CollectorJournal:
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(
-                    lambda: self._pending or self._stopping or self._compact_requested
-                )
+                idle = not (self._pending or self._stopping or self._compact_requested)
+                self._sleeping = idle
+            if idle:
+                self._wake.acquire()  # until something is appended (or a stop)
+                continue  # (or a wake-up meant for an earlier sleep: look again)
+            with self._cond:
                 # Nobody waits for these changes (relaxed answers): let a burst of
                 # requests gather into one write + fsync. A waiter ends the wait at once.
-                self._cond.wait_for(
-                    lambda: self._stopping or self._flush_requested or self._compact_requested,
-                    _GROUP_COMMIT_SECONDS,
-                )
+                gather = not (self._stopping or self._flush_requested or self._compact_requested)
+                self._sleeping = gather
+            if gather:
+                self._wake.acquire(timeout=_GROUP_COMMIT_SECONDS)
+            with self._cond:
+                self._sleeping = False
                 self._flush_requested = False
                 batch, self._pending = self._pending, []
                 stopping = self._stopping
@@ -445,6 +454,18 @@ class CollectorJournal:
                     with contextlib.suppress(OSError):
                         self._compact()
                 return
+
+    def _wake_writer(self) -> None:
+        """Wake the writer if it sleeps (called under the lock).
+
+        The writer sleeps on a plain lock that it holds and a waker releases, not on
+        the condition: releasing a lock is one C call, and the woken writer takes the
+        GIL for a few lines before its write instead of for the condition's Python
+        code (the loop that woke it waits for the GIL that long).
+        """
+        if self._sleeping:
+            self._sleeping = False
+            self._wake.release()
 
     def _advance(self, count: int, *, failed: str | None = None) -> None:
         """*count* more changes are done (written, or *failed* for that reason): wake
