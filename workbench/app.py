@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-# First of ours: the ui package makes PySide6's check of every later import cheap.
-import workbench.ui  # noqa: F401
 from workbench.settings import Settings, SettingsFile
 from workbench.settings.paths import AppPaths, app_paths
 from workbench.store.collections import CollectionStore
