@@ -68,24 +68,26 @@ class IdentityMemory:
         if spec.route != "track" or not isinstance(spec.payload, dict):
             return spec
         identity = self.get(target, spec.source_id)
-        payload = dict(spec.payload)
-        changed = False
-        if _entity_id(payload, "session") is None and "session" not in payload:
-            payload["session"] = {"id": identity.session_id}
-            changed = True
-        if (
+        sent = spec.payload
+        fill_session = "session" not in sent
+        fill_profile = bool(
             identity.profile_id
             and not spec.profile_less
-            and _entity_id(payload, "profile") is None
-            and not _is_placeholder(payload.get("profile"))
-        ):
+            and _entity_id(sent, "profile") is None
+            and not _is_placeholder(sent.get("profile"))
+        )
+        if not (fill_session or fill_profile):
+            return spec
+        payload = dict(sent)
+        if fill_session:
+            payload["session"] = {"id": identity.session_id}
+        if fill_profile:
             profile = payload.get("profile")
             payload["profile"] = {
                 **(profile if isinstance(profile, dict) else {}),
                 "id": identity.profile_id,
             }
-            changed = True
-        return spec.with_payload(payload) if changed else spec
+        return spec.with_payload(payload)
 
     def remember(self, target: TargetSettings, spec: RequestSpec, result: Exchange) -> None:
         """Store the ids the server returned (only for successful answers)."""
@@ -94,10 +96,13 @@ class IdentityMemory:
             return
         key = _key(target, spec.source_id)
         with self._lock:
-            known = self._known.get(key) or Identity(None, str(uuid.uuid4()))
-            profile_id = view.profile_id if view.profile_id else known.profile_id
-            session_id = view.session_id or _sent_session(result) or known.session_id
-            self._known[key] = Identity(profile_id, session_id)
+            known = self._known.get(key)
+            base = known if known is not None else Identity(None, str(uuid.uuid4()))
+            profile_id = view.profile_id or base.profile_id
+            session_id = view.session_id or _sent_session(result) or base.session_id
+            # The usual answer to a visit that goes on names the ids already known.
+            if known is None or profile_id != known.profile_id or session_id != known.session_id:
+                self._known[key] = Identity(profile_id, session_id)
 
     def new_visit(self, target: TargetSettings, source_id: str | None) -> Identity:
         """Start a new session (the tracker's session cookie expired); keep the profile."""

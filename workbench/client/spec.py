@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -34,7 +34,12 @@ class RequestSpec:
     variables: dict[str, str] = field(default_factory=dict)
 
     def with_payload(self, payload: Any) -> RequestSpec:
-        return replace(self, payload=payload)
+        """``dataclasses.replace(self, payload=payload)`` without running ``__init__`` again
+        (every send that fills in remembered ids makes one)."""
+        copy = object.__new__(RequestSpec)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["payload"] = payload
+        return copy
 
     @property
     def source_id(self) -> str | None:
