@@ -16,7 +16,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -33,6 +32,7 @@ from workbench.client.errors import (
     too_large,
 )
 from workbench.client.identity import IdentityMemory
+from workbench.client.jsontext import compact_json, parse_json
 from workbench.client.spec import RequestSpec
 from workbench.core.exchange import Exchange, ExchangeTarget, SentRequest
 from workbench.core.masking import mask_url
@@ -60,14 +60,28 @@ class ServerFormat:
     detail: str
 
 
+#: The last second :func:`_now_iso` formatted, with its text: one tuple, swapped whole,
+#: so threads sending at once never pair one second with another's text.
+_formatted_second: tuple[int, str] = (-1, "")
+
+
 def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """Now in UTC as ``2024-05-01T12:00:00.123Z``: what ``datetime.now(UTC).isoformat(
+    timespec="milliseconds")`` gives (milliseconds truncated), the second formatted once."""
+    global _formatted_second
+    second, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+    known = _formatted_second
+    if known[0] != second:
+        known = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+        _formatted_second = known
+    return f"{known[1]}.{nanoseconds // 1_000_000:03d}Z"
 
 
 @functools.lru_cache(maxsize=64)
-def _masked_base_url(base_url: str) -> str:
-    """The target's base URL as recorded (a send goes to one of a few targets)."""
-    return mask_url(base_url)
+def _target_info(name: str, base_url: str, kind: str) -> ExchangeTarget:
+    """The target as recorded, base URL masked (a send goes to one of a few targets;
+    the value is frozen, so every exchange to a target can share it)."""
+    return ExchangeTarget(name, mask_url(base_url), kind)
 
 
 class Sender:
@@ -138,9 +152,9 @@ class Sender:
         ctx: VariableContext | None = None
         if (
             (plain is None and has_variables(spec.payload))
-            or has_variables(spec.query)
-            or has_variables(target.headers)
-            or has_variables(spec.headers)
+            or (spec.query and has_variables(spec.query))
+            or (target.headers and has_variables(target.headers))
+            or (spec.headers and has_variables(spec.headers))
         ):
             identity = self.identity.get(target, spec.source_id)
             user = {**target.variables, **spec.variables} if spec.variables else target.variables
@@ -152,12 +166,13 @@ class Sender:
         else:
             payload = expand(spec.payload, ctx, location="payload") if ctx else spec.payload
             payload = _with_debugger(payload, spec.debugger)
-            body_text = (
-                json.dumps(payload, ensure_ascii=False, separators=(",", ":")) if has_body else ""
-            )
-        query = {
-            k: str(expand(v, ctx, location=f"query {k}")) for k, v in spec.query_params().items()
-        }
+            body_text = compact_json(payload) if has_body else ""
+        params = spec.query_params()
+        query = (
+            {k: str(expand(v, ctx, location=f"query {k}")) for k, v in params.items()}
+            if params
+            else params
+        )
         if method == "GET" and isinstance(payload, dict):
             query.update({str(k): _query_value(v) for k, v in payload.items()})
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -165,8 +180,9 @@ class Sender:
             headers["Content-Type"] = "application/json"
         if target.x_context:
             headers["x-context"] = target.x_context
-        for name, value in (*target.headers.items(), *spec.headers.items()):
-            headers[name] = str(expand(value, ctx, location=f"header {name}"))
+        for extra in (target.headers, spec.headers):
+            for name, value in extra.items():
+                headers[name] = str(expand(value, ctx, location=f"header {name}"))
         url = target.base_url.rstrip("/") + spec.path()
         if query:
             url += "?" + urlencode(query)
@@ -189,7 +205,7 @@ class Sender:
         """
         started_at = _now_iso()
         start = time.perf_counter()
-        target_info = ExchangeTarget(target.name, _masked_base_url(target.base_url), target.kind)
+        target_info = _target_info(target.name, target.base_url, target.kind)
         try:
             sent = prepared if prepared is not None else self.prepare(target, spec)
         except VariableError as exc:
@@ -415,8 +431,19 @@ def _cancelled() -> SendError:
 
 
 def _plain_headers(headers: httpx.Headers) -> dict[str, str]:
-    """``dict(headers)`` in one pass: lower-case names, repeated ones joined with ", "."""
-    plain: dict[str, str] = {}
+    """``dict(headers)``: lower-case names, repeated ones joined with ", ".
+
+    The usual answer (ASCII, no name twice) is read from the raw pairs in one
+    comprehension; httpx's own reading (which finds the encoding first) does the rest.
+    """
+    pairs = headers.raw
+    try:
+        plain = {name.lower().decode("ascii"): value.decode("ascii") for name, value in pairs}
+    except UnicodeDecodeError:
+        plain = {}
+    if len(plain) == len(pairs):
+        return plain
+    plain = {}
     for name, value in headers.multi_items():
         plain[name] = f"{plain[name]}, {value}" if name in plain else value
     return plain
@@ -436,7 +463,7 @@ def _parse_json(raw: bytes) -> tuple[Any, str | None]:
     if not raw.strip():
         return None, "empty"
     try:
-        return json.loads(raw), None
+        return parse_json(raw), None
     except json.JSONDecodeError as exc:
         return None, f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
     except (ValueError, UnicodeDecodeError) as exc:
@@ -464,7 +491,7 @@ def _plain_body(spec: RequestSpec) -> tuple[Any, str] | None:
     if payload is not spec.payload and has_variables(spec.payload.get("options")):
         return None  # the options the debugger flag replaces hold a placeholder
     try:
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        text = compact_json(payload)
     except (TypeError, ValueError):
         return None  # not JSON: the expanding path raises as it always has
     return None if "{{" in text else (payload, text)
