@@ -41,7 +41,6 @@ EventKeys = tuple[str | None, str | None, str | None, str | None]  # type, sourc
 _SEQ = Struct("=q")  # native order, as array("q") reads it
 _SEQ_BYTES = _SEQ.size
 _pack = _SEQ.pack
-_first = _SEQ.unpack_from
 #: Numbers decoded at a time when walking an index from its newest end.
 _WALK_CHUNK = 256
 
@@ -97,17 +96,17 @@ class EventTable:
         self._seq_of[event_id] = seq
         self._id_at[seq] = event_id
         packed_seq = _pack(seq)
-        for key, by_seq, by_key in zip(keys, self._keys, self._seqs, strict=True):
-            if key is None:
-                continue
-            by_seq[seq] = key
-            packed = by_key.get(key)
-            if packed is None:
-                by_key[key] = bytearray(packed_seq)
-            else:
-                packed += packed_seq
-        while len(self._blobs) > self.retention:
-            self._evict_oldest()
+        for by_seq, by_key, key in zip(self._keys, self._seqs, keys, strict=True):
+            if key is not None:
+                by_seq[seq] = key
+                packed = by_key.get(key)
+                if packed is None:
+                    by_key[key] = bytearray(packed_seq)
+                else:
+                    packed += packed_seq
+        if len(self._blobs) > self.retention:
+            while len(self._blobs) > self.retention:
+                self._evict_oldest()
 
     def delete(self, event_id: str) -> bool:
         """Forget one event; False if unknown."""
@@ -128,22 +127,30 @@ class EventTable:
         event_id = id_at.pop(seq)
         del self._blobs[event_id]
         del self._seq_of[event_id]
-        self._unindex(seq)
+        # The oldest event is the first of each of its keys too: every number before it
+        # left its packed list when its event went (``delete`` removes from the middle).
+        for by_seq, by_key in zip(self._keys, self._seqs, strict=True):
+            key = by_seq.pop(seq, None)
+            if key is not None:
+                packed = by_key[key]
+                del packed[:_SEQ_BYTES]
+                if not packed:
+                    del by_key[key]
 
     def _unindex(self, seq: int) -> None:
         for by_seq, by_key in zip(self._keys, self._seqs, strict=True):
             key = by_seq.pop(seq, None)
-            if key is None:
-                continue
-            packed = by_key[key]
-            if _first(packed)[0] == seq:  # the usual case: the oldest event goes first
-                del packed[:_SEQ_BYTES]
-            else:
-                at = _position(packed, seq)
-                if at >= 0:
-                    del packed[at * _SEQ_BYTES : (at + 1) * _SEQ_BYTES]
-            if not packed:
-                del by_key[key]
+            if key is not None:
+                self._unindex_one(by_key, key, seq)
+
+    @staticmethod
+    def _unindex_one(by_key: dict[str, bytearray], key: str, seq: int) -> None:
+        packed = by_key[key]
+        at = _position(packed, seq)
+        if at >= 0:
+            del packed[at * _SEQ_BYTES : (at + 1) * _SEQ_BYTES]
+        if not packed:
+            del by_key[key]
 
     # -- reads -----------------------------------------------------------------------------
 
