@@ -1,4 +1,4 @@
-"""The collector's event table: the same answers as a plain ordered list, and nothing for the GC."""
+"""The collector's event table and profile sessions: plain answers, nothing for the GC to visit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.store.collector.events import INDEXED, EventKeys, EventTable
+from workbench.store.collector.sessions import ProfileSessions
 from workbench.store.collector.store import CollectorStore
 
 KEYS = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
@@ -88,6 +89,47 @@ def test_a_long_index_is_walked_newest_first_across_chunks() -> None:
     assert table.count(1, "s") == 2000
 
 
+PROFILES = st.one_of(st.none(), st.sampled_from(["p0", "p1", "p2"]))
+SESSION_OPS = st.lists(
+    st.tuples(st.sampled_from(["set", "forget"]), st.integers(0, 5), PROFILES), max_size=60
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ops=SESSION_OPS)
+def test_profile_sessions_answer_what_lists_per_profile_answer(ops: list[Any]) -> None:
+    sessions = ProfileSessions()
+    owner: dict[str, str | None] = {}
+    lists: dict[str, list[str]] = {}
+    for op, number, profile in ops:
+        session_id = f"s{number}"
+        old = owner.pop(session_id, None)
+        if op == "set":
+            sessions.set_owner(session_id, profile)
+            owner[session_id] = profile
+        else:
+            sessions.forget(session_id)
+        if old is not None and (op == "forget" or old != profile):
+            lists[old].remove(session_id)
+        if op == "set" and profile is not None and old != profile:
+            lists.setdefault(profile, []).append(session_id)
+    for profile in ("p0", "p1", "p2"):
+        assert sessions.sessions_of(profile) == lists.get(profile, [])
+
+
+def test_sessions_of_a_profile_are_listed_newest_attached_first() -> None:
+    store = CollectorStore(None)
+    try:
+        for number, profile in ((1, "a"), (2, "b"), (3, "a"), (2, "a"), (4, "b")):
+            store.commit(session={"id": f"s{number}", "profile": {"id": profile}})
+        store.delete_session("s3")
+        assert [s["id"] for s in store.sessions_for_profile("a")] == ["s2", "s1"]
+        assert [s["id"] for s in store.sessions_for_profile("b")] == ["s4"]
+        assert store.sessions_for_profile("nobody") == []
+    finally:
+        store.close()
+
+
 def _event(i: int) -> dict[str, Any]:
     return {
         "id": f"e{i}",
@@ -103,17 +145,24 @@ def _tracked_after_full_collection() -> int:
     return len(gc.get_objects())
 
 
-def test_stored_events_give_the_garbage_collector_nothing_to_visit() -> None:
+def _session(i: int) -> dict[str, Any]:
+    return {"id": f"session-{i}", "profile": {"id": f"profile-{i % 3000}"}}
+
+
+def test_stored_data_gives_the_garbage_collector_nothing_to_visit() -> None:
     store = CollectorStore(None, retention=20_000)
     try:
         store.commit(events=[_event(i) for i in range(1000)])
         before = _tracked_after_full_collection()
         for start in range(1000, 30_000, 1000):  # fills up, then evicts the oldest
             store.commit(events=[_event(i) for i in range(start, start + 1000)])
+        for i in range(7000):
+            store.commit(session=_session(i))
         after = _tracked_after_full_collection()
         assert store.count_events() == 20_000
         assert store.count_events(type="type-7") == 400
-        # 19,000 more events over thousands of distinct keys: no more tracked objects.
+        assert len(store.sessions_for_profile("profile-5")) == 3
+        # 19,000 more events and 7,000 sessions of 3,000 profiles: no more tracked objects.
         assert after - before < 50
     finally:
         store.close()

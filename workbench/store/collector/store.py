@@ -17,9 +17,10 @@ decodes a fresh copy that the caller may change freely.
 
 The events and their indexes live in an
 :class:`~workbench.store.collector.events.EventTable`, whose containers the
-garbage collector does not track either (see there), and the profiles and sessions
-are plain dicts of bytes: so however much is stored, a full collection has nothing of
-it to visit.
+garbage collector does not track either (see there); the profiles and sessions are
+plain dicts of bytes, and which sessions belong to which profile is kept in a
+:class:`~workbench.store.collector.sessions.ProfileSessions` (the same idea). So
+however much is stored, a full collection has nothing of it to visit.
 
 The one exception is the tracking path: :meth:`peek` answers from a small,
 bounded table of the most recently used profiles and sessions as decoded dicts
@@ -51,6 +52,7 @@ from workbench.store.atomic import StoreNotice
 from workbench.store.collector.codec import dumps, loads
 from workbench.store.collector.events import INDEXED, EventKeys, EventTable
 from workbench.store.collector.journal import CollectorJournal, WrittenCallback, put_line
+from workbench.store.collector.sessions import ProfileSessions
 from workbench.store.collector.sources import DEFAULT_SOURCES, EventSource, source_from_dict
 
 __all__ = ["DEFAULT_RETENTION", "CollectorStore"]
@@ -194,8 +196,7 @@ class CollectorStore:
         self._sources: dict[str, EventSource] = {}
         self._profiles: dict[str, bytes] = {}
         self._sessions: dict[str, bytes] = {}
-        self._session_owner: dict[str, str | None] = {}
-        self._sessions_by_profile: dict[str, list[str]] = {}
+        self._profile_sessions = ProfileSessions()
         # Events with their indexes, in containers the garbage collector never visits.
         self._events = EventTable(self.retention)
         self._hot_profiles = _Hot()
@@ -215,17 +216,8 @@ class CollectorStore:
 
     def _put_session(self, session: dict[str, Any], blob: bytes) -> None:
         session_id = session["id"]
-        old_profile = self._session_owner.get(session_id)
-        new_profile = _profile_of(session)
         self._sessions[session_id] = blob
-        self._session_owner[session_id] = new_profile
-        if old_profile != new_profile:
-            if old_profile is not None:
-                ids = self._sessions_by_profile.get(old_profile, [])
-                if session_id in ids:
-                    ids.remove(session_id)
-            if new_profile is not None:
-                self._sessions_by_profile.setdefault(new_profile, []).append(session_id)
+        self._profile_sessions.set_owner(session_id, _profile_of(session))
 
     def _snapshot(self) -> dict[str, list[bytes]]:
         """The whole state as encoded documents, for compaction."""
@@ -354,13 +346,7 @@ class CollectorStore:
         with self._lock:
             if self._sessions.pop(session_id, None) is None:
                 return False
-            owner = self._session_owner.pop(session_id, None)
-            if owner is not None:
-                ids = self._sessions_by_profile.get(owner, [])
-                if session_id in ids:
-                    ids.remove(session_id)
-                if not ids:
-                    self._sessions_by_profile.pop(owner, None)
+            self._profile_sessions.forget(session_id)
             self._record(dumps({"op": "delete", "table": "sessions", "id": session_id}))
         self._notify()
         return True
@@ -430,7 +416,7 @@ class CollectorStore:
     def sessions_for_profile(self, profile_id: str) -> list[dict[str, Any]]:
         with self._lock:
             blobs = [
-                self._sessions[i] for i in reversed(self._sessions_by_profile.get(profile_id, ()))
+                self._sessions[i] for i in reversed(self._profile_sessions.sessions_of(profile_id))
             ]
         return [_decode(blob) for blob in blobs]
 
