@@ -37,6 +37,14 @@ _CASES: list[tuple[str, dict[str, Any]]] = [
     ("too big", {"content": b"x" * 2048, "headers": {"content-type": "application/json"}}),
     ("no content type", {"content": json.dumps(minimal()).encode()}),
     ("internal source", {"json": minimal(source={"id": "@internal"})}),
+    # What the layers around the route add: the CORS grant, the Host check, the data set.
+    ("from a web page", {"json": minimal(), "headers": {"origin": "https://shop.example"}}),
+    ("foreign host", {"json": minimal(), "headers": {"host": "evil.example"}}),
+    ("production", {"json": minimal(), "headers": {"x-context": "production"}}),
+    (
+        "two origins",
+        {"json": minimal(), "headers": [("origin", "https://a"), ("origin", "https://b")]},
+    ),
 ]
 
 
@@ -66,6 +74,45 @@ def test_fast_and_routed_answers_agree(
     assert first.source_id == second.source_id
     assert first.event_types == second.event_types
     assert first.reason == second.reason
+    assert first.context == second.context
+    assert _record_view(first) == _record_view(second)
+
+
+def _record_view(record: RequestRecord) -> dict[str, Any]:
+    """What a panel reads of a record, with what differs by request (ids, times) masked."""
+    view = record.to_dict()
+    for name in ("id", "time", "latency_ms", "query", "profile_id", "session_id"):
+        view.pop(name)
+    view["response_headers"] = {
+        k: v
+        for k, v in view["response_headers"].items()
+        if k not in ("x-process-time", "content-length")
+    }
+    view["response_body"] = _TIME.sub("<time>", _UUID.sub("<id>", view["response_body"]))
+    return view
+
+
+def test_an_unexpected_error_is_answered_and_recorded_alike(make_server: ServerFactory) -> None:
+    """A bug while tracking: the app's handler answers 500 on both paths; both are recorded."""
+    server: CollectorServer = make_server()
+
+    def broken(data: Any) -> Any:
+        raise RuntimeError("the processor broke")
+
+    server.app.state.processor = broken
+    records: list[RequestRecord] = []
+    server.add_listener(records.append)
+    # One connection each: uvicorn closes a connection once its app raised.
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        fast = client.post("/track", json=minimal())
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        routed = client.post("/track?unused=1", json=minimal())
+    assert fast.status_code == 500
+    assert _comparable(fast) == _comparable(routed)
+    assert "the processor broke" in fast.json()["detail"]
+    first, second = records[-2], records[-1]
+    assert first.status == 500
+    assert _record_view(first) == _record_view(second)
 
 
 def test_records_built_from_fields_equal_constructed_ones() -> None:

@@ -36,13 +36,13 @@ from workbench.collector.processing import Processor, process
 from workbench.collector.read_routes import read_routes
 from workbench.collector.records import ObserverMiddleware, RequestHub, RequestListener
 from workbench.collector.rejections import EXCEPTION_HANDLERS
-from workbench.collector.track_fast import is_fast_track, track_asgi
+from workbench.collector.track_fast import is_fast_track, serve_track
 from workbench.collector.tracking_routes import tracking_routes
 from workbench.collector.trust import TrustMiddleware, TrustPolicy
 from workbench.collector.waiting import EventWaiters
 from workbench.store.collector.store import CollectorStore
 
-__all__ = ["AppState", "create_app"]
+__all__ = ["AppState", "CollectorApp", "create_app"]
 
 
 class AppState(State):
@@ -71,19 +71,31 @@ class AppState(State):
         self.__delattr__(key)
 
 
+class CollectorApp(Starlette):
+    """The collector's Starlette app, which answers the plain ``POST /track`` itself.
+
+    That request (:func:`~workbench.collector.track_fast.is_fast_track`, while
+    nothing is forwarded) goes to :func:`~workbench.collector.track_fast.serve_track`
+    before any middleware: it records, checks the Host, tracks and answers as the
+    middleware stack and the route would (the module docstring there says why).
+    Everything else goes through the stack.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_fast_track(scope) and self.state.forwarder is None:
+            scope["app"] = self
+            await serve_track(self, scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def _takes_shortcut(scope: Scope) -> bool:
-    """The ``/track`` fast path, or every tracking request while forwarding."""
-    if scope["app"].state.forwarder is not None:
-        return is_tracking_request(scope)
-    return is_fast_track(scope)
+    """Every tracking request while forwarding."""
+    return scope["app"].state.forwarder is not None and is_tracking_request(scope)
 
 
 async def _shortcut(scope: Scope, receive: Receive, send: Send) -> None:
-    forwarder = scope["app"].state.forwarder
-    if forwarder is not None:
-        await forwarder(scope, receive, send)
-    else:
-        await track_asgi(scope, receive, send)
+    await scope["app"].state.forwarder(scope, receive, send)
 
 
 def create_app(
@@ -111,7 +123,7 @@ def create_app(
         hub.add_listener(on_request)
     current = live.current
     policy = TrustPolicy(current.host, current.allowed_hosts, current.token)
-    app = Starlette(
+    app = CollectorApp(
         routes=[
             *tracking_routes(),
             *read_routes(),

@@ -49,6 +49,7 @@ __all__ = [
     "RequestHub",
     "RequestListener",
     "RequestRecord",
+    "publish_record",
 ]
 
 log = logging.getLogger(__name__)
@@ -386,8 +387,17 @@ class ObserverMiddleware:
                 latency = (time.perf_counter() - started) * 1000.0
                 # What the bodies keep (see _RawExchange): the first BODY_LIMIT bytes of each.
                 size = min(captured, BODY_LIMIT) + min(sent_size[0], BODY_LIMIT)
-                self._publish(
-                    scope, wall, latency, response, info, request_chunks, response_chunks, size
+                publish_record(
+                    self.hub,
+                    scope,
+                    wall,
+                    latency,
+                    response["status"],
+                    response["headers"],
+                    info,
+                    request_chunks,
+                    response_chunks,
+                    size,
                 )
 
         async def send_wrapper(message: Message) -> None:
@@ -418,40 +428,48 @@ class ObserverMiddleware:
         finally:
             publish()
 
-    def _publish(
-        self,
-        scope: Scope,
-        wall: float,
-        latency: float,
-        response: dict[str, Any],
-        info: dict[str, Any],
-        request_chunks: list[bytes],
-        response_chunks: list[bytes],
-        body_size: int,
-    ) -> None:
-        raw = _RawExchange(
-            scope["headers"],
-            tuple(request_chunks),
-            response["headers"],
-            tuple(response_chunks),
-            wall,
-        )
-        record = RequestRecord.deferred(
-            {
-                "id": self.hub.next_id(),
-                "method": scope["method"],
-                "path": scope["path"],
-                "query": _masked_query(scope.get("query_string", b"")),
-                "status": response["status"],
-                "latency_ms": round(latency, 3),
-                "source_id": info.get("source_id"),
-                "event_types": list(info.get("event_types") or ()),
-                "profile_id": info.get("profile_id"),
-                "session_id": info.get("session_id"),
-                "reason": info.get("reason"),
-                "context": info["context"],
-            },
-            raw,
-            body_size,
-        )
-        self.hub.publish(record)
+
+def publish_record(
+    hub: RequestHub,
+    scope: Scope,
+    wall: float,
+    latency: float,
+    status: int,
+    response_headers: list[tuple[bytes, bytes]],
+    info: dict[str, Any],
+    request_chunks: Sequence[bytes],
+    response_chunks: Sequence[bytes],
+    body_size: int,
+) -> None:
+    """Tell *hub* about one request: a deferred :class:`RequestRecord` of what was seen.
+
+    *wall* is when it arrived (``time.time()``), *latency* its milliseconds, *info* the
+    annotations of ``scope["workbench"]``; the chunks are what was kept of the bodies
+    and *body_size* their kept size (see :class:`_RawExchange`).
+    """
+    raw = _RawExchange(
+        scope["headers"],
+        tuple(request_chunks),
+        response_headers,
+        tuple(response_chunks),
+        wall,
+    )
+    record = RequestRecord.deferred(
+        {
+            "id": hub.next_id(),
+            "method": scope["method"],
+            "path": scope["path"],
+            "query": _masked_query(scope.get("query_string", b"")),
+            "status": status,
+            "latency_ms": round(latency, 3),
+            "source_id": info.get("source_id"),
+            "event_types": list(info.get("event_types") or ()),
+            "profile_id": info.get("profile_id"),
+            "session_id": info.get("session_id"),
+            "reason": info.get("reason"),
+            "context": info["context"],
+        },
+        raw,
+        body_size,
+    )
+    hub.publish(record)
