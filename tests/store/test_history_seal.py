@@ -13,6 +13,8 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from tests.store.history_helpers import make_exchange
 from workbench.store.atomic import StoreNotice
 from workbench.store.history import HistoryStore
@@ -184,3 +186,57 @@ def test_a_damaged_line_taken_unparsed_on_a_reload_is_repaired_when_read(
     with HistoryStore(folder, segment_size=SIZE, retention=None) as fresh:
         assert _ids(fresh) == good[::-1]
         assert [s.id for s in fresh.summaries() if s.starred] == [good[0]]
+
+
+def test_a_seal_parses_only_the_entries_it_seals(tmp_path: Path) -> None:
+    folder = tmp_path / "history"
+    with HistoryStore(folder, segment_size=SIZE, retention=None) as other:
+        with _storage(folder) as storage:
+            appended = _fill_without_sealing(folder, other, SIZE + 3)
+            _catch_up(storage)  # another process's lines: kept as bytes
+            assert storage.open_segment.has_pending
+            prepared = prepare_seal(storage)
+            assert prepared is not None
+            assert len(storage.open_segment.entries) == SIZE  # the three after them unparsed
+            assert storage.open_segment.has_pending
+            assert len(storage.open_segment) == SIZE + 3
+            assert _commit(storage, prepared)
+            assert storage.count() == SIZE + 3
+            assert [row[0] for row in storage.open_rows] == appended[SIZE:]
+        assert len((folder / "journal.jsonl").read_bytes().splitlines()) == 3
+        assert _ids(other) == appended[::-1]
+    with HistoryStore(folder, segment_size=SIZE, retention=None) as fresh:
+        assert _ids(fresh) == appended[::-1]
+        assert not fresh.notices
+
+
+def test_a_store_that_saw_the_segment_full_before_another_sealed_it_prepares_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.store.history.store as store_module
+
+    prepared: list[int] = []
+    real_prepare = store_module.prepare_seal
+
+    def counting_prepare(storage: HistoryStorage) -> PreparedSeal | None:
+        prepared.append(len(storage.open_segment))  # counted; the real one runs
+        return real_prepare(storage)
+
+    monkeypatch.setattr(store_module, "prepare_seal", counting_prepare)
+    folder = tmp_path / "history"
+    with (
+        HistoryStore(folder, segment_size=SIZE, retention=None) as sealer,
+        HistoryStore(folder, segment_size=SIZE, retention=None) as late,
+    ):
+        first = _fill_without_sealing(folder, sealer, SIZE - 1)
+        first += _fill_without_sealing(folder, late, 1)  # full as `late` saw it last
+        last = sealer.append(make_exchange(9)).id  # seals the first SIZE
+        assert prepared == [SIZE + 1]
+        assert len(_segment_files(folder)) == 3
+        # `late` still counts a full open segment: it looks again before preparing.
+        assert len(late._storage.open_segment) == SIZE
+        late._seal_if_full()
+        assert prepared == [SIZE + 1]
+        assert len(late._storage.open_segment) == 1
+        assert _ids(late) == [last, *first[::-1]]
+        assert not _leftovers(folder)

@@ -46,17 +46,28 @@ class OpenSegment:
     def has_pending(self) -> bool:
         return bool(self._pending)
 
-    def materialise(self) -> bool:
+    def materialise(self, limit: int | None = None) -> bool:
         """Parse the pending lines; False when some do not parse (a damaged file).
 
-        The caller then reads (and repairs) the whole journal, as on open.
+        The caller then reads (and repairs) the whole journal, as on open. With
+        *limit*, only as many of the oldest pending lines are parsed as it takes for
+        *limit* entries to be parsed (a seal needs its first ``segment_size``; lines
+        after them may be sealed by another process, which makes this one read the
+        journal again, so parsing them now could be wasted).
         """
         if not self._pending:
             return True
-        result = Journal.parse(b"".join(self._pending))
+        chunks, rest, lines = self._pending, [], self._pending_lines
+        if limit is not None:
+            chunks, rest, lines = _first_lines(self._pending, limit - len(self.entries))
+            if not chunks:
+                return True
+        result = Journal.parse(b"".join(chunks))
         if result.bad_lines or result.torn_tail:
             return False  # kept pending: the caller reloads, or parses again under the lock
-        self._pending, self._pending_lines, self.pending_unknown = [], 0, False
+        self._pending, self._pending_lines = rest, self._pending_lines - lines
+        if not rest:
+            self.pending_unknown = False
         for entry, text in zip(result.entries, result.texts, strict=True):
             self.remember(entry, text)
         return True
@@ -127,3 +138,23 @@ class OpenSegment:
         self.texts = [self.texts[i] for i in kept]
         self.json = [self.json[i] for i in kept]
         self.ids = {row[R_ID] for row in self.rows}
+
+
+def _first_lines(chunks: list[bytes], count: int) -> tuple[list[bytes], list[bytes], int]:
+    """Split chunks of whole lines after the first *count* lines: (taken, rest, lines taken)."""
+    taken: list[bytes] = []
+    lines = 0
+    for index, chunk in enumerate(chunks):
+        if lines >= count:
+            return taken, chunks[index:], lines
+        in_chunk = chunk.count(b"\n")
+        if lines + in_chunk <= count:
+            taken.append(chunk)
+            lines += in_chunk
+            continue
+        cut = -1
+        for _ in range(count - lines):
+            cut = chunk.index(b"\n", cut + 1)
+        taken.append(chunk[: cut + 1])
+        return taken, [chunk[cut + 1 :], *chunks[index + 1 :]], count
+    return taken, [], lines

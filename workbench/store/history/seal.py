@@ -94,7 +94,7 @@ def prepare_seal(storage: Sealable) -> PreparedSeal | None:
     when the files cannot be written.
     """
     size, segment = storage.segment_size, storage.open_segment
-    if len(segment) < size or not segment.materialise():
+    if len(segment) < size or not segment.materialise(size):
         return None
     rows = segment.rows[:size]
     files = segment_bytes(segment.json[:size], rows, segment.texts[:size])

@@ -45,7 +45,6 @@ from workbench.store.atomic import (
     AtomicJSONStorage,
     UnreadableJSONError,
     atomic_write_bytes,
-    fsync_dir,
 )
 
 __all__ = [
@@ -399,8 +398,7 @@ class Journal:
         """Rewrite the journal atomically with these whole lines."""
         self._dirty = False  # whatever was written is in what replaces it, fsync'ed
         self.close()
-        atomic_write_bytes(self.path, data)
-        fsync_dir(self.path.parent)
+        atomic_write_bytes(self.path, data)  # fsyncs the file, then the folder after the rename
 
     def close(self) -> None:
         if self._fd is not None:

@@ -236,6 +236,13 @@ class HistoryStore:
         with self._file_lock.sealing() as ours:
             if not ours:
                 return  # another process is preparing this seal
+            if self._file_lock.read().layout != storage.changes.seen.layout:
+                # Another process sealed (or rewrote) since this one last looked: what
+                # it holds may be sealed already. Catch up before preparing from it.
+                with self._operation():
+                    pass
+                if len(storage.open_segment) < self.segment_size:
+                    return
             try:
                 prepared = prepare_seal(storage)
                 if prepared is None:
