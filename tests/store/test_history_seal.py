@@ -240,3 +240,39 @@ def test_a_store_that_saw_the_segment_full_before_another_sealed_it_prepares_not
         assert len(late._storage.open_segment) == 1
         assert _ids(late) == [last, *first[::-1]]
         assert not _leftovers(folder)
+
+
+def test_a_store_catching_up_with_a_seal_reads_only_the_new_segment(tmp_path: Path) -> None:
+    folder = tmp_path / "history"
+    with (
+        HistoryStore(folder, segment_size=SIZE, retention=None) as sealer,
+        HistoryStore(folder, segment_size=SIZE, retention=None) as other,
+    ):
+        first = [sealer.append(make_exchange(n)).id for n in range(SIZE + 1)]
+        assert _ids(other) == first[::-1]
+        known = list(other._storage.segments)
+        assert len(known) == 1
+        later = [sealer.append(make_exchange(n)).id for n in range(SIZE)]  # a second seal
+        assert _ids(other) == [*later[::-1], *first[::-1]]
+        assert len(other._storage.segments) == 2
+        assert other._storage.segments[0] is known[0]  # kept as read, not read again
+        assert other.get(first[0]) is not None
+
+
+def test_a_segment_emptied_and_sealed_again_under_its_number_is_read_again(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "history"
+    with (
+        HistoryStore(folder, segment_size=SIZE, retention=None) as writer,
+        HistoryStore(folder, segment_size=SIZE, retention=None) as other,
+    ):
+        gone = [writer.append(make_exchange(n)).id for n in range(SIZE)]
+        assert _segment_files(folder)[0].startswith("00000001.g0001")
+        assert _ids(other) == gone[::-1]
+        for entry_id in gone:  # the segment empties and is removed
+            assert writer.delete(entry_id)
+        fresh = [writer.append(make_exchange(n)).id for n in range(SIZE)]  # sealed anew as 1
+        assert _segment_files(folder)[0].startswith("00000001.g0001")
+        assert _ids(other) == fresh[::-1]
+        assert all(other.get(entry_id) is None for entry_id in gone)

@@ -46,7 +46,7 @@ class SeenChanges:
         self.read_only = read_only
         self.seen = Counters()
         self.journal_key: _JournalKey | None = None
-        self._layout_marked = self._content_changed = self._appended = False
+        self._layout_marked = self._content_marked = self._appended = False
 
     def stat_journal(self) -> _JournalKey | None:
         try:
@@ -65,7 +65,7 @@ class SeenChanges:
         key = self.stat_journal()
         seen, known = self.seen, self.journal_key
         self.seen = now  # a repair during a reload counts from here
-        self._layout_marked = self._content_changed = self._appended = False
+        self._layout_marked = self._content_marked = self._appended = False
         kind = "changed" if now.content != seen.content else "appended"
         if now.layout != seen.layout or not _same_file(known, key):
             return CatchUp(kind, reload=True)
@@ -83,8 +83,17 @@ class SeenChanges:
         self.lock.write(self.seen)
 
     def mark_content(self) -> None:
-        """Entries changed or went away in this operation (counted at its end)."""
-        self._content_changed = True
+        """Count that entries change or go away, before changing them (once per operation).
+
+        Counted first, as a change of layout is: a store that finds the content
+        counter unchanged may trust the segments it has read (a writer killed half-way
+        through a rewrite has counted it already).
+        """
+        if self._content_marked or self.read_only:
+            return
+        self._content_marked = True
+        self.seen = dataclasses.replace(self.seen, content=self.seen.content + 1)
+        self.lock.write(self.seen)
 
     def mark_appended(self) -> None:
         """Entries were added in this operation (counted at its end)."""
@@ -94,16 +103,12 @@ class SeenChanges:
         """Publish this operation's changes to other processes (before the lock is released)."""
         if self.read_only:
             return
-        if self._content_changed or self._appended:
-            self.seen = Counters(
-                self.seen.layout,
-                self.seen.content + (1 if self._content_changed else 0),
-                self.seen.appends + (1 if self._appended else 0),
-            )
+        if self._appended:
+            self.seen = dataclasses.replace(self.seen, appends=self.seen.appends + 1)
             self.lock.write(self.seen)
         if self._layout_marked or self._appended:
             self.journal_key = self.stat_journal()
-        self._layout_marked = self._content_changed = self._appended = False
+        self._layout_marked = self._content_marked = self._appended = False
 
 
 def _same_file(known: _JournalKey | None, now: _JournalKey | None) -> bool:

@@ -15,9 +15,10 @@ keeps summaries in memory, so two things are shared through small files:
     journal rewritten), *content* (entries changed or went away: star, delete,
     clear, retention) and *appends* (entries were added). A store compares them
     with what it saw last, under the lock, before every operation and reloads what
-    changed (only the journal's new lines when only appends happened). A change of
-    layout is counted *before* any file is touched, so a writer killed half-way
-    still makes every other store reload (and repair) instead of trusting its memory.
+    changed (only the journal's new lines when only appends happened; only the new
+    segments when entries were only added). A change of layout or content is counted
+    *before* any file is touched, so a writer killed half-way still makes every other
+    store reload (and repair) instead of trusting its memory.
     Watching this one file (it is never replaced) tells a window that another
     process changed the history.
 

@@ -228,12 +228,18 @@ class HistoryStorage:
             self.prune()
         self.changes.opened()
 
-    def _load_segments(self) -> None:
+    def _load_segments(self, known: Iterable[SegmentFiles] = ()) -> None:
+        """Find the segments; those in *known* (already read, unchanged) are taken as they are."""
         segments, stale = scan_segments(self.segments_dir)
         if not self.read_only and stale:
             self.mark_layout()
             remove_files(stale)
+        read = {(segment.number, segment.generation): segment for segment in known}
         for segment in segments:
+            same = read.get((segment.number, segment.generation))
+            if same is not None:
+                self.segments.append(same)
+                continue
             try:
                 segment.raw_index = segment.path("idx").read_bytes()
                 if not segment.path("txt").exists():
@@ -314,7 +320,9 @@ class HistoryStorage:
         """
         step = self.changes.begin()
         if step.reload or (step.tail is not None and not self._read_tail(*step.tail)):
-            self._reload(lazy=True)
+            # Entries only added (no content counted as changed): every segment this
+            # store knows is as it was, and a reload reads only the new ones (seals).
+            self._reload(lazy=True, keep_segments=step.kind == "appended")
         if step.reload or step.tail is not None:
             self.changes.opened()
         return step.kind
@@ -332,16 +340,23 @@ class HistoryStorage:
         self._open.add_pending(raw)
         return True
 
-    def _reload(self, *, lazy: bool = False) -> None:
+    def _reload(self, *, lazy: bool = False, keep_segments: bool = False) -> None:
         """Forget the in-memory view and read the folder again (as on open, without migrating).
 
         *lazy*: keep the journal's lines unparsed when they need no visible repair.
+        *keep_segments*: no segment's content changed since this store last looked
+        (the content counter says so: it is counted before any segment is rewritten or
+        removed), so a segment still there under the same number and generation is the
+        one already read; only segments new to this store are read.
         """
+        known = self.segments if keep_segments else []
         self.journal.close()
         self.segments = []
-        self._entry_cache.clear()
         self._open.clear()
-        self._load_segments()
+        self._load_segments(known)
+        kept = {(segment.number, segment.generation) for segment in self.segments}
+        for key in [key for key in self._entry_cache if key not in kept or not keep_segments]:
+            del self._entry_cache[key]
         self._load_journal(lazy=lazy)
 
     def mark_layout(self) -> None:
