@@ -319,3 +319,15 @@ def test_numbers_orjson_reads_differently_come_back_from_the_journal_as_written(
             "max": 2**63 - 1,
         }
         assert isinstance(entry.exchange.to_dict()["response"]["json"]["huge"], int)
+
+
+def test_journal_line_ids_are_read_from_the_bytes_of_each_whole_line() -> None:
+    from workbench.store.history.segments import journal_line, line_id, line_ids
+
+    plain = journal_line('{"id":"a-1","exchange":{}}')
+    escaped = journal_line('{"id":"b\\\\u0031","exchange":{}}')  # read by parsing, not here
+    other_shape = b'{"entry":{"id":"c"},"v":1}\n'
+    raw = plain + escaped + b"\n" + other_shape + plain
+    assert line_ids(raw) == ["a-1", None, None, None, "a-1"]
+    assert line_ids(b"") == []
+    assert [line_id(line) for line in raw.split(b"\n")[:-1]] == line_ids(raw)

@@ -35,6 +35,8 @@ class CatchUp:
     kind: str | None
     reload: bool = False
     tail: tuple[int, int] | None = None
+    #: The journal as found (inode, size): what this store has seen once it read the tail.
+    journal: _JournalKey | None = None
 
 
 class SeenChanges:
@@ -55,9 +57,13 @@ class SeenChanges:
             return None
         return info.st_ino, info.st_size
 
-    def opened(self) -> None:
-        """The folder was just read: what it holds now is what this process has seen."""
-        self.journal_key = self.stat_journal()
+    def opened(self, journal: _JournalKey | None = None) -> None:
+        """The folder was just read: what it holds now is what this process has seen.
+
+        *journal*: the journal's key as :meth:`begin` found it, when only its tail
+        was read (under the lock nobody has appended since).
+        """
+        self.journal_key = journal if journal is not None else self.stat_journal()
 
     def begin(self) -> CatchUp:
         """Compare the folder with what was seen (at the start of an operation)."""
@@ -70,7 +76,7 @@ class SeenChanges:
         if now.layout != seen.layout or not _same_file(known, key):
             return CatchUp(kind, reload=True)
         if key is not None and known is not None and key[1] != known[1]:
-            return CatchUp(kind, tail=(known[1], key[1]))
+            return CatchUp(kind, tail=(known[1], key[1]), journal=key)
         self.journal_key = key
         return CatchUp(None if now == seen else kind)
 
@@ -99,15 +105,30 @@ class SeenChanges:
         """Entries were added in this operation (counted at its end)."""
         self._appended = True
 
-    def end(self) -> None:
-        """Publish this operation's changes to other processes (before the lock is released)."""
+    def end(self, written: _JournalKey | None = None) -> None:
+        """Publish this operation's changes to other processes (before the lock is released).
+
+        *written*: (inode, end of the last append) of the journal this store has open.
+        When it only appended to the file it knew, that is the journal's key now (no
+        other process appends under the lock), and the journal need not be looked at.
+        """
         if self.read_only:
             return
         if self._appended:
             self.seen = dataclasses.replace(self.seen, appends=self.seen.appends + 1)
             self.lock.write(self.seen)
         if self._layout_marked or self._appended:
-            self.journal_key = self.stat_journal()
+            known = self.journal_key
+            if (
+                not self._layout_marked
+                and written is not None
+                and known is not None
+                and written[0] == known[0]
+                and written[1] >= known[1]
+            ):
+                self.journal_key = written
+            else:
+                self.journal_key = self.stat_journal()
         self._layout_marked = self._content_marked = self._appended = False
 
 

@@ -4,7 +4,7 @@ Lines appended since the open segment was last read, by this process or others,
 are kept as the journal's bytes and parsed only when something reads the open
 segment: a writer catching up under the folder's lock copies bytes instead of
 parsing other writers' entries, and an append keeps no second copy of its
-exchange. Ids are taken from the bytes cheaply (:func:`line_id`), so "is this id
+exchange. Ids are taken from the bytes cheaply (:func:`line_ids`), so "is this id
 recent?" rarely needs a parse.
 """
 
@@ -19,7 +19,7 @@ from workbench.store.history.segments import (
     SegmentFiles,
     entry_json,
     journal_line,
-    line_id,
+    line_ids,
 )
 
 __all__ = ["OpenSegment"]
@@ -57,7 +57,8 @@ class OpenSegment:
         """
         if not self._pending:
             return True
-        chunks, rest, lines = self._pending, [], self._pending_lines
+        rest: list[bytes] = []
+        chunks, lines = self._pending, self._pending_lines
         if limit is not None:
             chunks, rest, lines = _first_lines(self._pending, limit - len(self.entries))
             if not chunks:
@@ -73,14 +74,16 @@ class OpenSegment:
         return True
 
     def add_pending(self, raw: bytes, ids: Iterable[str] | None = None) -> None:
-        """Keep whole journal lines unparsed; *ids* are theirs when known."""
+        """Keep whole journal lines unparsed; *ids* are theirs (one per line) when known."""
         self._pending.append(raw)
-        self._pending_lines += raw.count(b"\n")
         if ids is not None:
-            self.ids.update(ids)
+            known = list(ids)
+            self._pending_lines += len(known)
+            self.ids.update(known)
             return
-        for line in raw.splitlines():
-            entry_id = line_id(line)
+        found = line_ids(raw)
+        self._pending_lines += len(found)
+        for entry_id in found:
             if entry_id is None:
                 self.pending_unknown = True
             else:
@@ -110,7 +113,7 @@ class OpenSegment:
         """
         if raw and not raw.endswith(b"\n"):
             return False
-        ids = [line_id(line) for line in raw.splitlines()]
+        ids = line_ids(raw)
         known = [entry_id for entry_id in ids if entry_id is not None]
         if len(known) != len(ids):
             return False

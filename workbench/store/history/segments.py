@@ -56,6 +56,7 @@ __all__ = [
     "SegmentFiles",
     "entry_json",
     "journal_line",
+    "line_ids",
     "read_segment_entries",
     "remove_files",
     "scan_segments",
@@ -400,6 +401,12 @@ class Journal:
         self.close()
         atomic_write_bytes(self.path, data)  # fsyncs the file, then the folder after the rename
 
+    def written_key(self) -> tuple[int, int] | None:
+        """(file number, end of the last append) of the file this journal has open, if any."""
+        if self._fd is None or self._inode is None:
+            return None
+        return self._inode, self._end
+
     def close(self) -> None:
         if self._fd is not None:
             if self._dirty:
@@ -471,14 +478,38 @@ def line_id(line: bytes) -> str | None:
 
     None when the line has another shape or the id is escaped (the caller parses).
     """
-    if not line.startswith(_ID_START):
+    return _id_between(line, 0, len(line))
+
+
+def line_ids(raw: bytes) -> list[str | None]:
+    """The id of each line of *raw* (whole journal lines), as :func:`line_id` reads it.
+
+    Lines are found with ``find`` and read in place: no line is copied (splitting
+    and counting a few kilobytes cost more than reading the ids).
+    """
+    ids: list[str | None] = []
+    start, size = 0, len(raw)
+    while start < size:
+        end = raw.find(b"\n", start)
+        if end < 0:
+            end = size
+        ids.append(_id_between(raw, start, end))
+        start = end + 1
+    return ids
+
+
+def _id_between(raw: bytes, start: int, end: int) -> str | None:
+    if not raw.startswith(_ID_START, start, end):
         return None
-    end = line.find(b'"', len(_ID_START))
-    raw = line[len(_ID_START) : end]
-    if end < 0 or b"\\" in raw:
+    first = start + len(_ID_START)
+    close = raw.find(b'"', first, end)
+    if close < 0:
+        return None
+    value = raw[first:close]
+    if b"\\" in value:
         return None
     try:
-        return raw.decode("utf-8")
+        return value.decode("utf-8")
     except UnicodeDecodeError:
         return None
 

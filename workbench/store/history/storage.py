@@ -323,8 +323,9 @@ class HistoryStorage:
             # Entries only added (no content counted as changed): every segment this
             # store knows is as it was, and a reload reads only the new ones (seals).
             self._reload(lazy=True, keep_segments=step.kind == "appended")
-        if step.reload or step.tail is not None:
             self.changes.opened()
+        elif step.tail is not None:
+            self.changes.opened(step.journal)
         return step.kind
 
     def _read_tail(self, start: int, end: int) -> bool:
@@ -366,7 +367,7 @@ class HistoryStorage:
         self.changes.mark_content()
 
     def end_operation(self) -> None:
-        self.changes.end()
+        self.changes.end(self.journal.written_key())
 
     # --- writing ---------------------------------------------------------------------------
 
