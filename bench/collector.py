@@ -529,6 +529,31 @@ def _durable_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def _flow_only(args: argparse.Namespace) -> int:
+    """Only ``collector`` and ``collector+demo``, alternating over the rounds, and their goal."""
+    ratios: list[float] = []
+    cpu: dict[str, list[float]] = {"collector": [], "collector+demo": []}
+    for round_number in range(1, args.rounds + 1):
+        print(f"round {round_number}:", flush=True)
+        plain = _phase("collector", "collector", 0, args)
+        demo = _phase("collector+demo", "collector-demo", 0, args)
+        ratios.append(demo["rps"] / plain["rps"])
+        cpu["collector"].append(plain["cpu_us"])
+        cpu["collector+demo"].append(demo["cpu_us"])
+    plain_cpu, demo_cpu = _median(cpu["collector"]), _median(cpu["collector+demo"])
+    print(
+        f"server CPU per request (median): collector {plain_cpu:.0f} µs/req, "
+        f"collector+demo {demo_cpu:.0f} µs/req (+{demo_cpu - plain_cpu:.0f} µs, "
+        f"{plain_cpu / demo_cpu:.2f}x by CPU)"
+    )
+    ratio = _median(ratios)
+    print(
+        f"goal flow_demo_vs_no_rules: {ratio:.2f}x (target 0.80x; 10 rules, 10 segments) "
+        f"{'met' if ratio >= 0.8 else 'missed'}"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per phase")
@@ -564,6 +589,11 @@ def main() -> int:
         action="store_true",
         help="with --durable-only: leave out the one-connection phases",
     )
+    parser.add_argument(
+        "--flow-only",
+        action="store_true",
+        help="run only the collector and collector+demo phases and their goal (a quick loop)",
+    )
     args = parser.parse_args()
     if args.serve == "bare":
         _serve_bare(Path(args.port_file))
@@ -598,6 +628,8 @@ def main() -> int:
         return _stored_only(args)
     if args.durable_only:
         return _durable_only(args)
+    if args.flow_only:
+        return _flow_only(args)
     best: dict[str, dict[str, Any]] = {}
     rounds: list[dict[str, dict[str, Any]]] = []
     costs: list[float] = []  # user-agent cost per round
