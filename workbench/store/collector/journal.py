@@ -8,6 +8,10 @@ request would make the request cost grow with what is stored. Instead:
   (with indexes); requests never touch the disk.
 - Every change is one JSON line (built from the store's already encoded
   documents, so nothing is encoded twice) handed to :class:`CollectorJournal`,
+  or a :class:`DeferredPut` that is encoded only when the writer takes it (a
+  profile that every request of a visitor rewrites: a newer put of the same
+  document, queued before the writer took the older, replaces it, so a burst of
+  requests for one visitor encodes and writes the profile once),
   whose single writer thread appends the lines in batches to
   ``journal-<generation>.jsonl`` with one ``write`` + ``fsync`` per batch. The
   request path only appends to a list and gets a *ticket* (the change's
@@ -62,6 +66,7 @@ from workbench.store.collector.codec import dumps
 __all__ = [
     "SNAPSHOT_FILE",
     "CollectorJournal",
+    "DeferredPut",
     "LoadedState",
     "SnapshotStorage",
     "put_line",
@@ -93,6 +98,32 @@ def put_line(table: str, blobs: list[bytes]) -> bytes:
     return b"".join(
         (b'{"op":"put","table":"', table.encode(), b'","docs":[', b",".join(blobs), b"]}")
     )
+
+
+class DeferredPut:
+    """The record "put this one document into *table*", encoded when it is written.
+
+    *encode* gives the document's bytes (the store's, so the document is encoded
+    once for its journal line and its reads). Pending records with the same
+    :attr:`key` (table and id) supersede each other: only the newest is written.
+    Dropping the older is safe because every record is a whole document: nothing
+    between the two puts reads the older one's content, and replay puts the newer
+    one at the same place in the table's order.
+    """
+
+    __slots__ = ("_encode", "key")
+
+    def __init__(self, table: str, doc_id: str, encode: Callable[[], bytes]) -> None:
+        self.key = (table, doc_id)
+        self._encode = encode
+
+    def line(self) -> bytes:
+        return put_line(self.key[0], [self._encode()])
+
+
+#: What the writer is handed: an encoded line, a deferred put, or None (a put superseded
+#: by a newer one of the same document; it still counts as a change for the tickets).
+Entry = bytes | DeferredPut | None
 
 
 def snapshot_chunks(tables: dict[str, list[bytes]], generation: int) -> Iterator[bytes]:
@@ -161,6 +192,17 @@ def apply_record(tables: dict[str, dict[str, dict[str, Any]]], record: dict[str,
         raise ValueError(f"unknown journal operation {op!r}")
 
 
+def _encoded(entry: DeferredPut | None) -> bytes:
+    """The line of a deferred put (b"" for a superseded one, or one that cannot be encoded)."""
+    if entry is None:
+        return b""
+    try:
+        return entry.line()
+    except Exception:  # a document the store accepted but cannot encode: keep writing the rest
+        log.exception("a collector document could not be encoded for the journal")
+        return b""
+
+
 #: Called by the writer thread once a ticket's batch is written: None, or why writing failed.
 WrittenCallback = Callable[[str | None], None]
 
@@ -182,8 +224,10 @@ class CollectorJournal:
         self.snapshot_path = self.folder / SNAPSHOT_FILE
         self.generation = 0
         self.snapshot_provider: Callable[[], dict[str, list[bytes]]] | None = None
-        self._pending: list[bytes] = []
-        self._carry: list[bytes] = []
+        self._pending: list[Entry] = []
+        # Where each deferred put in ``_pending`` is, by key (see DeferredPut).
+        self._pending_keys: dict[tuple[str, str], int] = {}
+        self._carry: list[Entry] = []
         self._flush_requested = False
         self._appended = 0
         self._written = 0
@@ -301,9 +345,13 @@ class CollectorJournal:
                 self._wake_writer()
             return self._appended
 
-    def append_lines(self, lines: list[bytes], *, flush: bool = False, wake: bool = True) -> int:
+    def append_lines(
+        self, lines: list[bytes | DeferredPut], *, flush: bool = False, wake: bool = True
+    ) -> int:
         """Queue several changes at once (one batch, never split); returns the last ticket.
 
+        A :class:`DeferredPut` supersedes a pending one of the same document (the older
+        is not written; its ticket completes with the batch that holds the newer).
         *flush*: someone will wait for them, so the writer writes at once instead of
         letting changes gather (and is woken once, not once more by the waiter).
         *wake* False: the writer is not woken for them now; the caller promises a
@@ -311,8 +359,16 @@ class CollectorJournal:
         a row, so that they share one wake-up of the writer and one flush).
         """
         with self._cond:
-            was_empty = not self._pending
-            self._pending.extend(lines)
+            pending = self._pending
+            was_empty = not pending
+            for line in lines:
+                if isinstance(line, DeferredPut):
+                    keys = self._pending_keys
+                    older = keys.get(line.key)
+                    if older is not None:
+                        pending[older] = None
+                    keys[line.key] = len(pending)
+                pending.append(line)
             self._appended += len(lines)
             if not wake:
                 return self._appended
@@ -376,6 +432,7 @@ class CollectorJournal:
         """
         with self._cond:
             self._carry, self._pending = self._pending, []
+            self._pending_keys = {}
             self.generation += 1
 
     def flush(self, timeout: float | None = 30.0) -> bool:
@@ -424,6 +481,7 @@ class CollectorJournal:
                 self._sleeping = False
                 self._flush_requested = False
                 batch, self._pending = self._pending, []
+                self._pending_keys = {}
                 stopping = self._stopping
             written = False
             try:
@@ -496,8 +554,11 @@ class CollectorJournal:
             failures = (*failures[-(_FAILURES_KEPT - 1) :], (first, last, error))
         self._failures = failures
 
-    def _write_batch(self, batch: list[bytes]) -> None:
-        data = b"\n".join(batch) + b"\n"
+    def _write_batch(self, batch: list[Entry]) -> None:
+        lines = [entry if isinstance(entry, bytes) else _encoded(entry) for entry in batch]
+        data = b"\n".join(line for line in lines if line) + b"\n"
+        if data == b"\n":
+            return
         fd = self._handle.fileno()
         try:
             view = memoryview(data)

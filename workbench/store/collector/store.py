@@ -18,7 +18,8 @@ decodes a fresh copy that the caller may change freely.
 The events and their indexes live in an
 :class:`~workbench.store.collector.events.EventTable`, whose containers the
 garbage collector does not track either (see there); the profiles and sessions are
-plain dicts of bytes, and which sessions belong to which profile is kept in a
+plain dicts of bytes (but for the few profiles waiting for the journal's writer, see
+below), and which sessions belong to which profile is kept in a
 :class:`~workbench.store.collector.sessions.ProfileSessions` (the same idea). So
 however much is stored, a full collection has nothing of it to visit.
 
@@ -33,6 +34,14 @@ tracking code does with every stored document (it builds changed copies). The
 table is bounded (:data:`HOT_DOCUMENTS` each), so it does not bring back the
 garbage collector's cost of holding every document as objects.
 
+A profile committed with ``owned=True`` to a persistent store is not encoded by
+the request either: the store holds the dict until the journal's writer takes
+its line (a :class:`~workbench.store.collector.journal.DeferredPut`), encodes it
+and puts the bytes in its place (a read or a snapshot that comes first does the
+same). The requests of one visitor rewrite the same profile; those that gather
+before the writer takes them share one encoding and one journal line, the
+newest. At most a batch's worth of profiles is held as dicts this way.
+
 All methods are thread-safe (one lock); the collector calls them from its event
 loop, the GUI from its own threads. Observers registered with
 :meth:`add_observer` are called after every change (outside the lock).
@@ -44,6 +53,7 @@ import logging
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -51,7 +61,12 @@ from typing import Any
 from workbench.store.atomic import StoreNotice
 from workbench.store.collector.codec import dumps, loads
 from workbench.store.collector.events import INDEXED, EventKeys, EventTable
-from workbench.store.collector.journal import CollectorJournal, WrittenCallback, put_line
+from workbench.store.collector.journal import (
+    CollectorJournal,
+    DeferredPut,
+    WrittenCallback,
+    put_line,
+)
 from workbench.store.collector.sessions import ProfileSessions
 from workbench.store.collector.sources import DEFAULT_SOURCES, EventSource, source_from_dict
 
@@ -194,7 +209,8 @@ class CollectorStore:
 
     def _clear_memory(self) -> None:
         self._sources: dict[str, EventSource] = {}
-        self._profiles: dict[str, bytes] = {}
+        # Encoded, or (committed owned, not yet taken by the writer) the dict itself.
+        self._profiles: dict[str, bytes | dict[str, Any]] = {}
         self._sessions: dict[str, bytes] = {}
         self._profile_sessions = ProfileSessions()
         # Events with their indexes, in containers the garbage collector never visits.
@@ -224,7 +240,7 @@ class CollectorStore:
         with self._lock:
             tables = {
                 "sources": [dumps(s.to_dict()) for s in self._sources.values()],
-                "profiles": list(self._profiles.values()),
+                "profiles": [self._profile_blob(i, v) for i, v in list(self._profiles.items())],
                 "sessions": list(self._sessions.values()),
                 "events": self._events.blobs(),
             }
@@ -272,10 +288,28 @@ class CollectorStore:
             if blob is not None:
                 session = self._hot_sessions.get(session_id, blob)
         if profile_id:
-            blob = self._profiles.get(profile_id)
-            if blob is not None:
-                profile = self._hot_profiles.get(profile_id, blob)
+            stored = self._profiles.get(profile_id)
+            if type(stored) is dict:  # committed owned, not encoded yet
+                profile = stored
+            elif stored is not None:
+                profile = self._hot_profiles.get(profile_id, stored)  # type: ignore[arg-type]
         return session, profile
+
+    def _profile_blob(self, profile_id: str, stored: bytes | dict[str, Any]) -> bytes:
+        """The bytes of a stored profile, encoding (once) one that is held as a dict."""
+        if type(stored) is bytes:
+            return stored
+        assert isinstance(stored, dict)
+        return self._settle_profile(profile_id, stored)
+
+    def _settle_profile(self, profile_id: str, doc: dict[str, Any]) -> bytes:
+        """Encode a profile held as a dict and keep its bytes in its place (if still there)."""
+        blob = dumps(doc)
+        with self._lock:
+            if self._profiles.get(profile_id) is doc:
+                self._profiles[profile_id] = blob
+                self._hot_profiles.put(profile_id, blob, doc)
+        return blob
 
     def has_profile(self, profile_id: str | None) -> bool:
         return bool(profile_id) and profile_id in self._profiles
@@ -302,13 +336,23 @@ class CollectorStore:
         *owned* True: the caller hands *profile* and *session* over and never changes
         them again, so :meth:`peek` may serve them as they are (no decoding).
         """
-        profile_blob = dumps(profile) if profile is not None else None
+        journal = self._journal
+        # An owned profile of a persistent store is encoded later, once (module docstring).
+        deferred = owned and journal is not None
+        profile_blob = dumps(profile) if profile is not None and not deferred else None
         session_blob = dumps(session) if session is not None else None
         encoded = [(e["id"], _event_keys(e), dumps(e)) for e in events]
-        lines: list[bytes] = []
-        journal = self._journal
+        lines: list[bytes | DeferredPut] = []
         with self._lock:
-            if profile is not None and profile_blob is not None:
+            if profile is not None and deferred:
+                profile_id = profile["id"]
+                self._profiles[profile_id] = profile
+                lines.append(
+                    DeferredPut(
+                        "profiles", profile_id, partial(self._settle_profile, profile_id, profile)
+                    )
+                )
+            elif profile is not None and profile_blob is not None:
                 self._profiles[profile["id"]] = profile_blob
                 if owned:
                     self._hot_profiles.put(profile["id"], profile_blob, profile)
@@ -376,7 +420,7 @@ class CollectorStore:
 
     def get_profile(self, profile_id: str) -> dict[str, Any] | None:
         found = self._profiles.get(profile_id)
-        return _decode(found) if found is not None else None
+        return _decode(self._profile_blob(profile_id, found)) if found is not None else None
 
     def get_session(self, session_id: str) -> dict[str, Any] | None:
         found = self._sessions.get(session_id)
@@ -423,8 +467,9 @@ class CollectorStore:
     def list_profiles(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Profiles, newest first."""
         with self._lock:
-            newest = reversed(self._profiles.values())
-            blobs = list(islice(newest, max(offset, 0), max(offset, 0) + limit))
+            newest = reversed(self._profiles.items())
+            page = list(islice(newest, max(offset, 0), max(offset, 0) + limit))
+            blobs = [self._profile_blob(profile_id, stored) for profile_id, stored in page]
         return [_decode(blob) for blob in blobs]
 
     def stats(self) -> dict[str, Any]:
