@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -144,6 +143,8 @@ def check_name(name: str, *, what: str = "name") -> str:
     """Return the trimmed *name*, or raise :class:`CollectionError` saying what is wrong."""
     if not isinstance(name, str):
         raise CollectionError(f"the {what} must be text, got {type(name).__name__}")
+    import unicodedata  # an extension module: loaded when a name is first checked
+
     name = unicodedata.normalize("NFC", name.strip())
     if not name:
         raise CollectionError(f"the {what} is empty")
