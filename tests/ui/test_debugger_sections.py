@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.collector.flow_routes import flow_store_of
@@ -192,3 +193,33 @@ def test_an_empty_execution_says_why_and_offers_the_demo_flow(qtbot, server) -> 
     assert view.flow_notice_label.isVisibleTo(view)
     view.set_view(_answer(server)["view"])
     assert view.flow_notice_label.isHidden()  # kept until the next answer, not for 8 s
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain words",
+        "<b>bold</b> & 'quoted' \"twice\"",
+        "&amp; already escaped &lt;",
+        "segment <script>alert('x')</script> · id 'a\"b'",
+        "Größe — ✓ · 😀 <>&",
+    ],
+)
+def test_escape_html_is_htmls_escape(text: str) -> None:
+    import html
+
+    from workbench.ui.widgets.debugger_sections import escape_html
+
+    assert escape_html(text) == html.escape(text)
+
+
+def test_the_verdict_label_shows_markup_in_an_answer_as_text(qtbot: Any) -> None:
+    from workbench.ui.widgets.debugger_sections import VerdictLabel
+
+    label = VerdictLabel("<i>profile</i> & <b>session</b>")
+    qtbot.addWidget(label)
+    assert label.text() == "<i>profile</i> & <b>session</b>"
+    # QLabel.text() is the rich text the label renders: the markup arrives escaped.
+    shown = QLabel.text(label)
+    assert shown == "&lt;i&gt;profile&lt;/i&gt; &amp; &lt;b&gt;session&lt;/b&gt;"

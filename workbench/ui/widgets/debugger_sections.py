@@ -8,7 +8,6 @@ sections it speaks of (:class:`VerdictLabel` shows it).
 
 from __future__ import annotations
 
-import html
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ __all__ = [
     "ELSEWHERE_LIMIT",
     "VerdictLabel",
     "empty_note",
+    "escape_html",
     "has_content",
     "has_problems",
     "section_count",
@@ -145,6 +145,18 @@ def _verdict_section(part: str) -> str | None:
     return None
 
 
+# What html.escape replaces, without importing html (it loads html.entities, a table
+# of two thousand names, before the window's first paint).
+_HTML_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+)
+
+
+def escape_html(text: str) -> str:
+    """*text* safe inside rich text: the same as ``html.escape(text)``."""
+    return text.translate(_HTML_ESCAPES)
+
+
 def verdict_links(verdict: str) -> str:
     """The verdict as rich text: each part that speaks of a section links to it.
 
@@ -153,7 +165,7 @@ def verdict_links(verdict: str) -> str:
     pieces = []
     for part in verdict.split(" · "):
         section = _verdict_section(part)
-        text = html.escape(part)
+        text = escape_html(part)
         pieces.append(f'<a href="section:{section}">{text}</a>' if section else text)
     return " · ".join(pieces)
 
@@ -169,7 +181,7 @@ class VerdictLabel(QLabel):
 
     def set_verdict(self, text: str, *, links: bool = True) -> None:
         self._plain = text
-        super().setText(verdict_links(text) if links else html.escape(text))
+        super().setText(verdict_links(text) if links else escape_html(text))
 
     def text(self) -> str:
         return self._plain

@@ -13,7 +13,6 @@ each match. All text is plain text: the default delegate never renders rich text
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 from typing import Any
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.models.json_tree import JsonTreeModel, Path, find_paths
+from workbench.ui.widgets.text_only import text_action
 
 __all__ = ["EXPAND_ALL_LIMIT", "JsonFilterProxy", "JsonView"]
 
@@ -211,7 +211,7 @@ class JsonView(QWidget):
             self._key_width_chosen = True
 
     def _action(self, text: str, slot: Any, shortcut: Any) -> QAction:
-        action = QAction(text, self)
+        action = text_action(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
@@ -347,6 +347,8 @@ class JsonView(QWidget):
             self.elsewhere_label.clear()
             self.elsewhere_label.hide()
             return
+        import html  # only for these links: it loads html.entities, a large table
+
         links = ", ".join(
             f'<a href="{html.escape(key, quote=True)}">{html.escape(title)} ({count})</a>'
             for key, title, count in found
