@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from workbench.ui.widgets.text_only import text_action
+
 __all__ = ["MenuCommands", "WindowMenus", "build_menus"]
 
 
@@ -73,7 +75,7 @@ def build_menus(
         shortcuts: tuple[str, ...] = (),
         tip: str = "",
     ) -> QAction:
-        act = QAction(text, window)
+        act = text_action(text, window)
         if shortcuts:
             act.setShortcuts([QKeySequence(s) for s in shortcuts])
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -104,7 +106,7 @@ def build_menus(
     action(request_menu, "Copy as c&url", c.copy_as_curl, ("Ctrl+Shift+U",))
     action(request_menu, "&Paste curl…", c.paste_curl)
     request_menu.addSeparator()
-    record = QAction("&Record exchanges in history", window)
+    record = text_action("&Record exchanges in history", window)
     record.setCheckable(True)
     record.setChecked(recording)
     record.toggled.connect(c.record_history)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from workbench.ui.composer.events_editor import EventsEditor
 from workbench.ui.widgets.object_editor import ObjectEditor
+from workbench.ui.widgets.text_only import push_button
 
 __all__ = ["OPTION_KEYS", "PayloadForm"]
 
@@ -68,7 +68,7 @@ class PayloadForm(QWidget):
         self.session_edit.setPlaceholderText("empty: let the server create a session")
         self.session_edit.setAccessibleName("session id")
         self.session_edit.textChanged.connect(self._on_field_changed)
-        self.new_visit_button = QPushButton("New visit", self)
+        self.new_visit_button = push_button("New visit", self)
         self.new_visit_button.setToolTip("Start a new session: a fresh uuid4 session id (Ctrl+N)")
         self.new_visit_button.clicked.connect(self.new_visit)
 
@@ -76,7 +76,7 @@ class PayloadForm(QWidget):
         self.profile_edit.setPlaceholderText("empty: the server creates a new profile")
         self.profile_edit.setAccessibleName("profile id")
         self.profile_edit.textChanged.connect(self._on_field_changed)
-        self.forget_button = QPushButton("Forget profile", self)
+        self.forget_button = push_button("Forget profile", self)
         self.forget_button.setToolTip("Clear the profile id so the next send creates a new profile")
         self.forget_button.clicked.connect(self.forget_profile)
 

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from workbench.ui.widgets.code_edit import CodeEdit
+from workbench.ui.widgets.text_only import push_button
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QMimeData
@@ -97,10 +98,10 @@ class RawJsonEditor(QWidget):
         self.status_label = QLabel(self)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
-        self.go_button = QPushButton("Go to error", self)
+        self.go_button = push_button("Go to error", self)
         self.go_button.clicked.connect(self.go_to_problem)
         self.go_button.hide()
-        self.format_button = QPushButton("Format", self)
+        self.format_button = push_button("Format", self)
         self.format_button.setToolTip("Re-indent the JSON")
         self.format_button.clicked.connect(self.reformat)
         status = QHBoxLayout()

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSizePolicy,
     QWidget,
 )
 
 from workbench.settings import TargetSettings
+from workbench.ui.widgets.text_only import push_button
 
 __all__ = ["ROUTES", "RequestBar", "parse_route"]
 
@@ -110,11 +110,11 @@ class RequestBar(QWidget):
         self.collect_session.setPlaceholderText("session id (optional)")
         # The full URL, elided rather than widen the window; the composer places it.
         self.url_label = _ElidedLabel(self)
-        self.send_button = QPushButton("Send", self)
+        self.send_button = push_button("Send", self)
         self.send_button.setToolTip("Send the request (Ctrl+Enter)")
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(self.send_clicked)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = push_button("Cancel", self)
         self.cancel_button.setToolTip("Cancel the request in flight (Esc)")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_clicked)

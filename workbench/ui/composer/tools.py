@@ -28,6 +28,7 @@ from workbench.store.collections import (
     SavedRequest,
 )
 from workbench.ui.composer.composer import Composer, PayloadNotReady
+from workbench.ui.widgets.text_only import add_action
 
 # Snippets, curl import and the dialogs load when first used: not before the first paint.
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class ComposerTools(QObject):
         self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         copy_menu = QMenu(self.copy_button)
         for kind, (label, _render) in SNIPPET_KINDS.items():
-            copy_menu.addAction(label, functools.partial(self.copy_as, kind))
+            add_action(copy_menu, label, functools.partial(self.copy_as, kind))
         self.copy_button.setMenu(copy_menu)
 
         self.paste_button = QToolButton(parent)
@@ -185,7 +186,7 @@ class ComposerTools(QObject):
                         self.templates_menu.addSeparator()
                     groups[group] = self.templates_menu.addMenu(group)
                 menu = groups[group]
-            action = menu.addAction(saved.name, functools.partial(self.use_template, saved))
+            action = add_action(menu, saved.name, functools.partial(self.use_template, saved))
             if saved.note:
                 action.setToolTip(saved.note)
         if not found:

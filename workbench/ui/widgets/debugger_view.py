@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSizePolicy,
     QTabWidget,
     QToolButton,
@@ -60,6 +59,7 @@ from workbench.ui.widgets.debugger_sections import (
 )
 from workbench.ui.widgets.flow_layout import FlowLayout
 from workbench.ui.widgets.json_view import JsonView
+from workbench.ui.widgets.text_only import push_button
 
 __all__ = [
     "ELSEWHERE_LIMIT",
@@ -211,7 +211,7 @@ class DebuggerView(QWidget):
             note.hide()
             page_layout.addWidget(note)
             if name == "execution":
-                self.demo_flow_button = QPushButton("Load demo flow", page)
+                self.demo_flow_button = push_button("Load demo flow", page)
                 self.demo_flow_button.setToolTip(
                     "Collector → Load demo flow: schemas, rules and segments to try"
                 )
