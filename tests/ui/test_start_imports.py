@@ -33,13 +33,14 @@ DEFERRED = (
 )
 
 #: PySide6 types the window must not have built before it is shown (PySide6 builds a
-#: type, with all its enums, on first use): the window shows no icon at start-up.
-UNBUILT_QT_TYPES = ("QIcon",)
+#: type, with all its enums, on first use): the window shows no icon at start-up, and
+#: no Python event filter makes PySide6 build every event type to tell them apart.
+UNBUILT_QT_TYPES = ("QtGui.QIcon", "QtGui.QTabletEvent", "QtWidgets.QGraphicsSceneEvent")
 
 SHOWN_WINDOW = textwrap.dedent(
     """
     import json, sys
-    from PySide6 import QtGui
+    from PySide6 import QtGui, QtWidgets
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -54,7 +55,11 @@ SHOWN_WINDOW = textwrap.dedent(
     QTimer.singleShot(0, loop.quit)
     loop.exec()
     loaded = sorted(sys.modules)
-    built = sorted(name for name in sys.argv[2].split(",") if name in vars(QtGui))
+    modules = {"QtGui": QtGui, "QtWidgets": QtWidgets}
+    built = sorted(
+        name for name in sys.argv[2].split(",")
+        if name.partition(".")[2] in vars(modules[name.partition(".")[0]])
+    )
     shown = parts.window.isVisible()
     parts.window.services_attached.connect(loop.quit)
     if not parts.window.ready:

@@ -51,6 +51,7 @@ from workbench.ui.response_opener import ResponseOpener
 from workbench.ui.response_panel import ResponsePanel
 from workbench.ui.send_controller import SendController
 from workbench.ui.tasks import TaskRunner
+from workbench.ui.widgets.splitter import ResizeSplitter
 from workbench.ui.window_docks import DockLayout, fit_to_screen
 from workbench.ui.window_menus import MenuCommands, build_menus
 from workbench.ui.window_navigation import cycle_tab, focus_search
@@ -163,7 +164,7 @@ class MainWindow(QMainWindow):
             prepare=self._prepare_http,
         )
         self.tools.notice.connect(self._on_tools_notice)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = ResizeSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.composer)
         self.splitter.addWidget(self.response_panel)
         self.splitter.setStretchFactor(0, 1)

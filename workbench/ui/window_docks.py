@@ -12,12 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QWidget
 
 from workbench.ui.composer.composer import Composer
 from workbench.ui.composer.events_editor import EVENTS_LIST_SHARE
+from workbench.ui.widgets.splitter import ResizeSplitter
 from workbench.ui.window_state import restore_window_state, saved_collapsed_docks
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class DockLayout(QObject):
     def __init__(
         self,
         window: QMainWindow,
-        centre: QSplitter,
+        centre: ResizeSplitter,
         composer: Composer,
         *,
         view_menu: QMenu,
@@ -84,10 +85,11 @@ class DockLayout(QObject):
         self._sharing_centre = False  # first start: keep the centre's shares until a drag
         self._sharing_events = False  # ... and the events list's share of the editor
         self._unsized_docks: list[tuple[QDockWidget, Qt.DockWidgetArea]] = []
-        centre.installEventFilter(self)
+        # Queued: after the splitter spread the change its own way.
+        centre.resized.connect(self._on_centre_resized)
         centre.splitterMoved.connect(self._on_centre_splitter_moved)
         events_splitter = composer.form.events_editor.splitter
-        events_splitter.installEventFilter(self)
+        events_splitter.resized.connect(self._on_events_splitter_resized)
         events_splitter.splitterMoved.connect(self._on_events_splitter_moved)
 
     def add_dock(
@@ -200,14 +202,13 @@ class DockLayout(QObject):
         composer = min(max(need, int(total * COMPOSER_SHARE)), total)
         self._centre.setSizes([composer, total - composer])
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            # Queued: after the splitter spread the change its own way.
-            if watched is self._centre and self._sharing_centre:
-                QTimer.singleShot(0, self.share_centre)
-            elif watched is self._composer.form.events_editor.splitter and self._sharing_events:
-                QTimer.singleShot(0, self._share_events)
-        return super().eventFilter(watched, event)
+    def _on_centre_resized(self) -> None:
+        if self._sharing_centre:
+            QTimer.singleShot(0, self.share_centre)
+
+    def _on_events_splitter_resized(self) -> None:
+        if self._sharing_events:
+            QTimer.singleShot(0, self._share_events)
 
     def _share_events(self) -> None:
         if self._sharing_events:

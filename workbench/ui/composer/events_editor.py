@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from workbench.ui.widgets.flow_layout import FlowLayout
 from workbench.ui.widgets.object_editor import ObjectEditor
+from workbench.ui.widgets.splitter import ResizeSplitter
 from workbench.ui.widgets.tool_button import tool_button
 
 __all__ = ["KNOWN_EVENT_TYPES", "EventsEditor"]
@@ -166,7 +166,7 @@ class EventsEditor(QWidget):
         detail_layout.addWidget(self.detail_tabs, 1)
         detail_layout.addWidget(self.extra_label)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter = ResizeSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 0)
