@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from workbench.core.sections import SECTIONS
 from workbench.core.wording import located
 
 __all__ = [
@@ -21,16 +22,6 @@ __all__ = [
     "short_id",
 ]
 
-SECTIONS = (
-    "session",
-    "events",
-    "profile",
-    "execution",
-    "segmentation",
-    "logs",
-    "errors",
-    "warnings",
-)
 
 FORMATS = ("documented", "0.8.1", "current", "error", "unknown")
 

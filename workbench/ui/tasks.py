@@ -13,8 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
@@ -25,8 +24,7 @@ log = logging.getLogger(__name__)
 OutcomeCallback = Callable[["TaskOutcome"], None]
 
 
-@dataclass(frozen=True)
-class TaskOutcome:
+class TaskOutcome(NamedTuple):
     """What came back from one background call.
 
     ``error`` is the exception the call raised (``result`` is then None);

@@ -8,8 +8,7 @@ knows the commands only as :class:`MenuCommands`, the callables the owner hands 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,8 +19,7 @@ from workbench.ui.widgets.text_only import text_action
 __all__ = ["MenuCommands", "WindowMenus", "build_menus"]
 
 
-@dataclass(frozen=True)
-class MenuCommands:
+class MenuCommands(NamedTuple):
     """What each menu entry calls."""
 
     open_file: Callable[[], Any]
@@ -43,8 +41,7 @@ class MenuCommands:
     show_shortcuts: Callable[[], Any]
 
 
-@dataclass(frozen=True)
-class WindowMenus:
+class WindowMenus(NamedTuple):
     """The menus and actions the window changes later (enable, add dock toggles)."""
 
     view_menu: QMenu

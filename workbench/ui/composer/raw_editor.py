@@ -13,8 +13,7 @@ takes 1 MB per request by default anyway.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QShowEvent
@@ -50,8 +49,7 @@ class _RawEdit(CodeEdit):
         super().insertFromMimeData(source)
 
 
-@dataclass(frozen=True)
-class JsonSyntaxProblem:
+class JsonSyntaxProblem(NamedTuple):
     """Where and why the text is not JSON (line and column count from 1)."""
 
     line: int

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.debug_view import SECTIONS
+from workbench.core.sections import SECTIONS
 from workbench.ui.models.json_tree import Path, find_paths, preview
 from workbench.ui.widgets.debugger_sections import (
     ELSEWHERE_LIMIT,
