@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from workbench.ui.widgets.object_editor import TYPE, VALUE, ObjectEditor, parse_scalar
 
 NESTED = {
@@ -105,3 +107,89 @@ def test_mark_paths_and_focus(qtbot) -> None:
     assert inner.background(0).style().name == "NoBrush"
     editor.focus_path(("a", "b", "missing"))
     assert editor.tree.currentItem() is inner
+
+
+# Values whose trip through the rows changes them: keys become text, NaN and values JSON
+# has no type for are read back from their text, a tuple is an empty array.
+ODD = {
+    **NESTED,
+    1: "int key",
+    "nan": float("nan"),
+    "inf": float("inf"),
+    "big": 10**30,
+    "tuple": (1, 2),
+    "set": {3},
+    "bytes": b"x",
+    "nested": {2: [None, {"x": float("nan")}]},
+}
+
+
+def _same(a: object, b: object) -> bool:
+    def text(value: object) -> str:
+        return json.dumps(value, sort_keys=True, default=repr)
+
+    return text(a) == text(b)
+
+
+def test_an_editor_built_when_shown_gives_back_what_a_built_one_does(qtbot) -> None:
+    built = make(qtbot)
+    lazy = ObjectEditor(build_when_shown=True)
+    qtbot.addWidget(lazy)
+    built.set_value(ODD)
+    lazy.set_value(ODD)
+    assert lazy.built is False
+    assert _same(lazy.value(), built.value())
+    lazy.show()
+    qtbot.waitExposed(lazy)
+    assert lazy.built is True
+    assert _same(lazy.value(), built.value())
+
+
+def test_an_editor_built_when_shown_keeps_a_copy_of_the_value_it_was_given(qtbot) -> None:
+    lazy = ObjectEditor(build_when_shown=True)
+    qtbot.addWidget(lazy)
+    given = {"page": {"url": "/home"}}
+    lazy.set_value(given)
+    given["page"]["url"] = "/changed"
+    assert lazy.value() == {"page": {"url": "/home"}}
+    assert lazy.tree.topLevelItemCount() == 1  # asking for the tree builds it
+    assert lazy.value() == {"page": {"url": "/home"}}
+
+
+def test_a_hidden_tab_shows_its_rows_and_buttons_when_it_is_chosen(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QLabel("first"), "First")
+    lazy = ObjectEditor(tabs, title="context", build_when_shown=True)
+    tabs.addTab(lazy, "Context")
+    lazy.set_value({"a": 1, "b": {"c": True}})
+    changes: list[bool] = []
+    lazy.changed.connect(lambda: changes.append(True))
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    assert lazy.built is False
+    tabs.setCurrentWidget(lazy)
+    assert lazy.built is True
+    assert lazy.tree.isVisible()
+    assert lazy.add_button.isVisible()
+    assert lazy.tree.topLevelItemCount() == 2
+    assert lazy.value() == {"a": 1, "b": {"c": True}}
+    assert changes == []  # set_value never says the user changed something
+
+
+def test_marking_paths_on_an_editor_not_built_yet_marks_its_rows(qtbot) -> None:
+    lazy = ObjectEditor(build_when_shown=True)
+    qtbot.addWidget(lazy)
+    lazy.set_value({"a": 1, "b": 2})
+    lazy.mark_paths([])
+    assert lazy.built is False  # nothing to mark: nothing made
+    lazy.mark_paths([("b",)])
+    assert lazy.built is True
+    marked = lazy.item_for_path(("b",))
+    assert marked is not None
+    assert marked.background(0).color().red() == 255
+    unmarked = lazy.item_for_path(("a",))
+    assert unmarked is not None
+    assert unmarked.background(0).style().name == "NoBrush"

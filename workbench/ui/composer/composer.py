@@ -132,7 +132,7 @@ class Composer(QWidget):
 
         self.form = PayloadForm(self)
         self.form.changed.connect(self._on_form_changed)
-        self.collect_editor = ObjectEditor(self, title="collect body")
+        self.collect_editor = ObjectEditor(self, title="collect body", build_when_shown=True)
         self.collect_editor.changed.connect(self._on_form_changed)
         collect_page = QWidget(self)
         collect_layout = QVBoxLayout(collect_page)

@@ -133,7 +133,7 @@ class EventsEditor(QWidget):
             box = QGroupBox(f"Send {key}", self)
             box.setCheckable(True)
             box.setChecked(False)
-            editor = ObjectEditor(box, title=f"event {key}")
+            editor = ObjectEditor(box, title=f"event {key}", build_when_shown=True)
             editor.changed.connect(self._on_detail_changed)
             box.toggled.connect(self._on_detail_changed)
             box_layout = QVBoxLayout(box)

@@ -107,9 +107,9 @@ class PayloadForm(QWidget):
 
         self.events_editor = EventsEditor(self)
         self.events_editor.changed.connect(self._on_field_changed)
-        self.context_editor = ObjectEditor(self, title="context")
+        self.context_editor = ObjectEditor(self, title="context", build_when_shown=True)
         self.context_editor.changed.connect(self._on_field_changed)
-        self.properties_editor = ObjectEditor(self, title="properties")
+        self.properties_editor = ObjectEditor(self, title="properties", build_when_shown=True)
         self.properties_editor.changed.connect(self._on_field_changed)
         self.sections = QTabWidget(self)
         self.sections.addTab(self.events_editor, "Events")

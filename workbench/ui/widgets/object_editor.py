@@ -10,17 +10,19 @@ so nothing the user typed is lost.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QStyledItemDelegate,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -62,6 +64,26 @@ def _text_of(value: Any) -> str:
     if isinstance(value, int | float):
         return json.dumps(value)
     return str(value)
+
+
+def _shown_value(value: Any) -> Any:
+    """*value* as a row made from it gives it back: its type's reading of its text.
+
+    What ``ObjectEditor.set_value`` then ``value`` return (keys as text, values JSON has
+    no type for as strings); an editor not built yet answers with it.
+    """
+    kind = _type_of(value)
+    if isinstance(value, dict):
+        children = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        children = [(str(i), v) for i, v in enumerate(value)]
+    else:
+        children = []
+    if kind == "object":
+        return {key: _shown_value(child) for key, child in children}
+    if kind == "array":
+        return [_shown_value(child) for _key, child in children]
+    return parse_scalar(kind, _text_of(value))[0]
 
 
 def parse_scalar(kind: str, text: str) -> tuple[Any, bool]:
@@ -128,44 +150,101 @@ class ObjectEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, title: str = "") -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, title: str = "", build_when_shown: bool = False
+    ) -> None:
         super().__init__(parent)
         self._loading = False
-        self.tree = QTreeWidget(self)
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Key", "Type", "Value"])
-        self.tree.setItemDelegate(_TypeDelegate(self.tree))
-        self.tree.setEditTriggers(
+        self._title = title
+        self._tree: QTreeWidget | None = None
+        self._pending: dict[str, Any] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # An editor on a page not shown at start-up (a hidden tab) makes its tree and
+        # buttons when it is first shown or used: before the first paint they would
+        # only cost time. Until then set_value keeps the value to show.
+        if not build_when_shown:
+            self._build()
+
+    def _build(self) -> QTreeWidget:
+        if self._tree is not None:
+            return self._tree
+        tree = QTreeWidget(self)
+        self._tree = tree
+        tree.setColumnCount(3)
+        tree.setHeaderLabels(["Key", "Type", "Value"])
+        tree.setItemDelegate(_TypeDelegate(tree))
+        tree.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.tree.header().resizeSection(KEY, 120)
-        self.tree.header().resizeSection(TYPE, 64)
-        self.tree.setAccessibleName(title or "object editor")
-        self.tree.setMinimumHeight(60)  # small screens: the splitters decide, not the tree
-        self.tree.itemChanged.connect(self._on_tree_item_changed)
+        tree.header().resizeSection(KEY, 120)
+        tree.header().resizeSection(TYPE, 64)
+        tree.setAccessibleName(self._title or "object editor")
+        tree.setMinimumHeight(60)  # small screens: the splitters decide, not the tree
+        tree.itemChanged.connect(self._on_tree_item_changed)
 
-        self.add_button = tool_button(self, "+ Key", "Add a key at this level", self.add_row)
-        self.add_child_button = tool_button(
+        self._add_button = tool_button(self, "+ Key", "Add a key at this level", self.add_row)
+        self._add_child_button = tool_button(
             self, "+ Child", "Add a key inside the selected object or array", self.add_child
         )
-        self.remove_button = tool_button(
+        self._remove_button = tool_button(
             self, "Remove", "Remove the selected row", self.remove_selected
         )
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.add_button, self.add_child_button, self.remove_button):
+        for button in (self._add_button, self._add_child_button, self._remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tree, 1)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(tree, 1)
         layout.addLayout(buttons)
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.set_value(pending)
+        return tree
+
+    @property
+    def built(self) -> bool:
+        """Whether the tree and its buttons exist (see ``build_when_shown``)."""
+        return self._tree is not None
+
+    @property
+    def tree(self) -> QTreeWidget:
+        return self._build()
+
+    @property
+    def add_button(self) -> QToolButton:
+        self._build()
+        return self._add_button
+
+    @property
+    def add_child_button(self) -> QToolButton:
+        self._build()
+        return self._add_child_button
+
+    @property
+    def remove_button(self) -> QToolButton:
+        self._build()
+        return self._remove_button
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._tree is None:
+            self._build()
+            # Made while this editor was being shown: its new children show with it.
+            for child in self.findChildren(QWidget):
+                if child.parentWidget() is self:
+                    child.show()
+        super().showEvent(event)
 
     # --- value in and out ----------------------------------------------------------------
     def set_value(self, value: dict[str, Any] | None) -> None:
         """Show *value* (an object; ``None`` shows an empty one). Does not emit ``changed``."""
+        if self._tree is None:  # shown when the tree is made, as a copy taken now
+            self._pending = copy.deepcopy(value) if value else {}
+            return
         self._loading = True
         try:
             self.tree.clear()
@@ -176,6 +255,8 @@ class ObjectEditor(QWidget):
             self._loading = False
 
     def value(self) -> dict[str, Any]:
+        if self._tree is None:  # what the rows would give back, without making them
+            return {str(key): _shown_value(child) for key, child in (self._pending or {}).items()}
         root = self.tree.invisibleRootItem()
         return {
             child_at(root, i).text(KEY): self._item_value(child_at(root, i))
@@ -240,6 +321,8 @@ class ObjectEditor(QWidget):
 
     def mark_paths(self, paths: list[tuple[str | int, ...]]) -> None:
         """Mark the rows at *paths* as invalid (validation issues); others unmarked."""
+        if self._tree is None and not paths:
+            return  # rows not made yet are painted as they are made: unmarked
         self._loading = True
         try:
             for item in self._all_items():
