@@ -266,3 +266,32 @@ def test_the_issues_list_folds_away_while_the_payload_is_valid(qtbot) -> None:
     assert composer.issues_list.isVisible()
     qtbot.waitUntil(lambda: composer.issues_list.height() >= 40)
     assert composer.issues_list.count() >= 1
+
+
+def test_the_raw_json_tab_shows_the_payload_when_first_opened(qtbot) -> None:
+    composer = Composer()
+    qtbot.addWidget(composer)
+    composer.show()
+    qtbot.waitExposed(composer)
+    raw = composer.raw
+    # A form edit before the tab was ever shown...
+    composer.form.source_combo.setEditText("shop-web")
+    assert json.loads(raw.text())["source"] == {"id": "shop-web"}
+    # ...is what the tab shows when it is opened.
+    composer.tabs.setCurrentWidget(raw)
+    qtbot.waitUntil(raw.text_edit.isVisible)
+    assert json.loads(raw.text_edit.toPlainText())["source"] == {"id": "shop-web"}
+    assert raw.status_label.isVisible()
+    assert raw.status_label.text() == "Valid JSON"
+    assert raw.format_button.isVisible()
+    assert not raw.go_button.isVisible()
+    # Typing there reports a problem at once (line and column) and reaches the form
+    # once it parses.
+    raw.text_edit.setPlainText('{"source": ')
+    raw.parse_now()
+    assert "line 1, column 12" in raw.status_label.text()
+    assert raw.go_button.isVisible()
+    raw.text_edit.setPlainText('{"source": {"id": "typed"}, "events": []}')
+    qtbot.waitUntil(lambda: composer.form.source_combo.currentText() == "typed")
+    assert composer.syntax_problem() is None
+    assert not raw.go_button.isVisible()

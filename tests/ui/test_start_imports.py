@@ -30,6 +30,8 @@ DEFERRED = (
     "workbench.core.exchange",  # until there is an exchange to show
     "workbench.core.answer_places",  # until an answer path is searched or copied
     "workbench.ui.widgets.dock_title",  # the docks come with the services
+    "workbench.ui.widgets.code_edit",  # the Raw JSON and raw answer pages, when shown
+    "workbench.core.debug_view",  # the DebugView dataclass, until an answer arrives
 )
 
 #: PySide6 types the window must not have built before it is shown (PySide6 builds a

@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
 from workbench.core.masking import mask_headers
 from workbench.ui.models.json_tree import find_paths, preview
 from workbench.ui.privacy import privacy_mask
-from workbench.ui.widgets.code_edit import CodeEdit
 from workbench.ui.widgets.debugger_view import (
     ELSEWHERE_LIMIT,
     SECTIONS,
@@ -51,6 +49,7 @@ from workbench.ui.widgets.json_view import JsonView
 if TYPE_CHECKING:
     from workbench.core.answer_paths import AnswerRoots
     from workbench.core.exchange import Exchange
+    from workbench.ui.widgets.code_edit import CodeEdit
 
 __all__ = [
     "OPEN_LIMIT",
@@ -353,6 +352,12 @@ class ResponsePanel(QWidget):
             self._build_request()
 
     def _plain_text(self) -> CodeEdit:
+        # The text editor and the fixed-pitch font load with the first raw page shown.
+        from PySide6.QtGui import QFontDatabase
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        from workbench.ui.widgets.code_edit import CodeEdit
+
         edit = CodeEdit(self, findable=True)
         edit.setReadOnly(True)
         edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

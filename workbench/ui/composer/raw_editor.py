@@ -16,14 +16,13 @@ import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.ui.widgets.code_edit import CodeEdit
 from workbench.ui.widgets.text_only import push_button
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QMimeData
+    from workbench.ui.composer.raw_text_edit import RawTextEdit
 
 __all__ = ["PASTE_LIMIT", "JsonSyntaxProblem", "RawJsonEditor", "parse_json_text"]
 
@@ -33,20 +32,6 @@ PASTE_LIMIT = 2 * 1024 * 1024
 
 def _megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):.1f} MB"
-
-
-class _RawEdit(CodeEdit):
-    """The editor, refusing pastes and drops over :data:`PASTE_LIMIT` (``paste_refused``)."""
-
-    paste_refused = Signal(int)
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        if source.hasText():
-            size = len(source.text())
-            if size > PASTE_LIMIT:
-                self.paste_refused.emit(size)
-                return
-        super().insertFromMimeData(source)
 
 
 class JsonSyntaxProblem(NamedTuple):
@@ -73,6 +58,10 @@ def parse_json_text(text: str) -> tuple[Any, JsonSyntaxProblem | None]:
 class RawJsonEditor(QWidget):
     """A plain-text JSON editor with a parse status line.
 
+    The tab is hidden at start-up: its text editor (line numbers, fixed-pitch font)
+    and status row are made when it is first shown or its widgets are first asked
+    for; until then the text is kept as a string and parsed from there.
+
     Signals:
         document_edited(object): the user's text parsed to this JSON value (debounced).
         syntax_failed(object): the user's text is not JSON (a :class:`JsonSyntaxProblem`).
@@ -85,59 +74,96 @@ class RawJsonEditor(QWidget):
         super().__init__(parent)
         self._loading = False
         self.problem: JsonSyntaxProblem | None = None
-        self.text_edit = _RawEdit(self)  # line numbers: "line 14, column 3" can be found
-        self.text_edit.paste_refused.connect(self._on_paste_refused)
-        # The fixed-pitch font is looked up in showEvent: the Raw JSON tab is hidden at
-        # start-up and the lookup costs more than a millisecond before the first paint.
-        self._font_set = False
-        self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text_edit.setAccessibleName("raw JSON")
-        self.text_edit.setTabChangesFocus(False)
-        self.status_label = QLabel(self)
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_label.setWordWrap(True)
-        self.go_button = push_button("Go to error", self)
-        self.go_button.clicked.connect(self.go_to_problem)
-        self.go_button.hide()
-        self.format_button = push_button("Format", self)
-        self.format_button.setToolTip("Re-indent the JSON")
-        self.format_button.clicked.connect(self.reformat)
-        status = QHBoxLayout()
-        status.setContentsMargins(0, 0, 0, 0)
-        status.addWidget(self.status_label, 1)
-        status.addWidget(self.go_button)
-        status.addWidget(self.format_button)
+        self._text = ""  # the text while the editor is not made yet
+        self._edit: RawTextEdit | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text_edit, 1)
-        layout.addLayout(status)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.parse_now)
-        self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
+
+    # --- made on first use -----------------------------------------------------------------
+    def _build(self) -> RawTextEdit:
+        if self._edit is not None:
+            return self._edit
+        from workbench.ui.composer.raw_text_edit import RawTextEdit
+
+        edit = RawTextEdit(self, limit=PASTE_LIMIT)  # "line 14, column 3" can be found
+        self._edit = edit
+        edit.paste_refused.connect(self._on_paste_refused)
+        self._status_label = QLabel(self)
+        self._status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._status_label.setWordWrap(True)
+        self._go_button = push_button("Go to error", self)
+        self._go_button.clicked.connect(self.go_to_problem)
+        self._format_button = push_button("Format", self)
+        self._format_button.setToolTip("Re-indent the JSON")
+        self._format_button.clicked.connect(self.reformat)
+        status = QHBoxLayout()
+        status.setContentsMargins(0, 0, 0, 0)
+        status.addWidget(self._status_label, 1)
+        status.addWidget(self._go_button)
+        status.addWidget(self._format_button)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(edit, 1)
+        layout.addLayout(status)
+        self._loading = True
+        try:
+            edit.setPlainText(self._text)
+        finally:
+            self._loading = False
+        self._show_problem()
+        edit.textChanged.connect(self._on_text_edit_text_changed)
+        if self.isVisible():  # made while shown: the new children show now
+            for child in (edit, self._status_label, self._format_button):
+                child.show()
+            self._go_button.setVisible(self.problem is not None)
+        return edit
+
+    @property
+    def text_edit(self) -> RawTextEdit:
+        return self._build()
+
+    @property
+    def status_label(self) -> QLabel:
+        self._build()
+        return self._status_label
+
+    @property
+    def go_button(self) -> QPushButton:
+        self._build()
+        return self._go_button
+
+    @property
+    def format_button(self) -> QPushButton:
+        self._build()
+        return self._format_button
 
     def showEvent(self, event: QShowEvent) -> None:
-        if not self._font_set:
-            self._font_set = True
-            self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         super().showEvent(event)
+        self._build()
 
+    # --- text ------------------------------------------------------------------------------
     def set_document(self, document: Any) -> None:
         """Show *document* pretty-printed; does not emit ``document_edited``."""
         text = json.dumps(document, indent=2, ensure_ascii=False)
-        if text == self.text_edit.toPlainText():
+        if text == self.text():
             return
-        self._loading = True
-        try:
-            self.text_edit.setPlainText(text)
-        finally:
-            self._loading = False
+        if self._edit is None:
+            self._text = text
+        else:
+            self._loading = True
+            try:
+                self._edit.setPlainText(text)
+            finally:
+                self._loading = False
         self._set_problem(None)
 
     def text(self) -> str:
-        return self.text_edit.toPlainText()
+        return self._text if self._edit is None else self._edit.toPlainText()
 
     def set_text(self, text: str) -> None:
         """Replace the text as if the user typed it (parsed at once)."""
@@ -169,33 +195,39 @@ class RawJsonEditor(QWidget):
             return
         from PySide6.QtGui import QTextCursor
 
-        block = self.text_edit.document().findBlockByLineNumber(self.problem.line - 1)
+        text_edit = self.text_edit
+        block = text_edit.document().findBlockByLineNumber(self.problem.line - 1)
         cursor = QTextCursor(block)
         cursor.movePosition(
             QTextCursor.MoveOperation.Right,
             QTextCursor.MoveMode.MoveAnchor,
             max(0, min(self.problem.column - 1, block.length() - 1)),
         )
-        self.text_edit.setTextCursor(cursor)
-        self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        text_edit.setTextCursor(cursor)
+        text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_problem(self, problem: JsonSyntaxProblem | None) -> None:
         self.problem = problem
+        if self._edit is not None:
+            self._show_problem()
+
+    def _show_problem(self) -> None:
+        problem = self.problem
         if problem is None:
-            self.status_label.setText("Valid JSON")
-            self.status_label.setStyleSheet("")
+            self._status_label.setText("Valid JSON")
+            self._status_label.setStyleSheet("")
         else:
-            self.status_label.setText(f"{problem} — the forms keep the last valid payload.")
-            self.status_label.setStyleSheet("color: rgb(200, 40, 40);")
-        self.go_button.setVisible(problem is not None)
+            self._status_label.setText(f"{problem} — the forms keep the last valid payload.")
+            self._status_label.setStyleSheet("color: rgb(200, 40, 40);")
+        self._go_button.setVisible(problem is not None)
 
     def _on_paste_refused(self, size: int) -> None:
-        self.status_label.setText(
+        self._status_label.setText(
             f"Not pasted: the clipboard holds {_megabytes(size)} of text; Raw JSON takes up "
             f"to {_megabytes(PASTE_LIMIT)} at once (the collector accepts 1 MB per request "
             "by default). The payload is unchanged."
         )
-        self.status_label.setStyleSheet("color: rgb(200, 40, 40);")
+        self._status_label.setStyleSheet("color: rgb(200, 40, 40);")
 
     def _on_text_edit_text_changed(self) -> None:
         if not self._loading:
