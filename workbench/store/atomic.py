@@ -5,9 +5,7 @@ then renamed over the target (and the folder fsync'ed), so a reader sees either
 the old file or the new one, never half of one. A file that cannot be read is
 never deleted: :func:`move_aside` renames it next to the original with a
 timestamp and returns a :class:`StoreNotice` for the caller to show.
-:class:`AtomicJSONStorage` is the TinyDB storage every store of ours uses (in
-:mod:`workbench.store.json_storage`, read from here on first use: the settings and
-collections the window opens with need neither TinyDB nor :mod:`datetime`).
+:class:`AtomicJSONStorage` is the TinyDB storage every store of ours uses.
 """
 
 from __future__ import annotations
@@ -16,13 +14,10 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from workbench.store.json_storage import AtomicJSONStorage
+from typing import Any
 
 __all__ = [
     "AtomicJSONStorage",
@@ -114,14 +109,6 @@ def move_aside(path: Path, reason: str) -> StoreNotice:
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name == "AtomicJSONStorage":
-        from workbench.store.json_storage import AtomicJSONStorage
-
-        return AtomicJSONStorage
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class UnreadableJSONError(ValueError):
     """A JSON store file holds something that is not a TinyDB database; says which and why."""
 
@@ -129,3 +116,60 @@ class UnreadableJSONError(ValueError):
 def compact_json(value: Any) -> bytes:
     """Compact UTF-8 JSON (the default encoding of :class:`AtomicJSONStorage`)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class AtomicJSONStorage:
+    """A TinyDB storage that reads a JSON file and replaces it atomically on every write.
+
+    TinyDB's own ``JSONStorage`` truncates and rewrites the file in place, so a
+    crash mid-write leaves half a file; this one writes a temporary file, fsyncs
+    and renames (:func:`atomic_write_bytes`). Nothing stays open between calls.
+
+    A missing or empty file reads as no database (``None``). A file that is not
+    UTF-8 JSON holding an object raises :class:`UnreadableJSONError` (a
+    ``ValueError``) naming the file; other ``OSError`` s pass through. *encode*
+    turns the database into the file's bytes (compact JSON unless given), so a
+    store may write it its own way (indented, or with a faster encoder).
+    *read_only* makes :meth:`write` raise ``PermissionError``. TinyDB passes
+    its keyword arguments on: ``TinyDB(path, storage=AtomicJSONStorage, read_only=True)``.
+
+    It has what TinyDB asks of a storage (``read``, ``write``, ``close``) without
+    deriving from TinyDB's ``Storage``: the settings and collections the window opens
+    with write files through this module, and need not import TinyDB for that.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        encode: Callable[[Any], bytes] = compact_json,
+    ) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.encode = encode
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw.strip():
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            raise UnreadableJSONError(f"{self.path} is not valid JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise UnreadableJSONError(
+                f"{self.path} does not hold a TinyDB database (a JSON object)"
+            )
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            raise PermissionError(f"{self.path} was opened read-only")
+        atomic_write_bytes(self.path, self.encode(data))
+
+    def close(self) -> None:
+        """Nothing stays open between calls."""
