@@ -160,6 +160,19 @@ def test_compaction_writes_a_tinydb_snapshot(
         again.close()
 
 
+@pytest.mark.parametrize(
+    "count", [0, 1, collector_journal._CHUNK_DOCS, collector_journal._CHUNK_DOCS + 1]
+)
+def test_snapshot_pieces_make_one_tinydb_file(count: int) -> None:
+    events = [json.dumps({"id": f"e{i}", "n": i}).encode() for i in range(count)]
+    tables = {"sources": [b'{"id":"s"}'], "profiles": [], "sessions": [], "events": events}
+    data = json.loads(collector_journal.snapshot_bytes(tables, 7))
+    assert data["events"] == {str(i + 1): {"id": f"e{i}", "n": i} for i in range(count)}
+    assert data["sources"] == {"1": {"id": "s"}}
+    assert data["profiles"] == {}
+    assert data["meta"] == {"1": {"generation": 7, "format": 1}}
+
+
 def test_reset_is_persisted(tmp_path: Path) -> None:
     store = CollectorStore(tmp_path)
     store.commit(events=[_event(1)])
