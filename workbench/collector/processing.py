@@ -181,8 +181,9 @@ class FlowProcessor:
         if outcome.rejected is not None:
             raise Rejected(406, outcome.rejected)
         _annotate(outcome, profile, events, full=data.debug)
-        errors = [log for log in outcome.logs if log["type"] == "error"]
-        warnings = [log for log in outcome.logs if log["type"] == "warning"]
+        logs = outcome.logs
+        errors = [log for log in logs if log["type"] == "error"] if logs else []
+        warnings = [log for log in logs if log["type"] == "warning"] if logs else []
         return ProcessingResult(
             execution=outcome.execution,
             segmentation=outcome.segmentation,

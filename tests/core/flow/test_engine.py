@@ -210,6 +210,40 @@ def test_segments_enter_and_leave_across_requests() -> None:
     assert third.profile_diff == {"added": [], "changed": [], "removed": []}
 
 
+def test_a_profile_that_stays_in_its_segments_is_not_rewritten() -> None:
+    cfg = config(
+        segments=[
+            {"id": "visitor", "condition": "profile@id exists"},
+            {"id": "viewer", "condition": "profile@stats.views >= 1"},
+            {"id": "never", "condition": "profile@traits.nothing exists"},
+        ],
+    )
+    for trace in (True, False):
+        kept = ["visitor", "viewer"]
+        profile = {**new_profile(), "stats": {"views": 2}, "segments": kept}
+        result = run_flow(cfg, profile, None, [], trace=trace)
+        assert profile["segments"] is kept  # not replaced by an equal list
+        assert result.segmentation == {
+            "errors": [],
+            "ids": ["visitor", "viewer"],
+            "entered": [],
+            "left": [],
+        }
+        assert result.segmentation["ids"] is not kept  # the answer's own list
+        assert result.profile_diff == {"added": [], "changed": [], "removed": []}
+        # The same segments in another order, or with a segment that is not managed
+        # here, are not "the same": the profile is rewritten in the engine's order.
+        for before, after in (
+            (["viewer", "visitor"], ["visitor", "viewer"]),
+            (["legacy", "visitor", "viewer"], ["legacy", "visitor", "viewer"]),
+            (["visitor", "viewer", "never"], ["visitor", "viewer"]),
+        ):
+            profile = {**new_profile(), "stats": {"views": 2}, "segments": before}
+            result = run_flow(cfg, profile, None, [], trace=trace)
+            assert profile["segments"] == after
+            assert result.segmentation["ids"] == after
+
+
 def test_segment_evaluation_errors_are_reported() -> None:
     cfg = config(segments=[{"id": "odd", "condition": "profile@traits.plan > 3"}])
     profile = {**new_profile(), "traits": {"plan": "pro"}}

@@ -27,7 +27,7 @@ __all__ = ["FlowResult", "log_record", "run_flow"]
 _MODULE = "workbench.core.flow"
 
 
-@dataclass
+@dataclass(slots=True)
 class FlowResult:
     """What one request's flow did (JSON-ready dicts, shaped for the ``debugging`` block)."""
 
@@ -156,24 +156,33 @@ class _Run:
 
     def validate(self, events: list[dict[str, Any]]) -> list[bool]:
         verdicts = []
+        reports = self.result.events
+        schema_for = self.config.schema_for
         for index, event in enumerate(events):
-            event_type = str(event.get("type", ""))
-            schema = self.config.schema_for(event_type)
-            issues = schema.validate(event) if schema is not None else []
+            event_type = event.get("type", "")
+            if type(event_type) is not str:
+                event_type = str(event_type)
+            schema = schema_for(event_type)
+            issues = schema.validate(event) if schema is not None else ()
             valid = not issues
             verdicts.append(valid)
-            metadata = event.setdefault("metadata", {})
+            metadata = event.get("metadata", MISSING)
+            if metadata is MISSING:
+                metadata = event["metadata"] = {}
             if isinstance(metadata, dict):
                 metadata["valid"] = valid
-            report: dict[str, Any] = {
-                "id": event.get("id"),
-                "type": event_type,
-                "index": index,
-                "valid": valid,
-                "validated": schema is not None,
-                "errors": [issue.as_dict() for issue in issues],
-            }
-            self.result.events.append(report)
+            reports.append(
+                {
+                    "id": event.get("id"),
+                    "type": event_type,
+                    "index": index,
+                    "valid": valid,
+                    "validated": schema is not None,
+                    "errors": [issue.as_dict() for issue in issues] if issues else [],
+                }
+            )
+            if valid:
+                continue
             for issue in issues:
                 self.log(
                     f"event {event_type!r} (events[{index}]) is invalid: {issue.message} "
@@ -331,8 +340,6 @@ class _Run:
             }
             return
         current = profile.get("segments")
-        before = [s for s in current if isinstance(s, str)] if isinstance(current, list) else []
-        managed = self.config.enabled_segment_ids
         roots = {"profile": profile}
         errors: list[str] = []
         answers = self.config.segment_predicates(roots)
@@ -340,6 +347,13 @@ class _Run:
             matched = list(compress(self.config.enabled_segment_order, answers))
         else:
             matched = self._segments_with_evaluators(roots, answers, errors)
+        if type(current) is list and current == matched:
+            # The usual request: the profile stays in the segments it was in (all of
+            # them evaluated here), so nothing is entered, left or written.
+            self.result.segmentation = {"errors": errors, "ids": matched, "entered": [], "left": []}
+            return
+        before = [s for s in current if isinstance(s, str)] if isinstance(current, list) else []
+        managed = self.config.enabled_segment_ids
         after = [s for s in before if s not in managed] + matched
         entered = [s for s in matched if s not in before]
         left = [s for s in before if s in managed and s not in matched]
@@ -462,12 +476,13 @@ def run_flow(
         if isinstance(profile, dict) and isinstance(profile.get("segments"), list):
             result.segmentation["ids"] = list(profile["segments"])
         return result
-    start = time.perf_counter()
+    start = time.perf_counter() if trace else 0.0
     traces: list[dict[str, Any]] = []
-    for event, valid in zip(events, verdicts, strict=True):
-        if trace:
+    if trace:
+        for event, valid in zip(events, verdicts, strict=True):
             traces.append(run.map_event(event, valid))
-        else:
+    else:
+        for event, valid in zip(events, verdicts, strict=True):
             run.map_event_quietly(event, valid)
     if config.segments:
         run.segment()
