@@ -8,6 +8,10 @@ or from a target (``--from-target NAME`` / ``--from URL``, admin reads). They
 are loaded into an embedded collector started for the replay (in memory, on a
 free port) with the local flow — the bundle's with ``--bundle``, else the one
 saved in this Workbench's collector folder — and the payload is sent to it.
+An exchange sent with ``x-context: production`` is replayed in the production
+data set: its profile, session and event source are looked up in the bundle's
+(or the collector folder's) production data, loaded into the replay collector's
+production data set, and the payload is sent with the same header.
 Prints what was loaded and the diff customer → local. Exit codes: 0 the same
 answer, 1 different, 2 unreadable input or the replay could not run.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +75,7 @@ def _from_bundle(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     return entries[-1], bundle
 
 
-def _remote_reader(args: argparse.Namespace) -> Any:
+def _remote_reader(args: argparse.Namespace, context: str) -> Any:
     if not (args.from_target or args.from_url):
         return None
     import httpx
@@ -83,6 +88,9 @@ def _remote_reader(args: argparse.Namespace) -> Any:
         target = _target(lookup)
     except UsageError as exc:
         raise ReferenceError(str(exc)) from None
+    if not target.x_context and context == "production":
+        # A target that names no data set is read in the one the exchange used.
+        target = replace(target, x_context=context)
     reader = AdminReader()
 
     def read(kind: str, entity_id: str) -> Any:
@@ -92,9 +100,13 @@ def _remote_reader(args: argparse.Namespace) -> Any:
     return read
 
 
+def _by_id(documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {d["id"]: d for d in documents if isinstance(d.get("id"), str)}
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.client import Sender, embedded_target
-    from workbench.client.replay import ReplayError, plan_replay, replay
+    from workbench.client.replay import PRODUCTION, ReplayError, plan_replay, replay, replay_context
     from workbench.collector import CollectorConfig, CollectorServer
     from workbench.settings import app_paths
     from workbench.store.bundle_sources import data_from_folder
@@ -102,31 +114,43 @@ def run(args: argparse.Namespace) -> int:
     if not args.ref and not args.bundle:
         return _fail("name the exchange to replay (history:ID, file.har#N, a file) or --bundle")
     exchange: object  # a bundle's entry or whatever the reference points at
+    context_notes: list[str] = []
     try:
         if args.bundle:
             exchange, bundle = _from_bundle(args)
-            data = bundle.contents
-            profiles = {p["id"]: p for p in data.profiles if isinstance(p.get("id"), str)}
-            sessions = {s["id"]: s for s in data.sessions if isinstance(s.get("id"), str)}
-            flow, sources, label = (
-                data.flow,
-                data.sources,
-                f"{Path(args.bundle).name}:{exchange.get('id')}",
-            )
+            label = f"{Path(args.bundle).name}:{exchange.get('id')}"
         else:
             ref = resolve(args, args.ref)
             exchange, label = ref.value, ref.label
-            local = data_from_folder(app_paths(getattr(args, "basedir", None)).collector_dir)
-            profiles, sessions = {}, {}
-            flow, sources = local.flow, local.sources
         if not isinstance(exchange, dict):
             return _fail(f"{label} is not an exchange (a request and its answer)")
+        context = replay_context(exchange)
+        if args.bundle:
+            data = bundle.contents
+            flow = data.flow
+            data_set = data.production if context == PRODUCTION else data
+            if data_set is None:
+                context_notes.append(
+                    "the exchange was sent with x-context: production, and the bundle "
+                    "holds no production data set"
+                )
+                profiles, sessions, sources = {}, {}, []
+            else:
+                profiles, sessions = _by_id(data_set.profiles), _by_id(data_set.sessions)
+                sources = data_set.sources
+        else:
+            local = data_from_folder(app_paths(getattr(args, "basedir", None)).collector_dir)
+            profiles, sessions = {}, {}
+            flow = local.flow
+            local_set = local.production if context == PRODUCTION else local
+            sources = local_set.sources if local_set is not None else []
         plan = plan_replay(
             exchange,
             profiles=profiles,
             sessions=sessions,
             sources=sources,
-            remote=_remote_reader(args),
+            remote=_remote_reader(args, context),
+            context=context,
         )
     except (ReferenceError, ReplayError) as exc:
         return _fail(str(exc))
@@ -144,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
         with Sender() as sender:
             outcome = replay(
                 plan,
-                store=server.store,
+                store=server.contexts.get("production") if context == PRODUCTION else server.store,
                 sender=sender,
                 target=embedded_target(server.url),
                 ignore=tuple(args.ignore),
@@ -154,22 +178,25 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     result = outcome.diff
+    notes = [*context_notes, *plan.notes]
     if args.format == "json":
         report = {
             "exchange": label,
-            "notes": list(plan.notes),
+            "context": plan.context,
+            "notes": notes,
             "loaded": list(outcome.loaded),
             "local_status": outcome.local.status,
             **result.to_dict(),
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        for note in plan.notes:
+        for note in notes:
             print(f"note: {note}")
         for what in outcome.loaded:
             print(f"loaded: {what}")
         status = outcome.local.status if outcome.local.status is not None else "no answer"
-        print(f"replayed {label} against the local flow: HTTP {status}")
+        where = " in the production data set" if plan.context == PRODUCTION else ""
+        print(f"replayed {label} against the local flow{where}: HTTP {status}")
         print(f"--- customer ({label})")
         print("+++ local")
         for line in change_lines(result):

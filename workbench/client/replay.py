@@ -12,13 +12,20 @@ as it is configured, and diffs the customer's answer against the local one.
 
 What could not be found is said in :attr:`ReplayPlan.notes` ("the profile is
 not known: the local collector creates a new one"), never silently skipped.
+
+An exchange sent with ``x-context: production`` used the server's production data
+set (:func:`replay_context` reads that from the recorded request, as the server
+decides it: exactly ``production``, else staging). Planned with that context, the
+replay loads its documents into the local collector's production data set and sends
+with the same header; the caller looks the documents up in, and passes the store
+of, the same data set.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from workbench.client.result import SendResult
@@ -35,7 +42,13 @@ __all__ = [
     "load_state",
     "plan_replay",
     "replay",
+    "replay_context",
 ]
+
+#: The collector's two data sets (``x-context``), as :mod:`workbench.collector.contexts`
+#: names them.
+STAGING = "staging"
+PRODUCTION = "production"
 
 _COLLECT = re.compile(r"/collect/([^/?]+)/([^/?]+)(?:/([^/?]+))?")
 RemoteRead = Callable[[str, str], Any]  # (kind "profile"|"session", id) -> document or None
@@ -75,6 +88,7 @@ class ReplayPlan:
     sources: tuple[dict[str, Any], ...] = ()
     notes: tuple[str, ...] = ()
     origin: dict[str, str] = field(default_factory=dict)  # where profile/session came from
+    context: str = STAGING  # the data set loaded and sent to (``x-context``)
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,25 @@ def _from_exchange(exchange: Exchange, kind: str, entity_id: str | None) -> Any:
     return found
 
 
+def _as_exchange(exchange: Exchange | Mapping[str, Any]) -> Exchange:
+    if isinstance(exchange, Exchange):
+        return exchange
+    inner = exchange.get("exchange")
+    return Exchange.from_dict(inner if isinstance(inner, Mapping) else exchange)
+
+
+def replay_context(exchange: Exchange | Mapping[str, Any]) -> str:
+    """The data set *exchange* used: ``production`` when its request was sent with
+    ``x-context: production`` (the header's name in any case, its value exactly that),
+    else ``staging``."""
+    request = _as_exchange(exchange).request
+    headers = request.headers if request is not None else {}
+    for name, value in headers.items():
+        if name.lower() == "x-context":
+            return PRODUCTION if value == PRODUCTION else STAGING
+    return STAGING
+
+
 def plan_replay(
     exchange: Exchange | Mapping[str, Any],
     *,
@@ -118,14 +151,17 @@ def plan_replay(
     sources: list[dict[str, Any]] | None = None,
     remote: RemoteRead | None = None,
     known_as: str = "bundle",
+    context: str = STAGING,
 ) -> ReplayPlan:
     """Work out the replay of *exchange* (an exchange, its dict or a history entry's dict).
 
     *profiles* and *sessions* are looked up first (a bundle's data, or the local
-    collector's; *known_as* names them in :attr:`ReplayPlan.origin`)."""
-    if not isinstance(exchange, Exchange):
-        inner = exchange.get("exchange")
-        exchange = Exchange.from_dict(inner if isinstance(inner, Mapping) else exchange)
+    collector's; *known_as* names them in :attr:`ReplayPlan.origin`). *context* is
+    the data set they are of, which the replay loads and sends to (usually
+    :func:`replay_context` of the exchange)."""
+    if context not in (STAGING, PRODUCTION):
+        raise ValueError(f"context must be {STAGING!r} or {PRODUCTION!r}, not {context!r}")
+    exchange = _as_exchange(exchange)
     request = exchange.request
     payload = request.body if request is not None else None
     route = (request.route or request.url) if request is not None else ""
@@ -194,6 +230,7 @@ def plan_replay(
         sources=tuple(sources or ()),
         notes=tuple(notes),
         origin=origin,
+        context=context,
     )
 
 
@@ -239,8 +276,12 @@ def replay(
 ) -> ReplayResult:
     """Load the plan's state, send its payload to *target* (the embedded collector), diff.
 
-    Blocking: run it off the GUI thread."""
+    *store* is the local collector's store of the plan's data set; the payload goes
+    with ``x-context: production`` when that is production. Blocking: run it off the
+    GUI thread."""
     loaded = load_state(store, plan)
+    if plan.context == PRODUCTION:
+        target = replace(target, x_context=PRODUCTION)
     local = sender.send(target, plan.spec)
     local_answer = local.json if local.json is not None else local.body_text
     result = diff(comparable(plan.customer_answer), comparable(local_answer), ignore=ignore)
