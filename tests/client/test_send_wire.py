@@ -190,3 +190,85 @@ def test_started_at_is_the_send_time_in_utc_with_milliseconds(serve, sender: Sen
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", result.started_at)
     stamp = datetime.fromisoformat(result.started_at.replace("Z", "+00:00"))
     assert before - timedelta(milliseconds=1) <= stamp <= after
+
+
+def _header_lines(raw: bytes) -> list[bytes]:
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    return head.split(b"\r\n")[1:]
+
+
+@pytest.mark.parametrize(
+    ("target_headers", "spec_headers", "x_context"),
+    [
+        ({}, {}, None),
+        ({}, {}, "production"),
+        ({"X-Tenant": "a"}, {"X-Trace": "1"}, None),
+        ({}, {"user-agent": "shop/1.0"}, None),
+        ({}, {"User-Agent": "shop/1.0"}, None),
+        ({"Accept": "text/plain"}, {}, None),
+        ({}, {"Accept-Encoding": "identity", "accept": "application/json"}, None),
+    ],
+    ids=[
+        "plain",
+        "x-context",
+        "extra headers",
+        "a user agent in lower case",
+        "a user agent",
+        "another accept",
+        "names httpx sets and one in another case",
+    ],
+)
+def test_the_request_headers_on_the_wire_are_what_httpx_sends_for_them(
+    target_headers: dict[str, str],
+    spec_headers: dict[str, str],
+    x_context: str | None,
+    serve,
+    sender: Sender,
+) -> None:
+    """The prepared headers, passed whole to a client with httpx's defaults (as every send
+    once did), put the same header lines on the wire, in the same order."""
+    seen: list[dict[str, str]] = []
+
+    def handler(request: Any, server: FakeServer) -> Reply:
+        seen.append(dict(request.headers))
+        return json_reply({"profile": {"id": "p"}, "ux": [], "response": {}})
+
+    server = serve(handler)
+    target = target_from_url(server.url)
+    target = type(target)(**{**target.__dict__, "headers": target_headers, "x_context": x_context})
+    spec = RequestSpec(payload=BASE, headers=spec_headers)
+    prepared = sender.prepare(target, spec)  # before the send: its answer names a profile
+    lines = _wire_lines(lambda: sender.send(target, spec))
+    with httpx.Client(trust_env=False) as client:
+        request = client.build_request(
+            "POST", prepared.url, content=prepared.body_text.encode(), headers=prepared.headers
+        )
+        expected = _wire_lines(lambda: client.send(request))
+    assert lines == expected
+    assert [line.split(b":")[0].lower() for line in lines][:1] == [b"host"]
+    assert seen[0]["content-type"] == "application/json"
+    assert (x_context is not None) == ("x-context" in seen[0])
+
+
+def _wire_lines(send: Any) -> list[bytes]:
+    """The header lines one send writes to its socket (what this thread passes to
+    ``socket.send``, the call httpcore writes with; the server's threads are left out)."""
+    import socket
+    import threading
+
+    written: list[bytes] = []
+    original = socket.socket.send
+    me = threading.get_ident()
+
+    def capture(sock: socket.socket, data: Any, *args: Any) -> int:
+        sent = original(sock, data, *args)
+        if threading.get_ident() == me:
+            written.append(bytes(data)[:sent])
+        return sent
+
+    socket.socket.send = capture  # type: ignore[method-assign]
+    try:
+        send()
+    finally:
+        socket.socket.send = original  # type: ignore[method-assign]
+    return _header_lines(b"".join(written))

@@ -50,6 +50,12 @@ __all__ = [
 USER_AGENT = f"TracardiWorkbench/{__version__}"
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
+#: The headers every request of :meth:`Sender.prepare` starts with, in this order. The
+#: pooled clients send them by default, so a request passes only what differs: httpx
+#: merges each passed header into the client's by a scan of the list, which cost more
+#: than the rest of building the request.
+_LEADING_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+
 
 @dataclass(frozen=True)
 class ServerFormat:
@@ -137,6 +143,7 @@ class Sender:
                     # Loopback (the embedded collector) never goes through a proxy.
                     trust_env=not _is_loopback(target),
                     follow_redirects=False,
+                    headers=_LEADING_HEADERS,
                 )
                 self._clients[key] = client
             return client
@@ -175,7 +182,7 @@ class Sender:
         )
         if method == "GET" and isinstance(payload, dict):
             query.update({str(k): _query_value(v) for k, v in payload.items()})
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = dict(_LEADING_HEADERS)
         if body_text:
             headers["Content-Type"] = "application/json"
         if target.x_context:
@@ -281,7 +288,7 @@ class Sender:
                     sent.method,
                     sent.url,
                     content=sent.body_text.encode("utf-8") if sent.body_text else None,
-                    headers=sent.headers,
+                    headers=_past_leading(sent.headers),
                     timeout=target.timeout,
                 )
                 response = client.send(request, stream=True)
@@ -447,6 +454,21 @@ def _plain_headers(headers: httpx.Headers) -> dict[str, str]:
     for name, value in headers.multi_items():
         plain[name] = f"{plain[name]}, {value}" if name in plain else value
     return plain
+
+
+def _past_leading(headers: dict[str, str]) -> dict[str, str]:
+    """*headers* less the leading entries the pooled client already sends, same name and
+    value: httpx moves each passed header to the end of the client's, and these are
+    already there, in that order. Not when a name comes twice in different cases
+    (httpx would send both): then all of them are passed, as they always were."""
+    skip = 0
+    for name, value in headers.items():
+        if _LEADING_HEADERS.get(name) != value:
+            break
+        skip += 1
+    if not skip or len({name.lower() for name in headers}) != len(headers):
+        return headers
+    return dict(list(headers.items())[skip:])
 
 
 def _charset(headers: dict[str, str]) -> str:
