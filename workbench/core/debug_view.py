@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from workbench.core.frozen import set_at_once
 from workbench.core.sections import SECTIONS
 from workbench.core.wording import located
 
@@ -35,6 +36,7 @@ def short_id(value: str | None, length: int = 4) -> str:
     return value if len(value) <= max(length + 1, 12) else f"{value[:length]}…"
 
 
+@set_at_once
 @dataclass(frozen=True)
 class DebugView:
     """The normalised answer of one ``/track`` call.

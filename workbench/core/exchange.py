@@ -23,6 +23,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from workbench.core.debug_view import DebugView
+from workbench.core.frozen import set_at_once
 from workbench.core.masking import mask_headers, mask_url
 from workbench.core.snippets import HttpRequest
 
@@ -72,6 +73,7 @@ class ExchangeTarget:
         return {"name": self.name, "base_url": self.base_url, "kind": self.kind}
 
 
+@set_at_once
 @dataclass(frozen=True)
 class SentRequest:
     """The request exactly as sent: after variable expansion, identity and target headers."""
@@ -114,6 +116,7 @@ class SendError:
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
+@set_at_once
 @dataclass(frozen=True)
 class Exchange:
     """Everything about one exchange. ``ok`` is true for a 2xx answer read without error.
@@ -154,10 +157,9 @@ class Exchange:
 
     def __post_init__(self) -> None:
         facts = _derive(self.request, self.view)
-        for name, value in facts.items():
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "verdict", self._verdict())
-        object.__setattr__(self, "verdict_text", self._verdict_text())
+        facts["verdict"] = self._verdict()
+        facts["verdict_text"] = self._verdict_text()
+        self.__dict__.update(facts)  # frozen: set past __setattr__, as dataclasses does
 
     # -- reading ------------------------------------------------------------------
 
