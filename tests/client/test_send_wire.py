@@ -272,3 +272,17 @@ def _wire_lines(send: Any) -> list[bytes]:
     finally:
         socket.socket.send = original  # type: ignore[method-assign]
     return _header_lines(b"".join(written))
+
+
+def test_exchange_ids_are_distinct_random_uuids(serve, sender: Sender) -> None:
+    import uuid
+
+    server = serve(lambda request, server: json_reply({"profile": {"id": "p"}}))
+    target = target_from_url(server.url)
+    ids = [sender.send(target, RequestSpec(payload=BASE)).id for _ in range(20)]
+    assert len(set(ids)) == len(ids)
+    for made in ids:
+        parsed = uuid.UUID(made)
+        assert str(parsed) == made
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 import time
 import uuid
@@ -81,6 +82,18 @@ def _now_iso() -> str:
         known = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
         _formatted_second = known
     return f"{known[1]}.{nanoseconds // 1_000_000:03d}Z"
+
+
+#: A random (version 4, RFC 4122 variant) UUID's fixed bits: what to clear, what to set.
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _exchange_id() -> str:
+    """``str(uuid.uuid4())``, from the same 16 random bytes, without building a ``UUID``."""
+    value = int.from_bytes(os.urandom(16), "big") & _UUID4_CLEAR | _UUID4_SET
+    hexa = f"{value:032x}"
+    return f"{hexa[:8]}-{hexa[8:12]}-{hexa[12:16]}-{hexa[16:20]}-{hexa[20:]}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -362,7 +375,7 @@ class Sender:
                     timings["admin_ms"] = (time.perf_counter() - admin_start) * 1000.0
                     timings["total_ms"] = (time.perf_counter() - start) * 1000.0
         return Exchange(
-            id=str(uuid.uuid4()),
+            id=_exchange_id(),
             started_at=started_at,
             target=target_info,
             request=sent,
