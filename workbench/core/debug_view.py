@@ -98,11 +98,12 @@ class DebugView:
             first = record_message(self.errors[0]) if self.errors else "no detail"
             return f"HTTP {self.status} · {first}"
         parts = [self._profile_part(), self._session_part(), self._events_part()]
-        segments = self.segmentation or {}
-        for key, word in (("entered", "entered"), ("left", "left")):
-            names = [str(n) for n in segments.get(key) or []]
-            if names:
-                parts.append(f"{word} {', '.join(names)}")
+        segments = self.segmentation
+        if segments:
+            for key in ("entered", "left"):
+                names = [str(n) for n in segments.get(key) or []]
+                if names:
+                    parts.append(f"{key} {', '.join(names)}")
         if self.errors is not None:  # unknown is not zero: say nothing then
             parts.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}")
         if self.warnings:

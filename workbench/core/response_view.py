@@ -60,6 +60,16 @@ _WHY_CURRENT_NO_WORKFLOW = (
     "/track responses (look at the server's logs or its GUI)"
 )
 _WHY_OLD_NO_ERRORS = "servers before 0.8.2 do not report errors or warnings in /track responses"
+#: The sections a documented-format answer carries only with the debugger on.
+_NOT_WITHOUT_DEBUGGER = (
+    "session",
+    "events",
+    "execution",
+    "segmentation",
+    "logs",
+    "errors",
+    "warnings",
+)
 
 
 def detect_format(body: Any, status: int | None = None) -> str:
@@ -129,9 +139,9 @@ def normalize_response(
                 ],
             )
         return view
-    unread = sorted(key for key in body if key not in known)
-    if not unread:
+    if body.keys() <= known:
         return view
+    unread = sorted(key for key in body if key not in known)
     met = f"server version {version}" if version else "the server"
     note = (
         f"{met} answered in the shape of {_FORMAT_RELEASES[view.format]}, with "
@@ -191,13 +201,12 @@ def _sent_ids(request: Any) -> tuple[str | None, str | None, bool]:
     """(profile id, session id, was-the-request-known) from the payload as sent."""
     if not isinstance(request, dict):
         return None, None, False
+    return _sent_id(request.get("profile")), _sent_id(request.get("session")), True
 
-    def entity_id(key: str) -> str | None:
-        item = request.get(key)
-        value = item.get("id") if isinstance(item, dict) else None
-        return value.strip() or None if isinstance(value, str) else None
 
-    return entity_id("profile"), entity_id("session"), True
+def _sent_id(item: Any) -> str | None:
+    value = item.get("id") if isinstance(item, dict) else None
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> DebugView:
@@ -209,8 +218,8 @@ def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> Deb
     types = set((view.events or {}).get("types") or [])
     if view.profile_id and not view.profile_less:
         profile = {**entity_section(view.profile_id), **(view.profile or {})}
-        if "profile-created" in types or _logged(
-            view.logs, f"new profile `{view.profile_id}` created"
+        if "profile-created" in types or (
+            view.logs and _logged(view.logs, f"new profile `{view.profile_id}` created")
         ):
             profile["new"] = True
         elif sent_profile is not None:
@@ -227,7 +236,12 @@ def _mark_new(view: DebugView, sent: tuple[str | None, str | None, bool]) -> Deb
         if (
             sent_session is None
             or "session-opened" in types
-            or _logged(view.logs, f"session id `{view.session_id}` unknown: new session created")
+            or (
+                view.logs
+                and _logged(
+                    view.logs, f"session id `{view.session_id}` unknown: new session created"
+                )
+            )
         ):
             session["new"] = True
         changes["session"] = session
@@ -361,9 +375,7 @@ def _read_documented(body: dict[str, Any], status: int | None) -> DebugView:
         logs = errors = warnings = None
         execution = None
         profile = {"id": profile_id, "saved": None, "new": None, "data": full_profile}
-        for name in ("session", "events", "execution", "segmentation", "logs"):
-            missing[name] = _WHY_NO_DEBUGGER
-        missing["errors"] = missing["warnings"] = _WHY_NO_DEBUGGER
+        missing = dict.fromkeys(_NOT_WITHOUT_DEBUGGER, _WHY_NO_DEBUGGER)
     return DebugView(
         format="documented",
         status=status,
