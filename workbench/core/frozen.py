@@ -12,7 +12,6 @@ builds each class both ways and compares).
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -72,5 +71,8 @@ def set_at_once(cls: type[T]) -> type[T]:
     return cls
 
 
-def _parameters(function: Any) -> list[tuple[str, Any]]:
-    return [(p.name, p.kind) for p in inspect.signature(function).parameters.values()]
+def _parameters(function: Any) -> tuple[tuple[str, ...], int, int]:
+    """The names of *function*'s parameters, and how many are keyword-only and ``*``/``**``."""
+    code = function.__code__
+    count = code.co_argcount + code.co_kwonlyargcount
+    return code.co_varnames[:count], code.co_kwonlyargcount, code.co_flags & 0x0C
