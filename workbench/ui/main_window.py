@@ -35,7 +35,6 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QDockWidget,
     QMainWindow,
     QSplitter,
     QWidget,
@@ -62,6 +61,8 @@ from workbench.ui.window_state import (
 
 # Dialogs (prompts, entity, shortcuts) are imported where they open: not before the first paint.
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget
+
     from workbench.client import RequestSpec, Sender
     from workbench.collector import CollectorServer
     from workbench.core.exchange import Exchange

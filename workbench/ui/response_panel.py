@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -309,6 +309,8 @@ class ResponsePanel(QWidget):
             if item is not None and item.text() == name:
                 # Through the selection model: selectRow() reads the keyboard modifiers
                 # (Shift extends, Ctrl toggles) left by whatever key was pressed last.
+                from PySide6.QtCore import QItemSelectionModel
+
                 index = self.headers_table.model().index(row, 0)
                 self.headers_table.selectionModel().setCurrentIndex(
                     index,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QWidget
 
 from workbench.ui.composer.composer import Composer
 from workbench.ui.composer.events_editor import EVENTS_LIST_SHARE
@@ -24,6 +24,8 @@ from workbench.ui.window_state import restore_window_state, saved_collapsed_dock
 if TYPE_CHECKING:
     # Imported where the first dock is added: its buttons bring in QStyle (and its many
     # enums), and the docks come after the window is shown.
+    from PySide6.QtWidgets import QDockWidget
+
     from workbench.ui.widgets.dock_title import DockTitleBar
 
 __all__ = ["DockLayout", "fit_to_screen"]
@@ -103,6 +105,8 @@ class DockLayout(QObject):
         visible: bool,
     ) -> QDockWidget:
         """Put *widget* in a dock with a toggle in the View menu; its state is saved."""
+        from PySide6.QtWidgets import QDockWidget
+
         from workbench.ui.widgets.dock_title import DockTitleBar
 
         window = self._window

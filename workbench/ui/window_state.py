@@ -10,12 +10,16 @@ import base64
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from workbench.store.atomic import atomic_write_json
+
+# QByteArray (and its enums) loads when a state is saved or read back: a first start
+# has none to read before its first paint.
+if TYPE_CHECKING:
+    from PySide6.QtCore import QByteArray
 
 __all__ = ["restore_window_state", "save_window_state", "saved_collapsed_docks"]
 
@@ -30,6 +34,8 @@ def _encode(data: QByteArray) -> str:
 def _decode(text: Any) -> QByteArray | None:
     if not isinstance(text, str):
         return None
+    from PySide6.QtCore import QByteArray
+
     try:
         return QByteArray(base64.b64decode(text.encode("ascii"), validate=True))
     except ValueError:

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -416,6 +415,8 @@ class JsonView(QWidget):
         while parent.isValid():
             self.tree.expand(parent)
             parent = parent.parent()
+        from PySide6.QtCore import QItemSelectionModel  # loads when a row is first selected
+
         self.tree.selectionModel().setCurrentIndex(
             proxy_index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
