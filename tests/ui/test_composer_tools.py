@@ -94,3 +94,23 @@ def test_paste_curl_rejects_garbage_with_message(tools: ComposerTools) -> None:
     assert not tools.paste_curl("wget http://x")
     assert tools.composer.error_frame.isVisibleTo(tools.composer)
     assert "Could not import" in tools.composer.error_message.text()
+
+
+def test_the_copy_as_menu_offers_every_kind_when_opened(qtbot, tools: ComposerTools) -> None:
+    from PySide6.QtCore import QPoint
+
+    from workbench.ui.composer.tools import SNIPPET_KINDS
+
+    menu = tools.copy_button.menu()
+    assert menu is not None
+    menu.popup(QPoint(0, 0))
+    qtbot.waitUntil(menu.isVisible)
+    labels = [action.text() for action in menu.actions()]
+    assert labels == [label for label, _render in SNIPPET_KINDS.values()]
+    menu.actions()[0].trigger()
+    assert QGuiApplication.clipboard().text().startswith("curl")
+    menu.hide()
+    menu.popup(QPoint(0, 0))  # opened again: the same entries, not twice over
+    qtbot.waitUntil(menu.isVisible)
+    assert len(menu.actions()) == len(SNIPPET_KINDS)
+    menu.hide()

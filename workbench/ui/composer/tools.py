@@ -134,10 +134,9 @@ class ComposerTools(QObject):
         self.copy_button = QToolButton(parent)
         self.copy_button.setText("Copy as")
         self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        copy_menu = QMenu(self.copy_button)
-        for kind, (label, _render) in SNIPPET_KINDS.items():
-            add_action(copy_menu, label, functools.partial(self.copy_as, kind))
-        self.copy_button.setMenu(copy_menu)
+        self.copy_menu = QMenu(self.copy_button)
+        self.copy_menu.aboutToShow.connect(self._fill_copy_menu)  # its entries, when opened
+        self.copy_button.setMenu(self.copy_menu)
 
         self.paste_button = QToolButton(parent)
         self.paste_button.setText("Paste curl")
@@ -152,6 +151,12 @@ class ComposerTools(QObject):
         ):
             composer.add_tool(button)
         composer.finish_toolbar()
+
+    def _fill_copy_menu(self) -> None:
+        if self.copy_menu.actions():
+            return
+        for kind, (label, _render) in SNIPPET_KINDS.items():
+            add_action(self.copy_menu, label, functools.partial(self.copy_as, kind))
 
     # --- templates ----------------------------------------------------------------------
     def templates(self) -> list[SavedRequest]:
