@@ -411,25 +411,43 @@ def build_event(
     event_type = normalise_type(raw["type"])
     sent_id = raw.get("id")
     event_id = sent_id.strip().lower() if isinstance(sent_id, str) and sent_id.strip() else new_id()
-    time = raw.get("time") or {}
-    options = {k: v for k, v in (raw.get("options") or {}).items() if k != "source_id"}
+    # The usual event sends neither time, options, tags nor context: each part is read
+    # only when it is there (the answers are those of the empty ones).
+    time = raw.get("time")
+    insert, create, update = (
+        (time.get("insert") or now, time.get("create"), time.get("update"))
+        if time
+        else (now, None, None)
+    )
+    sent_options = raw.get("options")
+    options = {k: v for k, v in sent_options.items() if k != "source_id"} if sent_options else {}
     tags = raw.get("tags") or []
     properties = raw.get("properties") or {}
     context = raw.get("context") or {}
-    page_raw = context.get("page") if isinstance(context, dict) else None
-    page: dict[str, Any] = page_raw if isinstance(page_raw, dict) else {}
-    referer_raw = page.get("referer")
-    referer: dict[str, Any] = referer_raw if isinstance(referer_raw, dict) else {}
-    url = page.get("url")
+    page_raw = context.get("page") if context and isinstance(context, dict) else None
+    if isinstance(page_raw, dict):
+        referer_raw = page_raw.get("referer")
+        url = page_raw.get("url")
+        hit = {
+            "name": page_raw.get("title"),
+            "url": url,
+            "referer": referer_raw.get("host") if isinstance(referer_raw, dict) else None,
+            "query": _query_of(url),
+            "category": None,
+        }
+        utm = _utm_of(url)
+    else:
+        hit = {"name": None, "url": None, "referer": None, "query": None, "category": None}
+        utm = dict.fromkeys(_UTM_KEYS)
     return {
         "id": event_id,
         "name": _event_name(event_type),
         "type": event_type,
         "metadata": {
             "time": {
-                "insert": time.get("insert") or now,
-                "create": time.get("create"),
-                "update": time.get("update"),
+                "insert": insert,
+                "create": create,
+                "update": update,
                 "process_time": None,
                 "total_time": None,
             },
@@ -456,14 +474,8 @@ def build_event(
         "config": options,
         "tags": {"values": list(tags), "count": len(tags)},
         "aux": {},
-        "hit": {
-            "name": page.get("title"),
-            "url": url,
-            "referer": referer.get("host"),
-            "query": _query_of(url),
-            "category": None,
-        },
-        "utm": _utm_of(url),
+        "hit": hit,
+        "utm": utm,
         "device": parts.device,
         "os": parts.os,
         "app": parts.app,

@@ -204,7 +204,9 @@ class _Tracking:
         if profile is not None and not save_profile:
             self.log(f"options.saveProfile is false: profile `{profile['id']}` was not saved")
         context = payload.get("context") or {}
+        touched: dict[str, Any] | None = None  # the stored session as this request touched it
         if session is not None:
+            untouched = session
             session = touch_session(
                 session,
                 now=self.now,
@@ -214,6 +216,8 @@ class _Tracking:
                 status="active",
                 stamp=self.stamp,
             )
+            if untouched is self.loaded_session:
+                touched = session
             if profile is not None and session_new:
                 tz = ((session.get("context") or {}).get("time") or {}).get("tz")
                 profile = visit_profile(profile, self.stamp, tz)
@@ -261,7 +265,14 @@ class _Tracking:
         written_session = (
             stored_session
             if stored_session is not None
-            and (self.loaded_session is None or _changed(stored_session, self.loaded_session))
+            and (
+                self.loaded_session is None
+                or (
+                    _touch_changed(stored_session, self.loaded_session)
+                    if stored_session is touched
+                    else _changed(stored_session, self.loaded_session)
+                )
+            )
             else None
         )
         outcome.ticket = self.store.commit(
@@ -540,6 +551,25 @@ def _same_except(a: Any, b: Any, skip: frozenset[str]) -> bool:
         a.pop(key, None)
         b.pop(key, None)
     return bool(a == b)
+
+
+_TOUCHED = ("profile", "context", "properties")
+
+
+def _touch_changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """:func:`_changed` for a *session* that ``touch_session(stored, ...)`` made, and nothing else.
+
+    That touch copies every key of *stored* as it is, sets the clock and status (which
+    :func:`_changed` ignores) and sets the profile reference, context and properties:
+    those three decide, each compared only when it is not the very same object.
+    """
+    for key in _TOUCHED:
+        if key not in stored:
+            return True
+        old, new = stored[key], session[key]
+        if new is not old and new != old:
+            return True
+    return False
 
 
 def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:

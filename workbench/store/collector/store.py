@@ -82,17 +82,15 @@ _TYPE, _SOURCE = INDEXED.index("type"), INDEXED.index("source")
 
 def _event_keys(event: dict[str, Any]) -> EventKeys:
     """The values an event is indexed by, in the order of :data:`~.events.INDEXED`."""
-
-    def ref_id(name: str) -> str | None:
-        ref = event.get(name)
-        return ref.get("id") if isinstance(ref, dict) else None
-
     kind = event.get("type")
+    source = event.get("source")
+    profile = event.get("profile")
+    session = event.get("session")
     return (
         kind if isinstance(kind, str) else None,
-        ref_id("source"),
-        ref_id("profile"),
-        ref_id("session"),
+        source.get("id") if isinstance(source, dict) else None,
+        profile.get("id") if isinstance(profile, dict) else None,
+        session.get("id") if isinstance(session, dict) else None,
     )
 
 
