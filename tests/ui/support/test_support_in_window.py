@@ -153,6 +153,29 @@ def test_reproduce_locally_loads_the_profile_and_diffs_the_answers(qtbot: Any, p
     assert compare.view.label_a.text().startswith("A: customer (history ")
 
 
+def test_reproduce_follows_the_exchanges_x_context_into_the_production_data_set(
+    qtbot: Any, parts: Any
+) -> None:
+    exchange = _customer_exchange()
+    exchange["request"]["headers"] = {"X-Context": "production"}
+    _fill_history(qtbot, parts, exchange)
+    _select(qtbot, parts, 1)
+    tools = _tools(parts)
+    tools.reproduce()
+    qtbot.waitUntil(
+        lambda: tools.compare_window is not None and tools.compare_window.view.result is not None,
+        timeout=15_000,
+    )
+    compare = tools.compare_window
+    assert compare is not None
+    assert "(production data set)" in compare.status.text()
+    profile_id = exchange["summary"]["profile_id"]
+    production = parts.collector.contexts.get("production")
+    assert production.get_profile(profile_id) is not None
+    # Staging was left alone: the profile was loaded and visited in production only.
+    assert parts.collector.store.get_profile(profile_id) is None
+
+
 def test_reproduce_without_the_profile_shows_what_differs_and_why(qtbot: Any, parts: Any) -> None:
     exchange = _customer_exchange()
     del exchange["view"]

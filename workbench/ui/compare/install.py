@@ -227,21 +227,30 @@ class SupportTools:
         target = targets.get(exchange.target.name)
 
         def work() -> Any:
-            from workbench.client import embedded_target
-            from workbench.client.replay import plan_replay, replay
+            from dataclasses import replace
 
-            store = server.store
+            from workbench.client import embedded_target
+            from workbench.client.replay import PRODUCTION, plan_replay, replay, replay_context
+
+            # The data set the exchange used (x-context): its profile and session are
+            # looked up there, loaded there, and the payload is replayed into it.
+            context = replay_context(exchange)
+            store = server.contexts.get("production") if context == PRODUCTION else server.store
             remote = None
             if target is not None:
+                read_from = target
+                if context == PRODUCTION and not target.x_context:
+                    read_from = replace(target, x_context=context)
 
                 def remote(kind: str, entity_id: str) -> Any:
-                    return _read_entity(target, kind, entity_id)
+                    return _read_entity(read_from, kind, entity_id)
 
             plan = plan_replay(
                 exchange,
                 profiles=_StoreTable(store.get_profile) if in_bundle else None,
                 sessions=_StoreTable(store.get_session) if in_bundle else None,
                 remote=remote,
+                context=context,
             )
             return replay(plan, store=store, sender=sender, target=embedded_target(server.url))
 
@@ -264,7 +273,8 @@ class SupportTools:
             f"customer ({label})", result.plan.customer_answer, "local replay", answer
         )
         status = "no answer" if local.status is None else f"HTTP {local.status}"
-        lines = [f"Replayed {label} against the embedded collector: {status}."]
+        where = " (production data set)" if result.plan.context == "production" else ""
+        lines = [f"Replayed {label} against the embedded collector{where}: {status}."]
         lines += [f"Loaded {what}." for what in result.loaded]
         lines += [f"Note: {note}." for note in result.plan.notes]
         compare.status.setText(" ".join(lines))
