@@ -11,7 +11,8 @@ import pytest
 
 from workbench.collector import EventSource
 from workbench.store.collector import journal as collector_journal
-from workbench.store.collector.journal import SNAPSHOT_FILE
+from workbench.store.collector import snapshot as collector_snapshot
+from workbench.store.collector.snapshot import SNAPSHOT_FILE
 from workbench.store.collector.store import CollectorStore
 
 from .conftest import ServerFactory, connect
@@ -161,12 +162,12 @@ def test_compaction_writes_a_tinydb_snapshot(
 
 
 @pytest.mark.parametrize(
-    "count", [0, 1, collector_journal._CHUNK_DOCS, collector_journal._CHUNK_DOCS + 1]
+    "count", [0, 1, collector_snapshot._CHUNK_DOCS, collector_snapshot._CHUNK_DOCS + 1]
 )
 def test_snapshot_pieces_make_one_tinydb_file(count: int) -> None:
     events = [json.dumps({"id": f"e{i}", "n": i}).encode() for i in range(count)]
     tables = {"sources": [b'{"id":"s"}'], "profiles": [], "sessions": [], "events": events}
-    data = json.loads(collector_journal.snapshot_bytes(tables, 7))
+    data = json.loads(collector_snapshot.snapshot_bytes(tables, 7))
     assert data["events"] == {str(i + 1): {"id": f"e{i}", "n": i} for i in range(count)}
     assert data["sources"] == {"1": {"id": "s"}}
     assert data["profiles"] == {}

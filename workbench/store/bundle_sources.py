@@ -136,7 +136,7 @@ def data_from_folder(folder: Path) -> CollectorData:
 
 def _tables_from_folder(folder: Path) -> CollectorData:
     """The sources, profiles, sessions and events one data set saved in *folder*."""
-    from workbench.store.collector.journal import SNAPSHOT_FILE, TABLES, apply_record
+    from workbench.store.collector.snapshot import SNAPSHOT_FILE, TABLES, apply_record
 
     tables: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLES}
     generation = 0
