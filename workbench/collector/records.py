@@ -49,12 +49,30 @@ __all__ = [
     "RequestHub",
     "RequestListener",
     "RequestRecord",
+    "keeping_request_body",
     "publish_record",
 ]
 
 log = logging.getLogger(__name__)
 
 BODY_LIMIT = 256 * 1024
+
+
+def keeping_request_body(receive: Receive, chunks: list[bytes]) -> Receive:
+    """*receive*, also keeping the request body's chunks in *chunks* (for the record) until
+    more than :data:`BODY_LIMIT` bytes are kept."""
+    captured = 0
+
+    async def kept() -> Message:
+        nonlocal captured
+        message = await receive()
+        if message["type"] == "http.request" and captured <= BODY_LIMIT:
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            captured += len(chunk)
+        return message
+
+    return kept
 
 
 @dataclass(frozen=True)
@@ -363,16 +381,7 @@ class ObserverMiddleware:
         response_chunks: list[bytes] = []
         sent_size = [0]
         response: dict[str, Any] = {"status": 500, "headers": []}
-        captured = 0
-
-        async def receive_wrapper() -> Message:
-            nonlocal captured
-            message = await receive()
-            if message["type"] == "http.request" and captured <= BODY_LIMIT:
-                body = message.get("body", b"")
-                request_chunks.append(body)
-                captured += len(body)
-            return message
+        receive_wrapper = keeping_request_body(receive, request_chunks)
 
         extra: list[tuple[bytes, bytes]] = []
         if x_context is not None:
@@ -386,6 +395,7 @@ class ObserverMiddleware:
                 published = True
                 latency = (time.perf_counter() - started) * 1000.0
                 # What the bodies keep (see _RawExchange): the first BODY_LIMIT bytes of each.
+                captured = sum(len(chunk) for chunk in request_chunks)
                 size = min(captured, BODY_LIMIT) + min(sent_size[0], BODY_LIMIT)
                 publish_record(
                     self.hub,

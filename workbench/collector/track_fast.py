@@ -36,12 +36,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from workbench.collector.contexts import PRODUCTION, choose_context
 from workbench.collector.durability import not_durable, stopping, until_durable
 from workbench.collector.inputs import parse_json_body, read_body_asgi, reject_non_json
-from workbench.collector.records import BODY_LIMIT, publish_record
+from workbench.collector.records import BODY_LIMIT, keeping_request_body, publish_record
 from workbench.collector.rejections import Rejected
 from workbench.collector.tracking import TrackRequest, track
 from workbench.collector.tracking_routes import check_payload
@@ -110,16 +110,7 @@ async def serve_track(app: Starlette, scope: Scope, receive: Receive, send: Send
         await contexts.ready(PRODUCTION)  # opened off the event loop, once
 
     request_chunks: list[bytes] = []
-    captured = 0
-
-    async def receive_kept() -> Message:
-        nonlocal captured
-        message = await receive()
-        if message["type"] == "http.request" and captured <= BODY_LIMIT:
-            chunk = message.get("body", b"")
-            request_chunks.append(chunk)
-            captured += len(chunk)
-        return message
+    receive_kept = keeping_request_body(receive, request_chunks)
 
     status = 500
     sent_headers: list[tuple[bytes, bytes]] = []
