@@ -1,8 +1,10 @@
 """The history of exchanges, stored on disk: the store callers use and the parts behind it.
 
 :mod:`~workbench.store.history.store` holds :class:`HistoryStore` (re-exported
-here); :mod:`~workbench.store.history.storage` does every write, over
-:mod:`~workbench.store.history.segments`; :mod:`~workbench.store.history.entries`
+here); :mod:`~workbench.store.history.storage` does every write, with the
+journal it holds and the sealed segments of :mod:`~workbench.store.history.sealed`,
+over the files of :mod:`~workbench.store.history.segments`;
+:mod:`~workbench.store.history.entries`
 says what one entry and one query are; masking, migrations, the writer lock and
 import files have a module each.
 """

@@ -52,7 +52,9 @@ class Sealable(Protocol):
 
     segment_size: int
     segments_dir: Path
-    segments: list[SegmentFiles]
+
+    @property
+    def segments(self) -> list[SegmentFiles]: ...
 
     @property
     def open_segment(self) -> OpenSegment: ...

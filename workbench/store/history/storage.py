@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,7 +67,7 @@ from typing import Any
 
 from workbench.store.atomic import StoreNotice, fsync_dir, move_aside
 from workbench.store.history.changes import SeenChanges
-from workbench.store.history.entries import R_ID, R_STARRED, search_text, summary_row
+from workbench.store.history.entries import R_ID, R_STARRED
 from workbench.store.history.lock import JOURNAL_NAME, HistoryLock
 from workbench.store.history.migrate import (
     CURRENT_VERSION,
@@ -81,22 +80,16 @@ from workbench.store.history.migrate import (
 )
 from workbench.store.history.open_segment import OpenSegment
 from workbench.store.history.seal import seal_now
+from workbench.store.history.sealed import SealedSegments
 from workbench.store.history.segments import (
     Journal,
-    SegmentError,
     SegmentFiles,
     entry_json,
-    read_segment_entries,
     remove_files,
-    scan_segments,
     serialise,
-    write_segment,
-    write_sidecars,
 )
 
 __all__ = ["HistoryStorage"]
-
-_CACHED_SEGMENTS = 4
 
 
 class HistoryStorage:
@@ -125,19 +118,25 @@ class HistoryStorage:
         self.read_only = read_only
         self.notices = notices
         self.segments_dir = folder / "segments"
-        self.segments: list[SegmentFiles] = []
+        self.sealed = SealedSegments(
+            self.segments_dir, changes=self.changes, read_only=read_only, notices=notices
+        )
         self._open = OpenSegment()  # the journal's entries, parsed when read
-        self._entry_cache: OrderedDict[tuple[int, int], dict[str, dict[str, Any]]] = OrderedDict()
         self.journal = Journal(folder / JOURNAL_NAME)
 
     def close(self) -> None:
         """Release the journal's file handle and the cached segments."""
         self.journal.close()
-        self._entry_cache.clear()
+        self.sealed.drop_cache()
+
+    @property
+    def segments(self) -> list[SegmentFiles]:
+        """The sealed segments, oldest first."""
+        return self.sealed.files
 
     def count(self) -> int:
         """How many entries there are (sealed and open), without reading any segment."""
-        return len(self._open) + sum(s.count for s in self.segments)
+        return len(self._open) + self.sealed.count()
 
     # --- the open segment, parsed when read ------------------------------------------------
 
@@ -205,7 +204,7 @@ class HistoryStorage:
                 write_manifest(self.folder)
         elif version is not None and version < CURRENT_VERSION and not self.read_only:
             migrate_folder(self.folder, version)
-        self._load_segments()
+        self.sealed.load()
         self._load_journal()
         if v0_entries:
             # The manifest is written last: a crash mid-way migrates again on the next
@@ -227,64 +226,6 @@ class HistoryStorage:
                 seal_now(self)
             self.prune()
         self.changes.opened()
-
-    def _load_segments(self, known: Iterable[SegmentFiles] = ()) -> None:
-        """Find the segments; those in *known* (already read, unchanged) are taken as they are."""
-        segments, stale = scan_segments(self.segments_dir)
-        if not self.read_only and stale:
-            self.mark_layout()
-            remove_files(stale)
-        read = {(segment.number, segment.generation): segment for segment in known}
-        for segment in segments:
-            same = read.get((segment.number, segment.generation))
-            if same is not None:
-                self.segments.append(same)
-                continue
-            try:
-                segment.raw_index = segment.path("idx").read_bytes()
-                if not segment.path("txt").exists():
-                    raise SegmentError(f"{segment.path('txt')} is missing")
-            except (OSError, SegmentError):
-                if not self._rebuild_sidecars(segment):
-                    continue
-            self.segments.append(segment)
-
-    def _rebuild_sidecars(self, segment: SegmentFiles) -> bool:
-        """Recompute ``.idx``/``.txt`` from the segment's TinyDB file; False if that is bad too."""
-        try:
-            entries = read_segment_entries(segment.path("json"))
-        except (OSError, SegmentError) as exc:
-            self._set_aside(segment, str(exc))
-            return False
-        rows = [summary_row(entry) for entry in entries]
-        if self.read_only:
-            segment.rows = rows
-            segment.raw_index = None
-            return True
-        self.mark_layout()
-        write_sidecars(segment, rows, [search_text(entry) for entry in entries])
-        return True
-
-    def _set_aside(self, segment: SegmentFiles, reason: str) -> None:
-        """Move an unreadable segment's files aside (never delete them) and report it."""
-        if segment in self.segments:
-            self.segments.remove(segment)
-        if self.read_only:
-            self.notices.append(
-                StoreNotice(
-                    f"{segment.path('json')} could not be read ({reason})", segment.path("json")
-                )
-            )
-            return
-        self.mark_layout()
-        self.mark_content()
-        notice = None
-        for path in segment.all_paths:
-            if path.exists():
-                moved = move_aside(path, reason)
-                notice = notice or moved
-        if notice is not None:
-            self.notices.append(notice)
 
     def _load_journal(self, *, lazy: bool = False) -> None:
         newest = self.segments[-1] if self.segments else None
@@ -350,14 +291,9 @@ class HistoryStorage:
         removed), so a segment still there under the same number and generation is the
         one already read; only segments new to this store are read.
         """
-        known = self.segments if keep_segments else []
         self.journal.close()
-        self.segments = []
         self._open.clear()
-        self._load_segments(known)
-        kept = {(segment.number, segment.generation) for segment in self.segments}
-        for key in [key for key in self._entry_cache if key not in kept or not keep_segments]:
-            del self._entry_cache[key]
+        self.sealed.load(self.segments if keep_segments else ())
         self._load_journal(lazy=lazy)
 
     def mark_layout(self) -> None:
@@ -382,7 +318,7 @@ class HistoryStorage:
             self._materialise()
         if entry_id in self._open.ids:
             return True
-        return bool(self.segments) and self.segments[-1].contains_id(entry_id)
+        return self.sealed.newest_contains(entry_id)
 
     def add_entries(
         self, entries: list[dict[str, Any]], texts: list[str] | None = None, *, seal: bool = True
@@ -426,27 +362,6 @@ class HistoryStorage:
             self.journal.replace_bytes(self._open.journal_bytes())
         self.prune()
 
-    def _rewrite_segment(self, segment: SegmentFiles, entries: list[dict[str, Any]]) -> None:
-        """Replace a segment by a new generation holding *entries* (or remove it when empty)."""
-        self.mark_layout()
-        self.mark_content()
-        self._entry_cache.pop((segment.number, segment.generation), None)
-        position = self.segments.index(segment)
-        if not entries:
-            del self.segments[position]
-            remove_files(segment.all_paths)
-            return
-        fresh = write_segment(
-            self.segments_dir,
-            segment.number,
-            segment.generation + 1,
-            [entry_json(entry) for entry in entries],
-            [summary_row(entry) for entry in entries],
-            [search_text(entry) for entry in entries],
-        )
-        self.segments[position] = fresh
-        remove_files(segment.all_paths)
-
     def prune(self) -> None:
         """Drop unstarred entries older than the newest ``retention`` (oldest segments first)."""
         if self.retention is None:
@@ -456,7 +371,7 @@ class HistoryStorage:
         for segment in list(self.segments):
             if position >= boundary:
                 return
-            rows = self.rows(segment)
+            rows = self.sealed.rows(segment)
             if rows is None:
                 continue
             doomed = {
@@ -468,17 +383,11 @@ class HistoryStorage:
             if not doomed:
                 continue
             if len(doomed) == len(rows):
-                self.mark_layout()
-                self.mark_content()
-                self._entry_cache.pop((segment.number, segment.generation), None)
-                self.segments.remove(segment)
-                remove_files(segment.all_paths)
+                self.sealed.remove(segment)
                 continue
-            entries = self.segment_entries(segment)
+            entries = self.sealed.entries(segment)
             if entries is not None:
-                self._rewrite_segment(
-                    segment, [e for e in entries.values() if e["id"] not in doomed]
-                )
+                self.sealed.rewrite(segment, [e for e in entries.values() if e["id"] not in doomed])
         doomed_open = {
             row[R_ID]
             for offset, row in enumerate(self.open_rows)
@@ -505,12 +414,12 @@ class HistoryStorage:
                 self.open_json[index] = entry_json(self.open_entries[index])
                 self._replace_journal(self.open_json)
                 return True
-        segment = self.locate(entry_id)
-        entries = self.segment_entries(segment) if segment is not None else None
+        segment = self.sealed.locate(entry_id)
+        entries = self.sealed.entries(segment) if segment is not None else None
         if segment is None or entries is None or entry_id not in entries:
             return False
         updated = [dict(e, starred=on) if e["id"] == entry_id else e for e in entries.values()]
-        self._rewrite_segment(segment, updated)
+        self.sealed.rewrite(segment, updated)
         return True
 
     def remove(self, entry_id: str) -> bool:
@@ -518,11 +427,11 @@ class HistoryStorage:
         if any(row[R_ID] == entry_id for row in self.open_rows):
             self._drop_open({entry_id})
             return True
-        segment = self.locate(entry_id)
-        entries = self.segment_entries(segment) if segment is not None else None
+        segment = self.sealed.locate(entry_id)
+        entries = self.sealed.entries(segment) if segment is not None else None
         if segment is None or entries is None or entry_id not in entries:
             return False
-        self._rewrite_segment(segment, [e for e in entries.values() if e["id"] != entry_id])
+        self.sealed.rewrite(segment, [e for e in entries.values() if e["id"] != entry_id])
         return True
 
     def clear(self) -> None:
@@ -536,78 +445,21 @@ class HistoryStorage:
             fsync_dir(self.folder)
         else:
             doomed = None
-        self.segments = []
-        self._entry_cache.clear()
+        self.sealed.forget()
         self._open.clear()
         self._replace_journal([])
         if doomed is not None:
             shutil.rmtree(doomed, ignore_errors=True)
 
-    # --- reading segments ------------------------------------------------------------------
-
-    def rows(self, segment: SegmentFiles) -> list[list[Any]] | None:
-        """A segment's rows, repairing or setting aside a bad index; None when it is gone."""
-        try:
-            return segment.load_rows()
-        except (OSError, SegmentError):
-            if self._rebuild_sidecars(segment):
-                return segment.rows
-            return None
-
-    def segment_entries(self, segment: SegmentFiles) -> dict[str, dict[str, Any]] | None:
-        key = (segment.number, segment.generation)
-        cached = self._entry_cache.get(key)
-        if cached is not None:
-            self._entry_cache.move_to_end(key)
-            return cached
-        try:
-            entries = read_segment_entries(segment.path("json"))
-        except (OSError, SegmentError) as exc:
-            self._set_aside(segment, str(exc))
-            return None
-        by_id = {entry["id"]: entry for entry in entries}
-        self._entry_cache[key] = by_id
-        while len(self._entry_cache) > _CACHED_SEGMENTS:
-            self._entry_cache.popitem(last=False)
-        return by_id
-
-    def locate(self, entry_id: str) -> SegmentFiles | None:
-        for segment in reversed(self.segments):
-            if segment.contains_id(entry_id):
-                rows = self.rows(segment)
-                if rows is not None and any(row[R_ID] == entry_id for row in rows):
-                    return segment
-        return None
-
-    def text_of(self, segment: SegmentFiles) -> bytes:
-        """A segment's search text, rebuilt when missing; empty when the segment is gone."""
-        try:
-            return segment.read_text()
-        except OSError:
-            if self.read_only or not self._rebuild_sidecars(segment):
-                return b""
-            return segment.read_text()
-
     def all_entries(self, ids: Iterable[str] | None) -> Iterator[dict[str, Any]]:
         """Every stored entry oldest first (optionally only *ids*), without caching segments."""
         wanted = set(ids) if ids is not None else None
-        for segment in list(self.segments):
-            try:
-                entries = read_segment_entries(segment.path("json"))
-            except (OSError, SegmentError) as exc:
-                self._set_aside(segment, str(exc))
-                continue
-            for entry in entries:
-                if wanted is None or entry["id"] in wanted:
-                    yield entry
+        for entry in self.sealed.each_entry():
+            if wanted is None or entry["id"] in wanted:
+                yield entry
         for entry in list(self.open_entries):
             if wanted is None or entry["id"] in wanted:
                 yield entry
 
     def all_ids(self) -> set[str]:
-        ids = {row[R_ID] for row in self.open_rows}
-        for segment in list(self.segments):
-            rows = self.rows(segment)
-            if rows is not None:
-                ids.update(row[R_ID] for row in rows)
-        return ids
+        return {row[R_ID] for row in self.open_rows} | self.sealed.ids()

@@ -304,8 +304,8 @@ class HistoryStore:
                     return HistoryEntry(
                         summary_from_row(row), _exchange_of(storage.open_entries[index])
                     )
-            segment = storage.locate(entry_id)
-            entries = storage.segment_entries(segment) if segment is not None else None
+            segment = storage.sealed.locate(entry_id)
+            entries = storage.sealed.entries(segment) if segment is not None else None
             if entries is None or entry_id not in entries:
                 return None
             entry = entries[entry_id]
@@ -328,7 +328,7 @@ class HistoryStore:
         with self._lock, self._operation():
             if query is None or query.is_empty:
                 rows = unfiltered_rows(
-                    storage.open_rows, list(storage.segments), storage.rows, offset, limit
+                    storage.open_rows, list(storage.segments), storage.sealed.rows, offset, limit
                 )
             else:
                 rows = []
@@ -352,8 +352,8 @@ class HistoryStore:
             storage.open_rows,
             storage.open_texts,
             list(storage.segments),
-            storage.rows,
-            storage.text_of,
+            storage.sealed.rows,
+            storage.sealed.text_of,
         )
 
     # --- export / import -------------------------------------------------------------------
