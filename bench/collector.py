@@ -63,6 +63,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -436,48 +438,71 @@ def _median(values: list[float]) -> float:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _vs_bare_only(args: argparse.Namespace) -> int:
-    """Only ``bare`` and ``collector``, alternating over the rounds, and their one goal."""
-    ratios: list[float] = []
-    cpu: dict[str, list[float]] = {"bare": [], "collector": []}
-    for round_number in range(1, args.rounds + 1):
-        print(f"round {round_number}:", flush=True)
-        bare = _phase("bare starlette", "bare", 0, args)
-        collector = _phase("collector", "collector", 0, args)
-        ratios.append(collector["rps"] / bare["rps"])
-        cpu["bare"].append(bare["cpu_us"])
-        cpu["collector"].append(collector["cpu_us"])
-    print(
-        f"server CPU per request (median): collector {_median(cpu['collector']):.0f} µs/req, "
-        f"bare {_median(cpu['bare']):.0f} µs/req"
-    )
-    ratio = _median(ratios)
-    print(
-        f"goal collector_vs_bare: {ratio:.2f}x (target 0.50x) {'met' if ratio >= 0.5 else 'missed'}"
-    )
-    return 0
+@dataclass(frozen=True)
+class _Pair:
+    """Two phases run alternately over the rounds, the second's rate over the first's a goal.
+
+    A phase is (name printed, server kind, entries stored beforehand); *note* follows
+    the target inside its parentheses; *cpu* says the two phases' median server CPU
+    per request (first, second) as printed.
+    """
+
+    first: tuple[str, str, int]
+    second: tuple[str, str, int]
+    goal: str
+    target: float
+    note: str
+    cpu: Callable[[float, float], str]
 
 
-def _stored_only(args: argparse.Namespace) -> int:
-    """Only ``collector`` and ``collector-100k``, alternating over the rounds, and their goal."""
+_VS_BARE = _Pair(
+    ("bare starlette", "bare", 0),
+    ("collector", "collector", 0),
+    "collector_vs_bare",
+    0.5,
+    "",
+    lambda bare, collector: f"collector {collector:.0f} µs/req, bare {bare:.0f} µs/req",
+)
+_STORED = _Pair(
+    ("collector", "collector", 0),
+    ("collector-100k", "collector", 100_000),
+    "collector_100k_vs_empty",
+    0.9,
+    "",
+    lambda empty, stored: (
+        f"collector-100k {stored:.0f} µs/req, collector {empty:.0f} µs/req ({empty / stored:.2f}x)"
+    ),
+)
+_FLOW = _Pair(
+    ("collector", "collector", 0),
+    ("collector+demo", "collector-demo", 0),
+    "flow_demo_vs_no_rules",
+    0.8,
+    "; 10 rules, 10 segments",
+    lambda plain, demo: (
+        f"collector {plain:.0f} µs/req, collector+demo {demo:.0f} µs/req "
+        f"(+{demo - plain:.0f} µs, {plain / demo:.2f}x by CPU)"
+    ),
+)
+
+
+def _pair_only(args: argparse.Namespace, pair: _Pair) -> int:
+    """Only *pair*'s two phases, alternating over the rounds, and their one goal."""
     ratios: list[float] = []
-    cpu: dict[str, list[float]] = {"collector": [], "collector-100k": []}
+    first_cpu: list[float] = []
+    second_cpu: list[float] = []
     for round_number in range(1, args.rounds + 1):
         print(f"round {round_number}:", flush=True)
-        empty = _phase("collector", "collector", 0, args)
-        stored = _phase("collector-100k", "collector", 100_000, args)
-        ratios.append(stored["rps"] / empty["rps"])
-        cpu["collector"].append(empty["cpu_us"])
-        cpu["collector-100k"].append(stored["cpu_us"])
-    empty_cpu, stored_cpu = _median(cpu["collector"]), _median(cpu["collector-100k"])
-    print(
-        f"server CPU per request (median): collector-100k {stored_cpu:.0f} µs/req, "
-        f"collector {empty_cpu:.0f} µs/req ({empty_cpu / stored_cpu:.2f}x)"
-    )
+        first = _phase(*pair.first, args)
+        second = _phase(*pair.second, args)
+        ratios.append(second["rps"] / first["rps"])
+        first_cpu.append(first["cpu_us"])
+        second_cpu.append(second["cpu_us"])
+    print("server CPU per request (median): " + pair.cpu(_median(first_cpu), _median(second_cpu)))
     ratio = _median(ratios)
     print(
-        f"goal collector_100k_vs_empty: {ratio:.2f}x (target 0.90x) "
-        f"{'met' if ratio >= 0.9 else 'missed'}"
+        f"goal {pair.goal}: {ratio:.2f}x (target {pair.target:.2f}x{pair.note}) "
+        f"{'met' if ratio >= pair.target else 'missed'}"
     )
     return 0
 
@@ -526,31 +551,6 @@ def _durable_only(args: argparse.Namespace) -> int:
             f"goal durable_sequential_latency: +{extra_ms:.2f} ms (target ≤ +1.00 ms) "
             f"{'met' if extra_ms <= 1.0 else 'missed'}"
         )
-    return 0
-
-
-def _flow_only(args: argparse.Namespace) -> int:
-    """Only ``collector`` and ``collector+demo``, alternating over the rounds, and their goal."""
-    ratios: list[float] = []
-    cpu: dict[str, list[float]] = {"collector": [], "collector+demo": []}
-    for round_number in range(1, args.rounds + 1):
-        print(f"round {round_number}:", flush=True)
-        plain = _phase("collector", "collector", 0, args)
-        demo = _phase("collector+demo", "collector-demo", 0, args)
-        ratios.append(demo["rps"] / plain["rps"])
-        cpu["collector"].append(plain["cpu_us"])
-        cpu["collector+demo"].append(demo["cpu_us"])
-    plain_cpu, demo_cpu = _median(cpu["collector"]), _median(cpu["collector+demo"])
-    print(
-        f"server CPU per request (median): collector {plain_cpu:.0f} µs/req, "
-        f"collector+demo {demo_cpu:.0f} µs/req (+{demo_cpu - plain_cpu:.0f} µs, "
-        f"{plain_cpu / demo_cpu:.2f}x by CPU)"
-    )
-    ratio = _median(ratios)
-    print(
-        f"goal flow_demo_vs_no_rules: {ratio:.2f}x (target 0.80x; 10 rules, 10 segments) "
-        f"{'met' if ratio >= 0.8 else 'missed'}"
-    )
     return 0
 
 
@@ -623,13 +623,13 @@ def main() -> int:
     # machine hits all of them alike; ratios are taken within a round, and each
     # goal is the median of its rounds' ratios.
     if args.vs_bare_only:
-        return _vs_bare_only(args)
+        return _pair_only(args, _VS_BARE)
     if args.stored_only:
-        return _stored_only(args)
+        return _pair_only(args, _STORED)
     if args.durable_only:
         return _durable_only(args)
     if args.flow_only:
-        return _flow_only(args)
+        return _pair_only(args, _FLOW)
     best: dict[str, dict[str, Any]] = {}
     rounds: list[dict[str, dict[str, Any]]] = []
     costs: list[float] = []  # user-agent cost per round
