@@ -6,24 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.collectors import collectors_per_format
 from tests.conftest import load_example
 from workbench.client import RequestSpec, Sender, embedded_target
-from workbench.collector import CollectorConfig, CollectorServer
+from workbench.collector import CollectorServer
 
 
 @pytest.fixture(scope="module")
 def collectors() -> Iterator[dict[str, CollectorServer]]:
-    servers = {
-        fmt: CollectorServer(CollectorConfig(port=0, data_dir=None, response_format=fmt))
-        for fmt in ("documented", "current")
-    }
-    try:
-        for server in servers.values():
-            server.start()
+    with collectors_per_format(("documented", "current")) as servers:
         yield servers
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 def test_documented_collector_fills_every_section(collectors) -> None:

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from tests.client.servers import Reply, Request, json_reply
+from tests.collectors import collectors_per_format
 from tests.conftest import load_example
 from workbench.client import RequestSpec, Sender, embedded_target, target_from_url
-from workbench.collector import CollectorConfig, CollectorServer
+from workbench.collector import CollectorServer
 from workbench.core.response_view import normalize_response
 
 _VIEW_FORMAT = {"documented": "documented", "counters": "0.8.1", "current": "current"}
@@ -25,17 +26,8 @@ _VIEW_FORMAT = {"documented": "documented", "counters": "0.8.1", "current": "cur
 
 @pytest.fixture(scope="module")
 def collectors() -> Iterator[dict[str, CollectorServer]]:
-    servers = {
-        fmt: CollectorServer(CollectorConfig(port=0, data_dir=None, response_format=fmt))
-        for fmt in _VIEW_FORMAT
-    }
-    try:
-        for server in servers.values():
-            server.start()
+    with collectors_per_format(_VIEW_FORMAT) as servers:
         yield servers
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 @pytest.mark.parametrize("fmt", list(_VIEW_FORMAT))

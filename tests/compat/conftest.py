@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from workbench.collector import CollectorConfig, CollectorServer
+from tests.collectors import collectors_per_format
+from workbench.collector import CollectorServer
 
 
 class TracardiApi:
@@ -62,17 +63,8 @@ class TracardiApi:
 
 @pytest.fixture(scope="session")
 def collectors() -> Iterator[dict[str, CollectorServer]]:
-    servers = {
-        fmt: CollectorServer(CollectorConfig(port=0, data_dir=None, response_format=fmt))
-        for fmt in ("documented", "counters", "current")
-    }
-    try:
-        for server in servers.values():
-            server.start()
+    with collectors_per_format(("documented", "counters", "current")) as servers:
         yield servers
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 def _api(collectors: dict[str, CollectorServer], fmt: str) -> Iterator[TracardiApi]:
