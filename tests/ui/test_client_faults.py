@@ -26,10 +26,10 @@ from PySide6.QtGui import QGuiApplication
 
 from tests.small_disk import SmallDisk, small_disk
 from tests.ui.slow_server import TrickleServer
+from tests.ui.windows import open_window
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.core.exchange import Exchange
-from workbench.settings import Settings, TargetSettings
-from workbench.store.collections import CollectionStore
+from workbench.settings import TargetSettings
 from workbench.store.history import HistoryStore
 from workbench.ui.composer.raw_editor import PASTE_LIMIT
 from workbench.ui.main_window import MainWindow
@@ -56,16 +56,7 @@ def make_window(qtbot, collector: CollectorServer, tmp_path: Path) -> Iterator[W
 
     def factory(history_folder: Path) -> MainWindow:
         history = HistoryStore(history_folder)
-        win = MainWindow(
-            settings=Settings(),
-            history=history,
-            collections=CollectionStore(tmp_path / "collections"),
-            collector=collector,
-            state_file=tmp_path / "window-state.json",
-        )
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitExposed(win)
+        win = open_window(qtbot, collector=collector, history=history, folder=tmp_path)
         opened.append((win, history))
         return win
 

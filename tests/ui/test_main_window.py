@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import load_example
 from tests.ui.slow_server import HeldServer
+from tests.ui.windows import open_window
 from workbench.collector import CollectorConfig, CollectorServer
 from workbench.core.exchange import Exchange
-from workbench.settings import Settings, TargetSettings
-from workbench.store.collections import CollectionStore
+from workbench.settings import TargetSettings
 from workbench.store.history import HistoryStore
 from workbench.ui.entity_dialog import EntityDialog
 from workbench.ui.main_window import MainWindow
@@ -38,16 +38,7 @@ def history(tmp_path: Path) -> Iterator[HistoryStore]:
 
 @pytest.fixture
 def window(qtbot, collector, history, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(
-        settings=Settings(),
-        history=history,
-        collections=CollectionStore(tmp_path / "collections"),
-        collector=collector,
-        state_file=tmp_path / "window-state.json",
-    )
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, collector=collector, history=history, folder=tmp_path)
     yield win
     win.close()
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.windows import open_window
 from workbench.collector import CollectorConfig, CollectorServer
-from workbench.settings import Settings
-from workbench.store.collections import CollectionStore
 from workbench.store.history import HistoryStore
 from workbench.ui.composer.composer import DEFAULT_PAYLOAD
 from workbench.ui.main_window import MainWindow
@@ -29,16 +28,7 @@ def collector() -> Iterator[CollectorServer]:
 @pytest.fixture
 def window(qtbot, collector, tmp_path: Path) -> Iterator[MainWindow]:
     history = HistoryStore(tmp_path / "history")
-    win = MainWindow(
-        settings=Settings(),
-        history=history,
-        collections=CollectionStore(tmp_path / "collections"),
-        collector=collector,
-        state_file=tmp_path / "window-state.json",
-    )
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, collector=collector, history=history, folder=tmp_path)
     yield win
     win.close()
     history.close()
