@@ -165,7 +165,9 @@ class _Tracking:
         self.now = now_utc()
         self.stamp = self.now.isoformat()
         self.logs: list[dict[str, Any]] = []
-        self.debug = config.debugger and _is_on(self.options, "debugger", False)
+        self.debug = (
+            config.debugger and bool(self.options) and _is_on(self.options, "debugger", False)
+        )
         self.loaded_profile: dict[str, Any] | None = None  # as stored: unchanged → not re-saved
         self.loaded_session: dict[str, Any] | None = None
         self.format = config.response_format
@@ -184,13 +186,19 @@ class _Tracking:
         payload, options = self.payload, self.options
         for note in self.request.warnings:
             self.log(note, "warning")
-        save_events = _is_on(options, "saveEvents", True)
+        if options:
+            save_events = _is_on(options, "saveEvents", True)
+            sent_save_session = _is_on(options, "saveSession", True)
+            save_profile = _is_on(options, "saveProfile", True)
+            full_profile = _is_on(options, "profile", False)
+        else:  # the usual payload sends no options: every one has its default
+            save_events = sent_save_session = save_profile = True
+            full_profile = False
         save_session = (
             self.request.save_session
             if self.request.save_session is not None
-            else _is_on(options, "saveSession", True)
+            else sent_save_session
         )
-        save_profile = _is_on(options, "saveProfile", True)
         profile_less = self.request.profile_less
         session_id = _ref_id(payload.get("session"))
         profile_id = _ref_id(payload.get("profile"))
@@ -288,8 +296,10 @@ class _Tracking:
         outcome.event_types = [e["type"] for e in events]
         outcome.profile_id = event_profile_id
         outcome.session_id = stored_session["id"] if stored_session is not None else None
-        self._stamp_profile(event_profile_id)
-        self.logs.extend(result.logs)
+        if self.logs:
+            self._stamp_profile(event_profile_id)
+        if result.logs:
+            self.logs.extend(result.logs)
         debugging: dict[str, Any] = {}
         if self.debug:  # built only when it is sent
             debugging = {
@@ -318,7 +328,7 @@ class _Tracking:
             },
             source=self.source,
             debug=self.debug,
-            full_profile=_is_on(options, "profile", False),
+            full_profile=full_profile,
             debugging=debugging,
             result=result,
         )
