@@ -92,6 +92,55 @@ def _record_view(record: RequestRecord) -> dict[str, Any]:
     return view
 
 
+_STEADY = {
+    "source": {"id": "source-id"},
+    "session": {"id": "steady-session"},
+    "events": [
+        {"type": "purchase-order", "properties": {"product": "Nike shoes", "quantity": 1}},
+        {"type": "page-view", "context": {"page": {"url": "https://s.example/?utm_source=a"}}},
+    ],
+}
+
+
+def _stored_view(event: dict[str, Any]) -> dict[str, Any]:
+    """A stored event with what differs by request (id, time, the visit's duration) masked."""
+    metadata = event["metadata"]
+    return {
+        **event,
+        "id": None,
+        "metadata": {**metadata, "time": {**metadata["time"], "insert": None}},
+        "session": event["session"] and {**event["session"], "duration": None},
+    }
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [_STEADY, {**_STEADY, "options": {"saveSession": False}}, {**_STEADY, "profile_less": True}],
+    ids=["known session", "session not saved", "profile-less"],
+)
+def test_a_known_session_is_answered_stored_and_recorded_alike(
+    make_server: ServerFactory, payload: dict[str, Any]
+) -> None:
+    """The steady state (a known session, no flow, no debugger) stores events as bytes made
+    from the payload: both paths answer, store and record the same."""
+    server: CollectorServer = make_server()
+    records: list[RequestRecord] = []
+    server.add_listener(records.append)
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        client.post("/track", json=_STEADY).raise_for_status()  # the session becomes known
+        fast = client.post("/track", json=payload)
+        routed = client.post("/track?unused=1", json=payload)
+    assert fast.status_code == 200
+    assert _comparable(fast) == _comparable(routed)
+    first, second = records[-2], records[-1]
+    assert first.event_types == ["purchase-order", "page-view"]
+    assert _record_view(first) == _record_view(second)
+    newest = server.store.list_events(limit=4)
+    assert len(newest) == 4
+    routed_events, fast_events = newest[:2], newest[2:]
+    assert [_stored_view(e) for e in fast_events] == [_stored_view(e) for e in routed_events]
+
+
 def test_an_unexpected_error_is_answered_and_recorded_alike(make_server: ServerFactory) -> None:
     """A bug while tracking: the app's handler answers 500 on both paths; both are recorded."""
     server: CollectorServer = make_server()

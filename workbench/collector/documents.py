@@ -17,6 +17,8 @@ __all__ = [
     "INTERNAL_SOURCE_ID",
     "EventParts",
     "build_event",
+    "event_hit_utm",
+    "event_name",
     "new_profile",
     "new_session",
     "normalise_type",
@@ -85,7 +87,8 @@ def normalise_type(event_type: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _event_name(event_type: str) -> str:
+def event_name(event_type: str) -> str:
+    """An event's ``name`` from its stored type (page-view → Page View)."""
     return " ".join(part.capitalize() for part in event_type.replace("_", "-").split("-") if part)
 
 
@@ -426,22 +429,13 @@ def build_event(
     context = raw.get("context") or {}
     page_raw = context.get("page") if context and isinstance(context, dict) else None
     if isinstance(page_raw, dict):
-        referer_raw = page_raw.get("referer")
-        url = page_raw.get("url")
-        hit = {
-            "name": page_raw.get("title"),
-            "url": url,
-            "referer": referer_raw.get("host") if isinstance(referer_raw, dict) else None,
-            "query": _query_of(url),
-            "category": None,
-        }
-        utm = _utm_of(url)
+        hit, utm = event_hit_utm(page_raw)
     else:
         hit = {"name": None, "url": None, "referer": None, "query": None, "category": None}
         utm = dict.fromkeys(_UTM_KEYS)
     return {
         "id": event_id,
-        "name": _event_name(event_type),
+        "name": event_name(event_type),
         "type": event_type,
         "metadata": {
             "time": {
@@ -482,6 +476,20 @@ def build_event(
         "data": {},
         "journey": {"state": None},
     }
+
+
+def event_hit_utm(page: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """An event's ``hit`` and ``utm`` from the ``context.page`` it sent."""
+    referer_raw = page.get("referer")
+    url = page.get("url")
+    hit = {
+        "name": page.get("title"),
+        "url": url,
+        "referer": referer_raw.get("host") if isinstance(referer_raw, dict) else None,
+        "query": _query_of(url),
+        "category": None,
+    }
+    return hit, _utm_of(url)
 
 
 _UTM_KEYS = ("source", "medium", "campaign", "term", "content")

@@ -34,6 +34,8 @@ from workbench.collector.documents import (
     touch_session,
     visit_profile,
 )
+from workbench.collector.event_bytes import AVAILABLE as ENCODE_EARLY
+from workbench.collector.event_bytes import SharedBytes, encoded_event
 from workbench.collector.processing import (
     ProcessingInput,
     ProcessingResult,
@@ -171,6 +173,8 @@ class _Tracking:
         self.loaded_profile: dict[str, Any] | None = None  # as stored: unchanged → not re-saved
         self.loaded_session: dict[str, Any] | None = None
         self.format = config.response_format
+        # Whether events may go straight to bytes (see run): nothing reads them as documents.
+        self.lean = ENCODE_EARLY and not self.debug
 
     def log(self, message: str, level: str = "info", **ids: Any) -> None:
         if self.debug:
@@ -236,16 +240,32 @@ class _Tracking:
                 "and events carry no session"
             )
 
-        events = self._build_events(
-            stored_session,
-            event_profile_id,
-            profile_less,
-            profile_new and save_profile,
-            session_new and save_session,
+        # Bytes straight from the payload when nothing reads the events as documents:
+        # no event flow, no debugger answer, no system events (a new profile or session).
+        lean = (
+            self.lean
+            and not (profile_new and save_profile)
+            and not (session_new and save_session)
+            and is_idle(self.processor)
         )
-        result = self._process(
-            profile, session, events, profile_new=profile_new, session_new=session_new
-        )
+        encoded: list[tuple[str, str, dict[str, Any], bytes]] = []
+        saved_encoded = encoded
+        stored_id = stored_session["id"] if stored_session is not None else None
+        if lean:
+            encoded = self._encoded_events(stored_session, event_profile_id, profile_less)
+            events: list[dict[str, Any]] = []
+            result = ProcessingResult()  # what the idle processor answers
+        else:
+            events = self._build_events(
+                stored_session,
+                event_profile_id,
+                profile_less,
+                profile_new and save_profile,
+                session_new and save_session,
+            )
+            result = self._process(
+                profile, session, events, profile_new=profile_new, session_new=session_new
+            )
         if result.profile is not None:
             profile = result.profile
         if result.session is not None:
@@ -257,6 +277,10 @@ class _Tracking:
         if not save_events:
             self.log("options.saveEvents is false: no event was saved")
             saved_events: list[dict[str, Any]] = []
+            saved_encoded = []
+        elif lean:  # no debugger: the log of events not saved would not be sent
+            saved_events = []
+            saved_encoded = [e for e in encoded if e[2].get("save") is not False]
         else:
             saved_events = [e for e in events if e["config"].get("save") is not False]
             if len(saved_events) < len(events):
@@ -287,13 +311,19 @@ class _Tracking:
             profile=written_profile,
             session=written_session,
             events=saved_events,
+            encoded_events=[
+                (event_id, (event_type, self.source_id, event_profile_id or None, stored_id), blob)
+                for event_id, event_type, _, blob in saved_encoded
+            ]
+            if lean
+            else (),
             # Durable: the caller awaits until_durable(ticket), which wakes the writer
             # once for every request of this event-loop turn.
             flush=self.config.durability == "durable",
             wake=self.config.durability != "durable",
             owned=True,  # nothing here changes a document once it is stored
         )
-        outcome.event_types = [e["type"] for e in events]
+        outcome.event_types = [e[1] for e in encoded] if lean else [e["type"] for e in events]
         outcome.profile_id = event_profile_id
         outcome.session_id = stored_session["id"] if stored_session is not None else None
         if self.logs:
@@ -321,7 +351,7 @@ class _Tracking:
             profile=profile if save_profile else None,
             profile_less=profile_less,
             session_id=outcome.session_id,
-            event_ids=[e["id"] for e in saved_events],
+            event_ids=[e[0] for e in saved_encoded] if lean else [e["id"] for e in saved_events],
             saved={
                 "profile": 1 if written_profile is not None else 0,
                 "session": 1 if written_session is not None else 0,
@@ -395,6 +425,36 @@ class _Tracking:
             if session_new:
                 self.log(self._new_session_text(session_id, session["id"]))
         return session, session_new, profile, profile_new
+
+    def _encoded_events(
+        self, session: dict[str, Any] | None, profile_id: str | None, profile_less: bool
+    ) -> list[tuple[str, str, dict[str, Any], bytes]]:
+        """What :meth:`_build_events` would store for the sent events, as bytes
+        (:mod:`workbench.collector.event_bytes`), when it would add no system event."""
+        request = self._request_part()
+        channel = self.source.name if self.source else ""
+        parts = EventParts(self.source_id, session, profile_id)
+        build: dict[str, Any] = {
+            "source_id": self.source_id,
+            "channel": channel,
+            "session": session,
+            "profile_id": profile_id,
+            "profile_less": profile_less,
+            "request": request,
+            "debug": self.debug,
+            "parts": parts,
+        }
+        try:
+            shared: SharedBytes | None = SharedBytes(
+                parts, channel=channel, profile_less=profile_less, debug=self.debug, request=request
+            )
+        except (TypeError, ValueError):  # a value orjson refuses: each event is built instead
+            shared = None
+        stamp = self.stamp
+        return [
+            encoded_event(raw, now=stamp, shared=shared, build=build)
+            for raw in self.payload.get("events") or []
+        ]
 
     def _new_session(self, session_id: str | None, channel: str) -> dict[str, Any]:
         forwarded = next(

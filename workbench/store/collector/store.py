@@ -318,6 +318,7 @@ class CollectorStore:
         profile: dict[str, Any] | None = None,
         session: dict[str, Any] | None = None,
         events: Iterable[dict[str, Any]] = (),
+        encoded_events: Iterable[tuple[str, EventKeys, bytes]] = (),
         flush: bool = False,
         wake: bool = True,
         owned: bool = False,
@@ -333,6 +334,8 @@ class CollectorStore:
         turn for every request that turn tracked).
         *owned* True: the caller hands *profile* and *session* over and never changes
         them again, so :meth:`peek` may serve them as they are (no decoding).
+        *encoded_events* are events already encoded as :func:`dumps` would, each with
+        its id and the keys :func:`_event_keys` gives; they are stored after *events*.
         """
         journal = self._journal
         # An owned profile of a persistent store is encoded later, once (module docstring).
@@ -340,6 +343,7 @@ class CollectorStore:
         profile_blob = dumps(profile) if profile is not None and not deferred else None
         session_blob = dumps(session) if session is not None else None
         encoded = [(e["id"], _event_keys(e), dumps(e)) for e in events]
+        encoded.extend(encoded_events)
         lines: list[bytes | DeferredPut] = []
         with self._lock:
             if profile is not None and deferred:
