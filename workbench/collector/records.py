@@ -287,6 +287,8 @@ def _iso_utc(stamp: float) -> str:
 
 def _masked_query(raw: bytes) -> str:
     """The query string, with a ``token=`` value (the collector's token) masked."""
+    if not raw:
+        return ""
     query = raw.decode("latin-1")
     if "token=" not in query:
         return query

@@ -172,8 +172,9 @@ def _publish(
     response_chunks: tuple[bytes, ...],
 ) -> None:
     # What the bodies keep (see records._RawExchange): the first BODY_LIMIT bytes of each.
-    captured = sum(len(chunk) for chunk in request_chunks)
-    sent = sum(len(chunk) for chunk in response_chunks)
+    # The usual body came in one chunk, and the answer is one chunk or none.
+    captured = len(request_chunks[0]) if len(request_chunks) == 1 else sum(map(len, request_chunks))
+    sent = len(response_chunks[0]) if response_chunks else 0
     latency = (time.perf_counter() - started) * 1000.0
     size = min(captured, BODY_LIMIT) + min(sent, BODY_LIMIT)
     publish_record(
