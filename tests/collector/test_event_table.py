@@ -50,18 +50,30 @@ class Model:
 
 
 @settings(max_examples=300, deadline=None)
-@given(retention=st.integers(1, 6), ops=OPS)
-def test_answers_what_an_ordered_list_answers(retention: int, ops: list[Any]) -> None:
+@given(retention=st.integers(1, 6), ops=OPS, batch=st.integers(1, 5))
+def test_answers_what_an_ordered_list_answers(retention: int, ops: list[Any], batch: int) -> None:
+    """*batch* > 1: runs of up to that many puts go to ``put_many`` together (as one
+    request's events do), which must leave what putting them one by one leaves."""
     table = EventTable(retention)
     model = Model(retention)
+    waiting: list[tuple[str, EventKeys, bytes]] = []
     for step, (op, number, keys) in enumerate(ops):
         event_id = f"e{number}"
         if op == "put":
             blob = b'{"step":%d}' % step
-            table.put(event_id, keys, blob)
+            if batch == 1:
+                table.put(event_id, keys, blob)
+            else:
+                waiting.append((event_id, keys, blob))
+                if len(waiting) == batch:
+                    table.put_many(waiting)
+                    waiting = []
             model.put(event_id, keys, blob)
         else:
+            table.put_many(waiting)
+            waiting = []
             assert table.delete(event_id) == model.delete(event_id)
+    table.put_many(waiting)
     assert len(table) == len(model.events)
     assert table.blobs() == [blob for _, _, blob in model.events]
     for number in range(13):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from struct import Struct
 
 __all__ = ["INDEXED", "EventKeys", "EventTable"]
@@ -88,24 +88,59 @@ class EventTable:
 
     def put(self, event_id: str, keys: EventKeys, blob: bytes) -> None:
         """Store an event as the newest (a known id is replaced and becomes the newest)."""
-        if event_id in self._seq_of:
-            self.delete(event_id)
+        self.put_many(((event_id, keys, blob),))
+
+    def put_many(self, events: Iterable[tuple[str, EventKeys, bytes]]) -> None:
+        """:meth:`put` each ``(id, keys, blob)`` in turn (one request's events at once).
+
+        The oldest events beyond the retention go after the last one is stored: the
+        same events go as when each ``put`` evicted, because they go oldest first.
+        """
+        blobs, seq_of, id_at = self._blobs, self._seq_of, self._id_at
+        (type_at, source_at, profile_at, session_at) = self._keys
+        (by_type, by_source, by_profile, by_session) = self._seqs
         seq = self._next
-        self._next = seq + 1
-        self._blobs[event_id] = blob
-        self._seq_of[event_id] = seq
-        self._id_at[seq] = event_id
-        packed_seq = _pack(seq)
-        for by_seq, by_key, key in zip(self._keys, self._seqs, keys, strict=True):
-            if key is not None:
-                by_seq[seq] = key
-                packed = by_key.get(key)
+        for event_id, (kind, source, profile, session), blob in events:
+            if event_id in seq_of:
+                self.delete(event_id)
+            blobs[event_id] = blob
+            seq_of[event_id] = seq
+            id_at[seq] = event_id
+            packed_seq = _pack(seq)
+            # The four indexes of INDEXED, written out: a loop over them, or a call per
+            # index, cost more than the rest of storing the event.
+            if kind is not None:
+                type_at[seq] = kind
+                packed = by_type.get(kind)
                 if packed is None:
-                    by_key[key] = bytearray(packed_seq)
+                    by_type[kind] = bytearray(packed_seq)
                 else:
                     packed += packed_seq
-        if len(self._blobs) > self.retention:
-            while len(self._blobs) > self.retention:
+            if source is not None:
+                source_at[seq] = source
+                packed = by_source.get(source)
+                if packed is None:
+                    by_source[source] = bytearray(packed_seq)
+                else:
+                    packed += packed_seq
+            if profile is not None:
+                profile_at[seq] = profile
+                packed = by_profile.get(profile)
+                if packed is None:
+                    by_profile[profile] = bytearray(packed_seq)
+                else:
+                    packed += packed_seq
+            if session is not None:
+                session_at[seq] = session
+                packed = by_session.get(session)
+                if packed is None:
+                    by_session[session] = bytearray(packed_seq)
+                else:
+                    packed += packed_seq
+            seq += 1
+        self._next = seq
+        if len(blobs) > self.retention:
+            while len(blobs) > self.retention:
                 self._evict_oldest()
 
     def delete(self, event_id: str) -> bool:

@@ -367,9 +367,7 @@ class CollectorStore:
                 if journal is not None:
                     lines.append(put_line("sessions", [session_blob]))
             if encoded:
-                put_event = self._events.put
-                for event_id, keys, blob in encoded:
-                    put_event(event_id, keys, blob)
+                self._events.put_many(encoded)
                 if journal is not None:
                     lines.append(put_line("events", [blob for _, _, blob in encoded]))
             # One hand-over for the whole change: the writer never splits a request's
