@@ -59,7 +59,7 @@ def test_at_1280x720_the_collector_starts_collapsed_and_expands_to_a_real_table(
     dock = window.docks["dock-collector"]
     bar = window.dock_titles["dock-collector"]
     assert bar.collapsed
-    assert not dock.widget().isVisible()
+    assert not window.panels.collector.isVisible()
     qtbot.waitUntil(lambda: dock.height() <= bar.height() + 8)
     assert "Running on http://127.0.0.1:" in bar.summary_label.text()
     qtbot.waitUntil(lambda: window.centralWidget().height() >= 560)  # composer and answer

@@ -43,6 +43,8 @@ class DockTitleBar(QWidget):
         self._window = window
         self._collapsed = False
         self._expanded_height = 0
+        self._content: QWidget | None = None  # the dock's widget, kept while collapsed
+        self._stand_in: QWidget | None = None
         self.setObjectName("dockTitleBar")
 
         self.collapse_button = QToolButton(self)
@@ -106,21 +108,30 @@ class DockTitleBar(QWidget):
         if on == self._collapsed:
             return
         dock = self._dock
-        content = dock.widget()
         self._collapsed = on
         if on:
             self._expanded_height = expanded_height or dock.height()
-            if content is not None:
-                content.hide()
+            self._content = dock.widget()
+            # Qt caps a dock's width at its content's maximum, which for a hidden widget
+            # is nothing: the collapsed dock would shrink to its title and hide the
+            # summary. An empty line of no height stands in (and hides the content).
+            dock.setWidget(self._empty_line())
             dock.setMaximumHeight(self.sizeHint().height() + 2)
         else:
             dock.setMaximumHeight(_QT_MAX)
-            if content is not None:
-                content.show()
+            if self._content is not None:
+                dock.setWidget(self._content)  # shown again
+                self._content = None
             height = expanded_height or self._expanded_height or self._window.height() // 3
             self._window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
         self._update_buttons()
         self.collapsed_changed.emit(on)
+
+    def _empty_line(self) -> QWidget:
+        if self._stand_in is None:
+            self._stand_in = QWidget(self._dock)
+            self._stand_in.setMaximumHeight(0)
+        return self._stand_in
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self.can_collapse() or self._collapsed:
