@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from workbench.settings import EMBEDDED_TARGET_NAME, TargetSettings
+
 if TYPE_CHECKING:
     from workbench.collector import CollectorServer
-    from workbench.settings import TargetSettings
     from workbench.ui.tasks import TaskOutcome, TaskRunner
 
 __all__ = ["CollectorActions"]
+
+DEFAULT_EMBEDDED_URL = "http://127.0.0.1:8686"
 
 
 class CollectorActions(QObject):
@@ -49,6 +52,23 @@ class CollectorActions(QObject):
         self._runner = runner
         self._parent = parent
         self.collector = collector
+
+    def embedded_target(self) -> TargetSettings:
+        """The target that sends to the embedded collector (its default address while
+        it is not running).
+
+        The same target as ``workbench.client.embedded_target(url)``, built here so
+        the window does not import the client (httpx) before it is shown.
+        """
+        collector = self.collector
+        return TargetSettings(
+            name=EMBEDDED_TARGET_NAME,
+            base_url=collector.url if collector is not None else DEFAULT_EMBEDDED_URL,
+            kind="embedded",
+            response_format="auto",
+            # Beyond loopback the collector needs one.
+            token=collector.token if collector is not None else None,
+        )
 
     def target_changed(self, target: TargetSettings) -> None:
         """Offer the embedded collector's sources (and entity links) when it is the target."""

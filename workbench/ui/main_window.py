@@ -48,7 +48,7 @@ from workbench.ui.composer_follow import ComposerFollow
 from workbench.ui.exchange_status import ExchangeStatus
 from workbench.ui.response_opener import ResponseOpener
 from workbench.ui.response_panel import ResponsePanel
-from workbench.ui.send_controller import SendController
+from workbench.ui.send_controller import SendController, window_hint
 from workbench.ui.tasks import TaskRunner
 from workbench.ui.widgets.splitter import ResizeSplitter
 from workbench.ui.window_docks import DockLayout, fit_to_screen
@@ -77,7 +77,6 @@ __all__ = ["WINDOW_TITLE", "MainWindow"]
 
 # Ends with the application's display name, so Qt does not append it a second time.
 WINDOW_TITLE = "Tracardi event debugger — Workbench"
-DEFAULT_EMBEDDED_URL = "http://127.0.0.1:8686"
 
 
 class MainWindow(QMainWindow):
@@ -434,17 +433,7 @@ class MainWindow(QMainWindow):
     def set_targets(self, remote: list[TargetSettings]) -> None:
         """Offer the embedded collector first, then *remote* targets (from settings)."""
         self.load_demo_action.setEnabled(self.collector is not None)
-        url = self.collector.url if self.collector is not None else DEFAULT_EMBEDDED_URL
-        # The same target as workbench.client.embedded_target(url), built here so the
-        # window does not import the client (httpx) before it is shown.
-        embedded = TargetSettings(
-            name=EMBEDDED_TARGET_NAME,
-            base_url=url,
-            kind="embedded",
-            response_format="auto",
-            # Beyond loopback the collector needs one.
-            token=self.collector.token if self.collector is not None else None,
-        )
+        embedded = self.collector_actions.embedded_target()
         targets = [embedded, *(t for t in remote if t.name != EMBEDDED_TARGET_NAME)]
         self.composer.request_bar.set_targets(targets)
         self.targets_changed.emit(targets)
@@ -510,22 +499,11 @@ class MainWindow(QMainWindow):
         self.offer_open_for(exchange)
         self.exchange_status.show_exchange(exchange)
         if result.error is not None:
-            self.composer.show_error(result.error.message, self._hint_for(result))
+            self.composer.show_error(result.error.message, window_hint(result))
             if result.status is None:
                 self.response_panel.tabs.setCurrentIndex(0)
         self.follow.answer_arrived(exchange)
         self.exchange_shown.emit(exchange)
-
-    def _hint_for(self, result: Exchange) -> str:
-        """The error's hint in the window's words (the client's name CLI commands)."""
-        error = result.error
-        assert error is not None
-        if error.kind == "connection_refused" and result.target.kind == "embedded":
-            return (
-                "The embedded collector is not running: press Start in the Collector dock "
-                "(View → Collector), or pick another target."
-            )
-        return error.hint
 
     def _on_controller_exchange_crashed(self, _seq: int, message: str) -> None:
         self.composer.show_error(

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from workbench.client import CancelToken, Exchange, RequestSpec, Sender
     from workbench.store.history import HistoryStore
 
-__all__ = ["SendController"]
+__all__ = ["SendController", "window_hint"]
 
 log = logging.getLogger(__name__)
 CHANNEL = "send"
@@ -140,3 +140,16 @@ class SendController(QObject):
             self.exchange_finished.emit(outcome.result, outcome.stale)
         if not self._tokens:
             self.busy_changed.emit(False)
+
+
+def window_hint(result: Exchange) -> str:
+    """A failed send's hint in the window's words (the client's hints name CLI commands)."""
+    error = result.error
+    if error is None:
+        return ""
+    if error.kind == "connection_refused" and result.target.kind == "embedded":
+        return (
+            "The embedded collector is not running: press Start in the Collector dock "
+            "(View → Collector), or pick another target."
+        )
+    return error.hint
