@@ -360,10 +360,18 @@ class MainWindow(QMainWindow):
         object_name: str | None = None,
         shortcut: str | None = None,
         visible: bool = True,
+        tab_with: str | None = None,
     ) -> QDockWidget:
-        """Put *widget* in a dock with a toggle in the View menu; its state is saved."""
+        """Put *widget* in a dock with a toggle in the View menu; its state is saved.
+        With *tab_with* (a dock's object name) it is a tab beside that dock."""
         return self.dock_layout.add_dock(
-            widget, area, title, object_name=object_name, shortcut=shortcut, visible=visible
+            widget,
+            area,
+            title,
+            object_name=object_name,
+            shortcut=shortcut,
+            visible=visible,
+            tab_with=tab_with,
         )
 
     def first_start_layout(self) -> None:

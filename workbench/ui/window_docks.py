@@ -103,8 +103,14 @@ class DockLayout(QObject):
         object_name: str | None,
         shortcut: str | None,
         visible: bool,
+        tab_with: str | None = None,
     ) -> QDockWidget:
-        """Put *widget* in a dock with a toggle in the View menu; its state is saved."""
+        """Put *widget* in a dock with a toggle in the View menu; its state is saved.
+
+        With *tab_with* (a dock's object name) the new dock is a tab beside that one
+        before it shows: shown first, it would stack under it for a moment, and the
+        window, which grows to hold its docks' minimum heights, would stay that tall.
+        """
         from PySide6.QtWidgets import QDockWidget
 
         from workbench.ui.widgets.dock_title import DockTitleBar
@@ -114,6 +120,9 @@ class DockLayout(QObject):
         dock.setObjectName(object_name or f"dock-{(title or 'panel').lower().replace(' ', '-')}")
         dock.setWidget(widget)
         window.addDockWidget(area, dock)
+        partner = self.docks.get(tab_with) if tab_with is not None else None
+        if partner is not None:
+            window.tabifyDockWidget(partner, dock)
         title_bar = DockTitleBar(dock, window)
         dock.setTitleBarWidget(title_bar)
         self.dock_titles[dock.objectName()] = title_bar

@@ -96,7 +96,6 @@ def install_panels(window: MainWindow, services: PanelServices) -> InstalledPane
     controller, collector = _install_collector(window, services, settings_file)
     targets_action = _install_targets(window, settings_file)
     if history is not None and collections is not None:
-        window.tabifyDockWidget(window.docks["dock-history"], window.docks["dock-collections"])
         window.docks["dock-history"].raise_()
     # Story tab, Collector → Event flow… / Why (not)? / timeline / demo shop, presenter mode.
     teaching = install_teaching(window, controller.bridge.records_received)
@@ -193,6 +192,7 @@ def _install_collections(window: MainWindow, services: PanelServices) -> Collect
         "Collections",
         object_name="dock-collections",
         shortcut="Ctrl+Shift+L",
+        tab_with="dock-history",
     )
 
     def current() -> SavedRequest | None:

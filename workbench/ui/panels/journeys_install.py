@@ -104,18 +104,15 @@ def install_journeys(
     window.targets_changed.connect(
         lambda saved: panel.set_target_names([t.name for t in saved if t.kind != "embedded"])
     )
+    docks = window.docks
     window.add_dock(
         panel,
         Qt.DockWidgetArea.LeftDockWidgetArea,
         "Journeys",
         object_name="dock-journeys",
         shortcut=JOURNEYS_SHORTCUT,
+        tab_with=next((n for n in ("dock-collections", "dock-history") if n in docks), None),
     )
-    docks = window.docks
-    if "dock-collections" in docks:
-        window.tabifyDockWidget(docks["dock-collections"], docks["dock-journeys"])
-    elif "dock-history" in docks:
-        window.tabifyDockWidget(docks["dock-history"], docks["dock-journeys"])
     if "dock-history" in docks:
         docks["dock-history"].raise_()
     panel.exchange_selected.connect(
