@@ -101,6 +101,8 @@ PROBE = textwrap.dedent(
     expanded = view()
     expanded["widgets"]["traffic table"] = {"rect": rect(traffic), "visible": True}
     report["collector expanded"] = expanded
+    url_edit = window.panels.collector.url_edit
+    report["url"] = [url_edit.fontMetrics().horizontalAdvance(url_edit.text()), url_edit.width()]
     parts.close()
     print(json.dumps(report))
     """
@@ -178,3 +180,6 @@ def test_the_window_fits_the_screen_with_its_titles_status_and_send_in_view(
         assert report["collector collapsed"]
     assert "Running on http://127.0.0.1:" in report["collector summary"]
     assert report["summary width"] >= 200
+    # The collector's URL is read whole, not scrolled (its frame takes a few pixels).
+    text_width, edit_width = report["url"]
+    assert text_width + 8 <= edit_width

@@ -157,6 +157,10 @@ class CollectorPanel(QWidget):
 
         # One line of controls: the dock is wide and low, every row of it is traffic lost.
         self.url_edit.setMaximumWidth(260)
+        # Room for a loopback URL with any port: on a 1280-wide screen the row is full
+        # and the edit would show it scrolled, its "h" cut off.
+        url_width = self.url_edit.fontMetrics().horizontalAdvance("http://127.0.0.1:65535")
+        self.url_edit.setMinimumWidth(url_width + 16)
         row1 = QHBoxLayout()
         row1.setContentsMargins(0, 0, 0, 0)
         row1.addWidget(self.state_label)
