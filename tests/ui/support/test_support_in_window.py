@@ -14,6 +14,7 @@ from PySide6.QtCore import QItemSelectionModel
 from tests.ui.panels.history_data import make_exchange
 from workbench import app as workbench_app
 from workbench.core.exchange import Exchange
+from workbench.ui.compare.compare_window import CompareWindow
 from workbench.ui.compare.install import SupportTools
 
 
@@ -62,6 +63,18 @@ def _select(qtbot: Any, parts: Any, count: int) -> None:
         return len(history.selected_summaries()) == count
 
     qtbot.waitUntil(selected, timeout=5000)
+
+
+def _reproduce(qtbot: Any, tools: SupportTools) -> CompareWindow:
+    """Reproduce locally and wait until the compare window shows its result."""
+    tools.reproduce()
+    qtbot.waitUntil(
+        lambda: tools.compare_window is not None and tools.compare_window.view.result is not None,
+        timeout=15_000,
+    )
+    compare = tools.compare_window
+    assert compare is not None
+    return compare
 
 
 def test_the_history_menu_sits_before_tools_and_help(parts: Any) -> None:
@@ -134,13 +147,7 @@ def test_reproduce_locally_loads_the_profile_and_diffs_the_answers(qtbot: Any, p
     _fill_history(qtbot, parts, exchange)
     _select(qtbot, parts, 1)
     tools = _tools(parts)
-    tools.reproduce()
-    qtbot.waitUntil(
-        lambda: tools.compare_window is not None and tools.compare_window.view.result is not None,
-        timeout=15_000,
-    )
-    compare = tools.compare_window
-    assert compare is not None
+    compare = _reproduce(qtbot, tools)
     assert compare.view.summary_label.text().startswith("equal")
     profile_id = exchange["summary"]["profile_id"]
     status = compare.status.text()
@@ -161,13 +168,7 @@ def test_reproduce_follows_the_exchanges_x_context_into_the_production_data_set(
     _fill_history(qtbot, parts, exchange)
     _select(qtbot, parts, 1)
     tools = _tools(parts)
-    tools.reproduce()
-    qtbot.waitUntil(
-        lambda: tools.compare_window is not None and tools.compare_window.view.result is not None,
-        timeout=15_000,
-    )
-    compare = tools.compare_window
-    assert compare is not None
+    compare = _reproduce(qtbot, tools)
     assert "(production data set)" in compare.status.text()
     profile_id = exchange["summary"]["profile_id"]
     production = parts.collector.contexts.get("production")
@@ -181,13 +182,7 @@ def test_reproduce_without_the_profile_shows_what_differs_and_why(qtbot: Any, pa
     del exchange["view"]
     parts.window.open_exchange(Exchange.from_dict(exchange), title="Opened ticket.json")
     tools = _tools(parts)
-    tools.reproduce()
-    qtbot.waitUntil(
-        lambda: tools.compare_window is not None and tools.compare_window.view.result is not None,
-        timeout=15_000,
-    )
-    compare = tools.compare_window
-    assert compare is not None
+    compare = _reproduce(qtbot, tools)
     changes = compare.view.result.changes  # type: ignore[union-attr]
     # The customer's known profile was not rewritten (saved 0); here it is new (saved 1).
     assert any(c.path == "debugging.profile.saved" and c.new == 1 for c in changes)
@@ -314,17 +309,9 @@ def test_reproduce_reads_the_profile_from_the_customers_target(qtbot: Any, parts
         tools = _tools(parts)
         tools.targets = [TargetSettings(name="customer-prod", base_url=remote.url)]
         parts.window.open_exchange(Exchange.from_dict(exchange), title="Opened ticket.json")
-        tools.reproduce()
-        qtbot.waitUntil(
-            lambda: (
-                tools.compare_window is not None and tools.compare_window.view.result is not None
-            ),
-            timeout=15_000,
-        )
+        compare = _reproduce(qtbot, tools)
     finally:
         remote.stop()
-    compare = tools.compare_window
-    assert compare is not None
     profile_id = exchange["summary"]["profile_id"]
     assert f"Loaded profile {profile_id} from the remote." in compare.status.text()
     assert compare.view.summary_label.text().startswith("equal")
