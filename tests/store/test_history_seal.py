@@ -80,6 +80,17 @@ def _fill_without_sealing(folder: Path, writer: HistoryStore, count: int) -> lis
         holder.close()
 
 
+def _prepared(
+    folder: Path, writer: HistoryStore, storage: HistoryStorage, count: int
+) -> tuple[list[str], PreparedSeal]:
+    """*writer* appends *count* entries (nobody seals); *storage* catches up and prepares a seal."""
+    appended = _fill_without_sealing(folder, writer, count)
+    _catch_up(storage)
+    prepared = prepare_seal(storage)
+    assert prepared is not None
+    return appended, prepared
+
+
 def test_an_append_that_fills_the_segment_seals_it_after_the_fact(tmp_path: Path) -> None:
     folder = tmp_path / "history"
     with HistoryStore(folder, segment_size=SIZE, retention=None) as store:
@@ -111,10 +122,7 @@ def test_a_seal_prepared_before_other_appends_keeps_them(tmp_path: Path) -> None
     folder = tmp_path / "history"
     with HistoryStore(folder, segment_size=SIZE, retention=None) as other:
         with _storage(folder) as storage:
-            first = _fill_without_sealing(folder, other, SIZE)
-            _catch_up(storage)
-            prepared = prepare_seal(storage)
-            assert prepared is not None
+            first, prepared = _prepared(folder, other, storage, SIZE)
             later = _fill_without_sealing(folder, other, 2)  # appended while it was prepared
             assert _commit(storage, prepared)
         assert not _leftovers(folder)
@@ -129,10 +137,7 @@ def test_a_seal_made_stale_by_a_star_changes_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "history"
     with HistoryStore(folder, segment_size=SIZE, retention=None) as other:
         with _storage(folder) as storage:
-            first = _fill_without_sealing(folder, other, SIZE)
-            _catch_up(storage)
-            prepared = prepare_seal(storage)
-            assert prepared is not None
+            first, prepared = _prepared(folder, other, storage, SIZE)
             assert other.star(first[1])  # rewrites the journal: the prepared copy is stale
             assert not _commit(storage, prepared)
         assert not _leftovers(folder)
@@ -149,10 +154,7 @@ def test_a_seal_whose_files_an_opening_store_removed_changes_nothing(tmp_path: P
     folder = tmp_path / "history"
     with HistoryStore(folder, segment_size=SIZE, retention=None) as other:
         with _storage(folder) as storage:
-            first = _fill_without_sealing(folder, other, SIZE)
-            _catch_up(storage)
-            prepared = prepare_seal(storage)
-            assert prepared is not None
+            first, prepared = _prepared(folder, other, storage, SIZE)
             assert len(_leftovers(folder)) == 3
             # A store opening now (one that does not seal at this size) removes temporaries.
             HistoryStore(folder, segment_size=100, retention=None).close()
