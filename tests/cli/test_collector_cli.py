@@ -108,14 +108,8 @@ def test_default_data_dir_is_under_the_workbench_home(run_collector, workbench_h
     assert any((workbench_home / "collector").iterdir())
 
 
-def test_port_in_use_exits_with_a_message(tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = run_workbench("collector", "--memory", "--port", str(port))
+def test_port_in_use_exits_with_a_message(taken_port: int) -> None:
+    result = run_workbench("collector", "--memory", "--port", str(taken_port))
     assert result.returncode == 1
     assert "already in use" in result.stderr
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from pathlib import Path
 
@@ -37,24 +36,20 @@ def test_build_send_and_close(qtbot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: threading.active_count() <= threads_before, timeout=10_000)
 
 
-def test_taken_port_moves_to_the_next_and_says_so(qtbot, tmp_path: Path) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:
-        blocker.bind(("127.0.0.1", 0))
-        blocker.listen(1)
-        taken = blocker.getsockname()[1]
-        (tmp_path / "settings.json").write_text(
-            json.dumps({"version": 1, "collector": {"port": taken}}), encoding="utf-8"
-        )
-        parts = build(app_paths(tmp_path), collector_in_memory=True)
-        try:
-            qtbot.addWidget(parts.window)
-            assert parts.collector is not None
-            assert parts.collector.port != taken
-            status = parts.window.collector_label.text()
-            assert parts.collector.url in status
-            assert str(taken) in status
-        finally:
-            parts.close()
+def test_taken_port_moves_to_the_next_and_says_so(qtbot, tmp_path: Path, taken_port: int) -> None:
+    (tmp_path / "settings.json").write_text(
+        json.dumps({"version": 1, "collector": {"port": taken_port}}), encoding="utf-8"
+    )
+    parts = build(app_paths(tmp_path), collector_in_memory=True)
+    try:
+        qtbot.addWidget(parts.window)
+        assert parts.collector is not None
+        assert parts.collector.port != taken_port
+        status = parts.window.collector_label.text()
+        assert parts.collector.url in status
+        assert str(taken_port) in status
+    finally:
+        parts.close()
 
 
 def test_start_shows_window_then_attaches_services(qtbot, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,19 +169,17 @@ def test_a_refused_embedded_send_hints_in_the_windows_words(qtbot, parts: Any) -
     assert "workbench collector" not in hint
 
 
-def test_the_port_box_shows_the_port_the_collector_runs_on(qtbot, tmp_path: Path) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen(1)
-        port = taken.getsockname()[1]
-        (tmp_path / "settings.json").write_text(
-            json.dumps({"version": 1, "collector": {"port": port}}), encoding="utf-8"
-        )
-        built = build(app_paths(tmp_path), collector_in_memory=True)
-        try:
-            qtbot.addWidget(built.window)
-            actual = built.collector.port
-            assert actual != port
-            assert built.window.panels.collector.port_spin.value() == actual
-        finally:
-            built.close()
+def test_the_port_box_shows_the_port_the_collector_runs_on(
+    qtbot, tmp_path: Path, taken_port: int
+) -> None:
+    (tmp_path / "settings.json").write_text(
+        json.dumps({"version": 1, "collector": {"port": taken_port}}), encoding="utf-8"
+    )
+    built = build(app_paths(tmp_path), collector_in_memory=True)
+    try:
+        qtbot.addWidget(built.window)
+        actual = built.collector.port
+        assert actual != taken_port
+        assert built.window.panels.collector.port_spin.value() == actual
+    finally:
+        built.close()

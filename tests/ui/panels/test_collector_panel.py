@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import httpx
 import pytest
 
@@ -294,22 +292,18 @@ def test_stop_and_start_again(qtbot, panel, controller) -> None:
     assert panel.sources.model.rowCount() >= 2
 
 
-def test_port_in_use_is_an_error_with_the_reason(qtbot) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        control = CollectorController(CollectorConfig(port=port))
-        widget = CollectorPanel(control)
-        qtbot.addWidget(widget)
-        with qtbot.waitSignal(
-            control.state_changed, timeout=15_000, check_params_cb=lambda s, r: s == "error"
-        ):
-            control.start()
-        assert control.state == CollectorState.ERROR
-        assert widget.state_label.text() == "● Error"
-        assert "already in use" in widget.note_label.text()
-        control.shutdown()
+def test_port_in_use_is_an_error_with_the_reason(qtbot, taken_port: int) -> None:
+    control = CollectorController(CollectorConfig(port=taken_port))
+    widget = CollectorPanel(control)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(
+        control.state_changed, timeout=15_000, check_params_cb=lambda s, r: s == "error"
+    ):
+        control.start()
+    assert control.state == CollectorState.ERROR
+    assert widget.state_label.text() == "● Error"
+    assert "already in use" in widget.note_label.text()
+    control.shutdown()
 
 
 def test_collector_store_notice_is_shown_once_with_the_path(qtbot, tmp_path) -> None:
