@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workbench.collector.documents import touch_session
-from workbench.collector.tracking import _changed, _touch_changed
+from workbench.collector.session_parts import session_changed as _changed
+from workbench.collector.session_parts import touch_changed as _touch_changed
 
 _NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 

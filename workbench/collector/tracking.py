@@ -17,7 +17,6 @@ from typing import Any
 from workbench.collector.bots import (
     BOT_DETAIL,
     bot_user_agent,
-    context_agent,
     is_bot,
     payload_agent,
 )
@@ -45,9 +44,9 @@ from workbench.collector.processing import (
 )
 from workbench.collector.rejections import Rejected
 from workbench.collector.responses import build_response, save_result
+from workbench.collector.session_parts import session_changed, touch_changed, with_agent
 from workbench.collector.sources import EventSource, check_source
 from workbench.collector.tracking_payload import check_scheduled, collect_payload
-from workbench.collector.user_agent import describe
 from workbench.store.collector.store import CollectorStore
 
 __all__ = ["TrackOutcome", "TrackRequest", "collect_payload", "track"]
@@ -300,9 +299,9 @@ class _Tracking:
             and (
                 self.loaded_session is None
                 or (
-                    _touch_changed(stored_session, self.loaded_session)
+                    touch_changed(stored_session, self.loaded_session)
                     if stored_session is touched
-                    else _changed(stored_session, self.loaded_session)
+                    else session_changed(stored_session, self.loaded_session)
                 )
             )
             else None
@@ -464,45 +463,7 @@ class _Tracking:
         session = new_session(
             session_id or new_id(), None, self.now, channel, self.request.client_ip, device_ip
         )
-        return self._with_agent(session)
-
-    def _with_agent(self, session: dict[str, Any]) -> dict[str, Any]:
-        """A new session's ``os``, ``device`` and ``app`` from the user agent and screen.
-
-        The agent is the one the client put in the payload's ``request.headers``,
-        else the JS tracker's context agent, else the ``User-Agent`` header (the
-        order of Tracardi 0.8.2); ``context.device`` values win over the parsed
-        ones, and ``context.screen.local`` gives resolution, colour depth and
-        orientation.
-        """
-        agent = payload_agent(self.payload) or context_agent(self.payload)
-        if agent is None:
-            agent = next((v for k, v in self.request.headers if k.lower() == "user-agent"), None)
-        context = self.payload.get("context")
-        context = context if isinstance(context, dict) else {}
-        device = dict(session["device"])
-        os_part, app = session["os"], session["app"]
-        if agent:
-            parts = describe(agent).session_parts()
-            os_part = parts["os"]
-            app = {**app, **parts["app"]}
-            device.update(parts["device"])
-            sent = context.get("device")
-            if isinstance(sent, dict):
-                for key in ("name", "brand", "model", "type"):
-                    if key in sent:
-                        device[key] = sent[key]
-        screen = context.get("screen")
-        local = screen.get("local") if isinstance(screen, dict) else None
-        if isinstance(local, dict):
-            width, height = local.get("width"), local.get("height")
-            if width is not None and height is not None:
-                device["resolution"] = f"{width}x{height}"
-            if isinstance(local.get("colorDepth"), int):
-                device["color_depth"] = local["colorDepth"]
-            if isinstance(local.get("orientation"), str):
-                device["orientation"] = local["orientation"]
-        return {**session, "os": os_part, "app": app, "device": device}
+        return with_agent(session, self.payload, self.request.headers)
 
     @staticmethod
     def _new_session_text(sent: str | None, made: str) -> str:
@@ -602,55 +563,3 @@ class _Tracking:
             session_is_new=session_new,
         )
         return self.processor(data)
-
-
-_CLOCK = frozenset({"update", "duration"})
-
-
-def _same_except(a: Any, b: Any, skip: frozenset[str]) -> bool:
-    """Two dicts equal but for the keys in *skip*.
-
-    Compared as shallow copies without those keys: a copy and the comparison run in
-    C, and the values they share (most of a touched session is the stored one's,
-    by identity) compare at once, where a loop over the keys ran in Python.
-    """
-    if not isinstance(a, dict) or not isinstance(b, dict):
-        return bool(a == b)
-    a, b = dict(a), dict(b)
-    for key in skip:
-        a.pop(key, None)
-        b.pop(key, None)
-    return bool(a == b)
-
-
-_TOUCHED = ("profile", "context", "properties")
-
-
-def _touch_changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
-    """:func:`_changed` for a *session* that ``touch_session(stored, ...)`` made, and nothing else.
-
-    That touch copies every key of *stored* as it is, sets the clock and status (which
-    :func:`_changed` ignores) and sets the profile reference, context and properties:
-    those three decide, each compared only when it is not the very same object.
-    """
-    for key in _TOUCHED:
-        if key not in stored:
-            return True
-        old, new = stored[key], session[key]
-        if new is not old and new != old:
-            return True
-    return False
-
-
-def _changed(session: dict[str, Any], stored: dict[str, Any]) -> bool:
-    """Whether this request changed a known session's data: its context, properties or
-    profile. The clock (update time, duration) and the visit status move on every
-    request; Tracardi does not write a session for them alone, and neither do we."""
-    if session is stored:
-        return False
-    if not _same_except(session, stored, frozenset({"metadata"})):
-        return True
-    metadata, old = session.get("metadata") or {}, stored.get("metadata") or {}
-    if not _same_except(metadata, old, frozenset({"status", "time"})):
-        return True
-    return not _same_except(metadata.get("time") or {}, old.get("time") or {}, _CLOCK)
