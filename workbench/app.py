@@ -9,10 +9,7 @@ which makes everything before returning; both end with :meth:`AppParts.close`.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -25,6 +22,8 @@ from workbench.ui.main_window import MainWindow
 from workbench.ui.tasks import TaskOutcome
 
 if TYPE_CHECKING:
+    import argparse
+
     from workbench.client import Sender
     from workbench.collector import CollectorServer
     from workbench.store.history import HistoryStore
@@ -39,20 +38,32 @@ __all__ = [
     "start",
 ]
 
-log = logging.getLogger(__name__)
 # Load the services this long after start-up even if the window never painted.
 SERVICES_FALLBACK_MS = 1_000
 
 
-@dataclass
 class Services:
-    """What loads in the background: the sender, the embedded collector and history."""
+    """What loads in the background: the sender, the embedded collector and history.
 
-    sender: Sender
-    collector: CollectorServer | None
-    collector_status: str
-    history: HistoryStore | None
-    notices: list[str] = field(default_factory=list)
+    A plain class rather than a dataclass: it is defined on the way to the first paint,
+    where Python 3.11 would compile a dataclass's methods from source.
+    """
+
+    __slots__ = ("collector", "collector_status", "history", "notices", "sender")
+
+    def __init__(
+        self,
+        sender: Sender,
+        collector: CollectorServer | None,
+        collector_status: str,
+        history: HistoryStore | None,
+        notices: list[str] | None = None,
+    ) -> None:
+        self.sender = sender
+        self.collector = collector
+        self.collector_status = collector_status
+        self.history = history
+        self.notices: list[str] = [] if notices is None else notices
 
     def close(self) -> None:
         self.sender.close()
@@ -62,21 +73,44 @@ class Services:
             self.history.close()
 
 
-@dataclass
 class AppParts:
-    """Everything built; ``services`` is None until they loaded. :meth:`close` releases it all."""
+    """Everything built; ``services`` is None until they loaded. :meth:`close` releases it all.
 
-    paths: AppPaths
-    settings: Settings
-    window: MainWindow
-    collections: CollectionStore
-    services: Services | None = None
-    notices: list[str] = field(default_factory=list)
-    # Filled on the worker thread the moment services exist, so close() finds them even
-    # when the window closes before they were attached.
-    loaded: list[Services] = field(default_factory=list)
-    closed: bool = False
-    submitted: bool = False
+    A plain class, like :class:`Services`.
+    """
+
+    __slots__ = (
+        "closed",
+        "collections",
+        "loaded",
+        "notices",
+        "paths",
+        "services",
+        "settings",
+        "submitted",
+        "window",
+    )
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        settings: Settings,
+        window: MainWindow,
+        collections: CollectionStore,
+        services: Services | None = None,
+        notices: list[str] | None = None,
+    ) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.window = window
+        self.collections = collections
+        self.services = services
+        self.notices: list[str] = [] if notices is None else notices
+        # Filled on the worker thread the moment services exist, so close() finds them
+        # even when the window closes before they were attached.
+        self.loaded: list[Services] = []
+        self.closed = False
+        self.submitted = False
 
     @property
     def sender(self) -> Sender | None:
