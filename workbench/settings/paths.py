@@ -9,8 +9,8 @@ what tests do and what users who keep one workbench per project can do. A
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["ENV_HOME", "AppPaths", "app_paths"]
 
@@ -18,9 +18,13 @@ ENV_HOME = "WORKBENCH_HOME"
 APP_NAME = "workbench"
 
 
-@dataclass(frozen=True)
-class AppPaths:
-    """The folders and files under the app's home folder."""
+class AppPaths(NamedTuple):
+    """The folders and files under the app's home folder.
+
+    A NamedTuple (immutable, compared by value) rather than a frozen dataclass: it is
+    defined on the way to the window's first paint, where Python 3.11 compiles a frozen
+    dataclass's methods from source (several times what a NamedTuple costs).
+    """
 
     home: Path
 

@@ -15,9 +15,8 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "AtomicJSONStorage",
@@ -32,9 +31,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class StoreNotice:
-    """Something the user should be told about a store (shown once by the UI)."""
+class StoreNotice(NamedTuple):
+    """Something the user should be told about a store (shown once by the UI).
+
+    A NamedTuple rather than a frozen dataclass: the settings load it before the
+    window's first paint (see :class:`workbench.settings.paths.AppPaths`).
+    """
 
     message: str
     path: Path | None = None

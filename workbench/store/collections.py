@@ -28,9 +28,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from workbench.core.masking import mask_headers
 from workbench.resources import resource_path
@@ -70,9 +71,17 @@ class ReadOnlyTemplateError(CollectionError):
     """Built-in templates cannot be changed; save a copy with ``save_as``."""
 
 
-@dataclass(frozen=True)
-class SavedRequest:
-    """A saved payload: where it is sent (route, method, headers), to which target, and why."""
+#: The headers of a request saved without any: read-only, so the shared default stays empty.
+NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+
+class SavedRequest(NamedTuple):
+    """A saved payload: where it is sent (route, method, headers), to which target, and why.
+
+    A NamedTuple (immutable, compared by value; ``_replace`` makes a changed copy) rather
+    than a frozen dataclass: the composer's tools define it before the window's first
+    paint, where Python 3.11 compiles a frozen dataclass's methods from source.
+    """
 
     name: str
     folder: str = ""
@@ -81,7 +90,7 @@ class SavedRequest:
     target_name: str | None = None
     note: str = ""
     method: str = "POST"
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = NO_HEADERS
     builtin: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -305,8 +314,8 @@ class CollectionStore:
         clash = self._existing_name(name, folder)
         if clash is not None and not overwrite:
             raise NameTakenError(f"a saved request named {clash!r} already exists in {folder!r}")
-        saved = replace(
-            request, name=name, folder=folder, headers=mask_headers(request.headers), builtin=False
+        saved = request._replace(
+            name=name, folder=folder, headers=mask_headers(request.headers), builtin=False
         )
         if clash is not None and clash != name:
             (self._dir(folder) / f"{clash}.json").unlink()
@@ -324,7 +333,7 @@ class CollectionStore:
         """Save a copy (of a template too) under a new name, in *folder* or the same one."""
         target_folder = request.folder if folder is None and not request.builtin else folder
         return self.save(
-            replace(request, name=name, folder=target_folder or "", builtin=False),
+            request._replace(name=name, folder=target_folder or "", builtin=False),
             overwrite=overwrite,
         )
 
@@ -360,7 +369,7 @@ class CollectionStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
         fsync_dir(target.parent)
-        return replace(current, name=new_name, folder=new_folder)
+        return current._replace(name=new_name, folder=new_folder)
 
     def delete(self, name: str, folder: str = "") -> None:
         """Delete a saved request (the user asked for it)."""
