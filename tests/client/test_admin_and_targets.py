@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from tests.client.servers import PROFILE_ID, TOKEN, json_reply, tracardi_handler
@@ -47,7 +45,7 @@ def test_format_for_version_rejects_text() -> None:
 def test_server_format_is_configured_or_detected_once(serve, sender) -> None:
     server = serve(tracardi_handler("0.8.1"))
     target = target_from_url(server.url)
-    assert sender.server_format(replace(target, response_format="current")).detail == (
+    assert sender.server_format(target.replace(response_format="current")).detail == (
         "set in the target"
     )
     found = sender.server_format(target)
@@ -65,7 +63,7 @@ def test_server_without_version_route(serve, sender) -> None:
 
 def test_format_mismatch_is_noted(serve, sender) -> None:
     server = serve(tracardi_handler("0.8.2"))
-    target = replace(target_from_url(server.url), response_format="documented")
+    target = target_from_url(server.url).replace(response_format="documented")
     result = sender.send(target, RequestSpec(payload=load_example("track-minimal.json")))
     assert result.view is not None
     assert result.view.notes == [
@@ -76,7 +74,7 @@ def test_format_mismatch_is_noted(serve, sender) -> None:
 
 def test_event_sources_and_reads(serve, sender) -> None:
     server = serve(tracardi_handler("0.8.2", sources=("web", "app")))
-    target = replace(target_from_url(server.url), token=TOKEN)
+    target = target_from_url(server.url).replace(token=TOKEN)
     assert [s["id"] for s in sender.event_sources(target)] == ["web", "app"]
     assert sender.read(target, "profile", "missing") is None
     with pytest.raises(ValueError, match="kind must be profile, session or event"):
@@ -86,7 +84,7 @@ def test_event_sources_and_reads(serve, sender) -> None:
 
 def test_expired_token_is_renewed_once(serve, sender) -> None:
     server = serve(tracardi_handler("0.8.2"))
-    target = replace(target_from_url(server.url), username="admin", password="secret")
+    target = target_from_url(server.url).replace(username="admin", password="secret")
     sender.event_sources(target)
     server.token = "rotated"
     sender.event_sources(target)

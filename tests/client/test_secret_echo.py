@@ -9,7 +9,6 @@ history folder holds.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,7 @@ def test_a_header_token_echoed_in_the_body_never_reaches_the_history_file(
     serve, tmp_path: Path, headers: dict[str, str]
 ) -> None:
     server = serve(_echo)
-    target = replace(target_from_url(server.url, name="echo"), headers=headers)
+    target = target_from_url(server.url, name="echo").replace(headers=headers)
     with Sender() as sender:
         result = sender.send(target, RequestSpec(payload={"source": {"id": "s"}, "events": []}))
     assert result.error is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ PAYLOAD = load_example("track-minimal.json")
 
 
 def _target(url: str, **changes: object) -> TargetSettings:
-    return replace(target_from_url(url, name="broken"), **changes)  # type: ignore[arg-type]
+    return target_from_url(url, name="broken").replace(**changes)
 
 
 def _send(sender: Sender, url: str, **changes: object):  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ not know: the view names the version it met and every section it left unread.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -80,7 +79,7 @@ def _tracardi_1x(request: Request, server: Any) -> Reply:
 
 def test_tracardi_1x_answer_is_read_and_the_rest_named(serve: Any, sender: Sender) -> None:
     server = serve(_tracardi_1x)
-    target = replace(target_from_url(server.url, name="tracardi-1"))
+    target = target_from_url(server.url, name="tracardi-1")
     assert sender.server_format(target).version == "1.1.2"
     result = sender.send(target, RequestSpec(payload=load_example("track-minimal.json")))
     view = result.view

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 
@@ -15,7 +14,7 @@ from workbench.settings import TargetSettings
 
 
 def _target(url: str, **changes: object) -> TargetSettings:
-    return replace(target_from_url(url, name="fake"), **changes)  # type: ignore[arg-type]
+    return target_from_url(url, name="fake").replace(**changes)
 
 
 @pytest.mark.parametrize(

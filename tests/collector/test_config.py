@@ -39,7 +39,7 @@ def test_from_settings_carries_every_setting(tmp_path: Path) -> None:
 
 def test_from_settings_maps_every_shared_field() -> None:
     # A field added to both the settings and the config must be carried over.
-    shared = {f.name for f in fields(CollectorSettings)} & {f.name for f in fields(CollectorConfig)}
+    shared = set(CollectorSettings.FIELDS) & {f.name for f in fields(CollectorConfig)}
     changed = CollectorSettings(
         host="10.0.0.1",
         port=9101,

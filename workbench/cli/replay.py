@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +89,7 @@ def _remote_reader(args: argparse.Namespace, context: str) -> Any:
         raise ReferenceError(str(exc)) from None
     if not target.x_context and context == "production":
         # A target that names no data set is read in the one the exchange used.
-        target = replace(target, x_context=context)
+        target = target.replace(x_context=context)
     reader = AdminReader()
 
     def read(kind: str, entity_id: str) -> Any:

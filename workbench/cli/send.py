@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from typing import Any
 
 from workbench.cli.validate import InputError, read_json_argument
@@ -111,9 +110,9 @@ def _target(args: argparse.Namespace) -> TargetSettings:
     if args.timeout is not None:
         if args.timeout <= 0:
             raise UsageError("--timeout must be a positive number of seconds")
-        target = replace(target, timeout=args.timeout)
+        target = target.replace(timeout=args.timeout)
     if args.insecure:
-        target = replace(target, verify_tls=False)
+        target = target.replace(verify_tls=False)
     return target
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from workbench.client.result import SendResult
@@ -281,7 +281,7 @@ def replay(
     GUI thread."""
     loaded = load_state(store, plan)
     if plan.context == PRODUCTION:
-        target = replace(target, x_context=PRODUCTION)
+        target = target.replace(x_context=PRODUCTION)
     local = sender.send(target, plan.spec)
     local_answer = local.json if local.json is not None else local.body_text
     result = diff(comparable(plan.customer_answer), comparable(local_answer), ignore=ignore)

@@ -227,8 +227,6 @@ class SupportTools:
         target = targets.get(exchange.target.name)
 
         def work() -> Any:
-            from dataclasses import replace
-
             from workbench.client import embedded_target
             from workbench.client.replay import PRODUCTION, plan_replay, replay, replay_context
 
@@ -240,7 +238,7 @@ class SupportTools:
             if target is not None:
                 read_from = target
                 if context == PRODUCTION and not target.x_context:
-                    read_from = replace(target, x_context=context)
+                    read_from = target.replace(x_context=context)
 
                 def remote(kind: str, entity_id: str) -> Any:
                     return _read_entity(read_from, kind, entity_id)
