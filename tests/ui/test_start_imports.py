@@ -32,6 +32,9 @@ DEFERRED = (
     "workbench.ui.widgets.dock_title",  # the docks come with the services
     "workbench.ui.widgets.code_edit",  # the Raw JSON and raw answer pages, when shown
     "workbench.core.debug_view",  # the DebugView dataclass, until an answer arrives
+    # The settings, paths, notices and saved requests are written-out classes and
+    # NamedTuples: Python 3.11 compiles a dataclass's methods from source at import.
+    "dataclasses",
 )
 
 #: PySide6 types the window must not have built before it is shown (PySide6 builds a

@@ -8,7 +8,6 @@ sections it speaks of (:class:`VerdictLabel` shows it).
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -51,6 +50,9 @@ def view_as_dict(view: Any) -> dict[str, Any]:
         return {}
     if isinstance(view, dict):
         return view
+    # Imported here: nothing the window shows before an answer arrives needs dataclasses.
+    from dataclasses import fields, is_dataclass
+
     if is_dataclass(view) and not isinstance(view, type):
         data = {f.name: getattr(view, f.name) for f in fields(view)}
         verdict = getattr(view, "verdict", None)
