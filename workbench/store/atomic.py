@@ -10,10 +10,8 @@ timestamp and returns a :class:`StoreNotice` for the caller to show.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -71,6 +69,8 @@ def atomic_write_stream(path: Path, chunks: Iterable[bytes]) -> int:
     size = 0
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here: the settings and collections load before the first paint, unwritten
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -81,8 +81,10 @@ def atomic_write_stream(path: Path, chunks: Iterable[bytes]) -> int:
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
-        with contextlib.suppress(OSError):
+        try:
             os.unlink(tmp_name)
+        except OSError:
+            pass
         raise
     fsync_dir(path.parent)
     return size

@@ -9,7 +9,6 @@ reported with ``stale=True`` so the window does not show it over the newer one.
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SendController", "window_hint"]
 
-log = logging.getLogger(__name__)
 CHANNEL = "send"
 
 
@@ -117,7 +115,11 @@ class SendController(QObject):
                 self.history.append(result)
                 self._history_outcomes[id(token)] = None
             except Exception as exc:  # history trouble (a full disk) must not hide the answer
-                log.warning("could not record the exchange in history: %s", exc)
+                import logging  # only for this warning: nothing before the first paint logs
+
+                logging.getLogger(__name__).warning(
+                    "could not record the exchange in history: %s", exc
+                )
                 self._history_outcomes[id(token)] = str(exc)
         return result
 

@@ -6,9 +6,7 @@ written atomically. A missing or unreadable file just means default geometry.
 
 from __future__ import annotations
 
-import base64
 import json
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,17 +21,22 @@ if TYPE_CHECKING:
 
 __all__ = ["restore_window_state", "save_window_state", "saved_collapsed_docks"]
 
-log = logging.getLogger(__name__)
 VERSION = 1
 
 
+# base64 and logging are imported where used: the window reads no saved state on a
+# first start, and each module imported before the first paint costs start-up time.
 def _encode(data: QByteArray) -> str:
+    import base64
+
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
 
 def _decode(text: Any) -> QByteArray | None:
     if not isinstance(text, str):
         return None
+    import base64
+
     from PySide6.QtCore import QByteArray
 
     try:
@@ -60,7 +63,9 @@ def save_window_state(
     try:
         atomic_write_json(path, document)
     except OSError as exc:
-        log.warning("could not save the window state to %s: %s", path, exc)
+        import logging
+
+        logging.getLogger(__name__).warning("could not save the window state to %s: %s", path, exc)
 
 
 def saved_collapsed_docks(path: Path) -> list[str]:
