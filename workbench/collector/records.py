@@ -219,16 +219,19 @@ class RequestHub:
         with self._lock:
             self._listeners = tuple(cb for cb in self._listeners if cb is not callback)
 
-    def publish(self, record: RequestRecord) -> None:
-        size = record.body_size
+    def publish(self, record: RequestRecord, size: int | None = None) -> None:
+        """Keep *record* and tell the listeners; *size* is its ``body_size`` when known."""
+        if size is None:
+            size = record.body_size
         with self._lock:
-            self._recent.append(record)
+            recent = self._recent
+            recent.append(record)
             self._bytes += size
-            while len(self._recent) > self._keep or (
-                self._bytes > self._keep_bytes and len(self._recent) > 1
-            ):
-                old = self._recent.popleft()
-                self._bytes -= old.body_size
+            if len(recent) > self._keep or self._bytes > self._keep_bytes:
+                while len(recent) > self._keep or (
+                    self._bytes > self._keep_bytes and len(recent) > 1
+                ):
+                    self._bytes -= recent.popleft().body_size
             self.total += 1
         for callback in self._listeners:
             try:
@@ -459,14 +462,11 @@ def publish_record(
     annotations of ``scope["workbench"]``; the chunks are what was kept of the bodies
     and *body_size* their kept size (see :class:`_RawExchange`).
     """
-    raw = _RawExchange(
-        scope["headers"],
-        tuple(request_chunks),
-        response_headers,
-        tuple(response_chunks),
-        wall,
-    )
-    record = RequestRecord.deferred(
+    # RequestRecord.deferred(fields, raw, body_size), built in place: one record per request.
+    record = object.__new__(RequestRecord)
+    object.__setattr__(
+        record,
+        "__dict__",
         {
             "id": hub.next_id(),
             "method": scope["method"],
@@ -480,8 +480,14 @@ def publish_record(
             "session_id": info.get("session_id"),
             "reason": info.get("reason"),
             "context": info["context"],
+            "_raw": _RawExchange(
+                scope["headers"],
+                tuple(request_chunks),
+                response_headers,
+                tuple(response_chunks),
+                wall,
+            ),
+            "_body_size": body_size,
         },
-        raw,
-        body_size,
     )
-    hub.publish(record)
+    hub.publish(record, body_size)
