@@ -40,6 +40,7 @@ class HistoryWatcher:
         self._poke = threading.Event()
         self._stopped = threading.Event()
         self._observer: Any = None
+        self._starting = threading.Lock()  # the observer is set, or stop() has run, not both
         self._thread: threading.Thread | None = None
         self.polling = False  # True when the fallback is in use
 
@@ -50,8 +51,13 @@ class HistoryWatcher:
         self._listeners = tuple(cb for cb in self._listeners if cb != callback)
 
     def start(self) -> None:
-        self._observer = self._start_observer()
-        self.polling = self._observer is None
+        """Start watching; returns at once.
+
+        The watcher's thread imports watchdog and starts the observer itself (about 20 ms
+        that the caller, often the GUI thread opening the History panel, does not wait
+        for), then refreshes once, so a change made before the observer was ready is
+        not missed.
+        """
         self._thread = threading.Thread(target=self._run, name="history-watcher", daemon=True)
         self._thread.start()
 
@@ -85,6 +91,16 @@ class HistoryWatcher:
         return observer
 
     def _run(self) -> None:
+        observer = self._start_observer()
+        with self._starting:
+            if self._stopped.is_set():  # stopped while the observer started
+                if observer is not None:
+                    observer.stop()
+                    observer.join(5)
+                return
+            self._observer = observer
+        self.polling = observer is None
+        self._poke.set()  # catch up with changes made while the observer was not there yet
         timeout = FALLBACK_SECONDS if self.polling else None
         while not self._stopped.is_set():
             self._poke.wait(timeout)
@@ -106,9 +122,10 @@ class HistoryWatcher:
 
     def stop(self) -> None:
         """Stop the notifications and the thread (idempotent)."""
-        self._stopped.set()
+        with self._starting:
+            self._stopped.set()
+            observer, self._observer = self._observer, None
         self._poke.set()
-        observer, self._observer = self._observer, None
         if observer is not None:
             observer.stop()
             observer.join(5)
