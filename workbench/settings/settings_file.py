@@ -41,13 +41,17 @@ class _Record:
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
 
+    def _values(self) -> dict[str, Any]:
+        """Every field's value by name, in ``FIELDS`` order (the values themselves, not copies)."""
+        return {name: getattr(self, name) for name in self.FIELDS}
+
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+        return self._values() == other._values()
 
     def __repr__(self) -> str:
-        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        values = ", ".join(f"{name}={value!r}" for name, value in self._values().items())
         return f"{type(self).__qualname__}({values})"
 
 
@@ -104,12 +108,10 @@ class TargetSettings(_Record):
 
     def replace(self, **changes: Any) -> TargetSettings:
         """A copy with *changes* (field names; an unknown one raises ``TypeError``)."""
-        values = {name: getattr(self, name) for name in self.FIELDS}
-        values.update(changes)
-        return TargetSettings(**values)
+        return TargetSettings(**{**self._values(), **changes})
 
     def to_dict(self) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in self.FIELDS}
+        values = self._values()
         values["headers"] = dict(self.headers)
         values["variables"] = dict(self.variables)
         return values
@@ -167,7 +169,7 @@ class CollectorSettings(_Record):
         self.allowed_hosts: list[str] = [] if allowed_hosts is None else allowed_hosts
 
     def to_dict(self) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in self.FIELDS}
+        values = self._values()
         values["allowed_hosts"] = list(self.allowed_hosts)
         return values
 
